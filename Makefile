@@ -1,0 +1,49 @@
+# Certif — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/certif
+
+.PHONY: run build test deps vet bench fuzz screenshots clean
+
+## run: build and start the server on SQLite in ./data with the demo dataset
+run: build
+	./$(BIN) serve --demo
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/certif
+
+## test: install what the tests need when missing, then vet and run every test
+test: deps vet
+	$(GO) test -race -count=1 ./...
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## deps: Debian packages the tests use (Chromium for browser tests, poppler for PDFs)
+deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	fi
+
+## bench: Go benchmarks and the load test against a real `certif serve`
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/... | tee /tmp/certif-bench.txt
+	$(GO) run ./cmd/certif-load --bin ./$(BIN)
+
+## fuzz: a short run of every fuzz target
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s -fuzzminimizetime 20x ./internal/referentiel/
+
+## screenshots: refresh testdata/screenshots from the browser tests
+screenshots:
+	CERTIF_SCREENSHOTS=1 $(GO) test -count=1 -run TestBrowser ./internal/web/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/demo"
+	"github.com/certif/certif/internal/referentiel"
+	"github.com/certif/certif/internal/store"
+	"github.com/certif/certif/internal/web"
+)
+
+func (e *environment) serve(ctx context.Context, args []string) error {
+	fs := e.flags("serve")
+	addr := fs.String("addr", envOr(e.getenv, "CERTIF_ADDR", "127.0.0.1:8080"), "adresse d'écoute")
+	withDemo := fs.Bool("demo", e.getenv("CERTIF_DEMO") == "1", "charger le jeu de démonstration")
+	secure := fs.Bool("secure-cookies", e.getenv("CERTIF_SECURE_COOKIES") == "1", "cookies Secure (derrière HTTPS)")
+	trustProxy := fs.Bool("trust-proxy", e.getenv("CERTIF_TRUST_PROXY") == "1", "lire l'adresse du client dans X-Forwarded-For")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	start := time.Now()
+	log := e.logger()
+	st, err := e.openStore(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := loadShippedReferentiels(ctx, st); err != nil {
+		return err
+	}
+	var accounts []demo.Account
+	if *withDemo {
+		if accounts, err = demo.Seed(ctx, st); err != nil {
+			return fmt.Errorf("jeu de démonstration : %w", err)
+		}
+	}
+	srv, err := web.New(web.Config{Store: st, Logger: log, SecureCookies: *secure, TrustProxy: *trustProxy})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("écoute sur %s : %w", *addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(e.stdout, "Certif est prêt sur %s (démarrage en %d ms)\n", url, time.Since(start).Milliseconds())
+	if len(accounts) > 0 {
+		fmt.Fprintf(e.stdout, "Comptes de démonstration (mot de passe : %s) :\n", demo.Password)
+		for _, a := range accounts {
+			fmt.Fprintf(e.stdout, "  %-10s %-30s %s\n", a.Role, a.Email, a.Name)
+		}
+	}
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("database", st.Dialect()))
+
+	go sweepSessions(ctx, st, log)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Graceful shutdown: stop accepting, let in-flight requests finish (30 s at most).
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("arrêt : %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "Certif s'est arrêté proprement.")
+	return nil
+}
+
+// loadShippedReferentiels imports the référentiels embedded in the binary; an unchanged
+// file adds no version, so this runs at every start.
+func loadShippedReferentiels(ctx context.Context, st *store.Store) error {
+	ref, err := referentiel.CommunityManager()
+	if err != nil {
+		return fmt.Errorf("référentiel embarqué : %w", err)
+	}
+	if _, err := st.ImportReferentiel(ctx, account.System, ref); err != nil {
+		return fmt.Errorf("chargement du référentiel : %w", err)
+	}
+	return nil
+}
+
+// sweepSessions deletes expired sessions every ten minutes until ctx ends.
+func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := st.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("session sweep", slog.String("error", err.Error()))
+			}
+		}
+	}
+}
+
+func (e *environment) migrate(ctx context.Context, args []string) error {
+	if err := e.flags("migrate").Parse(args); err != nil {
+		return err
+	}
+	st, err := e.openStore(ctx, e.logger())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(e.stdout, "Migrations appliquées.")
+	return nil
+}
+
+func (e *environment) demo(ctx context.Context, args []string) error {
+	if err := e.flags("demo").Parse(args); err != nil {
+		return err
+	}
+	st, err := e.openStore(ctx, e.logger())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := loadShippedReferentiels(ctx, st); err != nil {
+		return err
+	}
+	accounts, err := demo.Seed(ctx, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Jeu de démonstration chargé : %d comptes (mot de passe : %s).\n", len(accounts), demo.Password)
+	return nil
+}

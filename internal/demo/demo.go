@@ -1,0 +1,103 @@
+// Package demo loads the demonstration dataset that `make run` shows a newcomer: the
+// certificateur, two partner centres and one account per role.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/store"
+)
+
+// Password is the password of every demo account. The demo is for local evaluation only.
+const Password = "certif-demo-2026"
+
+// Account is a demo login printed at start-up.
+type Account struct {
+	Role  account.Role
+	Email string
+	Name  string
+}
+
+var organismes = []account.Organisme{
+	{Nom: "Certif Académie", SIRET: "89123456700008", Certificateur: true, HabilitationFormation: true, HabilitationEvaluation: true},
+	{Nom: "Campus Numérique Lyon", SIRET: "51234567800019", HabilitationFormation: true, HabilitationEvaluation: true},
+	{Nom: "École du Web Nantes", SIRET: "43298765400022", HabilitationFormation: true},
+}
+
+type demoUser struct {
+	account.User
+	centre int // index in organismes, -1 for none
+}
+
+var users = []demoUser{
+	{account.User{Email: "admin@certif.demo", Prenom: "Claire", Nom: "Martin", Role: account.RoleAdmin}, -1},
+	{account.User{Email: "referent@certif.demo", Prenom: "Julien", Nom: "Bernard", Role: account.RoleReferent}, 1},
+	{account.User{Email: "formateur@certif.demo", Prenom: "Sophie", Nom: "Petit", Role: account.RoleFormateur}, 1},
+	{account.User{Email: "candidat@certif.demo", Prenom: "Léa", Nom: "Moreau", Role: account.RoleCandidat}, 1},
+	{account.User{Email: "jury@certif.demo", Prenom: "Marc", Nom: "Lefèvre", Role: account.RoleJury}, -1},
+	{account.User{Email: "referent.nantes@certif.demo", Prenom: "Nadia", Nom: "Haddad", Role: account.RoleReferent}, 2},
+	{account.User{Email: "formateur.nantes@certif.demo", Prenom: "Thomas", Nom: "Roux", Role: account.RoleFormateur}, 2},
+}
+
+// Seed creates the demo organisations and accounts that are missing (matched on SIRET and
+// e-mail), so it can run at every start. It returns the accounts to print.
+func Seed(ctx context.Context, st *store.Store) ([]Account, error) {
+	existing, err := st.Organismes(ctx, account.System)
+	if err != nil {
+		return nil, err
+	}
+	bySIRET := map[string]int64{}
+	for _, o := range existing {
+		bySIRET[o.SIRET] = o.ID
+	}
+	ids := make([]int64, len(organismes))
+	for i, o := range organismes {
+		if id, ok := bySIRET[o.SIRET]; ok {
+			ids[i] = id
+			continue
+		}
+		if o.Certificateur && hasCertificateur(existing) {
+			continue // an installation that already has its certificateur keeps it
+		}
+		o := o
+		if err := st.CreateOrganisme(ctx, account.System, &o); err != nil {
+			return nil, fmt.Errorf("demo organisme %d: %w", i, err)
+		}
+		ids[i] = o.ID
+	}
+	hash, err := account.HashPassword(Password)
+	if err != nil {
+		return nil, err
+	}
+	var out []Account
+	for _, du := range users {
+		u := du.User
+		if du.centre >= 0 {
+			u.CentreID = ids[du.centre]
+		}
+		if _, _, err := st.Credentials(ctx, u.Email); err == nil {
+			out = append(out, Account{Role: u.Role, Email: u.Email, Name: u.DisplayName()})
+			continue
+		} else if !errors.Is(err, apperr.NotFound) {
+			return nil, err
+		}
+		if err := st.CreateUser(ctx, account.System, &u, hash); err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", u.Role, err)
+		}
+		out = append(out, Account{Role: u.Role, Email: u.Email, Name: u.DisplayName()})
+	}
+	return out, nil
+}
+
+func hasCertificateur(orgs []account.Organisme) bool {
+	for _, o := range orgs {
+		if o.Certificateur {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/store"
+)
+
+// AccountPage shows the signed-in user's account and the password form.
+type AccountPage struct {
+	Base
+	Form   Form
+	Centre string
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
+	p := &AccountPage{Base: s.base(r, "account.title"), Form: newForm()}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.renderAccount(w, r, http.StatusOK, p)
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *AccountPage) error {
+	if p.User.CentreID != 0 {
+		o, err := s.store.Organisme(r.Context(), actor(r), p.User.CentreID)
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		if o != nil {
+			p.Centre = o.Nom
+		}
+	}
+	return s.render(w, status, "account", p)
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(r, "current", "password", "confirm")
+	if err != nil {
+		return err
+	}
+	u := currentUser(r)
+	p := &AccountPage{Base: s.base(r, "account.title"), Form: f}
+	_, hash, err := s.store.Credentials(r.Context(), u.Email)
+	if err != nil {
+		return err
+	}
+	if !account.VerifyPassword(hash, f.Values["current"]) {
+		f.Errors["current"] = p.T("account.wrong_current")
+	}
+	if err := account.CheckPassword(r.PostFormValue("password")); err != nil {
+		f.absorb(err)
+	} else if r.PostFormValue("password") != r.PostFormValue("confirm") {
+		f.Errors["confirm"] = p.T("account.mismatch")
+	}
+	if f.HasErrors() {
+		p.Form = Form{Values: map[string]string{}, Errors: f.Errors}
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, p)
+	}
+	newHash, err := account.HashPassword(r.PostFormValue("password"))
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetPassword(r.Context(), actor(r), u.ID, newHash); err != nil {
+		return err
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", p.T("account.password_changed"))
+	http.Redirect(w, r, "/compte", http.StatusSeeOther)
+	return nil
+}
+
+// AuditPage lists the latest audit entries (admin).
+type AuditPage struct {
+	Base
+	Entries []store.AuditEntry
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
+	entries, err := s.store.AuditLog(r.Context(), actor(r), 200)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "audit", &AuditPage{Base: s.base(r, "audit.title"), Entries: entries})
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/certif/certif/internal/account"
+)
+
+// CentresPage lists the certificateur and its partner centres.
+type CentresPage struct {
+	Base
+	Organismes []account.Organisme
+}
+
+// CentreFormPage creates or edits an organisme.
+type CentreFormPage struct {
+	Base
+	Form      Form
+	Organisme *account.Organisme // nil when creating
+}
+
+func (s *Server) centresList(w http.ResponseWriter, r *http.Request) error {
+	orgs, err := s.store.Organismes(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	p := &CentresPage{Base: s.base(r, "centre.list"), Organismes: orgs}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "centres", p)
+}
+
+func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
+	f := newForm()
+	f.Values["habilitation_formation"] = "1"
+	return s.render(w, http.StatusOK, "centre_form", &CentreFormPage{Base: s.base(r, "centre.new"), Form: f})
+}
+
+var centreFields = []string{"nom", "siret", "habilitation_formation", "habilitation_evaluation", "active"}
+
+func (s *Server) centreCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(r, centreFields...)
+	if err != nil {
+		return err
+	}
+	o := &account.Organisme{Nom: f.Values["nom"], SIRET: f.Values["siret"],
+		HabilitationFormation: checked(r, "habilitation_formation"), HabilitationEvaluation: checked(r, "habilitation_evaluation")}
+	if err := s.store.CreateOrganisme(r.Context(), actor(r), o); err != nil {
+		if f.absorb(err) {
+			return s.render(w, http.StatusUnprocessableEntity, "centre_form", &CentreFormPage{Base: s.base(r, "centre.new"), Form: f})
+		}
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.tr.T(requestLang(r), "centre.created", "Nom", o.Nom))
+	http.Redirect(w, r, "/admin/centres", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) centreEdit(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.loadOrganisme(r)
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	f.Values["nom"], f.Values["siret"] = o.Nom, o.SIRET
+	f.Values["habilitation_formation"] = boolValue(o.HabilitationFormation)
+	f.Values["habilitation_evaluation"] = boolValue(o.HabilitationEvaluation)
+	f.Values["active"] = boolValue(o.Active)
+	return s.render(w, http.StatusOK, "centre_form", &CentreFormPage{Base: s.base(r, "centre.edit"), Form: f, Organisme: o})
+}
+
+func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.loadOrganisme(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r, centreFields...)
+	if err != nil {
+		return err
+	}
+	o.Nom, o.SIRET = f.Values["nom"], f.Values["siret"]
+	o.HabilitationFormation, o.HabilitationEvaluation = checked(r, "habilitation_formation"), checked(r, "habilitation_evaluation")
+	o.Active = checked(r, "active") || o.Certificateur
+	if err := s.store.UpdateOrganisme(r.Context(), actor(r), o); err != nil {
+		if f.absorb(err) {
+			return s.render(w, http.StatusUnprocessableEntity, "centre_form", &CentreFormPage{Base: s.base(r, "centre.edit"), Form: f, Organisme: o})
+		}
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.tr.T(requestLang(r), "centre.updated", "Nom", o.Nom))
+	http.Redirect(w, r, "/admin/centres", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) loadOrganisme(r *http.Request) (*account.Organisme, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Organisme(r.Context(), actor(r), id)
+}
+
+func boolValue(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+// itoa64 formats an id for templates and URLs.
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

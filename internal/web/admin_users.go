@@ -1,0 +1,208 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/store"
+)
+
+// UsersPage lists accounts with a role filter and a search box.
+type UsersPage struct {
+	Base
+	Users   []account.User
+	Role    string
+	Query   string
+	Centres map[int64]string
+}
+
+// Roles lists the roles for the filter.
+func (p *UsersPage) Roles() []account.Role { return account.Roles }
+
+// UserFormPage creates or edits an account.
+type UserFormPage struct {
+	Base
+	Form     Form
+	Edited   *account.User // nil when creating
+	Centres  []account.Organisme
+	Password string // the generated password, shown once after creation
+	Created  *account.User
+}
+
+// Roles lists the roles for the select.
+func (p *UserFormPage) Roles() []account.Role { return account.Roles }
+
+func (s *Server) usersList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	p := &UsersPage{Base: s.base(r, "user.list"), Role: q.Get("role"), Query: q.Get("q")}
+	f := store.UserFilter{Role: account.Role(p.Role), Query: p.Query, Limit: 500}
+	if !f.Role.Valid() {
+		f.Role, p.Role = "", ""
+	}
+	users, err := s.store.Users(r.Context(), actor(r), f)
+	if err != nil {
+		return err
+	}
+	p.Users = users
+	if p.Centres, err = s.centreNames(r); err != nil {
+		return err
+	}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "users", p)
+}
+
+func (s *Server) centreNames(r *http.Request) (map[int64]string, error) {
+	orgs, err := s.store.Organismes(r.Context(), actor(r))
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]string, len(orgs))
+	for _, o := range orgs {
+		m[o.ID] = o.Nom
+	}
+	return m, nil
+}
+
+func (s *Server) userFormPage(r *http.Request, title string, f Form, edited *account.User) (*UserFormPage, error) {
+	orgs, err := s.store.Organismes(r.Context(), actor(r))
+	if err != nil {
+		return nil, err
+	}
+	p := &UserFormPage{Base: s.base(r, title), Form: f, Edited: edited}
+	for _, o := range orgs {
+		if !o.Certificateur {
+			p.Centres = append(p.Centres, o)
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) userNew(w http.ResponseWriter, r *http.Request) error {
+	f := newForm()
+	f.Values["role"] = r.URL.Query().Get("role")
+	p, err := s.userFormPage(r, "user.new", f, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "user_form", p)
+}
+
+var userFields = []string{"email", "prenom", "nom", "role", "centre", "lang", "active", "password"}
+
+// userFromForm copies the form into u; an unparsable centre becomes 0 (then "choose a centre").
+func userFromForm(f Form, u *account.User) {
+	u.Email, u.Prenom, u.Nom = f.Values["email"], f.Values["prenom"], f.Values["nom"]
+	u.Role = account.Role(f.Values["role"])
+	u.CentreID, _ = strconv.ParseInt(f.Values["centre"], 10, 64)
+	if !u.Role.NeedsCentre() && u.Role != account.RoleCandidat {
+		u.CentreID = 0
+	}
+	u.Lang = f.Values["lang"]
+}
+
+func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(r, userFields...)
+	if err != nil {
+		return err
+	}
+	u := &account.User{}
+	userFromForm(f, u)
+	password := f.Values["password"]
+	generated := password == ""
+	if generated {
+		password = account.GeneratePassword()
+	} else if err := account.CheckPassword(password); err != nil {
+		f.absorb(err)
+	}
+	var hash string
+	if !f.HasErrors() {
+		if hash, err = account.HashPassword(password); err != nil {
+			return err
+		}
+		err = s.store.CreateUser(r.Context(), actor(r), u, hash)
+	}
+	if f.HasErrors() || (err != nil && f.absorb(err)) {
+		if err := u.Validate(); err != nil { // show every field problem at once
+			f.absorb(err)
+		}
+		f.Values["password"] = ""
+		p, perr := s.userFormPage(r, "user.new", f, nil)
+		if perr != nil {
+			return perr
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "user_form", p)
+	}
+	if err != nil {
+		return err
+	}
+	// The generated password is shown once, on this response only (never stored in the session).
+	p, err := s.userFormPage(r, "user.created_title", newForm(), nil)
+	if err != nil {
+		return err
+	}
+	p.Created = u
+	if generated {
+		p.Password = password
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, http.StatusCreated, "user_created", p)
+}
+
+func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.loadUser(r)
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	f.Values["email"], f.Values["prenom"], f.Values["nom"] = u.Email, u.Prenom, u.Nom
+	f.Values["role"], f.Values["lang"], f.Values["active"] = string(u.Role), u.Lang, boolValue(u.Active)
+	if u.CentreID != 0 {
+		f.Values["centre"] = itoa64(u.CentreID)
+	}
+	p, err := s.userFormPage(r, "user.edit", f, u)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "user_form", p)
+}
+
+func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.loadUser(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r, userFields...)
+	if err != nil {
+		return err
+	}
+	userFromForm(f, u)
+	u.Active = checked(r, "active")
+	if u.ID == actor(r).UserID && !u.Active {
+		f.Errors["active"] = s.tr.T(requestLang(r), "user.cannot_deactivate_self")
+	}
+	if !f.HasErrors() {
+		err = s.store.UpdateUser(r.Context(), actor(r), u)
+	}
+	if f.HasErrors() || (err != nil && f.absorb(err)) {
+		p, perr := s.userFormPage(r, "user.edit", f, u)
+		if perr != nil {
+			return perr
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "user_form", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.tr.T(requestLang(r), "user.updated"))
+	http.Redirect(w, r, "/admin/utilisateurs", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) loadUser(r *http.Request) (*account.User, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.User(r.Context(), actor(r), id)
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+)
+
+// apiRoutes registers the JSON API under /api/v1. Every handler checks its role with
+// require and passes the actor to the store, which scopes the data.
+func (s *Server) apiRoutes(mux *http.ServeMux) {
+	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.handle(fn)) }
+	admin := func(fn handlerFunc) handlerFunc { return s.require(fn, account.RoleAdmin) }
+
+	h("GET /api/v1/openapi.json", s.apiOpenAPI)
+	h("GET /api/v1/certifications", s.apiCertifications)
+	h("GET /api/v1/certifications/{id}/referentiel", s.apiReferentiel)
+	h("GET /api/v1/me", s.require(s.apiMe))
+
+	h("GET /api/v1/centres", s.require(s.apiCentres))
+	h("POST /api/v1/centres", admin(s.apiCentreCreate))
+	h("GET /api/v1/centres/{id}", s.require(s.apiCentre))
+	h("PATCH /api/v1/centres/{id}", admin(s.apiCentreUpdate))
+
+	h("GET /api/v1/users", s.require(s.apiUsers, account.RoleAdmin, account.RoleReferent))
+	h("POST /api/v1/users", admin(s.apiUserCreate))
+	h("GET /api/v1/users/{id}", s.require(s.apiUser))
+	h("PATCH /api/v1/users/{id}", admin(s.apiUserUpdate))
+
+	h("/api/", func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
+}
+
+// decodeJSON reads a JSON body of at most 1 MiB into v, rejecting unknown fields and
+// trailing data; problems come back as a *apperr.Validation on field "body".
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.Decode(&struct{}{}) != io.EOF {
+		err = errors.New("données après l'objet JSON")
+	}
+	if err != nil {
+		verr := apperr.NewValidation()
+		var mbe *http.MaxBytesError
+		var ute *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			verr.Add("body", "Le corps de la requête dépasse 1 Mo.")
+		case errors.As(err, &ute):
+			verr.Add(ute.Field, fmt.Sprintf("Type incorrect : %s attendu.", ute.Type))
+		case errors.Is(err, io.EOF):
+			verr.Add("body", "Le corps de la requête est vide.")
+		default:
+			verr.Add("body", "JSON invalide : "+err.Error())
+		}
+		return verr
+	}
+	return nil
+}
+
+// jsonCache keeps encoded JSON of immutable documents (référentiel versions).
+type jsonCache struct {
+	mu sync.RWMutex
+	m  map[int64][]byte
+}
+
+func (c *jsonCache) get(key int64, build func() ([]byte, error)) ([]byte, error) {
+	c.mu.RLock()
+	b, ok := c.m[key]
+	c.mu.RUnlock()
+	if ok {
+		return b, nil
+	}
+	b, err := build()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) > 64 {
+		c.m = map[int64][]byte{}
+	}
+	c.m[key] = b
+	c.mu.Unlock()
+	return b, nil
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/certif/certif/internal/apperr"
+)
+
+// handlerFunc is an HTTP handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// errorKind maps each sentinel to its status and message ids: the one table of error handling.
+var errorKinds = []struct {
+	err    error
+	status int
+	code   string // API error code
+}{
+	{apperr.NotFound, http.StatusNotFound, "not_found"},
+	{apperr.Forbidden, http.StatusForbidden, "forbidden"},
+	{apperr.Unauthenticated, http.StatusUnauthorized, "unauthenticated"},
+	{apperr.Invalid, http.StatusUnprocessableEntity, "invalid"},
+	{apperr.Conflict, http.StatusConflict, "conflict"},
+	{errTooMany, http.StatusTooManyRequests, "too_many_requests"},
+}
+
+// errTooMany is returned when a rate limit is exceeded.
+var errTooMany = errors.New("too many requests")
+
+// classify returns the status and API code for err; unknown errors are 500 "internal".
+func classify(err error) (int, string) {
+	for _, k := range errorKinds {
+		if errors.Is(err, k.err) {
+			return k.status, k.code
+		}
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// ErrorPage is the page shown for an HTML error.
+type ErrorPage struct {
+	Base
+	Status  int
+	Heading string
+	Message string
+}
+
+// handle adapts a handlerFunc: a returned error becomes a French error page (or JSON under
+// /api/), logged without personal data when it is a server error.
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, code := classify(err)
+	if status == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
+			slog.String("route", r.Pattern), slog.String("error", err.Error()))
+	}
+	lang := requestLang(r)
+	if isAPI(r) {
+		body := apiError{Code: code, Message: s.tr.T(lang, "error."+code)}
+		body.Fields = apperr.FieldErrors(err)
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="certif"`)
+		}
+		writeJSON(w, status, struct {
+			Error apiError `json:"error"`
+		}{body})
+		return
+	}
+	if status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/connexion?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	p := &ErrorPage{Base: s.base(r, "error."+code+".title"), Status: status}
+	p.Heading = p.T("error." + code + ".title")
+	p.Message = p.T("error." + code)
+	if rerr := s.render(w, status, "error", p); rerr != nil {
+		s.log.ErrorContext(r.Context(), "render error page", slog.String("error", rerr.Error()))
+		http.Error(w, p.Message, status)
+	}
+}
+
+// apiError is the JSON error body: {"error": {"code", "message", "fields"}}.
+type apiError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/certif/certif/internal/apperr"
+)
+
+// Form carries submitted values and field errors back to a template.
+type Form struct {
+	Values map[string]string
+	Errors map[string]string
+}
+
+// newForm returns an empty form.
+func newForm() Form { return Form{Values: map[string]string{}, Errors: map[string]string{}} }
+
+// Field is what the "field" partial renders.
+type Field struct {
+	Name, Label, Type, Value, Error, Auto string
+	Required                              bool
+}
+
+// Input builds a Field for name with its label, value and error.
+func (f Form) Input(name, label, typ string, required bool) Field {
+	return Field{Name: name, Label: label, Type: typ, Value: f.Values[name], Error: f.Errors[name], Required: required}
+}
+
+// HasErrors reports whether the form has any field error.
+func (f Form) HasErrors() bool { return len(f.Errors) > 0 }
+
+// parseForm parses a POST body of at most 64 KiB and returns the trimmed values of keys.
+func parseForm(r *http.Request, keys ...string) (Form, error) {
+	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return Form{}, fmt.Errorf("form: %w", apperr.Invalid)
+	}
+	f := newForm()
+	for _, k := range keys {
+		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	return f, nil
+}
+
+// checked reports whether a checkbox was ticked.
+func checked(r *http.Request, name string) bool { return r.PostFormValue(name) != "" }
+
+// absorb moves the field errors of a *apperr.Validation into the form and reports whether
+// err was one; other errors are left for the caller to return.
+func (f *Form) absorb(err error) bool {
+	fields := apperr.FieldErrors(err)
+	if fields == nil {
+		return false
+	}
+	for k, v := range fields {
+		f.Errors[k] = v
+	}
+	return true
+}
+
+// fieldError returns a *apperr.Validation with one field problem.
+func fieldError(field, msg string) error {
+	v := apperr.NewValidation()
+	v.Add(field, msg)
+	return v
+}

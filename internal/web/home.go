@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/store"
+)
+
+// HomePage is the landing page; its content depends on the role.
+type HomePage struct {
+	Base
+	Certifications []store.CertificationInfo
+	// Centre is the user's centre (referent, formateur).
+	Centre *account.Organisme
+	// Admin figures.
+	CentreCount int
+	UserCounts  map[account.Role]int
+	Colleagues  []account.User
+	Recent      []store.AuditEntry
+}
+
+// Roles lists the roles for the admin's counters.
+func (p *HomePage) Roles() []account.Role { return account.Roles }
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	p := &HomePage{Base: s.base(r, "home.title")}
+	ctx := r.Context()
+	certs, err := s.store.Certifications(ctx)
+	if err != nil {
+		return err
+	}
+	p.Certifications = certs
+	u := p.User
+	if u == nil {
+		return s.render(w, http.StatusOK, "home_public", p)
+	}
+	act := account.ActorOf(u)
+	switch u.Role {
+	case account.RoleAdmin:
+		orgs, err := s.store.Organismes(ctx, act)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if !o.Certificateur && o.Active {
+				p.CentreCount++
+			}
+		}
+		users, err := s.store.Users(ctx, act, store.UserFilter{})
+		if err != nil {
+			return err
+		}
+		p.UserCounts = map[account.Role]int{}
+		for _, x := range users {
+			if x.Active {
+				p.UserCounts[x.Role]++
+			}
+		}
+		if p.Recent, err = s.store.AuditLog(ctx, act, 8); err != nil {
+			return err
+		}
+	case account.RoleReferent, account.RoleFormateur:
+		c, err := s.store.Organisme(ctx, act, u.CentreID)
+		if err != nil {
+			return err
+		}
+		p.Centre = c
+		if p.Colleagues, err = s.store.Users(ctx, act, store.UserFilter{CentreID: u.CentreID}); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, page("home_"+string(u.Role)), p)
+}
+
+// Date formats a time the page's way (« 12 mars 2027 »).
+func (b *Base) Date(t time.Time) string { return formatDate(b.Lang, t) }
+
+// DateTime formats a time with its hour (« 12 mars 2027 à 14 h 05 »).
+func (b *Base) DateTime(t time.Time) string { return formatDateTime(b.Lang, t) }

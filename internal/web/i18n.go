@@ -1,0 +1,153 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+// Supported UI languages, French first.
+var langs = []language.Tag{language.French, language.English}
+
+// translator holds the message bundle and one localizer per language.
+type translator struct {
+	bundle *i18n.Bundle
+	locs   map[string]*i18n.Localizer
+	// cache memoises messages without arguments: they are looked up on every page.
+	cache sync.Map // key lang+"\x00"+id → string
+}
+
+func newTranslator() (*translator, error) {
+	b := i18n.NewBundle(language.French)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, f := range []string{"locales/fr.json", "locales/en.json"} {
+		if _, err := b.LoadMessageFileFS(localeFS, f); err != nil {
+			return nil, fmt.Errorf("load %s: %w", f, err)
+		}
+	}
+	t := &translator{bundle: b, locs: map[string]*i18n.Localizer{}}
+	for _, l := range langs {
+		base, _ := l.Base()
+		t.locs[base.String()] = i18n.NewLocalizer(b, base.String())
+	}
+	return t, nil
+}
+
+// T returns the message id in lang, with args as alternating key/value template data
+// ("Count" drives plurals). A missing id shows the id itself so that gaps are visible in tests.
+func (t *translator) T(lang, id string, args ...any) string {
+	if len(args) == 0 {
+		if v, ok := t.cache.Load(lang + "\x00" + id); ok {
+			return v.(string)
+		}
+	}
+	loc := t.locs[lang]
+	if loc == nil {
+		loc = t.locs["fr"]
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			k := fmt.Sprint(args[i])
+			data[k] = args[i+1]
+			if k == "Count" {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := loc.Localize(cfg)
+	if err != nil {
+		return id
+	}
+	if len(args) == 0 {
+		t.cache.Store(lang+"\x00"+id, s)
+	}
+	return s
+}
+
+// langCookie stores the chosen UI language.
+const langCookie = "certif_lang"
+
+// requestLang picks the UI language: the user's choice (cookie), else the browser's
+// Accept-Language when it prefers English, else French.
+func requestLang(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "fr" || c.Value == "en") {
+		return c.Value
+	}
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err == nil && len(tags) > 0 {
+		if base, _ := tags[0].Base(); base.String() == "en" {
+			return "en"
+		}
+	}
+	return "fr"
+}
+
+var paris = mustLoadParis()
+
+func mustLoadParis() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		// The zoneinfo database is embedded by importing time/tzdata in cmd/certif; fall back
+		// to a fixed CET so that a stripped environment still renders dates.
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}
+
+var moisFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// formatDate renders t in Europe/Paris as « 12 mars 2027 » (fr) or "12 March 2027" (en).
+func formatDate(lang string, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(paris)
+	if lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	d := fmt.Sprint(t.Day())
+	if t.Day() == 1 {
+		d = "1er"
+	}
+	return d + " " + moisFR[t.Month()-1] + " " + fmt.Sprint(t.Year())
+}
+
+// formatDateTime renders t as « 12 mars 2027 à 14 h 05 » (fr) or "12 March 2027, 14:05" (en).
+func formatDateTime(lang string, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	lt := t.In(paris)
+	if lang == "en" {
+		return formatDate(lang, t) + ", " + lt.Format("15:04")
+	}
+	return formatDate(lang, t) + " à " + strings.Replace(lt.Format("15 h 04"), " ", "\u00a0", -1)
+}
+
+var printers = map[string]*message.Printer{
+	"fr": message.NewPrinter(language.French),
+	"en": message.NewPrinter(language.English),
+}
+
+// formatInt renders n with the language's digit grouping (« 48 750 » in French).
+func formatInt(lang string, n int) string {
+	p := printers[lang]
+	if p == nil {
+		p = printers["fr"]
+	}
+	return p.Sprintf("%d", n)
+}
