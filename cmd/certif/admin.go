@@ -20,20 +20,20 @@ func (e *environment) referentiel(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "import":
-		fs := e.flags("referentiel import")
-		if err := fs.Parse(args[1:]); err != nil {
+		pos, err := parse(e.flags("referentiel import"), args[1:])
+		if err != nil {
 			return err
 		}
-		if fs.NArg() != 1 {
+		if len(pos) != 1 {
 			return fmt.Errorf("utilisation : certif referentiel import FICHIER")
 		}
-		data, err := readCapped(fs.Arg(0), 4<<20)
+		data, err := readCapped(pos[0], 4<<20)
 		if err != nil {
 			return err
 		}
 		ref, err := referentiel.Parse(data)
 		if err != nil {
-			return fmt.Errorf("%s : %w", fs.Arg(0), err)
+			return fmt.Errorf("%s : %w", pos[0], err)
 		}
 		st, err := e.openStore(ctx, e.logger())
 		if err != nil {
@@ -51,7 +51,7 @@ func (e *environment) referentiel(ctx context.Context, args []string) error {
 		fs := e.flags("referentiel export")
 		format := fs.String("format", "yaml", "yaml ou json")
 		code := fs.String("code", "", "code de la certification (défaut : la première)")
-		if err := fs.Parse(args[1:]); err != nil {
+		if err := noArgs(fs, args[1:]); err != nil {
 			return err
 		}
 		if *format != "yaml" && *format != "json" {
@@ -119,7 +119,7 @@ func (e *environment) user(ctx context.Context, args []string) error {
 	centre := fs.String("centre", "", "centre de formation : identifiant ou SIRET")
 	prenom := fs.String("prenom", "", "prénom")
 	nom := fs.String("nom", "", "nom")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := noArgs(fs, args[1:]); err != nil {
 		return err
 	}
 	st, err := e.openStore(ctx, e.logger())
@@ -194,7 +194,7 @@ func (e *environment) token(ctx context.Context, args []string) error {
 	fs := e.flags("token create")
 	email := fs.String("email", "", "adresse e-mail du titulaire")
 	name := fs.String("name", "cli", "nom du jeton")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := noArgs(fs, args[1:]); err != nil {
 		return err
 	}
 	st, err := e.openStore(ctx, e.logger())

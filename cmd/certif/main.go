@@ -135,3 +135,31 @@ func userMessage(err error) string {
 	}
 	return err.Error()
 }
+
+// parse parses flags placed anywhere among the arguments ("import FILE --data d" as well as
+// "import --data d FILE") and returns the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// noArgs parses flags and refuses positional arguments.
+func noArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("argument inattendu %q", pos[0])
+	}
+	return nil
+}

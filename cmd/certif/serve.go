@@ -22,7 +22,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	withDemo := fs.Bool("demo", e.getenv("CERTIF_DEMO") == "1", "charger le jeu de démonstration")
 	secure := fs.Bool("secure-cookies", e.getenv("CERTIF_SECURE_COOKIES") == "1", "cookies Secure (derrière HTTPS)")
 	trustProxy := fs.Bool("trust-proxy", e.getenv("CERTIF_TRUST_PROXY") == "1", "lire l'adresse du client dans X-Forwarded-For")
-	if err := fs.Parse(args); err != nil {
+	if err := noArgs(fs, args); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -119,7 +119,7 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 }
 
 func (e *environment) migrate(ctx context.Context, args []string) error {
-	if err := e.flags("migrate").Parse(args); err != nil {
+	if err := noArgs(e.flags("migrate"), args); err != nil {
 		return err
 	}
 	st, err := e.openStore(ctx, e.logger())
@@ -132,7 +132,7 @@ func (e *environment) migrate(ctx context.Context, args []string) error {
 }
 
 func (e *environment) demo(ctx context.Context, args []string) error {
-	if err := e.flags("demo").Parse(args); err != nil {
+	if err := noArgs(e.flags("demo"), args); err != nil {
 		return err
 	}
 	st, err := e.openStore(ctx, e.logger())

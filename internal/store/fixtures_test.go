@@ -82,7 +82,7 @@ func sampleRef(code, intitule string) *referentiel.Referentiel {
 			Code: "BC01", Numero: 1, Intitule: "Veille « stratégique » & œuvre",
 			Competences: []referentiel.Competence{{
 				Code: "C1.1", Intitule: "Mettre en place une veille",
-				Modalites: []referentiel.Modalite{referentiel.PresentationProjet, referentiel.EvaluationFormation},
+				Modalites:           []referentiel.Modalite{referentiel.PresentationProjet, referentiel.EvaluationFormation},
 				EvaluationFormation: &referentiel.EvalFormation{Forme: []referentiel.Forme{referentiel.Quiz}, Description: "Quiz"},
 				Criteres:            []referentiel.Critere{{Code: "C1.1.1", Libelle: "Les sources sont pertinentes"}},
 			}},

@@ -188,3 +188,27 @@ func BenchmarkActiveReferentiel(b *testing.B) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// Server processes starting together import the same file at once: all succeed with one version.
+func TestImportReferentielConcurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		const n = 8
+		infos := make([]store.CertificationInfo, n)
+		errs := make([]error, n)
+		done := make(chan int)
+		for i := range n {
+			go func() {
+				infos[i], errs[i] = s.ImportReferentiel(ctx, account.System, sampleRef("cm", "Même contenu"))
+				done <- i
+			}()
+		}
+		for range n {
+			<-done
+		}
+		for i := range n {
+			if errs[i] != nil || infos[i] != infos[0] || infos[i].Version != 1 {
+				t.Errorf("import %d = %+v, %v", i, infos[i], errs[i])
+			}
+		}
+	})
+}

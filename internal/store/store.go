@@ -196,9 +196,10 @@ type Tx struct {
 
 // Transact runs fn in one transaction: it commits when fn returns nil, rolls back when fn
 // returns an error (returned as is) or panics (the panic goes on). A failed commit returns its
-// error, mapped like ExecContext's. On SQLite, write transactions of one process run one at a
-// time; a cancelled ctx while waiting returns ctx.Err().
-func (s *Store) Transact(ctx context.Context, fn func(tx *Tx) error) (err error) {
+// error, mapped like ExecContext's. On SQLite, transactions of one process run one at a time
+// (a cancelled ctx while waiting returns ctx.Err()), so fn must not call Transact or a Store
+// write method: it would wait for itself.
+func (s *Store) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.writeSem != nil {
 		select {
 		case s.writeSem <- struct{}{}:

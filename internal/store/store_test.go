@@ -422,3 +422,44 @@ func TestCrashSafety(t *testing.T) {
 	}
 	t.Logf("%d committed writes survived SIGKILL", len(committed))
 }
+
+// Two stores on one SQLite file stand for two processes: their write transactions wait for each
+// other (immediate transactions, busy timeout) instead of failing with "database is locked".
+func TestConcurrentTwoStoresSQLite(t *testing.T) {
+	path := "sqlite:" + filepath.Join(t.TempDir(), "two.db")
+	var stores [2]*store.Store
+	for i := range stores {
+		s, err := store.Open(ctx, path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		stores[i] = s
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 32*10)
+	for g := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := stores[g%2]
+			for i := range 10 {
+				u := &account.User{Email: fmt.Sprintf("two%d.%d@example.org", g, i), Role: account.RoleJury}
+				if err := s.CreateUser(ctx, account.System, u, ""); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n, err := stores[0].CountUsers(ctx); n != 320 || err != nil {
+		t.Errorf("CountUsers = %d, %v", n, err)
+	}
+}

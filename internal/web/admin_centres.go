@@ -51,7 +51,7 @@ func (s *Server) centreCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.tr.T(requestLang(r), "centre.created", "Nom", o.Nom))
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "centre.created", "Nom", o.Nom))
 	http.Redirect(w, r, "/admin/centres", http.StatusSeeOther)
 	return nil
 }
@@ -87,7 +87,7 @@ func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.tr.T(requestLang(r), "centre.updated", "Nom", o.Nom))
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "centre.updated", "Nom", o.Nom))
 	http.Redirect(w, r, "/admin/centres", http.StatusSeeOther)
 	return nil
 }

@@ -179,7 +179,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	userFromForm(f, u)
 	u.Active = checked(r, "active")
 	if u.ID == actor(r).UserID && !u.Active {
-		f.Errors["active"] = s.tr.T(requestLang(r), "user.cannot_deactivate_self")
+		f.Errors["active"] = s.msg(r, "user.cannot_deactivate_self")
 	}
 	if !f.HasErrors() {
 		err = s.store.UpdateUser(r.Context(), actor(r), u)
@@ -194,7 +194,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.tr.T(requestLang(r), "user.updated"))
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "user.updated"))
 	http.Redirect(w, r, "/admin/utilisateurs", http.StatusSeeOther)
 	return nil
 }

@@ -81,17 +81,12 @@ func (t *translator) T(lang, id string, args ...any) string {
 // langCookie stores the chosen UI language.
 const langCookie = "certif_lang"
 
-// requestLang picks the UI language: the user's choice (cookie), else the browser's
-// Accept-Language when it prefers English, else French.
+// requestLang picks the UI language: the user's choice (cookie, set by the language switch
+// or at login from the account's preference), else French. The browser's Accept-Language is
+// deliberately ignored: Certif is a French tool whose documents and référentiel are French.
 func requestLang(r *http.Request) string {
 	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "fr" || c.Value == "en") {
 		return c.Value
-	}
-	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	if err == nil && len(tags) > 0 {
-		if base, _ := tags[0].Base(); base.String() == "en" {
-			return "en"
-		}
 	}
 	return "fr"
 }
@@ -150,4 +145,9 @@ func formatInt(lang string, n int) string {
 		p = printers["fr"]
 	}
 	return p.Sprintf("%d", n)
+}
+
+// msg translates a message id in the request's language (for handlers without a page yet).
+func (s *Server) msg(r *http.Request, id string, args ...any) string {
+	return s.tr.T(requestLang(r), id, args...)
 }

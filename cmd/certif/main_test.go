@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// cli runs one command to completion and returns its stdout.
+func cli(t *testing.T, data string, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), append(args, "--data", data), env(nil), strings.NewReader(stdin), &out, &errb)
+	return out.String(), err
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	data := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--demo"}, env(map[string]string{"CERTIF_DATA": data}), strings.NewReader(""), &out, io.Discard)
+	}()
+	var base string
+	re := regexp.MustCompile(`prêt sur (http://127\.0\.0\.1:\d+)`)
+	for i := 0; i < 200 && base == ""; i++ {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if base == "" {
+		t.Fatalf("server did not start: %q", out.String())
+	}
+	for _, want := range []string{"admin@certif.demo", "referent@certif.demo", "formateur@certif.demo", "candidat@certif.demo", "jury@certif.demo", "certif-demo-2026"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("start-up output lacks %q", want)
+		}
+	}
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/referentiel": "Community Manager", "/metrics": "certif_http_requests_total", "/api/v1/certifications": `"code":"community-manager"`} {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("GET %s: %d, lacks %q", path, res.StatusCode, want)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(35 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+	if !strings.Contains(out.String(), "arrêté proprement") {
+		t.Errorf("no shutdown message: %q", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(data, "certif.db")); err != nil {
+		t.Errorf("database not in the data folder: %v", err)
+	}
+}
+
+func TestReferentielImportExport(t *testing.T) {
+	data := t.TempDir()
+	if _, err := cli(t, data, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, data, "", "referentiel", "export"); err == nil || !strings.Contains(err.Error(), "aucun référentiel") {
+		t.Errorf("export of an empty database: %v", err)
+	}
+	if _, err := cli(t, data, "", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	yml, err := cli(t, data, "", "referentiel", "export")
+	if err != nil || !strings.Contains(yml, "code: C3.3.4") {
+		t.Fatalf("export yaml: %v %.200s", err, yml)
+	}
+	js, err := cli(t, data, "", "referentiel", "export", "--format", "json")
+	if err != nil || !strings.HasPrefix(strings.TrimSpace(js), "{") {
+		t.Fatalf("export json: %v", err)
+	}
+	// Importing the same content adds no version; a changed one becomes version 2.
+	file := filepath.Join(t.TempDir(), "ref.yaml")
+	os.WriteFile(file, []byte(yml), 0o600)
+	if out, err := cli(t, data, "", "referentiel", "import", file); err != nil || !strings.Contains(out, "version 1 active") {
+		t.Errorf("same import: %v %q", err, out)
+	}
+	os.WriteFile(file, []byte(strings.Replace(yml, "rncp: \"\"", "rncp: RNCP99999", 1)), 0o600)
+	if out, err := cli(t, data, "", "referentiel", "import", file); err != nil || !strings.Contains(out, "version 2 active (3 blocs, 14 compétences, 65 critères)") {
+		t.Errorf("changed import: %v %q", err, out)
+	}
+	// A broken file is refused with the path of every problem, and nothing changes.
+	broken := strings.Replace(strings.Replace(yml, "code: C1.2\n", "code: C1.9\n", 1), "intitule: Community Manager", "intitule: \"\"", 1)
+	os.WriteFile(file, []byte(broken), 0o600)
+	_, err = cli(t, data, "", "referentiel", "import", file)
+	if err == nil {
+		t.Fatal("broken file imported")
+	}
+	msg := userMessage(err)
+	for _, want := range []string{"certification.intitule", "blocs[0].competences[1].code"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q: %s", want, msg)
+		}
+	}
+	if out, _ := cli(t, data, "", "referentiel", "export"); !strings.Contains(out, "RNCP99999") {
+		t.Error("active version changed by a refused import")
+	}
+}
+
+func TestUserAddAndToken(t *testing.T) {
+	data := t.TempDir()
+	if _, err := cli(t, data, "", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cli(t, data, "", "user", "add", "--email", "nouvel.admin@exemple.fr", "--role", "admin")
+	if err != nil || !strings.Contains(out, "Mot de passe généré") {
+		t.Fatalf("user add: %v %q", err, out)
+	}
+	if _, err := cli(t, data, "un mot de passe assez long\n", "user", "add", "--email", "f@exemple.fr", "--role", "formateur", "--centre", "51234567800019"); err != nil {
+		t.Errorf("user add with centre: %v", err)
+	}
+	if _, err := cli(t, data, "court\n", "user", "add", "--email", "g@exemple.fr", "--role", "jury"); err == nil || !strings.Contains(userMessage(err), "12 caractères") {
+		t.Errorf("short password accepted: %v", err)
+	}
+	if _, err := cli(t, data, "", "user", "add", "--email", "h@exemple.fr", "--role", "formateur"); err == nil || !strings.Contains(userMessage(err), "centre") {
+		t.Errorf("formateur without centre: %v", err)
+	}
+	tok, err := cli(t, data, "", "token", "create", "--email", "nouvel.admin@exemple.fr")
+	if err != nil || !strings.HasPrefix(tok, "ctf_") {
+		t.Fatalf("token: %v %q", err, tok)
+	}
+}
