@@ -40,6 +40,9 @@ type refCache struct {
 	mu     sync.Mutex
 	docs   map[int64]*referentiel.Referentiel
 	active map[int64]activeEntry
+	// list is the last Certifications result, trusted for activeTTL like active entries.
+	list        []CertificationInfo
+	listFetched time.Time
 }
 
 type activeEntry struct {
@@ -97,6 +100,7 @@ func (s *Store) ImportReferentiel(ctx context.Context, actor account.Actor, ref 
 	}
 	s.refs.mu.Lock()
 	delete(s.refs.active, info.ID)
+	s.refs.list = nil
 	s.refs.mu.Unlock()
 	return info, nil
 }
@@ -177,8 +181,27 @@ func (s *Store) certification(ctx context.Context, tx *Tx, where string, arg any
 }
 
 // Certifications lists every certification with its active version, by code. It is public
-// (no actor) and returns an empty slice when there is none.
+// (no actor) and returns an empty slice when there is none. Like ActiveReferentiel, the list
+// is cached for at most two seconds (an import by this Store is seen at once); callers must
+// not modify the returned slice.
 func (s *Store) Certifications(ctx context.Context) ([]CertificationInfo, error) {
+	s.refs.mu.Lock()
+	list, fetched := s.refs.list, s.refs.listFetched
+	s.refs.mu.Unlock()
+	if list != nil && time.Since(fetched) <= activeTTL {
+		return list, nil
+	}
+	list, err := s.certifications(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.refs.mu.Lock()
+	s.refs.list, s.refs.listFetched = list, time.Now()
+	s.refs.mu.Unlock()
+	return list, nil
+}
+
+func (s *Store) certifications(ctx context.Context) ([]CertificationInfo, error) {
 	rows, err := s.query(ctx, certSelect+` ORDER BY c.code`)
 	if err != nil {
 		return nil, fmt.Errorf("certifications: %w", err)

@@ -18,10 +18,9 @@ import (
 // blocs → compétences → modalités → critères, then the épreuves and the deliverables.
 type ReferentielPage struct {
 	Base
-	Info           store.CertificationInfo
-	Ref            *referentiel.Referentiel
-	Certifications []store.CertificationInfo
-	Counts         [3]int
+	Info   store.CertificationInfo
+	Ref    *referentiel.Referentiel
+	Counts [3]int
 	// Body is the rendered référentiel, cached per version and language (versions are immutable).
 	Body template.HTML
 }
@@ -51,7 +50,7 @@ func (s *Server) referentielDefault(w http.ResponseWriter, r *http.Request) erro
 	if len(certs) == 0 {
 		return fmt.Errorf("no certification: %w", apperr.NotFound)
 	}
-	return s.renderReferentiel(w, r, certs[0].ID, certs)
+	return s.renderReferentiel(w, r, certs[0].ID)
 }
 
 func (s *Server) referentielPage(w http.ResponseWriter, r *http.Request) error {
@@ -59,19 +58,15 @@ func (s *Server) referentielPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	certs, err := s.store.Certifications(r.Context())
-	if err != nil {
-		return err
-	}
-	return s.renderReferentiel(w, r, id, certs)
+	return s.renderReferentiel(w, r, id)
 }
 
-func (s *Server) renderReferentiel(w http.ResponseWriter, r *http.Request, id int64, certs []store.CertificationInfo) error {
+func (s *Server) renderReferentiel(w http.ResponseWriter, r *http.Request, id int64) error {
 	info, ref, err := s.store.ActiveReferentiel(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	p := &ReferentielPage{Base: s.base(r, "referentiel.title"), Info: info, Ref: ref, Certifications: certs}
+	p := &ReferentielPage{Base: s.base(r, "referentiel.title"), Info: info, Ref: ref}
 	p.Title = ref.Certification.Intitule + " — " + p.T("referentiel.title")
 	b, c, k := ref.Counts()
 	p.Counts = [3]int{b, c, k}
