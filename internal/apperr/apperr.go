@@ -86,3 +86,12 @@ func FieldErrors(err error) map[string]string {
 	}
 	return nil
 }
+
+// Has reports whether field already has a problem.
+func (v *Validation) Has(field string) bool {
+	if v == nil {
+		return false
+	}
+	_, ok := v.Fields[field]
+	return ok
+}

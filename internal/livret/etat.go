@@ -1,0 +1,180 @@
+package livret
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/referentiel"
+)
+
+// Decision is the référent's decision on an end-of-bloc project.
+type Decision string
+
+// The decisions; "" means the project awaits a decision.
+const (
+	Valide  Decision = "valide"
+	Refuse  Decision = "refuse"
+	Attente Decision = ""
+)
+
+// Projet is a candidate's end-of-bloc project (R4): the submission and the référent's decision.
+type Projet struct {
+	ID            int64
+	InscriptionID int64
+	Bloc          string
+	Titre         string
+	Description   string
+	URL           string
+	SoumisLe      time.Time
+	SoumisPar     int64
+	Decision      Decision
+	DecisionPar   int64
+	DecisionLe    time.Time
+	Commentaire   string // the référent's comment on the decision
+}
+
+// ValidateSubmission checks the submitted fields.
+func (p *Projet) ValidateSubmission() error {
+	v := apperr.NewValidation()
+	p.Titre = strings.TrimSpace(p.Titre)
+	p.Description = strings.TrimSpace(p.Description)
+	p.URL = strings.TrimSpace(p.URL)
+	if p.Titre == "" {
+		v.Add("titre", "Le titre du projet est obligatoire.")
+	} else if len([]rune(p.Titre)) > 200 {
+		v.Add("titre", "Le titre ne doit pas dépasser 200 caractères.")
+	}
+	if len([]rune(p.Description)) > 8000 {
+		v.Add("description", "La description ne doit pas dépasser 8 000 caractères.")
+	}
+	if p.URL != "" && !strings.HasPrefix(p.URL, "https://") && !strings.HasPrefix(p.URL, "http://") {
+		v.Add("url", "Le lien doit commencer par https:// ou http://.")
+	}
+	return v.Err()
+}
+
+// ValidateDecision checks a decision: a refusal needs a comment saying what to rework.
+func ValidateDecision(d Decision, commentaire string) error {
+	v := apperr.NewValidation()
+	switch d {
+	case Valide:
+	case Refuse:
+		if strings.TrimSpace(commentaire) == "" {
+			v.Add("commentaire", "Expliquez ce qui reste à reprendre.")
+		}
+	default:
+		v.Add("decision", "Choisissez : validé ou refusé.")
+	}
+	return v.Err()
+}
+
+// CompetenceState is a compétence's latest in-training result.
+type CompetenceState struct {
+	Code     string
+	Intitule string
+	Etat     Etat
+	// Derniere is the latest current (not superseded) entry covering the compétence, or nil.
+	Derniere *Evaluation
+	// Historique lists every entry covering the compétence, newest first, superseded included.
+	Historique []*Evaluation
+}
+
+// BlocState is a bloc's state in training (R4).
+type BlocState struct {
+	Code        string
+	Numero      int
+	Intitule    string
+	Sujet       string // the end-of-bloc project's subject, from the référentiel
+	Competences []CompetenceState
+	Projet      *Projet
+	// Valide is true when every compétence is acquired and the référent validated the project.
+	Valide bool
+}
+
+// Acquises counts the bloc's acquired compétences.
+func (b *BlocState) Acquises() int {
+	n := 0
+	for _, c := range b.Competences {
+		if c.Etat == Acquise {
+			n++
+		}
+	}
+	return n
+}
+
+// Link fills RemplaceePar from the Remplace links, in place.
+func Link(evals []Evaluation) {
+	by := make(map[int64]int, len(evals))
+	for i := range evals {
+		by[evals[i].ID] = i
+		evals[i].RemplaceePar = 0
+	}
+	for i := range evals {
+		if j, ok := by[evals[i].Remplace]; ok && evals[i].Remplace != 0 {
+			evals[j].RemplaceePar = evals[i].ID
+		}
+	}
+}
+
+// Compute returns the state of every bloc of ref aimed at (all when blocs is empty) from the
+// inscription's evaluations and projects. evals are linked in place (see Link).
+func Compute(ref *referentiel.Referentiel, blocs []string, evals []Evaluation, projets []Projet) []BlocState {
+	Link(evals)
+	ordered := make([]*Evaluation, len(evals))
+	for i := range evals {
+		ordered[i] = &evals[i]
+	}
+	sort.SliceStable(ordered, func(i, j int) bool { // newest first
+		if !ordered[i].Date.Equal(ordered[j].Date) {
+			return ordered[i].Date.After(ordered[j].Date)
+		}
+		return ordered[i].ID > ordered[j].ID
+	})
+	aimed := map[string]bool{}
+	for _, b := range blocs {
+		aimed[b] = true
+	}
+	var out []BlocState
+	for _, b := range ref.Blocs {
+		if len(blocs) > 0 && !aimed[b.Code] {
+			continue
+		}
+		bs := BlocState{Code: b.Code, Numero: b.Numero, Intitule: b.Intitule, Sujet: b.ProjetFinDeBloc}
+		all := true
+		for i := range b.Competences {
+			c := &b.Competences[i]
+			cs := CompetenceState{Code: c.Code, Intitule: c.Intitule, Etat: NonEvaluee}
+			for _, e := range ordered {
+				if !covers(e, c.Code) {
+					continue
+				}
+				cs.Historique = append(cs.Historique, e)
+				if cs.Derniere == nil && e.RemplaceePar == 0 {
+					cs.Derniere = e
+					cs.Etat = e.Passes(c)
+				}
+			}
+			all = all && cs.Etat == Acquise
+			bs.Competences = append(bs.Competences, cs)
+		}
+		for i := range projets {
+			if projets[i].Bloc == b.Code {
+				bs.Projet = &projets[i]
+			}
+		}
+		bs.Valide = all && bs.Projet != nil && bs.Projet.Decision == Valide
+		out = append(out, bs)
+	}
+	return out
+}
+
+func covers(e *Evaluation, code string) bool {
+	for _, c := range e.Competences {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
