@@ -62,9 +62,9 @@ func (o *Organisme) Validate() error {
 	o.Nom = strings.TrimSpace(o.Nom)
 	o.SIRET = strings.ReplaceAll(strings.TrimSpace(o.SIRET), " ", "")
 	if o.Nom == "" {
-		v.Add("nom", "Le nom est obligatoire.")
+		v.Add("nom", "La raison sociale est obligatoire.")
 	} else if len([]rune(o.Nom)) > 200 {
-		v.Add("nom", "Le nom ne doit pas dépasser 200 caractères.")
+		v.Add("nom", "La raison sociale ne doit pas dépasser 200 caractères.")
 	}
 	if err := CheckSIRET(o.SIRET); err != "" {
 		v.Add("siret", err)

@@ -18,7 +18,7 @@ func TestAdminCreatesACentreWithFieldErrors(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d", res.StatusCode)
 	}
-	if got := text(doc.Find("#nom-error")); got != "Le nom est obligatoire." {
+	if got := text(doc.Find("#nom-error")); got != "La raison sociale est obligatoire." {
 		t.Errorf("nom error %q", got)
 	}
 	if got := text(doc.Find("#siret-error")); !strings.Contains(got, "clé de contrôle") {

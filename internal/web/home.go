@@ -67,8 +67,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Centre = c
-		if p.Colleagues, err = s.store.Users(ctx, act, store.UserFilter{CentreID: u.CentreID}); err != nil {
+		users, err := s.store.Users(ctx, act, store.UserFilter{CentreID: u.CentreID})
+		if err != nil {
 			return err
+		}
+		for _, x := range users { // the team: staff only, candidates have their own pages
+			if x.Active && (x.Role == account.RoleReferent || x.Role == account.RoleFormateur) {
+				p.Colleagues = append(p.Colleagues, x)
+			}
 		}
 	}
 	return s.render(w, http.StatusOK, page("home_"+string(u.Role)), p)

@@ -168,7 +168,7 @@ func TestAPIErrorsAreFrenchJSON(t *testing.T) {
 	e := newEnv(t)
 	status, body := e.api("GET", "/api/v1/inconnu", "", "")
 	var out struct{ Error apiError }
-	if status != http.StatusNotFound || json.Unmarshal(body, &out) != nil || out.Error.Code != "not_found" || !strings.Contains(out.Error.Message, "n'existe pas") {
+	if status != http.StatusNotFound || json.Unmarshal(body, &out) != nil || out.Error.Code != "not_found" || !strings.Contains(out.Error.Message, "n’existe pas") {
 		t.Errorf("%d %s", status, body)
 	}
 	status, body = e.api("POST", "/api/v1/centres", e.token("admin@certif.demo"), `{"nom":`)

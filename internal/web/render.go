@@ -108,8 +108,9 @@ func (b *Base) RoleLabel(r account.Role) string { return b.T("role." + string(r)
 type page string
 
 var funcs = template.FuncMap{
-	"paras": paragraphs,
-	"add":   func(a, b int) int { return a + b },
+	"paras":       paragraphs,
+	"typo":        typo,
+	"mentionsVAE": func(s string) bool { return strings.Contains(s, "VAE") },
 }
 
 // paragraphs splits a text on blank lines into paragraphs, for référentiel texts.
@@ -117,11 +118,22 @@ func paragraphs(s string) []string {
 	var out []string
 	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+			out = append(out, typo(p))
 		}
 	}
 	return out
 }
+
+// typoReplacer applies French typography to texts written with plain spaces and straight
+// apostrophes (the référentiel is transcribed verbatim): a narrow no-break space before
+// « : ; ! ? » and after «, a no-break space after « n° », the typographic apostrophe.
+var typoReplacer = strings.NewReplacer(
+	" :", "\u202f:", " ;", "\u202f;", " !", "\u202f!", " ?", "\u202f?",
+	"« ", "«\u202f", " »", "\u202f»", "n° ", "n°\u00a0", "...", "…", "'", "’",
+)
+
+// typo returns s with French typography (see typoReplacer).
+func typo(s string) string { return typoReplacer.Replace(s) }
 
 // templates parses each page with the layout once at start-up.
 type templates struct {
