@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/demo"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
@@ -41,7 +43,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 			return fmt.Errorf("jeu de démonstration : %w", err)
 		}
 	}
-	srv, err := web.New(web.Config{Store: st, Logger: log, SecureCookies: *secure, TrustProxy: *trustProxy})
+	blobs, err := blob.NewDir(filepath.Join(e.data, "fichiers"))
+	if err != nil {
+		return fmt.Errorf("dossier des fichiers : %w", err)
+	}
+	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure, TrustProxy: *trustProxy})
 	if err != nil {
 		return err
 	}

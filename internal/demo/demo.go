@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
@@ -74,21 +75,28 @@ func Seed(ctx context.Context, st *store.Store) ([]Account, error) {
 		return nil, err
 	}
 	var out []Account
+	staff := map[account.Role]*account.User{}
 	for _, du := range users {
 		u := du.User
 		if du.centre >= 0 {
 			u.CentreID = ids[du.centre]
 		}
-		if _, _, err := st.Credentials(ctx, u.Email); err == nil {
-			out = append(out, Account{Role: u.Role, Email: u.Email, Name: u.DisplayName()})
-			continue
+		if got, _, err := st.Credentials(ctx, u.Email); err == nil {
+			u = *got
 		} else if !errors.Is(err, apperr.NotFound) {
 			return nil, err
-		}
-		if err := st.CreateUser(ctx, account.System, &u, hash); err != nil {
+		} else if err := st.CreateUser(ctx, account.System, &u, hash); err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", u.Role, err)
 		}
+		if du.centre == 1 && staff[u.Role] == nil {
+			staff[u.Role] = &u
+		}
 		out = append(out, Account{Role: u.Role, Email: u.Email, Name: u.DisplayName()})
+	}
+	if ids[1] != 0 && staff[account.RoleReferent] != nil && staff[account.RoleFormateur] != nil {
+		if err := seedPromotion(ctx, st, ids[1], staff, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

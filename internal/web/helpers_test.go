@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/demo"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
@@ -45,7 +46,11 @@ func newEnvOn(t testing.TB, st *store.Store) *testEnv {
 	if _, err := demo.Seed(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Store: st})
+	blobs, err := blob.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: st, Blobs: blobs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,13 +12,14 @@ import (
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/referentiel"
+	"github.com/certif/certif/internal/store"
 )
 
 // usedMessageIDs collects the message ids written literally in templates and Go code, plus
 // the ids built at run time from known values.
 func usedMessageIDs(t *testing.T) map[string]bool {
 	ids := map[string]bool{}
-	lit := regexp.MustCompile(`\b(?:T|base|msg|userFormPage)\(?[^"()]*"([a-z_]+(?:\.[a-z_]+)+)"`)
+	lit := regexp.MustCompile(`\b(?:T|base|msg|userFormPage|pageFor)\(?[^"()]*"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
 	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".go")) || strings.HasSuffix(p, "_test.go") {
 			return err
@@ -48,7 +49,18 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		ids["error."+k.code], ids["error."+k.code+".title"] = true, true
 	}
 	ids["error.internal"], ids["error.internal.title"] = true, true
-	for _, a := range []string{"organisme.create", "organisme.update", "referentiel.import", "token.create", "token.revoke", "user.create", "user.password", "user.update"} {
+	for _, n := range store.AppreciationNiveaux {
+		ids["stage.niveau."+n] = true
+	}
+	for _, d := range []string{"valide", "refuse", "attente"} {
+		ids["projet.decision."+d] = true
+	}
+	for _, e := range []string{"acquise", "en_cours", "non_acquise", "non_evaluee"} {
+		ids["etat."+e] = true
+	}
+	for _, a := range []string{"organisme.create", "organisme.update", "referentiel.import", "token.create", "token.revoke", "user.create", "user.password", "user.update",
+		"candidat.create", "candidat.import", "candidat.update", "evaluation.add", "file.save", "inscription.create", "inscription.statut", "module.create", "module.update",
+		"projet.decide", "projet.submit", "seance.add", "seance.delete", "seance.update", "stage.create", "stage.fiche", "stage.link", "stage.update", "user.activate", "user.activation"} {
 		ids["audit."+a] = true
 	}
 	return ids

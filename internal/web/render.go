@@ -111,6 +111,8 @@ var funcs = template.FuncMap{
 	"paras":       paragraphs,
 	"typo":        typo,
 	"mentionsVAE": func(s string) bool { return strings.Contains(s, "VAE") },
+	"evalView":    evalView,
+	"add":         func(a, b int) int { return a + b },
 }
 
 // paragraphs splits a text on blank lines into paragraphs, for référentiel texts.

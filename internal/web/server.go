@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -25,6 +26,8 @@ type Config struct {
 	SecureCookies bool
 	// TrustProxy takes the client address from X-Forwarded-For (behind a load balancer).
 	TrustProxy bool
+	// Blobs stores uploaded files (evidence, company stamps).
+	Blobs *blob.Dir
 	// Registry receives the Prometheus metrics; nil → a new registry.
 	Registry *prometheus.Registry
 }
@@ -122,6 +125,48 @@ func (s *Server) Handler() http.Handler {
 	h("POST /admin/utilisateurs/{id}", admin(s.userUpdate))
 	h("GET /admin/journal", admin(s.auditPage))
 
+	// Candidates, inscriptions and the livret (issue 3). The store scopes every read to the
+	// user's centre (staff) or to the candidate themself.
+	staff := func(fn handlerFunc) handlerFunc {
+		return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur)
+	}
+	manager := func(fn handlerFunc) handlerFunc { return s.require(fn, account.RoleAdmin, account.RoleReferent) }
+	dossierRoles := func(fn handlerFunc) handlerFunc {
+		return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur, account.RoleCandidat)
+	}
+	h("GET /candidats", staff(s.candidatsList))
+	h("GET /candidats/nouveau", manager(s.inscrireNew))
+	h("POST /candidats", manager(s.inscrireCreate))
+	h("GET /candidats/import", manager(s.importForm))
+	h("GET /candidats/import/modele.csv", manager(s.importTemplate))
+	h("POST /candidats/import", manager(s.importUpload))
+	h("GET /mon-dossier", s.require(s.myFile, account.RoleCandidat))
+	h("GET /inscriptions/{id}", dossierRoles(s.inscriptionPage))
+	h("POST /inscriptions/{id}/statut", manager(s.inscriptionStatut))
+	h("GET /inscriptions/{id}/livret", dossierRoles(s.livretPage))
+	h("GET /inscriptions/{id}/evaluations/nouvelle", staff(s.evaluationForm))
+	h("POST /inscriptions/{id}/evaluations", staff(s.evaluationCreate))
+	h("POST /inscriptions/{id}/projets/{bloc}", dossierRoles(s.projetSubmit))
+	h("POST /inscriptions/{id}/projets/{bloc}/decision", manager(s.projetDecide))
+	h("GET /inscriptions/{id}/planning", dossierRoles(s.planningPage))
+	h("POST /inscriptions/{id}/planning", staff(s.seanceCreate))
+	h("POST /inscriptions/{id}/planning/{seance}", staff(s.seanceUpdate))
+	h("POST /inscriptions/{id}/planning/{seance}/supprimer", staff(s.seanceDelete))
+	h("GET /inscriptions/{id}/stage", dossierRoles(s.stagePage))
+	h("POST /inscriptions/{id}/stage", staff(s.stageSave))
+	h("POST /inscriptions/{id}/stage/{stage}/lien", staff(s.stageLink))
+	h("GET /inscriptions/{id}/documents/{doc}", dossierRoles(s.documentPDF))
+	h("GET /promotions/{promotion}", staff(s.matricePage))
+	h("GET /promotions/{promotion}/releves.pdf", staff(s.relevesPDF))
+	h("GET /modules", staff(s.modulesPage))
+	h("POST /modules", manager(s.moduleCreate))
+	h("POST /modules/{id}", manager(s.moduleUpdate))
+	h("GET /fichiers/{id}", signedIn(s.fileDownload))
+	h("GET /activation/{token}", s.activationForm)
+	h("POST /activation/{token}", s.activate)
+	h("GET /stage/{token}", s.tutorForm)
+	h("POST /stage/{token}", s.tutorSubmit)
+
 	s.apiRoutes(mux)
 
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -160,6 +205,14 @@ func (s *Server) base(r *http.Request, titleID string) Base {
 // nav returns the navigation of the user's role.
 func (s *Server) nav(b *Base) []NavItem {
 	items := []NavItem{{Href: "/", Label: b.T("nav.home")}, {Href: "/referentiel", Label: b.T("nav.referentiel")}}
+	if b.User != nil {
+		switch b.User.Role {
+		case account.RoleAdmin, account.RoleReferent, account.RoleFormateur:
+			items = append(items, NavItem{Href: "/candidats", Label: b.T("nav.candidats")}, NavItem{Href: "/modules", Label: b.T("nav.modules")})
+		case account.RoleCandidat:
+			items = append(items, NavItem{Href: "/mon-dossier", Label: b.T("nav.mon_dossier")})
+		}
+	}
 	if b.User != nil && b.User.Role == account.RoleAdmin {
 		items = append(items,
 			NavItem{Href: "/admin/centres", Label: b.T("nav.centres")},

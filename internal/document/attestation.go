@@ -1,0 +1,183 @@
+package document
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const attestationTitre = "Attestation de formation"
+
+// RenderAttestation writes the attestation de formation of a candidate (R13): the issuer, the
+// candidate's identity, the modules followed as a planning with dates and hours, the totals,
+// then « Fait à …, le … » and the signature area of the signataire. It returns an error
+// wrapping ErrInvalid, in French, when the input is unusable (missing name, no module, end
+// before start, negative hours, VAE candidate — R2), and writes nothing then.
+func RenderAttestation(out io.Writer, a Attestation) error {
+	if err := checkAttestation(a); err != nil {
+		return err
+	}
+	subject := attestationTitre + " — " + nomAffiche(a.Candidat)
+	return render(out, subject, a.Certificateur, a.Certification, a.Date, func(w *writer) error {
+		drawAttestation(w, a)
+		return nil
+	})
+}
+
+func checkAttestation(a Attestation) error {
+	var p problems
+	p.checkHeader(a.Header)
+	p.checkCandidat(a.Candidat, true)
+	if blank(a.Signataire) {
+		p.add("signataire manquant")
+	}
+	if blank(a.Lieu) {
+		p.add("lieu de signature manquant")
+	}
+	if a.Date.IsZero() {
+		p.add("date de signature manquante")
+	}
+	if len(a.Modules) == 0 {
+		p.add("aucun module de formation")
+	}
+	for i, m := range a.Modules {
+		n := "module n° " + strconv.Itoa(i+1)
+		if blank(m.Intitule) {
+			p.add(n + " : intitulé manquant")
+		}
+		if badNumber(m.HeuresPrevues) {
+			p.add(n + " : heures prévues invalides")
+		}
+		if badNumber(m.HeuresRealisees) {
+			p.add(n + " : heures réalisées invalides")
+		}
+		if !m.Debut.IsZero() && !m.Fin.IsZero() && m.Fin.Before(m.Debut) {
+			p.add(n + " : date de fin antérieure à la date de début")
+		}
+	}
+	return p.err("attestation de formation")
+}
+
+func drawAttestation(w *writer, a Attestation) {
+	c := a.Candidat
+	w.startDoc(w.runningHeader(a.Certificateur+" — "+a.Certification, attestationTitre+" — "+nomAffiche(c)))
+	w.docHeader(a.Header)
+	w.title(attestationTitre, "")
+
+	organisme := strings.TrimSpace(a.Centre)
+	if organisme == "" {
+		organisme = strings.TrimSpace(a.Certificateur)
+	}
+	soussigne := "Je soussigné(e), " + strings.TrimSpace(a.Signataire)
+	if q := strings.TrimSpace(a.SignataireQualite); q != "" {
+		soussigne += ", " + lowerFirst(q) + " de " + organisme
+	} else {
+		soussigne += ", pour " + organisme
+	}
+	w.para(marginX, contentW, soussigne+", atteste que :", regular, 10, colText, left)
+	w.y += 8
+	w.identityBox(c, 10.5)
+
+	debut, fin := periode(a.Modules)
+	phrase := "a suivi la formation préparant à la certification professionnelle « " + strings.TrimSpace(a.Certification) + " »"
+	var refs []string
+	if r := rncp(a.RNCP); r != "" {
+		refs = append(refs, r)
+	}
+	if n := niveau(a.Niveau); n != "" {
+		refs = append(refs, lowerFirst(n))
+	}
+	if len(refs) > 0 {
+		phrase += " (" + strings.Join(refs, ", ") + ")"
+	}
+	if !debut.IsZero() && !fin.IsZero() {
+		phrase += ", du " + dateLongue(debut) + " au " + dateLongue(fin)
+	}
+	phrase += ", selon le planning ci-dessous :"
+	w.para(marginX, contentW, phrase, regular, 10, colText, left)
+	w.y += 10
+
+	t := newTable(w, marginX, 8.5,
+		column{"N°", 8 * mm, center},
+		column{"Module", 67 * mm, left},
+		column{"Compétences", 28 * mm, left},
+		column{"Du", 19 * mm, center},
+		column{"Au", 19 * mm, center},
+		column{"Heures prévues", 16 * mm, right},
+		column{"Heures réalisées", 17 * mm, right},
+	)
+	t.begin(lineH(8.5) * 2)
+	var prevues, realisees float64
+	for i, m := range a.Modules {
+		prevues += m.HeuresPrevues
+		realisees += m.HeuresRealisees
+		t.row(
+			cell{text: strconv.Itoa(i + 1), col: colMuted},
+			cell{text: m.Intitule},
+			cell{text: strings.Join(m.Competences, ", ")},
+			cell{text: dateCourte(m.Debut)},
+			cell{text: dateCourte(m.Fin)},
+			cell{text: heures(m.HeuresPrevues)},
+			cell{text: heures(m.HeuresRealisees), st: bold},
+		)
+	}
+	t.end()
+	w.y += 6
+	total := fmt.Sprintf("Total : %s prévues · %s réalisées", heures(prevues), heures(realisees))
+	if prevues > 0 {
+		total += " (" + nombre(math.Round(1000*realisees/prevues)/10) + nbsp + "%)"
+	}
+	w.ensure(lineH(10))
+	w.line(marginX, contentW, w.y+1, fmt.Sprintf("%d modules", len(a.Modules)), regular, 9, colMuted, left)
+	w.line(marginX, contentW, w.y, total, bold, 10, colText, right)
+	w.y += lineH(10) + 14
+
+	w.ensure(lineH(10)*2 + 130)
+	w.para(marginX, contentW, "La présente attestation est délivrée pour servir et valoir ce que de droit.", regular, 10, colText, left)
+	w.y += 14
+	signature(w, a)
+	w.endDoc(attestationTitre + " — " + nomAffiche(c) + " — " + a.Certification)
+}
+
+// signature draws « Fait à …, le … » and the signature area in the right half of the page.
+func signature(w *writer, a Attestation) {
+	x := marginX + contentW*0.48
+	width := contentRight - x
+	w.para(x, width, "Fait à "+strings.TrimSpace(a.Lieu)+", le "+dateLongue(a.Date), regular, 10, colText, left)
+	w.y += 6
+	w.para(x, width, a.Signataire, bold, 10, colText, left)
+	if q := strings.TrimSpace(a.SignataireQualite); q != "" {
+		w.para(x, width, q, regular, 9, colMuted, left)
+	}
+	w.y += 6
+	h := 30 * mm
+	w.ensure(h)
+	w.strokeRect(x, w.y, width, h, 0.6, colRule)
+	w.line(x+6, width-12, w.y+5, "Signature et cachet de l'organisme", italic, 7.5, colLight, left)
+	w.y += h
+}
+
+// periode returns the earliest start and the latest end of the modules (zero when unknown).
+func periode(ms []ModuleLine) (debut, fin time.Time) {
+	for _, m := range ms {
+		if !m.Debut.IsZero() && (debut.IsZero() || m.Debut.Before(debut)) {
+			debut = m.Debut
+		}
+		if !m.Fin.IsZero() && m.Fin.After(fin) {
+			fin = m.Fin
+		}
+	}
+	return debut, fin
+}
+
+// lowerFirst lower-cases the first letter: "Responsable pédagogique" → "responsable pédagogique".
+func lowerFirst(s string) string {
+	s = strings.TrimSpace(s)
+	for i, r := range s {
+		return strings.ToLower(string(r)) + s[i+len(string(r)):]
+	}
+	return s
+}

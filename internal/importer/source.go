@@ -1,0 +1,263 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// sourceError is a problem of the file itself, located by line. When fatal the source
+// cannot go on: Next reports it once, then io.EOF.
+type sourceError struct {
+	line  int
+	msg   string
+	fatal bool
+}
+
+func (e *sourceError) Error() string { return fmt.Sprintf("ligne %d : %s", e.line, e.msg) }
+
+// rowSource yields the non-blank rows of a file with their line numbers (1-based, as the
+// user sees them); io.EOF at the end.
+type rowSource interface {
+	next() (line int, cells []string, err error)
+	close() error
+}
+
+// blank reports whether every cell is empty or spaces (Excel writes ";;;;" lines).
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+const notUTF8 = "le fichier n'est pas en UTF-8 — enregistrez-le en « CSV UTF-8 »"
+
+// maxRecordBytes bounds one CSV record, so that a stray quote cannot make the reader hold
+// the rest of the file in memory.
+const maxRecordBytes = 1 << 20
+
+var errRecordTooLong = errors.New("importer: record too long")
+
+// recordGuard counts the bytes read since the last reset and fails beyond maxRecordBytes.
+type recordGuard struct {
+	r io.Reader
+	n int
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.n > maxRecordBytes {
+		return 0, errRecordTooLong
+	}
+	n, err := g.r.Read(p)
+	g.n += n
+	return n, err
+}
+
+// csvSource streams a CSV file with encoding/csv, reusing the record slice.
+type csvSource struct {
+	r     *csv.Reader
+	guard *recordGuard
+}
+
+// newCSV reads a CSV whose first bytes (up to the buffer size) br can peek: it drops a
+// UTF-8 BOM and detects the delimiter from the header line.
+func newCSV(br *bufio.Reader) *csvSource {
+	head, _ := br.Peek(br.Size())
+	if bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) {
+		_, _ = br.Discard(3)
+		head = head[3:]
+	}
+	g := &recordGuard{r: br}
+	r := csv.NewReader(g)
+	r.Comma = detectComma(head)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	return &csvSource{r: r, guard: g}
+}
+
+// detectComma picks the delimiter of the header line: the most frequent of ';', tab and
+// ',' outside quotes, ';' on a tie (French Excel's choice).
+func detectComma(head []byte) rune {
+	var semi, tab, comma int
+	quoted := false
+	for _, b := range head {
+		if b == '"' {
+			quoted = !quoted
+			continue
+		}
+		if quoted {
+			continue
+		}
+		if b == '\n' {
+			break
+		}
+		switch b {
+		case ';':
+			semi++
+		case '\t':
+			tab++
+		case ',':
+			comma++
+		}
+	}
+	switch {
+	case semi >= tab && semi >= comma:
+		return ';'
+	case tab >= comma:
+		return '\t'
+	}
+	return ','
+}
+
+func (s *csvSource) next() (int, []string, error) {
+	for {
+		s.guard.n = 0
+		rec, err := s.r.Read()
+		if err == io.EOF {
+			return 0, nil, io.EOF
+		}
+		line, _ := s.r.FieldPos(0)
+		if err != nil {
+			return 0, nil, csvError(err, line)
+		}
+		for i, f := range rec {
+			if j := invalidUTF8(f); j >= 0 {
+				l, _ := s.r.FieldPos(i)
+				return 0, nil, &sourceError{line: l + strings.Count(f[:j], "\n"), msg: notUTF8, fatal: true}
+			}
+		}
+		if !blank(rec) {
+			return line, rec, nil
+		}
+	}
+}
+
+// invalidUTF8 returns the offset of the first byte of s that is not UTF-8, or -1.
+func invalidUTF8(s string) int {
+	if utf8.ValidString(s) {
+		return -1
+	}
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// csvError turns an encoding/csv error into a French, located problem.
+func csvError(err error, line int) error {
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
+		return &sourceError{line: pe.StartLine, msg: `guillemet « " » au milieu d'un champ : entourez le champ de guillemets et doublez le guillemet (« "" »)`}
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
+		msg := `guillemet « " » mal placé ou jamais refermé : un champ entre guillemets se termine par un guillemet suivi du séparateur`
+		if pe.Line != pe.StartLine {
+			msg += fmt.Sprintf(" (le champ court jusqu'à la ligne %d)", pe.Line)
+		}
+		return &sourceError{line: pe.StartLine, msg: msg}
+	case errors.Is(err, errRecordTooLong):
+		return &sourceError{line: line, msg: "ligne de plus de 1 Mo : vérifiez les guillemets (un guillemet non refermé englobe la suite du fichier)", fatal: true}
+	}
+	return fmt.Errorf("lecture du fichier CSV : %w", err)
+}
+
+func (s *csvSource) close() error { return nil }
+
+// MaxXLSXSize bounds an XLSX file: it is copied to a temporary file because a zip is read
+// from its end.
+const MaxXLSXSize = 50 << 20
+
+// maxUnzipSize bounds the uncompressed size of an XLSX (zip bombs).
+const maxUnzipSize = 512 << 20
+
+// xlsxSource streams the first sheet of a workbook with excelize's row iterator.
+type xlsxSource struct {
+	f        *excelize.File
+	rows     *excelize.Rows
+	line     int
+	date1904 bool
+}
+
+// openXLSX copies r to a temporary file (at most MaxXLSXSize bytes) and opens its first
+// sheet. Problems come back as a *sourceError for line 1.
+func openXLSX(r io.Reader) (*xlsxSource, error) {
+	tmp, err := os.CreateTemp("", "certif-import-*.xlsx")
+	if err != nil {
+		return nil, fmt.Errorf("fichier temporaire pour l'import : %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	n, err := io.Copy(tmp, io.LimitReader(r, MaxXLSXSize+1))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("copie du classeur : %w", err)
+	}
+	if n > MaxXLSXSize {
+		return nil, &sourceError{line: 1, msg: fmt.Sprintf("le classeur dépasse %d Mo : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", MaxXLSXSize>>20)}
+	}
+	opt := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipSize}
+	// OpenFile extracts what it needs (big sheets to excelize's own temporary files), so
+	// the copy can go as soon as it returns.
+	f, err := excelize.OpenFile(tmp.Name(), opt)
+	if err != nil {
+		return nil, &sourceError{line: 1, msg: "classeur Excel illisible (fichier abîmé, protégé par un mot de passe ou d'un autre format) : enregistrez-le en .xlsx ou en « CSV UTF-8 »"}
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		_ = f.Close()
+		return nil, &sourceError{line: 1, msg: "le classeur ne contient aucune feuille"}
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		_ = f.Close()
+		return nil, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", sheets[0])}
+	}
+	s := &xlsxSource{f: f, rows: rows}
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+		s.date1904 = *p.Date1904
+	}
+	return s, nil
+}
+
+func (s *xlsxSource) next() (int, []string, error) {
+	for s.rows.Next() {
+		// Next is called once per sheet row, empty ones included, so counting calls
+		// gives the row number Excel shows.
+		s.line++
+		cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return 0, nil, &sourceError{line: s.line, msg: "ligne illisible dans le classeur : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »", fatal: true}
+		}
+		if !blank(cells) {
+			return s.line, cells, nil
+		}
+	}
+	if err := s.rows.Error(); err != nil {
+		return 0, nil, &sourceError{line: s.line + 1, msg: "le classeur dépasse le nombre de lignes permis par Excel", fatal: true}
+	}
+	return 0, nil, io.EOF
+}
+
+func (s *xlsxSource) close() error {
+	err := s.rows.Close()
+	if ferr := s.f.Close(); err == nil {
+		err = ferr
+	}
+	return err
+}

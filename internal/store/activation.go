@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+)
+
+// ActivationTTL is how long an activation token stays usable.
+const ActivationTTL = 30 * 24 * time.Hour
+
+// candNewActivation returns a fresh activation token (32 random bytes in base64url) and the
+// hex SHA-256 stored in users.activation_hash; the token itself is never stored.
+func candNewActivation() (token, hash string, err error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", "", fmt.Errorf("activation token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(raw[:])
+	return token, hashToken(token), nil
+}
+
+// candActivationUser reads the active user holding the live token (not expired at now).
+func (s *Store) candActivationUser(ctx context.Context, q querier, token string, now time.Time) (*account.User, error) {
+	if token == "" {
+		return nil, fmt.Errorf("activation: %w", apperr.NotFound)
+	}
+	u, err := scanUser(q.QueryRowContext(ctx,
+		userSelect+` WHERE activation_hash = ? AND activation_expires > ? AND active = ?`,
+		hashToken(token), s.t(now), true))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("activation: %w", apperr.NotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("activation: %w", err)
+	}
+	return &u, nil
+}
+
+// ActivationUser returns the user a live activation token belongs to (to greet them on the
+// activation page). apperr.NotFound when the token is unknown, used, expired, or its user is
+// inactive.
+func (s *Store) ActivationUser(ctx context.Context, token string) (*account.User, error) {
+	return s.candActivationUser(ctx, s.q(nil), token, s.nowUTC())
+}
+
+// Activate sets the password hash of the user whose live activation token this is and
+// consumes the token (it works once). It is audited ("user.activate", by the user themself,
+// without the hash). Errors: apperr.NotFound when the token is unknown, used, expired, or its
+// user is inactive; apperr.Invalid when passwordHash is empty.
+func (s *Store) Activate(ctx context.Context, token, passwordHash string) (*account.User, error) {
+	if passwordHash == "" {
+		return nil, fmt.Errorf("activation: empty password hash: %w", apperr.Invalid)
+	}
+	var u *account.User
+	err := s.Transact(ctx, func(tx *Tx) error {
+		now := s.nowUTC()
+		var err error
+		if u, err = s.candActivationUser(ctx, tx, token, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE users SET password_hash = ?, activation_hash = NULL, activation_expires = NULL, updated_at = ? WHERE id = ?`,
+			passwordHash, s.t(now), u.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, account.ActorOf(u), "user.activate", "user", u.ID, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// NewActivation issues a fresh activation token for user userID, replacing any previous one,
+// and returns it in plain text (it cannot be read again); the user's password, if any, stays
+// valid until the token is used. It is audited ("user.activation", without the token).
+//
+// Who: an admin for any user; a referent for a candidat account of their centre (the
+// account's centre, or a centre where its candidate has an inscription). Errors:
+// apperr.NotFound when the user does not exist or the actor may not see it; apperr.Forbidden
+// when the actor sees the user but may not do this.
+func (s *Store) NewActivation(ctx context.Context, actor account.Actor, userID int64) (string, error) {
+	if !actor.IsAdmin() && actor.Role != account.RoleReferent {
+		return "", fmt.Errorf("new activation for user %d: %w", userID, apperr.Forbidden)
+	}
+	token, hash, err := candNewActivation()
+	if err != nil {
+		return "", err
+	}
+	err = s.Transact(ctx, func(tx *Tx) error {
+		u, err := s.user(ctx, tx, account.System, userID)
+		if err != nil {
+			return err
+		}
+		if !actor.IsAdmin() {
+			ok := false
+			if u.Role == account.RoleCandidat && actor.CentreID != 0 {
+				if u.CentreID == actor.CentreID {
+					ok = true
+				} else if ok, err = exists(ctx, tx,
+					`SELECT 1 FROM candidats c JOIN inscriptions i ON i.candidat_id = c.id WHERE c.user_id = ? AND i.centre_id = ?`,
+					userID, actor.CentreID); err != nil {
+					return err
+				}
+			}
+			if !ok {
+				if _, err := s.user(ctx, tx, actor, userID); err != nil {
+					return err // out of scope: NotFound
+				}
+				return apperr.Forbidden
+			}
+		}
+		now := s.nowUTC()
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE users SET activation_hash = ?, activation_expires = ?, updated_at = ? WHERE id = ?`,
+			hash, s.t(now.Add(ActivationTTL)), s.t(now), userID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, actor, "user.activation", "user", userID, nil)
+	})
+	if err != nil {
+		return "", fmt.Errorf("new activation for user %d: %w", userID, err)
+	}
+	return token, nil
+}

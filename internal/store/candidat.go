@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
+)
+
+// French messages of the candidate and inscription forms.
+const (
+	msgCandIdentityTaken = "Un autre candidat a déjà cette identité (nom de naissance, prénom, date de naissance)."
+	msgCandEmailNotCand  = "Cette adresse e-mail appartient à un compte qui n'est pas un compte candidat."
+	msgCandEmailOther    = "Cette adresse e-mail est déjà celle d'un autre candidat."
+	msgCandDuplicate     = "Ce candidat est déjà inscrit dans cette promotion."
+	msgCandNoFormation   = "Ce centre n'est pas habilité à la formation : seule une inscription en VAE est possible."
+	msgCandCertUnknown   = "Choisissez la certification."
+)
+
+// candColumns are the columns of candidats read by candScan, on alias c.
+const candColumns = `c.id, c.nom_naissance, c.nom_usage, c.prenoms, c.sexe, c.date_naissance,
+	c.commune_naissance_code, c.commune_naissance, c.pays_naissance, c.email, c.telephone, c.adresse,
+	c.user_id, c.created_at`
+
+// candInsertColumns is the column list of an INSERT INTO candidats; candArgs gives the values.
+const candInsertColumns = `(nom_naissance, nom_usage, prenoms, sexe, date_naissance, commune_naissance_code,
+	commune_naissance, pays_naissance, email, telephone, adresse, identity_key, search_key, user_id, created_at, updated_at)`
+
+const candInsertArity = 16
+
+// candScan reads the candColumns of one row.
+func candScan(sc interface{ Scan(...any) error }, extra ...any) (candidat.Candidat, error) {
+	var c candidat.Candidat
+	var prenoms, naissance, adresse string
+	var user sql.NullInt64
+	dest := append([]any{&c.ID, &c.NomNaissance, &c.NomUsage, &prenoms, &c.Sexe, &naissance,
+		&c.CommuneNaissanceCode, &c.CommuneNaissance, &c.PaysNaissance, &c.Email, &c.Telephone, &adresse,
+		&user, scanTime(&c.CreatedAt)}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return c, err
+	}
+	c.UserID = user.Int64
+	if err := json.Unmarshal([]byte(prenoms), &c.Prenoms); err != nil {
+		return c, fmt.Errorf("candidat %d: stored prénoms: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(adresse), &c.Adresse); err != nil {
+		return c, fmt.Errorf("candidat %d: stored adresse: %w", c.ID, err)
+	}
+	var err error
+	if c.DateNaissance, err = candParseDate(naissance); err != nil {
+		return c, fmt.Errorf("candidat %d: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// candArgs appends the values of candInsertColumns for c (already validated, its identity key
+// being key) to args.
+func (s *Store) candArgs(args []any, c *candidat.Candidat, key string, userID int64, now time.Time) []any {
+	return append(args, c.NomNaissance, c.NomUsage, candJSON(c.Prenoms), string(c.Sexe), candDate(c.DateNaissance),
+		c.CommuneNaissanceCode, c.CommuneNaissance, c.PaysNaissance, c.Email, c.Telephone, candJSON(c.Adresse),
+		key, candSearchKey(c), nullID(userID), s.t(now), s.t(now))
+}
+
+// candIdentityKey is the stored form of an identity: "nom|prénom|YYYY-MM-DD", already folded.
+func candIdentityKey(id candidat.Identity) string {
+	return id.NomNaissance + "|" + id.Prenom + "|" + id.Naissance
+}
+
+// candSearchKey is what InscriptionFilter.Query is matched against.
+func candSearchKey(c *candidat.Candidat) string {
+	var b strings.Builder
+	b.WriteString(c.NomNaissance)
+	b.WriteByte(' ')
+	if c.NomUsage != "" {
+		b.WriteString(c.NomUsage)
+		b.WriteByte(' ')
+	}
+	for _, p := range c.Prenoms {
+		b.WriteString(p)
+		b.WriteByte(' ')
+	}
+	b.WriteString(c.Email)
+	return candidat.Fold(b.String())
+}
+
+// candDate encodes a date as stored: YYYY-MM-DD text on both engines.
+func candDate(t time.Time) string { return t.Format(time.DateOnly) }
+
+func candParseDate(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: bad stored date %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// candJSON marshals values that cannot fail to marshal (strings, slices of strings, Adresse).
+func candJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("store: marshal %T: %v", v, err))
+	}
+	return string(b)
+}
+
+// candUserNames are the nom and prénom of a candidate's account.
+func candUserNames(c *candidat.Candidat) (nom, prenom string) {
+	nom = c.NomUsage
+	if nom == "" {
+		nom = c.NomNaissance
+	}
+	if len(c.Prenoms) > 0 {
+		prenom = c.Prenoms[0]
+	}
+	return nom, prenom
+}
+
+// candScope is the condition (on alias c) restricting candidates to those actor may see: all
+// for an admin, those with an inscription in their centre for a referent or formateur,
+// themself for a candidat, none for anyone else.
+func candScope(actor account.Actor) (string, []any) {
+	switch {
+	case actor.IsAdmin():
+		return `1 = 1`, nil
+	case actor.Role.NeedsCentre() && actor.CentreID != 0:
+		return `EXISTS (SELECT 1 FROM inscriptions si WHERE si.candidat_id = c.id AND si.centre_id = ?)`, []any{actor.CentreID}
+	case actor.Role == account.RoleCandidat && actor.UserID != 0:
+		return `c.user_id = ?`, []any{actor.UserID}
+	default:
+		return `1 = 0`, nil
+	}
+}
+
+// candidat reads candidate id as seen by actor.
+func (s *Store) candidat(ctx context.Context, tx *Tx, actor account.Actor, id int64) (*candidat.Candidat, error) {
+	where, args := candScope(actor)
+	c, err := candScan(s.q(tx).QueryRowContext(ctx,
+		`SELECT `+candColumns+` FROM candidats c WHERE c.id = ? AND `+where, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("candidat %d: %w", id, apperr.NotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("candidat %d: %w", id, err)
+	}
+	return &c, nil
+}
+
+// Candidat returns candidate id as seen by actor: an admin sees every candidate, a referent
+// or formateur those with an inscription in their centre, a candidat only themself, a jury
+// member none (for now). apperr.NotFound when the candidate does not exist or is out of the
+// actor's scope (its existence is never revealed).
+func (s *Store) Candidat(ctx context.Context, actor account.Actor, id int64) (*candidat.Candidat, error) {
+	return s.candidat(ctx, nil, actor, id)
+}
+
+// CandidatByUser returns the candidate whose account is userID (for the candidate's own
+// pages; the caller is that user). apperr.NotFound when the user is not a candidate.
+func (s *Store) CandidatByUser(ctx context.Context, userID int64) (*candidat.Candidat, error) {
+	if userID == 0 {
+		return nil, fmt.Errorf("candidat of user 0: %w", apperr.NotFound)
+	}
+	c, err := candScan(s.queryRow(ctx,
+		`SELECT `+candColumns+` FROM candidats c WHERE c.user_id = ? ORDER BY c.id LIMIT 1`, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("candidat of user %d: %w", userID, apperr.NotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("candidat of user %d: %w", userID, err)
+	}
+	return &c, nil
+}
+
+// candMayEdit reports whether actor may change candidate id: an admin, or the referent of a
+// centre where the candidate has an inscription.
+func candMayEdit(ctx context.Context, tx *Tx, actor account.Actor, id int64) (bool, error) {
+	switch {
+	case actor.IsAdmin():
+		return true, nil
+	case actor.Role == account.RoleReferent && actor.CentreID != 0:
+		return exists(ctx, tx, `SELECT 1 FROM inscriptions WHERE candidat_id = ? AND centre_id = ?`, id, actor.CentreID)
+	}
+	return false, nil
+}
+
+// UpdateCandidat saves c's fields (c.UserID and c.CreatedAt are reset to the stored values);
+// it is audited with the names of the fields changed, and nothing is written when nothing
+// changed. The identity key is recomputed; when the candidate has an account, the account's
+// e-mail, nom and prénom follow (the account's e-mail is the login).
+//
+// Who: an admin, or the referent of a centre where the candidate has an inscription.
+// Errors: apperr.NotFound when c.ID does not exist or is out of the actor's scope (see
+// Candidat); apperr.Forbidden when the actor sees the candidate but may not change it;
+// *apperr.Validation from c.Validate, on "nom_naissance" when another candidate has the new
+// identity, on "email" when another account has the new address; apperr.Conflict when a
+// concurrent write wins the race.
+func (s *Store) UpdateCandidat(ctx context.Context, actor account.Actor, c *candidat.Candidat) error {
+	if err := c.Validate(s.now()); err != nil {
+		return err
+	}
+	err := s.Transact(ctx, func(tx *Tx) error {
+		old, err := s.candidat(ctx, tx, actor, c.ID)
+		if err != nil {
+			return err
+		}
+		if ok, err := candMayEdit(ctx, tx, actor, c.ID); err != nil {
+			return err
+		} else if !ok {
+			return apperr.Forbidden
+		}
+		c.UserID, c.CreatedAt = old.UserID, old.CreatedAt
+		v := apperr.NewValidation()
+		key := candIdentityKey(c.Identity())
+		if key != candIdentityKey(old.Identity()) {
+			if taken, err := exists(ctx, tx, `SELECT 1 FROM candidats WHERE identity_key = ? AND id <> ?`, key, c.ID); err != nil {
+				return err
+			} else if taken {
+				v.Add("nom_naissance", msgCandIdentityTaken)
+			}
+		}
+		if c.UserID != 0 && c.Email != old.Email {
+			if err := checkEmail(ctx, tx, c.Email, c.UserID, v); err != nil {
+				return err
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var fields changed
+		fields.add("nom_naissance", c.NomNaissance != old.NomNaissance)
+		fields.add("nom_usage", c.NomUsage != old.NomUsage)
+		fields.add("prenoms", !slices.Equal(c.Prenoms, old.Prenoms))
+		fields.add("sexe", c.Sexe != old.Sexe)
+		fields.add("date_naissance", !c.DateNaissance.Equal(old.DateNaissance))
+		fields.add("commune_naissance_code", c.CommuneNaissanceCode != old.CommuneNaissanceCode)
+		fields.add("commune_naissance", c.CommuneNaissance != old.CommuneNaissance)
+		fields.add("pays_naissance", c.PaysNaissance != old.PaysNaissance)
+		fields.add("email", c.Email != old.Email)
+		fields.add("telephone", c.Telephone != old.Telephone)
+		fields.add("adresse", c.Adresse != old.Adresse)
+		if len(fields) == 0 {
+			return nil
+		}
+		now := s.nowUTC()
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE candidats SET nom_naissance = ?, nom_usage = ?, prenoms = ?, sexe = ?, date_naissance = ?,
+			 commune_naissance_code = ?, commune_naissance = ?, pays_naissance = ?, email = ?, telephone = ?,
+			 adresse = ?, identity_key = ?, search_key = ?, updated_at = ? WHERE id = ?`,
+			c.NomNaissance, c.NomUsage, candJSON(c.Prenoms), string(c.Sexe), candDate(c.DateNaissance),
+			c.CommuneNaissanceCode, c.CommuneNaissance, c.PaysNaissance, c.Email, c.Telephone,
+			candJSON(c.Adresse), key, candSearchKey(c), s.t(now), c.ID); err != nil {
+			return err
+		}
+		if c.UserID != 0 {
+			u := account.User{Email: c.Email}
+			u.Nom, u.Prenom = candUserNames(c)
+			if _, err := tx.ExecContext(ctx,
+				`UPDATE users SET email = ?, nom = ?, prenom = ?, search_key = ?, updated_at = ? WHERE id = ? AND role = ?`,
+				u.Email, u.Nom, u.Prenom, searchKey(&u), s.t(now), c.UserID, string(account.RoleCandidat)); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, actor, "candidat.update", "candidat", c.ID, map[string]any{"fields": fields})
+	})
+	if err != nil {
+		return fmt.Errorf("update candidat %d: %w", c.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,534 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/livret"
+	"github.com/certif/certif/internal/referentiel"
+)
+
+// French messages of the livret forms.
+const (
+	msgLvEvaluateur     = "L'évaluateur doit être un formateur ou le référent du centre."
+	msgLvEvaluateurVide = "Choisissez l'évaluateur."
+	msgLvRemplaceDone   = "Cette évaluation a déjà été corrigée."
+	msgLvRemplaceNone   = "Évaluation à corriger introuvable."
+	msgLvPreuve         = "Pièce justificative introuvable ou déjà utilisée."
+	msgLvBlocNonVise    = "Ce bloc n'est pas visé par l'inscription."
+	msgLvBlocVide       = "Choisissez le bloc."
+	msgLvCompNonVisee   = "Cette compétence n'appartient pas aux blocs visés par l'inscription : %s."
+	msgLvAucunProjet    = "Aucun projet remis pour ce bloc."
+)
+
+// ---- Inscription scope, shared by the livret, the training plan, the stages and the files ----
+
+// lvIns is what the livret needs of an inscription to scope and validate a call.
+type lvIns struct {
+	ID, CandidatID, CertificationID, VersionID, CentreID int64
+	UserID                                               int64 // the candidate's account, 0 when none
+	Voie                                                 candidat.Voie
+	Statut                                               candidat.Statut
+	Promotion                                            string
+	BlocsVises                                           []string
+}
+
+func (i *lvIns) vise(bloc string) bool { return slices.Contains(i.BlocsVises, bloc) }
+
+// lvInscription reads inscription id with its candidate's account; apperr.NotFound when absent.
+func lvInscription(ctx context.Context, q querier, id int64) (lvIns, error) {
+	var i lvIns
+	var user sql.NullInt64
+	var blocs string
+	err := q.QueryRowContext(ctx,
+		`SELECT i.id, i.candidat_id, i.certification_id, i.version_id, i.centre_id, c.user_id, i.voie, i.statut, i.promotion, i.blocs_vises
+		 FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id WHERE i.id = ?`, id).
+		Scan(&i.ID, &i.CandidatID, &i.CertificationID, &i.VersionID, &i.CentreID, &user, &i.Voie, &i.Statut, &i.Promotion, &blocs)
+	if errors.Is(err, sql.ErrNoRows) {
+		return lvIns{}, fmt.Errorf("inscription %d: %w", id, apperr.NotFound)
+	}
+	if err != nil {
+		return lvIns{}, fmt.Errorf("inscription %d: %w", id, err)
+	}
+	i.UserID = user.Int64
+	if i.BlocsVises, err = lvStrings(blocs); err != nil {
+		return lvIns{}, fmt.Errorf("inscription %d: blocs: %w", id, err)
+	}
+	return i, nil
+}
+
+// lvAccess is what an actor may do on one inscription's livret, plan and stages.
+type lvAccess int
+
+const (
+	lvNone     lvAccess = iota // may not know it exists
+	lvReader                   // the candidate themself: reads, and submits projects
+	lvStaff                    // a formateur of the centre: records evaluations, plans, stages
+	lvReferent                 // the référent of the centre, or an admin: also decides projects
+)
+
+func lvAccessOf(actor account.Actor, ins *lvIns) lvAccess {
+	switch {
+	case actor.IsAdmin():
+		return lvReferent
+	case actor.Role == account.RoleReferent && actor.CentreID != 0 && actor.CentreID == ins.CentreID:
+		return lvReferent
+	case actor.Role == account.RoleFormateur && actor.CentreID != 0 && actor.CentreID == ins.CentreID:
+		return lvStaff
+	case actor.Role == account.RoleCandidat && actor.UserID != 0 && actor.UserID == ins.UserID:
+		return lvReader
+	}
+	return lvNone
+}
+
+// lvCheck returns apperr.NotFound when actor may not see ins, apperr.Forbidden when the actor
+// sees it with less than need, and candidat.ErrVAE when inTraining and ins is a VAE.
+func lvCheck(actor account.Actor, ins *lvIns, need lvAccess, inTraining bool) error {
+	a := lvAccessOf(actor, ins)
+	switch {
+	case a == lvNone:
+		return fmt.Errorf("inscription %d: %w", ins.ID, apperr.NotFound)
+	case a < need:
+		return fmt.Errorf("inscription %d: %w", ins.ID, apperr.Forbidden)
+	case inTraining && ins.Voie == candidat.VAE:
+		return fmt.Errorf("inscription %d: %w", ins.ID, candidat.ErrVAE)
+	}
+	return nil
+}
+
+// lvLoad reads inscription id and checks the actor's access (see lvCheck).
+func lvLoad(ctx context.Context, q querier, actor account.Actor, id int64, need lvAccess, inTraining bool) (lvIns, error) {
+	ins, err := lvInscription(ctx, q, id)
+	if err != nil {
+		return lvIns{}, err
+	}
+	return ins, lvCheck(actor, &ins, need, inTraining)
+}
+
+// ---- Evaluations (R2, R3) ----
+
+// lvEvalCols are the columns of an evaluation (alias e) read by lvScanEval.
+const lvEvalCols = `e.id, e.inscription_id, e.competences, e.forme, e.date_evaluation, e.evaluateur_id, e.criteres,
+	e.score, e.bareme, e.seuil, e.commentaire, e.remplace_id, e.created_at, e.created_by`
+
+// lvScanEval reads the lvEvalCols of one row, then extra destinations.
+func lvScanEval(sc interface{ Scan(...any) error }, extra ...any) (livret.Evaluation, error) {
+	var e livret.Evaluation
+	var comps, crit, date string
+	var score, bareme, seuil sql.NullFloat64
+	var remplace sql.NullInt64
+	dest := []any{&e.ID, &e.InscriptionID, &comps, &e.Forme, &date, &e.EvaluateurID, &crit,
+		&score, &bareme, &seuil, &e.Commentaire, &remplace, scanTime(&e.CreatedAt), &e.CreatedBy}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return e, err
+	}
+	e.Remplace = remplace.Int64
+	e.Score, e.Bareme, e.Seuil = lvFloatPtr(score), lvFloatPtr(bareme), lvFloatPtr(seuil)
+	var err error
+	if e.Date, err = lvParseDate(date); err != nil {
+		return e, err
+	}
+	if e.Competences, err = lvStrings(comps); err != nil {
+		return e, fmt.Errorf("evaluation %d: competences: %w", e.ID, err)
+	}
+	if e.Criteres, err = lvResultats(crit); err != nil {
+		return e, fmt.Errorf("evaluation %d: criteres: %w", e.ID, err)
+	}
+	return e, nil
+}
+
+// lvDisplayName is how an evaluator is shown (see account.User.DisplayName).
+func lvDisplayName(prenom, nom, email string) string {
+	u := account.User{Prenom: prenom, Nom: nom, Email: email}
+	return u.DisplayName()
+}
+
+// AddEvaluation records e in the livret of inscription e.InscriptionID, setting e.ID,
+// e.CreatedAt, e.CreatedBy (and e.EvaluateurID when 0: the actor), with files (ids of evidence
+// files uploaded by the actor and not yet attached) as its evidence; it is audited. Entries
+// are never overwritten: a correction is a new entry whose e.Remplace names the entry it
+// supersedes.
+//
+// Who: a formateur or the référent of the inscription's centre, or an admin.
+// Errors: apperr.NotFound when the inscription does not exist or the actor may not see it;
+// apperr.Forbidden for the candidate themself; an error wrapping candidat.ErrVAE for a VAE
+// inscription; *apperr.Validation from e.Validate (against the référentiel version of the
+// inscription), on "competence" for a compétence outside the blocs aimed at, on "evaluateur"
+// when the evaluator is not a formateur or référent of the centre, on "remplace" when the
+// entry to correct is not one of this inscription or is already corrected, on "preuves" for a
+// file that is not the actor's or is already attached; apperr.Conflict when a concurrent
+// write wins a race.
+func (s *Store) AddEvaluation(ctx context.Context, actor account.Actor, e *livret.Evaluation, files []int64) error {
+	now := s.nowUTC()
+	err := s.Transact(ctx, func(tx *Tx) error {
+		ins, err := lvLoad(ctx, tx, actor, e.InscriptionID, lvStaff, true)
+		if err != nil {
+			return err
+		}
+		ref, err := s.ReferentielVersion(ctx, ins.VersionID)
+		if err != nil {
+			return err
+		}
+		if e.EvaluateurID == 0 {
+			e.EvaluateurID = actor.UserID
+		}
+		v := apperr.NewValidation()
+		if err := e.Validate(ref, now); err != nil {
+			if !errors.As(err, &v) {
+				return err
+			}
+		}
+		for _, code := range e.Competences {
+			if b, _, ok := ref.Competence(code); ok && !ins.vise(b.Code) {
+				v.Add("competence", fmt.Sprintf(msgLvCompNonVisee, code))
+			}
+		}
+		if err := s.lvCheckEvaluateur(ctx, tx, actor, &ins, e.EvaluateurID, v); err != nil {
+			return err
+		}
+		if e.Remplace != 0 {
+			var insID int64
+			err := tx.QueryRowContext(ctx, `SELECT inscription_id FROM evaluations WHERE id = ?`, e.Remplace).Scan(&insID)
+			switch {
+			case errors.Is(err, sql.ErrNoRows) || (err == nil && insID != ins.ID):
+				v.Add("remplace", msgLvRemplaceNone)
+			case err != nil:
+				return err
+			default:
+				if done, err := exists(ctx, tx, `SELECT 1 FROM evaluations WHERE remplace_id = ?`, e.Remplace); err != nil {
+					return err
+				} else if done {
+					v.Add("remplace", msgLvRemplaceDone)
+				}
+			}
+		}
+		files = lvUnique(files)
+		for _, f := range files {
+			if ok, err := lvFileFree(ctx, tx, f, actor.UserID); err != nil {
+				return err
+			} else if !ok || actor.UserID == 0 {
+				v.Add("preuves", msgLvPreuve)
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		e.Date = lvDay(e.Date)
+		var id int64
+		err = tx.QueryRowContext(ctx,
+			`INSERT INTO evaluations (inscription_id, competences, forme, date_evaluation, evaluateur_id, criteres,
+			 score, bareme, seuil, commentaire, remplace_id, created_at, created_by)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			ins.ID, lvJSON(e.Competences), string(e.Forme), e.Date.Format(time.DateOnly), e.EvaluateurID,
+			lvJSON(e.Criteres), lvFloat(e.Score), lvFloat(e.Bareme), lvFloat(e.Seuil), e.Commentaire,
+			nullID(e.Remplace), s.t(now), actor.UserID).Scan(&id)
+		if err != nil {
+			err = mapErr(err)
+			if e.Remplace != 0 && errors.Is(err, apperr.Conflict) { // a concurrent correction won
+				v.Add("remplace", msgLvRemplaceDone)
+				return v
+			}
+			return err
+		}
+		for _, f := range files {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO evaluation_preuves (evaluation_id, file_id) VALUES (?, ?)`, id, f); err != nil {
+				return err
+			}
+		}
+		e.ID, e.CreatedAt, e.CreatedBy, e.RemplaceePar = id, now, actor.UserID, 0
+		return tx.audit(ctx, actor, "evaluation.add", "evaluation", id, map[string]any{
+			"inscription_id": ins.ID, "competences": e.Competences, "forme": e.Forme,
+			"evaluateur_id": e.EvaluateurID, "remplace": e.Remplace, "preuves": files,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("add evaluation: %w", err)
+	}
+	return nil
+}
+
+// lvCheckEvaluateur adds the "evaluateur" problem unless id is the actor themself (who passed
+// the scope check) or an active formateur or référent of the inscription's centre.
+func (s *Store) lvCheckEvaluateur(ctx context.Context, tx *Tx, actor account.Actor, ins *lvIns, id int64, v *apperr.Validation) error {
+	switch {
+	case id == 0:
+		v.Add("evaluateur", msgLvEvaluateurVide)
+		return nil
+	case id == actor.UserID:
+		return nil
+	}
+	ok, err := exists(ctx, tx, `SELECT 1 FROM users WHERE id = ? AND centre_id = ? AND role IN (?, ?) AND active = ?`,
+		id, ins.CentreID, string(account.RoleFormateur), string(account.RoleReferent), true)
+	if err == nil && !ok {
+		v.Add("evaluateur", msgLvEvaluateur)
+	}
+	return err
+}
+
+// Evaluations returns every livret entry of inscription inscriptionID, superseded ones
+// included (RemplaceePar set by livret.Link), with the evaluators' display names, ordered by
+// date then id; an empty slice when there is none.
+//
+// Who: an admin, the staff of the inscription's centre, the candidate themself.
+// Errors: apperr.NotFound when the inscription does not exist or the actor may not see it; an
+// error wrapping candidat.ErrVAE for a VAE inscription (it has no livret).
+func (s *Store) Evaluations(ctx context.Context, actor account.Actor, inscriptionID int64) ([]livret.Evaluation, error) {
+	if _, err := lvLoad(ctx, s.q(nil), actor, inscriptionID, lvReader, true); err != nil {
+		return nil, fmt.Errorf("evaluations: %w", err)
+	}
+	rows, err := s.query(ctx, `SELECT `+lvEvalCols+`, u.prenom, u.nom, u.email
+		FROM evaluations e JOIN users u ON u.id = e.evaluateur_id
+		WHERE e.inscription_id = ? ORDER BY e.date_evaluation, e.id`, inscriptionID)
+	if err != nil {
+		return nil, fmt.Errorf("evaluations of inscription %d: %w", inscriptionID, err)
+	}
+	defer rows.Close()
+	out := []livret.Evaluation{}
+	for rows.Next() {
+		var prenom, nom, email string
+		e, err := lvScanEval(rows, &prenom, &nom, &email)
+		if err != nil {
+			return nil, fmt.Errorf("evaluations of inscription %d: %w", inscriptionID, err)
+		}
+		e.Evaluateur = lvDisplayName(prenom, nom, email)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("evaluations of inscription %d: %w", inscriptionID, err)
+	}
+	livret.Link(out)
+	return out, nil
+}
+
+// ---- End-of-bloc projects (R4) ----
+
+const lvProjetSelect = `SELECT id, inscription_id, bloc, titre, description, url, soumis_le, soumis_par,
+	decision, decision_par, decision_le, commentaire FROM projets`
+
+func lvScanProjet(sc interface{ Scan(...any) error }) (livret.Projet, error) {
+	var p livret.Projet
+	var par sql.NullInt64
+	err := sc.Scan(&p.ID, &p.InscriptionID, &p.Bloc, &p.Titre, &p.Description, &p.URL, scanTime(&p.SoumisLe),
+		&p.SoumisPar, &p.Decision, &par, scanTime(&p.DecisionLe), &p.Commentaire)
+	p.DecisionPar = par.Int64
+	return p, err
+}
+
+// SubmitProjet records the end-of-bloc project p for bloc p.Bloc of inscription
+// p.InscriptionID, setting p.ID, p.SoumisLe and p.SoumisPar. A resubmission for the same bloc
+// replaces the previous one and resets the decision to en attente (livret.Attente). It is
+// audited ("projet.submit").
+//
+// Who: the candidate themself, the staff of the inscription's centre, or an admin.
+// Errors: apperr.NotFound when the inscription does not exist or the actor may not see it; an
+// error wrapping candidat.ErrVAE for a VAE inscription; *apperr.Validation from
+// p.ValidateSubmission, and on "bloc" when the bloc is not aimed at by the inscription.
+func (s *Store) SubmitProjet(ctx context.Context, actor account.Actor, p *livret.Projet) error {
+	now := s.nowUTC()
+	err := s.Transact(ctx, func(tx *Tx) error {
+		ins, err := lvLoad(ctx, tx, actor, p.InscriptionID, lvReader, true)
+		if err != nil {
+			return err
+		}
+		v := apperr.NewValidation()
+		if err := p.ValidateSubmission(); err != nil && !errors.As(err, &v) {
+			return err
+		}
+		p.Bloc = strings.TrimSpace(p.Bloc)
+		switch {
+		case p.Bloc == "":
+			v.Add("bloc", msgLvBlocVide)
+		case !ins.vise(p.Bloc):
+			v.Add("bloc", msgLvBlocNonVise)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		again, err := exists(ctx, tx, `SELECT 1 FROM projets WHERE inscription_id = ? AND bloc = ?`, ins.ID, p.Bloc)
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx,
+			`INSERT INTO projets (inscription_id, bloc, titre, description, url, soumis_le, soumis_par, decision, decision_par, decision_le, commentaire)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, '')
+			 ON CONFLICT (inscription_id, bloc) DO UPDATE SET titre = excluded.titre, description = excluded.description,
+			   url = excluded.url, soumis_le = excluded.soumis_le, soumis_par = excluded.soumis_par,
+			   decision = excluded.decision, decision_par = NULL, decision_le = NULL, commentaire = ''
+			 RETURNING id`,
+			ins.ID, p.Bloc, p.Titre, p.Description, p.URL, s.t(now), actor.UserID, string(livret.Attente)).Scan(&id)
+		if err != nil {
+			return mapErr(err)
+		}
+		p.ID, p.SoumisLe, p.SoumisPar = id, now, actor.UserID
+		p.Decision, p.DecisionPar, p.DecisionLe, p.Commentaire = livret.Attente, 0, time.Time{}, ""
+		return tx.audit(ctx, actor, "projet.submit", "projet", id, map[string]any{
+			"inscription_id": ins.ID, "bloc": p.Bloc, "resoumission": again,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("submit projet: %w", err)
+	}
+	return nil
+}
+
+// DecideProjet records the référent's decision d (with commentaire, required for a refusal)
+// on the project submitted for bloc of inscription inscriptionID; it is audited
+// ("projet.decide"). A later decision replaces an earlier one.
+//
+// Who: the référent of the inscription's centre, or an admin.
+// Errors: apperr.NotFound when the inscription does not exist or the actor may not see it;
+// apperr.Forbidden for a formateur of the centre or the candidate; an error wrapping
+// candidat.ErrVAE for a VAE inscription; *apperr.Validation from livret.ValidateDecision, and on
+// "bloc" when no project was submitted for this bloc.
+func (s *Store) DecideProjet(ctx context.Context, actor account.Actor, inscriptionID int64, bloc string, d livret.Decision, commentaire string) error {
+	now := s.nowUTC()
+	commentaire = strings.TrimSpace(commentaire)
+	err := s.Transact(ctx, func(tx *Tx) error {
+		ins, err := lvLoad(ctx, tx, actor, inscriptionID, lvReferent, true)
+		if err != nil {
+			return err
+		}
+		v := apperr.NewValidation()
+		if err := livret.ValidateDecision(d, commentaire); err != nil && !errors.As(err, &v) {
+			return err
+		}
+		if len([]rune(commentaire)) > 4000 {
+			v.Add("commentaire", "Le commentaire ne doit pas dépasser 4 000 caractères.")
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, `SELECT id FROM projets WHERE inscription_id = ? AND bloc = ?`, ins.ID, bloc).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			v.Add("bloc", msgLvAucunProjet)
+		case err != nil:
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE projets SET decision = ?, decision_par = ?, decision_le = ?, commentaire = ? WHERE id = ?`,
+			string(d), nullID(actor.UserID), s.t(now), commentaire, id); err != nil {
+			return err
+		}
+		return tx.audit(ctx, actor, "projet.decide", "projet", id, map[string]any{
+			"inscription_id": ins.ID, "bloc": bloc, "decision": d,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("decide projet %d/%s: %w", inscriptionID, bloc, err)
+	}
+	return nil
+}
+
+// Projets returns the end-of-bloc projects of inscription inscriptionID, by bloc; an empty
+// slice when there is none.
+//
+// Who: an admin, the staff of the inscription's centre, the candidate themself.
+// Errors: apperr.NotFound when the inscription does not exist or the actor may not see it; an
+// error wrapping candidat.ErrVAE for a VAE inscription.
+func (s *Store) Projets(ctx context.Context, actor account.Actor, inscriptionID int64) ([]livret.Projet, error) {
+	if _, err := lvLoad(ctx, s.q(nil), actor, inscriptionID, lvReader, true); err != nil {
+		return nil, fmt.Errorf("projets: %w", err)
+	}
+	rows, err := s.query(ctx, lvProjetSelect+` WHERE inscription_id = ? ORDER BY bloc, id`, inscriptionID)
+	if err != nil {
+		return nil, fmt.Errorf("projets of inscription %d: %w", inscriptionID, err)
+	}
+	defer rows.Close()
+	out := []livret.Projet{}
+	for rows.Next() {
+		p, err := lvScanProjet(rows)
+		if err != nil {
+			return nil, fmt.Errorf("projets of inscription %d: %w", inscriptionID, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("projets of inscription %d: %w", inscriptionID, err)
+	}
+	return out, nil
+}
+
+// ---- Encoding helpers of this domain ----
+
+// lvJSON encodes v (a slice or map of strings, which cannot fail) for a TEXT column.
+func lvJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("store: encode %T: %v", v, err))
+	}
+	if string(b) == "null" {
+		switch v.(type) {
+		case []string:
+			return "[]"
+		default:
+			return "{}"
+		}
+	}
+	return string(b)
+}
+
+// lvDay is t's calendar day (in t's own location) at midnight UTC, as dates are read back.
+func lvDay(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func lvParseDate(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: bad stored date %q: %w", s, err)
+	}
+	return t, nil
+}
+
+func lvFloat(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func lvFloatPtr(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	f := n.Float64
+	return &f
+}
+
+// lvUnique returns ids without zeros and duplicates, in their first order.
+func lvUnique(ids []int64) []int64 {
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if id != 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// lvRefCompetences lists the compétences of the blocs aimed at (all blocs when none).
+func lvRefCompetences(ref *referentiel.Referentiel, blocs []string) []referentiel.Competence {
+	var out []referentiel.Competence
+	for _, b := range ref.Blocs {
+		if len(blocs) == 0 || slices.Contains(blocs, b.Code) {
+			out = append(out, b.Competences...)
+		}
+	}
+	return out
+}

@@ -1,0 +1,284 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/livret"
+)
+
+// LivretData is everything livret.Compute needs for one inscription of a promotion, with the
+// reference référentiel version (see ReferentielVersion).
+type LivretData struct {
+	InscriptionID int64
+	CandidatID    int64
+	Nom           string // display "NOM Prénom"
+	Voie          candidat.Voie
+	BlocsVises    []string
+	VersionID     int64
+	Evaluations   []livret.Evaluation // every entry, superseded ones linked, by date then id
+	Projets       []livret.Projet     // by bloc
+}
+
+// lvPromotionWhere selects the inscriptions of a promotion matrix (alias i): those of a centre
+// and promotion that are in training (not VAE) and not abandoned.
+const lvPromotionWhere = ` WHERE i.centre_id = ? AND i.promotion = ? AND i.voie <> ? AND i.statut <> ?`
+
+// PromotionLivrets returns the livret data of every inscription of centre centreID and
+// promotion that follows the training (VAE excluded) and has not been abandoned, ordered by
+// name (then inscription id); an empty slice when there is none. It reads everything in four
+// queries whatever the size of the promotion.
+// Errors: apperr.NotFound unless actor is an admin or staff (référent, formateur) of the centre.
+func (s *Store) PromotionLivrets(ctx context.Context, actor account.Actor, centreID int64, promotion string) ([]LivretData, error) {
+	if !lvStaffOf(actor, centreID) {
+		return nil, fmt.Errorf("promotion of centre %d: %w", centreID, apperr.NotFound)
+	}
+	args := []any{centreID, promotion, string(candidat.VAE), string(candidat.Abandon)}
+	fail := func(err error) ([]LivretData, error) {
+		return nil, fmt.Errorf("promotion of centre %d: %w", centreID, err)
+	}
+
+	rows, err := s.query(ctx, `SELECT i.id, i.candidat_id, c.nom_naissance, c.nom_usage, c.prenoms, i.voie, i.blocs_vises, i.version_id
+		FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id`+lvPromotionWhere, args...)
+	if err != nil {
+		return fail(err)
+	}
+	out := []LivretData{}
+	keys := map[int64][2]string{} // inscription → folded nom, prénom for the order
+	for rows.Next() {
+		var d LivretData
+		var naissance, usage, prenoms, blocs string
+		if err := rows.Scan(&d.InscriptionID, &d.CandidatID, &naissance, &usage, &prenoms, &d.Voie, &blocs, &d.VersionID); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		ps, err := lvStrings(prenoms)
+		if err == nil {
+			d.BlocsVises, err = lvStrings(blocs)
+		}
+		if err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		nom := usage
+		if nom == "" {
+			nom = naissance
+		}
+		prenom := ""
+		if len(ps) > 0 {
+			prenom = ps[0]
+		}
+		d.Nom = strings.TrimSpace(strings.ToUpper(nom) + " " + prenom)
+		d.Evaluations, d.Projets = []livret.Evaluation{}, []livret.Projet{}
+		keys[d.InscriptionID] = [2]string{candidat.Fold(nom), candidat.Fold(prenom)}
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	slices.SortFunc(out, func(a, b LivretData) int {
+		ka, kb := keys[a.InscriptionID], keys[b.InscriptionID]
+		return cmp.Or(cmp.Compare(ka[0], kb[0]), cmp.Compare(ka[1], kb[1]), cmp.Compare(a.InscriptionID, b.InscriptionID))
+	})
+	at := make(map[int64]*LivretData, len(out))
+	for i := range out {
+		at[out[i].InscriptionID] = &out[i]
+	}
+
+	// The evaluators are few: their names come in a query of their own rather than joined to
+	// every entry (on SQLite, each column read costs more than the row itself).
+	names := map[int64]string{}
+	rows, err = s.query(ctx, `SELECT u.id, u.prenom, u.nom, u.email FROM users u WHERE u.id IN
+		(SELECT e.evaluateur_id FROM evaluations e JOIN inscriptions i ON i.id = e.inscription_id`+lvPromotionWhere+`)`, args...)
+	if err != nil {
+		return fail(err)
+	}
+	for rows.Next() {
+		var id int64
+		var prenom, nom, email string
+		if err := rows.Scan(&id, &prenom, &nom, &email); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		names[id] = lvDisplayName(prenom, nom, email)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+
+	rows, err = s.query(ctx, `SELECT `+lvEvalCols+` FROM evaluations e JOIN inscriptions i ON i.id = e.inscription_id`+lvPromotionWhere, args...)
+	if err != nil {
+		return fail(err)
+	}
+	for rows.Next() {
+		e, err := lvScanEval(rows)
+		if err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		e.Evaluateur = names[e.EvaluateurID]
+		if d := at[e.InscriptionID]; d != nil { // nil only if an inscription joined meanwhile
+			d.Evaluations = append(d.Evaluations, e)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+
+	rows, err = s.query(ctx, `SELECT p.id, p.inscription_id, p.bloc, p.titre, p.description, p.url, p.soumis_le, p.soumis_par,
+		p.decision, p.decision_par, p.decision_le, p.commentaire
+		FROM projets p JOIN inscriptions i ON i.id = p.inscription_id`+lvPromotionWhere+` ORDER BY p.inscription_id, p.bloc`, args...)
+	if err != nil {
+		return fail(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := lvScanProjet(rows)
+		if err != nil {
+			return fail(err)
+		}
+		if d := at[p.InscriptionID]; d != nil {
+			d.Projets = append(d.Projets, p)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+	for i := range out {
+		evals := out[i].Evaluations
+		slices.SortFunc(evals, func(a, b livret.Evaluation) int {
+			return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
+		})
+		livret.Link(evals)
+	}
+	return out, nil
+}
+
+// lvStrings decodes a JSON array of strings as the store writes them. Plain arrays (no escape
+// sequences) are split directly, which matters when a promotion matrix reads thousands of
+// entries; anything else goes through encoding/json.
+func lvStrings(s string) ([]string, error) {
+	if out, ok := lvFastStrings(s); ok {
+		return out, nil
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, nil
+}
+
+func lvFastStrings(s string) ([]string, bool) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' || strings.IndexByte(s, '\\') >= 0 {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	if body == "" {
+		return []string{}, true
+	}
+	out := make([]string, 0, strings.Count(body, ",")+1)
+	for {
+		v, rest, ok := lvFastString(body)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+		if rest == "" {
+			return out, true
+		}
+		if rest[0] != ',' {
+			return nil, false
+		}
+		body = rest[1:]
+	}
+}
+
+// lvFastString reads one quoted string without escapes at the start of s.
+func lvFastString(s string) (v, rest string, ok bool) {
+	if len(s) < 2 || s[0] != '"' {
+		return "", "", false
+	}
+	end := strings.IndexByte(s[1:], '"')
+	if end < 0 {
+		return "", "", false
+	}
+	v = s[1 : 1+end]
+	for i := 0; i < len(v); i++ {
+		if v[i] < 0x20 { // control characters are invalid JSON: let encoding/json say so
+			return "", "", false
+		}
+	}
+	return v, s[2+end:], true
+}
+
+// lvResultats decodes the JSON object critère code → result written by AddEvaluation, like
+// lvStrings.
+func lvResultats(s string) (map[string]livret.Resultat, error) {
+	if out, ok := lvFastResultats(s); ok {
+		return out, nil
+	}
+	var out map[string]livret.Resultat
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = map[string]livret.Resultat{}
+	}
+	return out, nil
+}
+
+func lvFastResultats(s string) (map[string]livret.Resultat, bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || strings.IndexByte(s, '\\') >= 0 {
+		return nil, false
+	}
+	body := s[1 : len(s)-1]
+	out := make(map[string]livret.Resultat, strings.Count(body, ",")+1)
+	if body == "" {
+		return out, true
+	}
+	for {
+		k, rest, ok := lvFastString(body)
+		if !ok || rest == "" || rest[0] != ':' {
+			return nil, false
+		}
+		v, rest, ok := lvFastString(rest[1:])
+		if !ok {
+			return nil, false
+		}
+		out[k] = lvResultat(v)
+		if rest == "" {
+			return out, true
+		}
+		if rest[0] != ',' {
+			return nil, false
+		}
+		body = rest[1:]
+	}
+}
+
+// lvResultat returns the constant for the usual results, so that they share one string.
+func lvResultat(v string) livret.Resultat {
+	switch livret.Resultat(v) {
+	case livret.Acquis:
+		return livret.Acquis
+	case livret.NonAcquis:
+		return livret.NonAcquis
+	}
+	return livret.Resultat(v)
+}

@@ -1,0 +1,461 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/referentiel"
+)
+
+// StageLinkTTL is how long a tutor's one-time link stays valid.
+const StageLinkTTL = 14 * 24 * time.Hour
+
+// Stage is a candidate's internship in a company (R13, not VAE), with the tutor's fiche
+// d'appréciation once filled through a one-time link.
+type Stage struct {
+	ID, InscriptionID int64
+	Entreprise        string
+	EntrepriseSIRET   string // optional
+	TuteurNom         string
+	TuteurEmail       string
+	Debut, Fin        time.Time // dates
+	Fiche             *FicheStage
+	FicheRemplieLe    time.Time // zero until the fiche is filled
+	CachetFileID      int64     // the company stamp, 0 when none
+	LienExpire        time.Time // zero when no live link
+}
+
+// FicheStage is the fiche d'appréciation de stage filled by the tutor.
+type FicheStage struct {
+	Appreciations      map[string]Appreciation `json:"appreciations"` // compétence code → appreciation
+	CommentaireGeneral string                  `json:"commentaire_general"`
+	Signataire         string                  `json:"signataire"` // who signs for the company
+	Fonction           string                  `json:"fonction"`   // the signatory's position
+}
+
+// Appreciation is the tutor's appreciation of one compétence.
+type Appreciation struct {
+	Niveau      string `json:"niveau"` // one of AppreciationNiveaux
+	Commentaire string `json:"commentaire"`
+}
+
+// AppreciationNiveaux lists the levels of an Appreciation, best first.
+var AppreciationNiveaux = []string{"tres_satisfaisant", "satisfaisant", "a_ameliorer", "insuffisant", "non_observe"}
+
+// StageForm is what the tutor's one-time link shows.
+type StageForm struct {
+	Stage         Stage
+	Candidat      string                   // display name
+	Certification string                   // intitulé
+	Competences   []referentiel.Competence // of the blocs aimed at
+}
+
+const lvStageSelect = `SELECT id, inscription_id, entreprise, entreprise_siret, tuteur_nom, tuteur_email, debut, fin,
+	lien_hash, lien_expire, fiche, fiche_remplie_le, cachet_file_id FROM stages`
+
+// lvScanStage reads a stage; the link is live when it has a hash and expires after now.
+func lvScanStage(sc interface{ Scan(...any) error }, now time.Time) (Stage, error) {
+	var st Stage
+	var debut, fin string
+	var hash, fiche sql.NullString
+	var cachet sql.NullInt64
+	err := sc.Scan(&st.ID, &st.InscriptionID, &st.Entreprise, &st.EntrepriseSIRET, &st.TuteurNom, &st.TuteurEmail,
+		&debut, &fin, &hash, scanTime(&st.LienExpire), &fiche, scanTime(&st.FicheRemplieLe), &cachet)
+	if err != nil {
+		return st, err
+	}
+	st.CachetFileID = cachet.Int64
+	if !hash.Valid || !st.LienExpire.After(now) {
+		st.LienExpire = time.Time{}
+	}
+	if st.Debut, err = lvParseDate(debut); err != nil {
+		return st, err
+	}
+	if st.Fin, err = lvParseDate(fin); err != nil {
+		return st, err
+	}
+	if fiche.Valid {
+		st.Fiche = new(FicheStage)
+		if err := json.Unmarshal([]byte(fiche.String), st.Fiche); err != nil {
+			return st, fmt.Errorf("stage %d: fiche: %w", st.ID, err)
+		}
+	}
+	return st, nil
+}
+
+// validate normalises and checks the editable fields of st.
+func (st *Stage) validate() error {
+	v := apperr.NewValidation()
+	st.Entreprise = strings.Join(strings.Fields(st.Entreprise), " ")
+	st.EntrepriseSIRET = strings.ReplaceAll(strings.TrimSpace(st.EntrepriseSIRET), " ", "")
+	st.TuteurNom = strings.Join(strings.Fields(st.TuteurNom), " ")
+	st.TuteurEmail = account.NormalizeEmail(st.TuteurEmail)
+	switch n := len([]rune(st.Entreprise)); {
+	case n == 0:
+		v.Add("entreprise", "Le nom de l'entreprise est obligatoire.")
+	case n > 200:
+		v.Add("entreprise", "Le nom de l'entreprise ne doit pas dépasser 200 caractères.")
+	}
+	if st.EntrepriseSIRET != "" {
+		if msg := account.CheckSIRET(st.EntrepriseSIRET); msg != "" {
+			v.Add("entreprise_siret", msg)
+		}
+	}
+	switch n := len([]rune(st.TuteurNom)); {
+	case n == 0:
+		v.Add("tuteur_nom", "Le nom du tuteur est obligatoire.")
+	case n > 100:
+		v.Add("tuteur_nom", "Le nom du tuteur ne doit pas dépasser 100 caractères.")
+	}
+	if st.TuteurEmail == "" {
+		v.Add("tuteur_email", "L'adresse e-mail du tuteur est obligatoire.")
+	} else if a, err := mail.ParseAddress(st.TuteurEmail); err != nil || a.Address != st.TuteurEmail ||
+		!strings.Contains(st.TuteurEmail[strings.IndexByte(st.TuteurEmail, '@'):], ".") {
+		v.Add("tuteur_email", "Cette adresse e-mail n'est pas valide.")
+	}
+	if st.Debut.IsZero() {
+		v.Add("debut", "La date de début est obligatoire.")
+	}
+	if st.Fin.IsZero() {
+		v.Add("fin", "La date de fin est obligatoire.")
+	}
+	st.Debut, st.Fin = lvDay(st.Debut), lvDay(st.Fin)
+	if !st.Debut.IsZero() && st.Fin.Before(st.Debut) {
+		v.Add("fin", "La date de fin précède la date de début.")
+	}
+	return v.Err()
+}
+
+// CreateStage records internship st of inscription st.InscriptionID, setting st.ID (the fiche,
+// stamp and link start empty); it is audited.
+//
+// Who: a formateur or the référent of the inscription's centre, or an admin.
+// Errors: apperr.NotFound when the inscription does not exist or the actor may not see it;
+// apperr.Forbidden for the candidate; an error wrapping candidat.ErrVAE for a VAE inscription;
+// *apperr.Validation on "entreprise", "entreprise_siret" (optional, checked when given),
+// "tuteur_nom", "tuteur_email", "debut" and "fin".
+func (s *Store) CreateStage(ctx context.Context, actor account.Actor, st *Stage) error {
+	err := s.Transact(ctx, func(tx *Tx) error {
+		ins, err := lvLoad(ctx, tx, actor, st.InscriptionID, lvStaff, true)
+		if err != nil {
+			return err
+		}
+		if err := st.validate(); err != nil {
+			return err
+		}
+		now := s.nowUTC()
+		var id int64
+		err = tx.QueryRowContext(ctx,
+			`INSERT INTO stages (inscription_id, entreprise, entreprise_siret, tuteur_nom, tuteur_email, debut, fin, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			ins.ID, st.Entreprise, st.EntrepriseSIRET, st.TuteurNom, st.TuteurEmail,
+			st.Debut.Format(time.DateOnly), st.Fin.Format(time.DateOnly), s.t(now), s.t(now)).Scan(&id)
+		if err != nil {
+			return mapErr(err)
+		}
+		st.ID, st.Fiche, st.FicheRemplieLe, st.CachetFileID, st.LienExpire = id, nil, time.Time{}, 0, time.Time{}
+		return tx.audit(ctx, actor, "stage.create", "stage", id, map[string]any{"inscription_id": ins.ID})
+	})
+	if err != nil {
+		return fmt.Errorf("create stage: %w", err)
+	}
+	return nil
+}
+
+// lvStageFor reads stage id and checks the actor's access (need) to its inscription.
+func (s *Store) lvStageFor(ctx context.Context, q querier, actor account.Actor, id int64, need lvAccess) (Stage, lvIns, error) {
+	st, err := lvScanStage(q.QueryRowContext(ctx, lvStageSelect+` WHERE id = ?`, id), s.nowUTC())
+	if errors.Is(err, sql.ErrNoRows) {
+		return Stage{}, lvIns{}, fmt.Errorf("stage %d: %w", id, apperr.NotFound)
+	}
+	if err != nil {
+		return Stage{}, lvIns{}, err
+	}
+	ins, err := lvLoad(ctx, q, actor, st.InscriptionID, need, true)
+	if errors.Is(err, apperr.NotFound) {
+		err = fmt.Errorf("stage %d: %w", id, apperr.NotFound)
+	}
+	return st, ins, err
+}
+
+// UpdateStage saves st's company, tutor and dates; the inscription, fiche, stamp and link are
+// kept (st's copies are reset to the stored values), except that changing the tutor's e-mail
+// revokes a live link (it went to the former address). It is audited when something changed.
+//
+// Who and errors: as CreateStage, with apperr.NotFound when the stage does not exist or the
+// actor may not see it.
+func (s *Store) UpdateStage(ctx context.Context, actor account.Actor, st *Stage) error {
+	err := s.Transact(ctx, func(tx *Tx) error {
+		old, _, err := s.lvStageFor(ctx, tx, actor, st.ID, lvStaff)
+		if err != nil {
+			return err
+		}
+		if err := st.validate(); err != nil {
+			return err
+		}
+		st.InscriptionID, st.Fiche, st.FicheRemplieLe, st.CachetFileID, st.LienExpire =
+			old.InscriptionID, old.Fiche, old.FicheRemplieLe, old.CachetFileID, old.LienExpire
+		var fields changed
+		fields.add("entreprise", st.Entreprise != old.Entreprise)
+		fields.add("entreprise_siret", st.EntrepriseSIRET != old.EntrepriseSIRET)
+		fields.add("tuteur_nom", st.TuteurNom != old.TuteurNom)
+		fields.add("tuteur_email", st.TuteurEmail != old.TuteurEmail)
+		fields.add("debut", !st.Debut.Equal(old.Debut))
+		fields.add("fin", !st.Fin.Equal(old.Fin))
+		if len(fields) == 0 {
+			return nil
+		}
+		q := `UPDATE stages SET entreprise = ?, entreprise_siret = ?, tuteur_nom = ?, tuteur_email = ?, debut = ?, fin = ?, updated_at = ?`
+		if st.TuteurEmail != old.TuteurEmail {
+			q += `, lien_hash = NULL, lien_expire = NULL`
+			st.LienExpire = time.Time{}
+		}
+		if _, err := tx.ExecContext(ctx, q+` WHERE id = ?`,
+			st.Entreprise, st.EntrepriseSIRET, st.TuteurNom, st.TuteurEmail, st.Debut.Format(time.DateOnly),
+			st.Fin.Format(time.DateOnly), s.t(s.nowUTC()), st.ID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, actor, "stage.update", "stage", st.ID, map[string]any{
+			"inscription_id": st.InscriptionID, "fields": fields,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("update stage %d: %w", st.ID, err)
+	}
+	return nil
+}
+
+// Stages returns the internships of inscription inscriptionID by start date (then id), with
+// their fiche when filled; an empty slice when there is none.
+//
+// Who: an admin, the staff of the inscription's centre, the candidate themself.
+// Errors: apperr.NotFound when the inscription does not exist or the actor may not see it; an
+// error wrapping candidat.ErrVAE for a VAE inscription.
+func (s *Store) Stages(ctx context.Context, actor account.Actor, inscriptionID int64) ([]Stage, error) {
+	if _, err := lvLoad(ctx, s.q(nil), actor, inscriptionID, lvReader, true); err != nil {
+		return nil, fmt.Errorf("stages: %w", err)
+	}
+	rows, err := s.query(ctx, lvStageSelect+` WHERE inscription_id = ? ORDER BY debut, id`, inscriptionID)
+	if err != nil {
+		return nil, fmt.Errorf("stages of inscription %d: %w", inscriptionID, err)
+	}
+	defer rows.Close()
+	now := s.nowUTC()
+	out := []Stage{}
+	for rows.Next() {
+		st, err := lvScanStage(rows, now)
+		if err != nil {
+			return nil, fmt.Errorf("stages of inscription %d: %w", inscriptionID, err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stages of inscription %d: %w", inscriptionID, err)
+	}
+	return out, nil
+}
+
+// StageLink issues a one-time link token for the tutor of stage stageID and returns it in
+// plain text (32 random bytes in base64url; only its SHA-256 is stored). It expires after
+// StageLinkTTL and replaces any previous link. A new link on a stage whose fiche is filled
+// lets the tutor fill it again (the new fiche replaces the old one). It is audited.
+//
+// Who: a formateur or the référent of the inscription's centre, or an admin.
+// Errors: apperr.NotFound when the stage does not exist or the actor may not see it;
+// apperr.Forbidden for the candidate.
+func (s *Store) StageLink(ctx context.Context, actor account.Actor, stageID int64) (string, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", fmt.Errorf("stage link: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	err := s.Transact(ctx, func(tx *Tx) error {
+		st, _, err := s.lvStageFor(ctx, tx, actor, stageID, lvStaff)
+		if err != nil {
+			return err
+		}
+		expire := s.nowUTC().Add(StageLinkTTL)
+		if _, err := tx.ExecContext(ctx, `UPDATE stages SET lien_hash = ?, lien_expire = ?, updated_at = ? WHERE id = ?`,
+			hashToken(token), s.t(expire), s.t(s.nowUTC()), stageID); err != nil {
+			return err
+		}
+		return tx.audit(ctx, actor, "stage.link", "stage", stageID, map[string]any{
+			"inscription_id": st.InscriptionID, "expire": expire.Format(time.RFC3339),
+		})
+	})
+	if err != nil {
+		return "", fmt.Errorf("stage %d link: %w", stageID, err)
+	}
+	return token, nil
+}
+
+// lvStageByToken reads the stage whose live link is token; apperr.NotFound when the token is
+// unknown, used or expired.
+func (s *Store) lvStageByToken(ctx context.Context, q querier, token string) (Stage, error) {
+	now := s.nowUTC()
+	st, err := lvScanStage(q.QueryRowContext(ctx, lvStageSelect+` WHERE lien_hash = ? AND lien_expire > ?`,
+		hashToken(token), s.t(now)), now)
+	if errors.Is(err, sql.ErrNoRows) || token == "" {
+		return Stage{}, fmt.Errorf("stage link: %w", apperr.NotFound)
+	}
+	if err != nil {
+		return Stage{}, fmt.Errorf("stage link: %w", err)
+	}
+	return st, nil
+}
+
+// StageByToken returns what the tutor's one-time link shows: the stage, the candidate's display
+// name, the certification and the compétences of the blocs aimed at. It needs no account.
+// Errors: apperr.NotFound when the token is unknown, used or expired.
+func (s *Store) StageByToken(ctx context.Context, token string) (*StageForm, error) {
+	st, err := s.lvStageByToken(ctx, s.q(nil), token)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := lvInscription(ctx, s.q(nil), st.InscriptionID)
+	if err != nil {
+		return nil, fmt.Errorf("stage link: %w", err)
+	}
+	ref, err := s.ReferentielVersion(ctx, ins.VersionID)
+	if err != nil {
+		return nil, fmt.Errorf("stage link: %w", err)
+	}
+	var c candidat.Candidat
+	var prenoms string
+	if err := s.queryRow(ctx, `SELECT nom_naissance, nom_usage, prenoms FROM candidats WHERE id = ?`, ins.CandidatID).
+		Scan(&c.NomNaissance, &c.NomUsage, &prenoms); err != nil {
+		return nil, fmt.Errorf("stage link: %w", err)
+	}
+	if c.Prenoms, err = lvStrings(prenoms); err != nil {
+		return nil, fmt.Errorf("stage link: prénoms: %w", err)
+	}
+	return &StageForm{
+		Stage:         st,
+		Candidat:      c.NomAffiche(),
+		Certification: ref.Certification.Intitule,
+		Competences:   lvRefCompetences(ref, ins.BlocsVises),
+	}, nil
+}
+
+// SubmitFiche stores fiche f of the stage whose live link is token, with the company stamp
+// cachetFileID (0 for none: a file uploaded through the link, i.e. by account.Actor{}, after
+// the link was issued, and attached to nothing), and consumes the token in the same
+// transaction: a second submission with it returns apperr.NotFound. It is audited with actor 0
+// ("stage.fiche").
+//
+// Errors: apperr.NotFound when the token is unknown, used or expired; *apperr.Validation on
+// "appreciations" when there is neither an appreciation nor a general comment, on
+// "appreciations.<code>" for a compétence outside the form or an unknown niveau, on
+// "signataire", "fonction", "commentaire_general" and "cachet".
+func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cachetFileID int64) error {
+	now := s.nowUTC()
+	err := s.Transact(ctx, func(tx *Tx) error {
+		st, err := s.lvStageByToken(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		ins, err := lvInscription(ctx, tx, st.InscriptionID)
+		if err != nil {
+			return err
+		}
+		ref, err := s.ReferentielVersion(ctx, ins.VersionID)
+		if err != nil {
+			return err
+		}
+		var codes []string
+		for _, c := range lvRefCompetences(ref, ins.BlocsVises) {
+			codes = append(codes, c.Code)
+		}
+		v := lvValidateFiche(&f, codes)
+		if cachetFileID != 0 {
+			issued := st.LienExpire.Add(-StageLinkTTL)
+			ok, err := exists(ctx, tx, `SELECT 1 FROM files f WHERE f.id = ? AND f.uploaded_by = 0 AND f.created_at >= ?
+				AND NOT EXISTS (SELECT 1 FROM evaluation_preuves p WHERE p.file_id = f.id)
+				AND NOT EXISTS (SELECT 1 FROM stages st WHERE st.cachet_file_id = f.id)`, cachetFileID, s.t(issued))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				v.Add("cachet", "Le cachet de l'entreprise est introuvable : déposez-le à nouveau.")
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx,
+			`UPDATE stages SET fiche = ?, fiche_remplie_le = ?, cachet_file_id = ?, lien_hash = NULL, lien_expire = NULL, updated_at = ?
+			 WHERE id = ? AND lien_hash = ?`,
+			lvJSON(f), s.t(now), nullID(cachetFileID), s.t(now), st.ID, hashToken(token))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 { // consumed concurrently
+			return apperr.NotFound
+		}
+		return tx.audit(ctx, account.Actor{}, "stage.fiche", "stage", st.ID, map[string]any{
+			"inscription_id": st.InscriptionID, "appreciations": len(f.Appreciations), "cachet_file_id": cachetFileID,
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("submit fiche: %w", err)
+	}
+	return nil
+}
+
+// lvValidateFiche normalises f (dropping empty appreciations) and checks it against the
+// compétence codes of the form.
+func lvValidateFiche(f *FicheStage, codes []string) *apperr.Validation {
+	v := apperr.NewValidation()
+	clean := map[string]Appreciation{}
+	for code, a := range f.Appreciations {
+		a.Niveau = strings.TrimSpace(a.Niveau)
+		a.Commentaire = strings.TrimSpace(a.Commentaire)
+		if a.Niveau == "" && a.Commentaire == "" {
+			continue
+		}
+		field := "appreciations." + code
+		switch {
+		case !slices.Contains(codes, code):
+			v.Add(field, fmt.Sprintf("Compétence inconnue : %s.", code))
+		case !slices.Contains(AppreciationNiveaux, a.Niveau):
+			v.Add(field, "Choisissez une appréciation.")
+		case len([]rune(a.Commentaire)) > 2000:
+			v.Add(field, "Le commentaire ne doit pas dépasser 2 000 caractères.")
+		}
+		clean[code] = a
+	}
+	f.Appreciations = clean
+	f.CommentaireGeneral = strings.TrimSpace(f.CommentaireGeneral)
+	f.Signataire = strings.Join(strings.Fields(f.Signataire), " ")
+	f.Fonction = strings.Join(strings.Fields(f.Fonction), " ")
+	if len(clean) == 0 && f.CommentaireGeneral == "" {
+		v.Add("appreciations", "Renseignez au moins une appréciation ou un commentaire.")
+	}
+	if len([]rune(f.CommentaireGeneral)) > 4000 {
+		v.Add("commentaire_general", "Le commentaire ne doit pas dépasser 4 000 caractères.")
+	}
+	switch n := len([]rune(f.Signataire)); {
+	case n == 0:
+		v.Add("signataire", "Indiquez le nom du signataire.")
+	case n > 100:
+		v.Add("signataire", "Le nom du signataire ne doit pas dépasser 100 caractères.")
+	}
+	if len([]rune(f.Fonction)) > 100 {
+		v.Add("fonction", "La fonction ne doit pas dépasser 100 caractères.")
+	}
+	return v
+}

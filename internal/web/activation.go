@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/certif/certif/internal/account"
+)
+
+// ActivationPage lets a new account choose its password through its one-time link.
+type ActivationPage struct {
+	Base
+	Form    Form
+	Account *account.User
+	Token   string
+}
+
+func (s *Server) activationForm(w http.ResponseWriter, r *http.Request) error {
+	tok := r.PathValue("token")
+	u, err := s.store.ActivationUser(r.Context(), tok)
+	if err != nil {
+		return s.activationGone(w, r, err)
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return s.render(w, http.StatusOK, "activation", &ActivationPage{Base: s.base(r, "activation.title"), Form: newForm(), Account: u, Token: tok})
+}
+
+// activationGone renders the French page for an unknown, used or expired link.
+func (s *Server) activationGone(w http.ResponseWriter, r *http.Request, err error) error {
+	if !isNotFound(err) {
+		return err
+	}
+	p := &ErrorPage{Base: s.base(r, "activation.gone_title"), Status: http.StatusGone}
+	p.Heading, p.Message = p.T("activation.gone_title"), p.T("activation.gone")
+	return s.render(w, http.StatusGone, "error", p)
+}
+
+func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {
+	tok := r.PathValue("token")
+	u, err := s.store.ActivationUser(r.Context(), tok)
+	if err != nil {
+		return s.activationGone(w, r, err)
+	}
+	f, err := parseForm(r, "password", "confirm")
+	if err != nil {
+		return err
+	}
+	p := &ActivationPage{Base: s.base(r, "activation.title"), Form: f, Account: u, Token: tok}
+	if err := account.CheckPassword(r.PostFormValue("password")); err != nil {
+		f.absorb(err)
+	} else if r.PostFormValue("password") != r.PostFormValue("confirm") {
+		f.Errors["confirm"] = p.T("account.mismatch")
+	}
+	if f.HasErrors() {
+		p.Form = Form{Values: map[string]string{}, Errors: f.Errors}
+		return s.render(w, http.StatusUnprocessableEntity, "activation", p)
+	}
+	hash, err := account.HashPassword(r.PostFormValue("password"))
+	if err != nil {
+		return err
+	}
+	u, err = s.store.Activate(r.Context(), tok, hash)
+	if err != nil {
+		return s.activationGone(w, r, err)
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	s.sessions.Put(r.Context(), "flash", p.T("activation.done"))
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/referentiel"
+	"github.com/certif/certif/internal/store"
+)
+
+// CandidatsPage lists the inscriptions the user may see, with filters.
+type CandidatsPage struct {
+	Base
+	Rows       []store.InscriptionRow
+	Promotions []string
+	Promotion  string
+	Statut     string
+	Query      string
+	CanEnrol   bool
+}
+
+// Statuts lists the statuses for the filter.
+func (p *CandidatsPage) Statuts() []candidat.Statut { return candidat.Statuts }
+
+func (s *Server) candidatsList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	u := currentUser(r)
+	p := &CandidatsPage{Base: s.base(r, "candidats.title"), Promotion: q.Get("promotion"), Statut: q.Get("statut"), Query: q.Get("q")}
+	p.CanEnrol = u.Role == account.RoleAdmin || u.Role == account.RoleReferent
+	f := store.InscriptionFilter{Promotion: p.Promotion, Statut: candidat.Statut(p.Statut), Query: p.Query, Limit: 1000}
+	if f.Statut.Libelle() == "" {
+		f.Statut, p.Statut = "", ""
+	}
+	rows, err := s.store.Inscriptions(r.Context(), actor(r), f)
+	if err != nil {
+		return err
+	}
+	p.Rows = rows
+	if u.CentreID != 0 {
+		if p.Promotions, err = s.store.Promotions(r.Context(), actor(r), u.CentreID); err != nil {
+			return err
+		}
+	}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "candidats", p)
+}
+
+// InscrireForm is the form to enrol one candidate.
+type InscrireForm struct {
+	Base
+	Form           Form
+	Centres        []account.Organisme
+	Certifications []store.CertificationInfo
+	Blocs          []referentiel.Bloc
+	// After a successful enrolment: the new file and the account's activation link (once).
+	Created    *store.InscriptionRow
+	Activation string
+}
+
+// Voies lists the access paths for the select.
+func (p *InscrireForm) Voies() []candidat.Voie { return candidat.Voies }
+
+// BlocChecked reports whether bloc code is ticked (all are by default).
+func (p *InscrireForm) BlocChecked(code string) bool {
+	v, ok := p.Form.Values["blocs"]
+	return !ok || strings.Contains(","+v+",", ","+code+",")
+}
+
+var inscrireFields = []string{"nom_naissance", "nom_usage", "prenom1", "prenom2", "prenom3", "sexe", "date_naissance",
+	"commune_naissance_code", "commune_naissance", "pays_naissance", "email", "telephone", "adresse1", "adresse2",
+	"code_postal", "ville", "pays", "voie", "type_vae", "promotion", "date_inscription", "centre", "certification"}
+
+func (s *Server) inscrireFormPage(r *http.Request, f Form) (*InscrireForm, error) {
+	p := &InscrireForm{Base: s.base(r, "inscrire.title"), Form: f}
+	certs, err := s.store.Certifications(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	p.Certifications = certs
+	if len(certs) == 0 {
+		return nil, fmt.Errorf("no certification: %w", apperr.NotFound)
+	}
+	_, ref, err := s.store.ActiveReferentiel(r.Context(), certs[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	p.Blocs = ref.Blocs
+	orgs, err := s.store.Organismes(r.Context(), actor(r))
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		if !o.Certificateur && o.Active {
+			p.Centres = append(p.Centres, o)
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) inscrireNew(w http.ResponseWriter, r *http.Request) error {
+	f := newForm()
+	f.Values["date_inscription"] = time.Now().In(paris).Format(time.DateOnly)
+	f.Values["voie"] = string(candidat.FormationContinue)
+	p, err := s.inscrireFormPage(r, f)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "inscrire", p)
+}
+
+// candidatFromForm reads the candidate and inscription of the enrolment form; unreadable
+// dates become field errors.
+func candidatFromForm(r *http.Request, f *Form, u *account.User) (*candidat.Candidat, *candidat.Inscription) {
+	v := f.Values
+	c := &candidat.Candidat{
+		NomNaissance: v["nom_naissance"], NomUsage: v["nom_usage"],
+		Prenoms: []string{v["prenom1"], v["prenom2"], v["prenom3"]}, Sexe: candidat.Sexe(v["sexe"]),
+		CommuneNaissanceCode: v["commune_naissance_code"], CommuneNaissance: v["commune_naissance"], PaysNaissance: v["pays_naissance"],
+		Email: v["email"], Telephone: v["telephone"],
+		Adresse: candidat.Adresse{Ligne1: v["adresse1"], Ligne2: v["adresse2"], CodePostal: v["code_postal"], Ville: v["ville"], Pays: v["pays"]},
+	}
+	if v["date_naissance"] != "" {
+		d, err := candidat.ParseDate(v["date_naissance"])
+		if err != nil {
+			f.Errors["date_naissance"] = "Date illisible : attendu JJ/MM/AAAA."
+		}
+		c.DateNaissance = d
+	}
+	ins := &candidat.Inscription{Voie: candidat.Voie(v["voie"]), TypeVAE: candidat.TypeVAE(v["type_vae"]), Promotion: v["promotion"]}
+	if d, err := candidat.ParseDate(v["date_inscription"]); err == nil {
+		ins.Date = d
+	} else if v["date_inscription"] != "" {
+		f.Errors["date_inscription"] = "Date illisible : attendu JJ/MM/AAAA."
+	}
+	ins.CentreID, _ = strconv.ParseInt(v["centre"], 10, 64)
+	if u.Role == account.RoleReferent {
+		ins.CentreID = u.CentreID
+	}
+	ins.CertificationID, _ = strconv.ParseInt(v["certification"], 10, 64)
+	ins.BlocsVises = r.PostForm["blocs"]
+	f.Values["blocs"] = strings.Join(ins.BlocsVises, ",")
+	return c, ins
+}
+
+func (s *Server) inscrireCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(r, inscrireFields...)
+	if err != nil {
+		return err
+	}
+	c, ins := candidatFromForm(r, &f, currentUser(r))
+	p, err := s.inscrireFormPage(r, f)
+	if err != nil {
+		return err
+	}
+	if ins.CertificationID == 0 {
+		ins.CertificationID = p.Certifications[0].ID
+	}
+	var activation string
+	if !f.HasErrors() {
+		activation, err = s.store.Inscrire(r.Context(), actor(r), c, ins)
+	}
+	if f.HasErrors() || (err != nil && p.Form.absorb(err)) {
+		if verr := c.Validate(time.Now()); verr != nil { // every field problem at once
+			p.Form.absorb(verr)
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "inscrire", p)
+	}
+	if err != nil {
+		return err
+	}
+	row, err := s.store.Inscription(r.Context(), actor(r), ins.ID)
+	if err != nil {
+		return err
+	}
+	p.Created = row
+	if activation != "" {
+		p.Activation = activationURL(r, activation)
+	}
+	p.Title = p.T("inscrire.done_title")
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, http.StatusCreated, "inscrire_done", p)
+}
+
+// activationURL is the absolute link a new account opens to choose its password.
+func activationURL(r *http.Request, token string) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/activation/" + token
+}

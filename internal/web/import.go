@@ -1,0 +1,181 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/importer"
+	"github.com/certif/certif/internal/store"
+)
+
+// maxImportSize caps an uploaded import file (100,000 lines of CSV are about 20 MB).
+const maxImportSize = 64 << 20
+
+// ImportPage uploads a CSV or XLSX file of candidates and shows the outcome.
+type ImportPage struct {
+	Base
+	Centres  []account.Organisme
+	Centre   string
+	Errors   []candidat.LineError
+	Ignored  []string
+	Result   *store.ImportResult
+	Links    []ImportLink
+	FileName string
+}
+
+// ImportLink is an activation link of an account created by the import.
+type ImportLink struct {
+	Line  int
+	Email string
+	URL   string
+}
+
+func (s *Server) importPage(r *http.Request) (*ImportPage, error) {
+	p := &ImportPage{Base: s.base(r, "import.title")}
+	if currentUser(r).Role == account.RoleAdmin {
+		orgs, err := s.store.Organismes(r.Context(), actor(r))
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			if !o.Certificateur && o.Active {
+				p.Centres = append(p.Centres, o)
+			}
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.importPage(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "import", p)
+}
+
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="modele-import-candidats.csv"`)
+	return importer.Template(w)
+}
+
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.importPage(r)
+	if err != nil {
+		return err
+	}
+	u := currentUser(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		p.Errors = []candidat.LineError{{Message: fmt.Sprintf("Le fichier dépasse %d Mo ou l'envoi a échoué.", maxImportSize>>20)}}
+		return s.render(w, http.StatusUnprocessableEntity, "import", p)
+	}
+	defer r.MultipartForm.RemoveAll()
+	centreID := u.CentreID
+	if u.Role == account.RoleAdmin {
+		p.Centre = r.FormValue("centre")
+		centreID, _ = strconv.ParseInt(p.Centre, 10, 64)
+	}
+	file, hdr, err := r.FormFile("fichier")
+	if err != nil || centreID == 0 {
+		msg := "Choisissez un fichier CSV ou XLSX."
+		if centreID == 0 {
+			msg = "Choisissez le centre où inscrire les candidats."
+		}
+		p.Errors = []candidat.LineError{{Message: msg}}
+		return s.render(w, http.StatusUnprocessableEntity, "import", p)
+	}
+	defer file.Close()
+	p.FileName = hdr.Filename
+	result, ignored, err := s.runImport(r, centreID, file, hdr.Filename)
+	p.Ignored = ignored
+	var ierr *candidat.ImportError
+	switch {
+	case errors.As(err, &ierr):
+		p.Errors = ierr.Errors
+		return s.render(w, http.StatusUnprocessableEntity, "import", p)
+	case err != nil:
+		if f := apperr.FieldErrors(err); f != nil {
+			for k, v := range f {
+				p.Errors = append(p.Errors, candidat.LineError{Column: k, Message: v})
+			}
+			return s.render(w, http.StatusUnprocessableEntity, "import", p)
+		}
+		return err
+	}
+	p.Result = &result
+	for _, a := range result.Activations {
+		p.Links = append(p.Links, ImportLink{Line: a.Line, Email: a.Email, URL: activationURL(r, a.Token)})
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, http.StatusOK, "import", p)
+}
+
+// runImport reads the whole file, then imports it all or nothing into centreID for the first
+// certification.
+func (s *Server) runImport(r *http.Request, centreID int64, file interface{ Read([]byte) (int, error) }, name string) (store.ImportResult, []string, error) {
+	certs, err := s.store.Certifications(r.Context())
+	if err != nil {
+		return store.ImportResult{}, nil, err
+	}
+	if len(certs) == 0 {
+		return store.ImportResult{}, nil, fmt.Errorf("no certification: %w", apperr.NotFound)
+	}
+	_, ref, err := s.store.ActiveReferentiel(r.Context(), certs[0].ID)
+	if err != nil {
+		return store.ImportResult{}, nil, err
+	}
+	rd, err := importer.NewReader(file, name, ref, time.Now())
+	if err != nil {
+		return store.ImportResult{}, nil, err
+	}
+	defer rd.Close()
+	rows, err := collectRows(rd)
+	if err != nil {
+		return store.ImportResult{}, rd.Ignored(), err
+	}
+	res, err := s.store.ImportCandidats(r.Context(), actor(r), certs[0].ID, centreID, rows)
+	return res, rd.Ignored(), err
+}
+
+// collectRows reads every row, gathering every problem (capped) before anything is imported.
+func collectRows(rd *importer.Reader) ([]candidat.ImportRow, error) {
+	var rows []candidat.ImportRow
+	var problems []candidat.LineError
+	total := 0
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var ierr *candidat.ImportError
+		switch {
+		case errors.As(err, &ierr):
+			total += len(ierr.Errors)
+			for _, le := range ierr.Errors {
+				if len(problems) < candidat.MaxImportErrors {
+					problems = append(problems, le)
+				}
+			}
+			continue
+		case err != nil:
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	if total > len(problems) {
+		problems = append(problems, candidat.LineError{Message: fmt.Sprintf("… et d'autres erreurs (%d au total).", total)})
+	}
+	if len(problems) > 0 {
+		return nil, &candidat.ImportError{Errors: problems}
+	}
+	return rows, nil
+}

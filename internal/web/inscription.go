@@ -1,0 +1,120 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/livret"
+	"github.com/certif/certif/internal/referentiel"
+	"github.com/certif/certif/internal/store"
+)
+
+// dossier is what every page of a candidate's file loads: the inscription, its référentiel
+// version, and (not VAE) the livret state.
+type dossier struct {
+	Ins     *store.InscriptionRow
+	Ref     *referentiel.Referentiel
+	Evals   []livret.Evaluation
+	Projets []livret.Projet
+	Blocs   []livret.BlocState
+}
+
+// loadDossier loads inscription {id} as the request's user may see it (NotFound otherwise).
+func (s *Server) loadDossier(r *http.Request, withLivret bool) (*dossier, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.store.Inscription(r.Context(), actor(r), id)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := s.store.ReferentielVersion(r.Context(), ins.VersionID)
+	if err != nil {
+		return nil, err
+	}
+	d := &dossier{Ins: ins, Ref: ref}
+	if withLivret && !ins.IsVAE() {
+		if d.Evals, err = s.store.Evaluations(r.Context(), actor(r), id); err != nil {
+			return nil, err
+		}
+		if d.Projets, err = s.store.Projets(r.Context(), actor(r), id); err != nil {
+			return nil, err
+		}
+		d.Blocs = livret.Compute(ref, ins.BlocsVises, d.Evals, d.Projets)
+	}
+	return d, nil
+}
+
+// InscriptionPage is a candidate's file: identity, inscription, the livret's summary.
+type InscriptionPage struct {
+	Base
+	dossier
+	CanManage   bool // referent of the centre or admin: status, projects' decisions
+	CanEvaluate bool // staff of the centre or admin
+	IsSelf      bool // the candidate themself
+}
+
+// Statuts lists the statuses for the status form.
+func (p *InscriptionPage) Statuts() []candidat.Statut { return candidat.Statuts }
+
+func (s *Server) pageFor(r *http.Request, titleID string, d *dossier) *InscriptionPage {
+	u := currentUser(r)
+	p := &InscriptionPage{Base: s.base(r, titleID), dossier: *d}
+	p.CanManage = u.Role == account.RoleAdmin || u.Role == account.RoleReferent
+	p.CanEvaluate = p.CanManage || u.Role == account.RoleFormateur
+	p.IsSelf = u.Role == account.RoleCandidat
+	p.Title = d.Ins.Candidat.NomAffiche() + " — " + p.Title
+	return p
+}
+
+func (s *Server) inscriptionPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, true)
+	if err != nil {
+		return err
+	}
+	p := s.pageFor(r, "inscription.title", d)
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "inscription", p)
+}
+
+func (s *Server) inscriptionStatut(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r, "statut")
+	if err != nil {
+		return err
+	}
+	st := candidat.Statut(f.Values["statut"])
+	if st.Libelle() == "" {
+		return fieldError("statut", "Statut inconnu.")
+	}
+	if err := s.store.SetStatut(r.Context(), actor(r), id, st); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "inscription.statut_changed", "Statut", st.Libelle()))
+	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// myFile sends a candidate to their (latest) inscription.
+func (s *Server) myFile(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.store.Inscriptions(r.Context(), actor(r), store.InscriptionFilter{Limit: 50})
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("no inscription: %w", apperr.NotFound)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d", rows[len(rows)-1].ID), http.StatusSeeOther)
+	return nil
+}
+
+// refuseVAE turns the VAE refusal into a French page instead of a generic 422.
+func isVAE(err error) bool { return errors.Is(err, candidat.ErrVAE) }

@@ -1,0 +1,249 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certif/certif/internal/livret"
+	"github.com/certif/certif/internal/referentiel"
+)
+
+// LivretPage is the livret d'évaluation et de suivi of one inscription.
+type LivretPage struct {
+	*InscriptionPage
+	Form Form // the project forms' values and errors
+	Bloc string
+}
+
+// Critere returns the libellé of a critère code in the inscription's référentiel.
+func (p *InscriptionPage) Critere(code string) string {
+	if _, k, ok := p.Ref.Critere(code); ok {
+		return k.Libelle
+	}
+	return code
+}
+
+// CriteresOf lists the critères of compétence code.
+func (p *InscriptionPage) CriteresOf(code string) []referentiel.Critere {
+	if _, c, ok := p.Ref.Competence(code); ok {
+		return c.Criteres
+	}
+	return nil
+}
+
+// Num formats a score the French way (« 15,5 »).
+func (p *InscriptionPage) Num(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strings.Replace(strconv.FormatFloat(*f, 'f', -1, 64), ".", ",", 1)
+}
+
+func (s *Server) livretPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, true)
+	if err != nil {
+		return err
+	}
+	if d.Ins.IsVAE() {
+		return s.vaePage(w, r, d)
+	}
+	p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: newForm()}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "livret", p)
+}
+
+// vaePage explains that a VAE inscription has no livret, planning or internship (R2).
+func (s *Server) vaePage(w http.ResponseWriter, r *http.Request, d *dossier) error {
+	p := s.pageFor(r, "livret.title", d)
+	return s.render(w, http.StatusUnprocessableEntity, "inscription", p)
+}
+
+// EvaluationFormPage records an in-training evaluation (or the correction of one).
+type EvaluationFormPage struct {
+	*InscriptionPage
+	Form       Form
+	Competence *referentiel.Competence
+	Remplace   *livret.Evaluation
+}
+
+// Formes lists the evaluation forms.
+func (p *EvaluationFormPage) Formes() []referentiel.Forme { return referentiel.Formes }
+
+// Result returns the submitted (or corrected) result of critère code.
+func (p *EvaluationFormPage) Result(code string) string { return p.Form.Values["critere_"+code] }
+
+func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, true)
+	if err != nil {
+		return err
+	}
+	if d.Ins.IsVAE() {
+		return s.vaePage(w, r, d)
+	}
+	f := newForm()
+	q := r.URL.Query()
+	f.Values["competence"] = q.Get("competence")
+	f.Values["date"] = time.Now().In(paris).Format(time.DateOnly)
+	if rid, _ := strconv.ParseInt(q.Get("remplace"), 10, 64); rid != 0 {
+		for i := range d.Evals {
+			if e := &d.Evals[i]; e.ID == rid {
+				f.Values["remplace"] = itoa64(rid)
+				f.Values["competence"] = e.Competences[0]
+				f.Values["forme"], f.Values["date"] = string(e.Forme), e.Date.Format(time.DateOnly)
+				f.Values["commentaire"] = e.Commentaire
+				for code, res := range e.Criteres {
+					f.Values["critere_"+code] = string(res)
+				}
+				for k, v := range map[string]*float64{"score": e.Score, "bareme": e.Bareme, "seuil": e.Seuil} {
+					if v != nil {
+						f.Values[k] = strconv.FormatFloat(*v, 'f', -1, 64)
+					}
+				}
+			}
+		}
+	}
+	p, err := s.evaluationFormPage(r, d, f)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "evaluation_form", p)
+}
+
+func (s *Server) evaluationFormPage(r *http.Request, d *dossier, f Form) (*EvaluationFormPage, error) {
+	_, c, ok := d.Ref.Competence(f.Values["competence"])
+	if !ok {
+		return nil, fieldError("competence", "Choisissez la compétence évaluée.")
+	}
+	p := &EvaluationFormPage{InscriptionPage: s.pageFor(r, "evaluation.title", d), Form: f, Competence: c}
+	if f.Values["forme"] == "" && c.EvaluationFormation != nil && len(c.EvaluationFormation.Forme) > 0 {
+		f.Values["forme"] = string(c.EvaluationFormation.Forme[0])
+	}
+	if rid, _ := strconv.ParseInt(f.Values["remplace"], 10, 64); rid != 0 {
+		for i := range d.Evals {
+			if d.Evals[i].ID == rid {
+				p.Remplace = &d.Evals[i]
+			}
+		}
+	}
+	return p, nil
+}
+
+// parseScore reads an optional French decimal ("15,5").
+func parseScore(f *Form, key string) *float64 {
+	v := strings.TrimSpace(strings.Replace(f.Values[key], ",", ".", 1))
+	if v == "" {
+		return nil
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		f.Errors[key] = "Nombre illisible."
+		return nil
+	}
+	return &x
+}
+
+func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, true)
+	if err != nil {
+		return err
+	}
+	if d.Ins.IsVAE() {
+		return s.vaePage(w, r, d)
+	}
+	fileIDs, f, err := s.parseEvidenceForm(w, r)
+	if err != nil {
+		return err
+	}
+	p, err := s.evaluationFormPage(r, d, f)
+	if err != nil {
+		return err
+	}
+	e := &livret.Evaluation{InscriptionID: d.Ins.ID, Competences: []string{f.Values["competence"]}, Forme: referentiel.Forme(f.Values["forme"]),
+		Commentaire: f.Values["commentaire"], Criteres: map[string]livret.Resultat{}}
+	e.Remplace, _ = strconv.ParseInt(f.Values["remplace"], 10, 64)
+	if dt, err := time.Parse(time.DateOnly, f.Values["date"]); err == nil {
+		e.Date = dt
+	}
+	for _, k := range p.Competence.Criteres {
+		if v := r.PostFormValue("critere_" + k.Code); v != "" {
+			f.Values["critere_"+k.Code] = v
+			e.Criteres[k.Code] = livret.Resultat(v)
+		}
+	}
+	e.Score, e.Bareme, e.Seuil = parseScore(&f, "score"), parseScore(&f, "bareme"), parseScore(&f, "seuil")
+	if !f.HasErrors() {
+		err = s.store.AddEvaluation(r.Context(), actor(r), e, fileIDs)
+	}
+	if f.HasErrors() || (err != nil && f.absorb(err)) {
+		return s.render(w, http.StatusUnprocessableEntity, "evaluation_form", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "evaluation.saved", "Competence", p.Competence.Code))
+	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/livret#%s", d.Ins.ID, p.Competence.Code), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) projetSubmit(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, true)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r, "titre", "description", "url")
+	if err != nil {
+		return err
+	}
+	pr := &livret.Projet{InscriptionID: d.Ins.ID, Bloc: r.PathValue("bloc"), Titre: f.Values["titre"], Description: f.Values["description"], URL: f.Values["url"]}
+	if err := s.store.SubmitProjet(r.Context(), actor(r), pr); err != nil {
+		if f.absorb(err) {
+			p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: f, Bloc: pr.Bloc}
+			return s.render(w, http.StatusUnprocessableEntity, "livret", p)
+		}
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "projet.submitted"))
+	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, pr.Bloc), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) projetDecide(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, true)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r, "decision", "commentaire")
+	if err != nil {
+		return err
+	}
+	bloc := r.PathValue("bloc")
+	if err := s.store.DecideProjet(r.Context(), actor(r), d.Ins.ID, bloc, livret.Decision(f.Values["decision"]), f.Values["commentaire"]); err != nil {
+		if f.absorb(err) {
+			p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: f, Bloc: bloc}
+			return s.render(w, http.StatusUnprocessableEntity, "livret", p)
+		}
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "projet.decided"))
+	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, bloc), http.StatusSeeOther)
+	return nil
+}
+
+// EvalView is what the "evaluation" partial renders: one entry in its page.
+type EvalView struct {
+	P *InscriptionPage
+	E *livret.Evaluation
+}
+
+// pager is any page built on an InscriptionPage.
+type pager interface{ inscriptionPage() *InscriptionPage }
+
+func (p *InscriptionPage) inscriptionPage() *InscriptionPage { return p }
+
+func evalView(p pager, e *livret.Evaluation) EvalView { return EvalView{P: p.inscriptionPage(), E: e} }
+
+// Blank is an empty form, for the forms of the blocs not being corrected.
+func (p *InscriptionPage) Blank() Form { return newForm() }

@@ -1,0 +1,268 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/referentiel"
+	"github.com/certif/certif/internal/store"
+)
+
+// PlanningPage is a candidate's individual training plan (modules with dates and hours).
+type PlanningPage struct {
+	*InscriptionPage
+	Seances []store.SeanceRow
+	Modules []candidat.Module
+	Form    Form
+	Totals  [2]float64 // planned, done
+}
+
+// Hours formats hours the French way (« 3,5 h »).
+func (p *PlanningPage) Hours(h float64) string { return formatHours(h) }
+
+func formatHours(h float64) string {
+	return strings.Replace(strconv.FormatFloat(h, 'f', -1, 64), ".", ",", 1) + "\u00a0h"
+}
+
+func (s *Server) planningPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, false)
+	if err != nil {
+		return err
+	}
+	if d.Ins.IsVAE() {
+		return s.vaePage(w, r, d)
+	}
+	p, err := s.planningData(r, d, newForm())
+	if err != nil {
+		return err
+	}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "planning", p)
+}
+
+func (s *Server) planningData(r *http.Request, d *dossier, f Form) (*PlanningPage, error) {
+	p := &PlanningPage{InscriptionPage: s.pageFor(r, "planning.title", d), Form: f}
+	var err error
+	if p.Seances, err = s.store.Seances(r.Context(), actor(r), d.Ins.ID); err != nil {
+		return nil, err
+	}
+	for _, se := range p.Seances {
+		p.Totals[0] += se.HeuresPrevues
+		p.Totals[1] += se.HeuresRealisees
+	}
+	if p.CanEvaluate {
+		if p.Modules, err = s.store.Modules(r.Context(), actor(r), d.Ins.CentreID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// seanceFromForm reads a séance; unreadable numbers and dates become field errors.
+func seanceFromForm(f *Form) *candidat.Seance {
+	se := &candidat.Seance{}
+	se.ModuleID, _ = strconv.ParseInt(f.Values["module"], 10, 64)
+	for key, dst := range map[string]*time.Time{"debut": &se.Debut, "fin": &se.Fin} {
+		if v := f.Values[key]; v != "" {
+			t, err := candidat.ParseDate(v)
+			if err != nil {
+				f.Errors[key] = "Date illisible : attendu JJ/MM/AAAA."
+			}
+			*dst = t
+		}
+	}
+	for key, dst := range map[string]*float64{"heures_prevues": &se.HeuresPrevues, "heures_realisees": &se.HeuresRealisees} {
+		if v := f.Values[key]; v != "" {
+			h, err := candidat.ParseHeures(v)
+			if err != nil {
+				f.Errors[key] = "Nombre d'heures illisible (ex. 3,5)."
+			}
+			*dst = h
+		}
+	}
+	return se
+}
+
+var seanceFields = []string{"module", "debut", "fin", "heures_prevues", "heures_realisees"}
+
+func (s *Server) seanceCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.seanceSave(w, r, false)
+}
+
+func (s *Server) seanceUpdate(w http.ResponseWriter, r *http.Request) error {
+	return s.seanceSave(w, r, true)
+}
+
+func (s *Server) seanceSave(w http.ResponseWriter, r *http.Request, update bool) error {
+	d, err := s.loadDossier(r, false)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r, seanceFields...)
+	if err != nil {
+		return err
+	}
+	se := seanceFromForm(&f)
+	se.InscriptionID = d.Ins.ID
+	if update {
+		if se.ID, err = pathID(r, "seance"); err != nil {
+			return err
+		}
+	}
+	if !f.HasErrors() {
+		if update {
+			err = s.store.UpdateSeance(r.Context(), actor(r), se)
+		} else {
+			err = s.store.AddSeance(r.Context(), actor(r), se)
+		}
+	}
+	if f.HasErrors() || (err != nil && f.absorb(err)) {
+		p, perr := s.planningData(r, d, f)
+		if perr != nil {
+			return perr
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "planning", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "planning.saved"))
+	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/planning", d.Ins.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) seanceDelete(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, false)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "seance")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteSeance(r.Context(), actor(r), id); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "planning.deleted"))
+	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/planning", d.Ins.ID), http.StatusSeeOther)
+	return nil
+}
+
+// ModulesPage lists a centre's training modules, with the creation form (référent).
+type ModulesPage struct {
+	Base
+	Modules   []candidat.Module
+	Ref       *referentiel.Referentiel
+	Form      Form
+	CanManage bool
+	CentreID  int64
+	Centres   []account.Organisme
+}
+
+// Hours formats hours the French way.
+func (p *ModulesPage) Hours(h float64) string { return formatHours(h) }
+
+// Checked reports whether compétence code is ticked in the form.
+func (p *ModulesPage) Checked(code string) bool {
+	return strings.Contains(","+p.Form.Values["competences"]+",", ","+code+",")
+}
+
+func (s *Server) modulesData(r *http.Request, f Form) (*ModulesPage, error) {
+	u := currentUser(r)
+	p := &ModulesPage{Base: s.base(r, "modules.title"), Form: f, CentreID: u.CentreID}
+	p.CanManage = u.Role == account.RoleAdmin || u.Role == account.RoleReferent
+	if u.Role == account.RoleAdmin {
+		p.CentreID, _ = strconv.ParseInt(r.FormValue("centre"), 10, 64)
+		orgs, err := s.store.Organismes(r.Context(), actor(r))
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			if !o.Certificateur && o.Active {
+				p.Centres = append(p.Centres, o)
+				if p.CentreID == 0 {
+					p.CentreID = o.ID
+				}
+			}
+		}
+	}
+	certs, err := s.store.Certifications(r.Context())
+	if err != nil || len(certs) == 0 {
+		return nil, errNotFoundPage
+	}
+	if _, p.Ref, err = s.store.ActiveReferentiel(r.Context(), certs[0].ID); err != nil {
+		return nil, err
+	}
+	if p.CentreID != 0 {
+		if p.Modules, err = s.store.Modules(r.Context(), actor(r), p.CentreID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) modulesPage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.modulesData(r, newForm())
+	if err != nil {
+		return err
+	}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "modules", p)
+}
+
+func (s *Server) moduleCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.moduleSave(w, r, false)
+}
+
+func (s *Server) moduleUpdate(w http.ResponseWriter, r *http.Request) error {
+	return s.moduleSave(w, r, true)
+}
+
+func (s *Server) moduleSave(w http.ResponseWriter, r *http.Request, update bool) error {
+	f, err := parseForm(r, "intitule", "heures", "centre")
+	if err != nil {
+		return err
+	}
+	p, err := s.modulesData(r, f)
+	if err != nil {
+		return err
+	}
+	m := &candidat.Module{CentreID: p.CentreID, Intitule: f.Values["intitule"], Competences: r.PostForm["competences"], Active: true}
+	f.Values["competences"] = strings.Join(m.Competences, ",")
+	if h, herr := candidat.ParseHeures(f.Values["heures"]); herr == nil {
+		m.Heures = h
+	} else if f.Values["heures"] != "" {
+		f.Errors["heures"] = "Nombre d'heures illisible (ex. 3,5)."
+	}
+	if update {
+		if m.ID, err = pathID(r, "id"); err != nil {
+			return err
+		}
+		m.Active = checked(r, "active")
+	}
+	if !f.HasErrors() {
+		if update {
+			err = s.store.UpdateModule(r.Context(), actor(r), m)
+		} else {
+			certs, cerr := s.store.Certifications(r.Context())
+			if cerr != nil {
+				return cerr
+			}
+			err = s.store.CreateModule(r.Context(), actor(r), certs[0].ID, m)
+		}
+	}
+	if f.HasErrors() || (err != nil && f.absorb(err)) {
+		return s.render(w, http.StatusUnprocessableEntity, "modules", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "modules.saved", "Intitule", m.Intitule))
+	http.Redirect(w, r, fmt.Sprintf("/modules?centre=%d", m.CentreID), http.StatusSeeOther)
+	return nil
+}

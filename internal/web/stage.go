@@ -1,0 +1,211 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/store"
+)
+
+// StagePage shows the internship of an inscription and, for staff, its form and the tutor's link.
+type StagePage struct {
+	*InscriptionPage
+	Stages  []store.Stage
+	Form    Form
+	Link    string // a tutor link just issued, shown once
+	LinkFor int64
+}
+
+// Niveau translates an appreciation level.
+func (p *StagePage) Niveau(n string) string { return p.T("stage.niveau." + n) }
+
+var stageFields = []string{"stage_id", "entreprise", "entreprise_siret", "tuteur_nom", "tuteur_email", "debut", "fin"}
+
+func (s *Server) stageData(r *http.Request, d *dossier, f Form) (*StagePage, error) {
+	p := &StagePage{InscriptionPage: s.pageFor(r, "stage.title", d), Form: f}
+	var err error
+	p.Stages, err = s.store.Stages(r.Context(), actor(r), d.Ins.ID)
+	return p, err
+}
+
+func (s *Server) stagePage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, false)
+	if err != nil {
+		return err
+	}
+	if d.Ins.IsVAE() {
+		return s.vaePage(w, r, d)
+	}
+	p, err := s.stageData(r, d, newForm())
+	if err != nil {
+		return err
+	}
+	if len(p.Stages) > 0 {
+		st := p.Stages[0]
+		f := p.Form
+		f.Values["stage_id"], f.Values["entreprise"], f.Values["entreprise_siret"] = itoa64(st.ID), st.Entreprise, st.EntrepriseSIRET
+		f.Values["tuteur_nom"], f.Values["tuteur_email"] = st.TuteurNom, st.TuteurEmail
+		f.Values["debut"], f.Values["fin"] = st.Debut.Format("2006-01-02"), st.Fin.Format("2006-01-02")
+	}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "stage", p)
+}
+
+func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, false)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r, stageFields...)
+	if err != nil {
+		return err
+	}
+	st := &store.Stage{InscriptionID: d.Ins.ID, Entreprise: f.Values["entreprise"], EntrepriseSIRET: f.Values["entreprise_siret"],
+		TuteurNom: f.Values["tuteur_nom"], TuteurEmail: f.Values["tuteur_email"]}
+	st.ID, _ = strconv.ParseInt(f.Values["stage_id"], 10, 64)
+	if v := f.Values["debut"]; v != "" {
+		if st.Debut, err = candidat.ParseDate(v); err != nil {
+			f.Errors["debut"] = "Date illisible : attendu JJ/MM/AAAA."
+		}
+	}
+	if v := f.Values["fin"]; v != "" {
+		if st.Fin, err = candidat.ParseDate(v); err != nil {
+			f.Errors["fin"] = "Date illisible : attendu JJ/MM/AAAA."
+		}
+	}
+	err = nil
+	if !f.HasErrors() {
+		if st.ID != 0 {
+			err = s.store.UpdateStage(r.Context(), actor(r), st)
+		} else {
+			err = s.store.CreateStage(r.Context(), actor(r), st)
+		}
+	}
+	if f.HasErrors() || (err != nil && f.absorb(err)) {
+		p, perr := s.stageData(r, d, f)
+		if perr != nil {
+			return perr
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "stage", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "stage.saved"))
+	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/stage", d.Ins.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) stageLink(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.loadDossier(r, false)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "stage")
+	if err != nil {
+		return err
+	}
+	tok, err := s.store.StageLink(r.Context(), actor(r), id)
+	if err != nil {
+		return err
+	}
+	p, err := s.stageData(r, d, newForm())
+	if err != nil {
+		return err
+	}
+	p.Link, p.LinkFor = tutorURL(r, tok), id
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, http.StatusOK, "stage", p)
+}
+
+func tutorURL(r *http.Request, token string) string {
+	return strings.TrimSuffix(activationURL(r, token), "/activation/"+token) + "/stage/" + token
+}
+
+// TutorPage is the fiche d'appréciation de stage a tutor fills through a one-time link.
+type TutorPage struct {
+	Base
+	Form  *store.StageForm
+	Token string
+	F     Form
+}
+
+// Niveaux lists the appreciation levels.
+func (p *TutorPage) Niveaux() []string { return store.AppreciationNiveaux }
+
+// Niveau translates an appreciation level.
+func (p *TutorPage) Niveau(n string) string { return p.T("stage.niveau." + n) }
+
+// Value returns a submitted value.
+func (p *TutorPage) Value(k string) string { return p.F.Values[k] }
+
+func (s *Server) tutorForm(w http.ResponseWriter, r *http.Request) error {
+	tok := r.PathValue("token")
+	sf, err := s.store.StageByToken(r.Context(), tok)
+	if err != nil {
+		return s.tutorGone(w, r, err)
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	return s.render(w, http.StatusOK, "tutor", &TutorPage{Base: s.base(r, "tutor.title"), Form: sf, Token: tok, F: newForm()})
+}
+
+func (s *Server) tutorGone(w http.ResponseWriter, r *http.Request, err error) error {
+	if !isNotFound(err) {
+		return err
+	}
+	p := &ErrorPage{Base: s.base(r, "tutor.gone_title"), Status: http.StatusGone}
+	p.Heading, p.Message = p.T("tutor.gone_title"), p.T("tutor.gone")
+	return s.render(w, http.StatusGone, "error", p)
+}
+
+func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
+	tok := r.PathValue("token")
+	sf, err := s.store.StageByToken(r.Context(), tok)
+	if err != nil {
+		return s.tutorGone(w, r, err)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
+	p := &TutorPage{Base: s.base(r, "tutor.title"), Form: sf, Token: tok, F: newForm()}
+	if err := r.ParseMultipartForm(4 << 20); err != nil {
+		p.F.Errors["cachet"] = fmt.Sprintf("Le fichier dépasse %d Mo.", maxUpload>>20)
+		return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
+	}
+	defer r.MultipartForm.RemoveAll()
+	fiche := store.FicheStage{Appreciations: map[string]store.Appreciation{}}
+	for k, v := range r.PostForm {
+		if len(v) > 0 {
+			p.F.Values[k] = strings.TrimSpace(v[0])
+		}
+	}
+	for _, c := range sf.Competences {
+		n, com := p.F.Values["niveau_"+c.Code], p.F.Values["commentaire_"+c.Code]
+		if n != "" || com != "" {
+			fiche.Appreciations[c.Code] = store.Appreciation{Niveau: n, Commentaire: com}
+		}
+	}
+	fiche.CommentaireGeneral, fiche.Signataire, fiche.Fonction = p.F.Values["commentaire_general"], p.F.Values["signataire"], p.F.Values["fonction"]
+	var cachet int64
+	if fhs := r.MultipartForm.File["cachet"]; len(fhs) > 0 {
+		// The tutor has no account: the file is recorded as uploaded by no one (0).
+		if cachet, err = s.saveUploadAs(r, fhs[0], account.Actor{}); err != nil {
+			if !p.F.absorb(err) {
+				return err
+			}
+			p.F.Errors["cachet"] = p.F.Errors["fichiers"]
+			return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
+		}
+	}
+	if err := s.store.SubmitFiche(r.Context(), tok, fiche, cachet); err != nil {
+		if p.F.absorb(err) {
+			return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
+		}
+		return s.tutorGone(w, r, err)
+	}
+	done := &ErrorPage{Base: s.base(r, "tutor.thanks_title"), Status: http.StatusOK}
+	done.Heading, done.Message = done.T("tutor.thanks_title"), done.T("tutor.thanks")
+	return s.render(w, http.StatusOK, "error", done)
+}
