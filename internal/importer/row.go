@@ -219,8 +219,8 @@ func (r *Reader) duplicates(c *candidat.Candidat, promotion string, p *problems)
 	}
 	mailKey := r.dup.key(c.Email)
 	if seen, ok := r.dup.emails[mailKey]; !ok {
-		r.dup.emails[mailKey] = emailSeen{id: idKey, line: int32(p.line)}
-	} else if seen.id != idKey {
-		p.add(kEmail, fmt.Sprintf("adresse e-mail déjà donnée ligne %d pour une autre personne : chaque candidat a sa propre adresse.", seen.line))
+		r.dup.emails[mailKey] = idKey>>32<<32 | uint64(uint32(p.line))
+	} else if seen>>32 != idKey>>32 {
+		p.add(kEmail, fmt.Sprintf("adresse e-mail déjà donnée ligne %d pour une autre personne : chaque candidat a sa propre adresse.", uint32(seen)))
 	}
 }

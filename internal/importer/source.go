@@ -66,8 +66,9 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 
 // csvSource streams a CSV file with encoding/csv, reusing the record slice.
 type csvSource struct {
-	r     *csv.Reader
-	guard *recordGuard
+	r        *csv.Reader
+	guard    *recordGuard
+	nextLine int // a guess of the line after the last record, for errors without fields
 }
 
 // newCSV reads a CSV whose first bytes (up to the buffer size) br can peek: it drops a
@@ -83,7 +84,7 @@ func newCSV(br *bufio.Reader) *csvSource {
 	r.Comma = detectComma(head)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	return &csvSource{r: r, guard: g}
+	return &csvSource{r: r, guard: g, nextLine: 1}
 }
 
 // detectComma picks the delimiter of the header line: the most frequent of ';', tab and
@@ -127,7 +128,12 @@ func (s *csvSource) next() (int, []string, error) {
 		if err == io.EOF {
 			return 0, nil, io.EOF
 		}
-		line, _ := s.r.FieldPos(0)
+		line := s.nextLine
+		if len(rec) > 0 {
+			line, _ = s.r.FieldPos(0)
+			l, _ := s.r.FieldPos(len(rec) - 1)
+			s.nextLine = l + strings.Count(rec[len(rec)-1], "\n") + 1
+		}
 		if err != nil {
 			return 0, nil, csvError(err, line)
 		}

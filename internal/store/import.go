@@ -137,8 +137,6 @@ type candImport struct {
 	plan     []candRowPlan
 	// keys holds the identity key of each row whose candidate is valid.
 	keys []string
-	// byIdentity maps an identity key to the index of its first row.
-	byIdentity map[string]int32
 	// byEmail maps the e-mail of a new candidate to the index of its first row.
 	byEmail map[string]int32
 	// pass-A problems, kept across attempts; problems holds those of the current attempt.
@@ -162,7 +160,8 @@ func (im *candImport) validate(ref *referentiel.Referentiel, formation bool) {
 	n := len(im.rows)
 	im.plan = make([]candRowPlan, n)
 	im.keys = make([]string, n)
-	im.byIdentity = make(map[string]int32, n)
+	// byIdentity maps an identity key to the index of its first row; pass A only needs it.
+	byIdentity := make(map[string]int32, n)
 	im.byEmail = make(map[string]int32, n)
 	// promos holds "identity\x00promotion" for the identities met more than once.
 	var promos map[string]int32
@@ -199,9 +198,9 @@ func (im *candImport) validate(ref *referentiel.Referentiel, formation bool) {
 		}
 		key := candIdentityKey(c.Identity())
 		im.keys[i] = key
-		f, seen := im.byIdentity[key]
+		f, seen := byIdentity[key]
 		if !seen {
-			im.byIdentity[key] = int32(i)
+			byIdentity[key] = int32(i)
 			if g, ok := im.byEmail[c.Email]; ok {
 				im.add(i, "email", fmt.Sprintf(msgCandImportEmail, im.rows[g].Line))
 			} else {
@@ -348,10 +347,13 @@ func candIn(n int) string { return "(" + strings.Repeat("?, ", n-1) + "?)" }
 // lookupIdentities finds the candidates of the file that exist already.
 func (im *candImport) lookupIdentities(ctx context.Context, tx *Tx) error {
 	args := make([]any, 0, candBatch)
+	rowOf := make(map[string]int, candBatch)
 	return im.batches(im.isFirst, func(idx []int) error {
 		args = args[:0]
+		clear(rowOf)
 		for _, i := range idx {
 			args = append(args, im.keys[i])
+			rowOf[im.keys[i]] = i
 		}
 		st, err := im.stmt(ctx, tx, `SELECT id, identity_key, user_id FROM candidats WHERE identity_key IN `+candIn(len(idx)))
 		if err != nil {
@@ -369,7 +371,7 @@ func (im *candImport) lookupIdentities(ctx context.Context, tx *Tx) error {
 			if err := rs.Scan(&id, &key, &user); err != nil {
 				return err
 			}
-			f, ok := im.byIdentity[key]
+			f, ok := rowOf[key]
 			if !ok {
 				continue
 			}
@@ -517,6 +519,13 @@ func (im *candImport) insertUsers(ctx context.Context, tx *Tx, res *ImportResult
 	now := im.s.nowUTC()
 	args := make([]any, 0, candBatch*candUserArity)
 	byEmail := make(map[string]int, candBatch)
+	n := 0
+	for i := range im.plan {
+		if im.plan[i].needUser {
+			n++
+		}
+	}
+	res.Activations = make([]Activation, 0, n)
 	return im.batches(func(i int) bool { return im.plan[i].needUser }, func(idx []int) error {
 		args = args[:0]
 		clear(byEmail)
@@ -570,9 +579,12 @@ func (im *candImport) insertCandidats(ctx context.Context, tx *Tx, res *ImportRe
 		}
 	}
 	args := make([]any, 0, candBatch*candInsertArity)
+	rowOf := make(map[string]int, candBatch)
 	return im.batches(func(i int) bool { return im.isFirst(i) && !im.plan[i].existing }, func(idx []int) error {
 		args = args[:0]
+		clear(rowOf)
 		for _, i := range idx {
+			rowOf[im.keys[i]] = i
 			args = im.s.candArgs(args, &im.rows[i].Candidat, im.keys[i], im.plan[i].userID, now)
 		}
 		st, err := im.stmt(ctx, tx, `INSERT INTO candidats `+candInsertColumns+` VALUES `+
@@ -591,7 +603,7 @@ func (im *candImport) insertCandidats(ctx context.Context, tx *Tx, res *ImportRe
 			if err := rs.Scan(&id, &key); err != nil {
 				return err
 			}
-			im.plan[im.byIdentity[key]].candID = id
+			im.plan[rowOf[key]].candID = id
 			res.NewCandidats++
 		}
 		return mapErr(rs.Err())

@@ -9,7 +9,6 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -72,11 +71,11 @@ type candBenchEnv struct {
 }
 
 // candBench runs fn b.N times, each on a fresh store and freshly generated rows (outside the
-// timer, like before, when not nil), reports rows/s and MB-heap-peak, and returns the mean
-// duration of one run.
+// timer, like before, when not nil), reports rows/s, MB-heap-peak and MB-heap-live (see
+// candHeapWatch), and returns the mean duration of one run.
 func candBench(b *testing.B, n int, before func(), fn func(*store.Store, candBenchEnv, []candidat.ImportRow)) time.Duration {
 	var total time.Duration
-	var peak uint64
+	var peak, live uint64
 	b.StopTimer()
 	for range b.N {
 		if before != nil {
@@ -91,23 +90,32 @@ func candBench(b *testing.B, n int, before func(), fn func(*store.Store, candBen
 		fn(s, e, rows)
 		b.StopTimer()
 		total += time.Since(start)
-		peak = max(peak, stop())
+		h, l := stop()
+		peak, live = max(peak, h), max(live, l)
 		runtime.KeepAlive(rows)
 	}
 	mean := total / time.Duration(b.N)
 	b.ReportMetric(float64(n)/mean.Seconds(), "rows/s")
 	b.ReportMetric(float64(peak)/(1<<20), "MB-heap-peak")
+	b.ReportMetric(float64(live)/(1<<20), "MB-heap-live")
 	return mean
 }
 
-// candHeapWatch samples the live heap every millisecond; the returned function stops it and
-// returns the highest growth over the heap at the start.
-func candHeapWatch() func() uint64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
-	base := read()
-	var mu sync.Mutex
-	highest := base
+// candHeapWatch samples the heap every millisecond; the returned function stops it and
+// returns the highest growth over the start of the heap (live and garbage not yet collected)
+// and of the live heap measured by the garbage collector.
+func candHeapWatch() func() (heap, live uint64) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	read := func() (uint64, uint64) {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64(), sample[1].Value.Uint64()
+	}
+	baseHeap, baseLive := read()
+	maxHeap, maxLive := baseHeap, baseLive
+	observe := func() {
+		h, l := read()
+		maxHeap, maxLive = max(maxHeap, h), max(maxLive, l)
+	}
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -119,20 +127,15 @@ func candHeapWatch() func() uint64 {
 			case <-done:
 				return
 			case <-t.C:
-				v := read()
-				mu.Lock()
-				highest = max(highest, v)
-				mu.Unlock()
+				observe()
 			}
 		}
 	}()
-	return func() uint64 {
-		v := read()
+	return func() (uint64, uint64) {
 		close(done)
 		<-finished
-		mu.Lock()
-		defer mu.Unlock()
-		return max(highest, v) - base
+		observe()
+		return maxHeap - baseHeap, maxLive - baseLive
 	}
 }
 

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/livret"
-	"github.com/certif/certif/internal/referentiel"
 )
 
 // French messages of the livret forms.
@@ -458,77 +456,4 @@ func (s *Store) Projets(ctx context.Context, actor account.Actor, inscriptionID 
 		return nil, fmt.Errorf("projets of inscription %d: %w", inscriptionID, err)
 	}
 	return out, nil
-}
-
-// ---- Encoding helpers of this domain ----
-
-// lvJSON encodes v (a slice or map of strings, which cannot fail) for a TEXT column.
-func lvJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("store: encode %T: %v", v, err))
-	}
-	if string(b) == "null" {
-		switch v.(type) {
-		case []string:
-			return "[]"
-		default:
-			return "{}"
-		}
-	}
-	return string(b)
-}
-
-// lvDay is t's calendar day (in t's own location) at midnight UTC, as dates are read back.
-func lvDay(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-func lvParseDate(s string) (time.Time, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("store: bad stored date %q: %w", s, err)
-	}
-	return t, nil
-}
-
-func lvFloat(p *float64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-func lvFloatPtr(n sql.NullFloat64) *float64 {
-	if !n.Valid {
-		return nil
-	}
-	f := n.Float64
-	return &f
-}
-
-// lvUnique returns ids without zeros and duplicates, in their first order.
-func lvUnique(ids []int64) []int64 {
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if id != 0 && !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// lvRefCompetences lists the compétences of the blocs aimed at (all blocs when none).
-func lvRefCompetences(ref *referentiel.Referentiel, blocs []string) []referentiel.Competence {
-	var out []referentiel.Competence
-	for _, b := range ref.Blocs {
-		if len(blocs) == 0 || slices.Contains(blocs, b.Code) {
-			out = append(out, b.Competences...)
-		}
-	}
-	return out
 }

@@ -3,15 +3,19 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/livret"
+	"github.com/certif/certif/internal/referentiel"
 )
 
 // LivretData is everything livret.Compute needs for one inscription of a promotion, with the
@@ -31,41 +35,92 @@ type LivretData struct {
 // and promotion that are in training (not VAE) and not abandoned.
 const lvPromotionWhere = ` WHERE i.centre_id = ? AND i.promotion = ? AND i.voie <> ? AND i.statut <> ?`
 
+// lvEvalParts is how many connections read a promotion's livret entries side by side: they are
+// most of the work (on SQLite each column read costs more than the row itself).
+const lvEvalParts = 1
+
 // PromotionLivrets returns the livret data of every inscription of centre centreID and
 // promotion that follows the training (VAE excluded) and has not been abandoned, ordered by
-// name (then inscription id); an empty slice when there is none. It reads everything in four
-// queries whatever the size of the promotion.
+// name (then inscription id); an empty slice when there is none. It reads everything in five
+// queries whatever the size of the promotion, the entries in two halves read in parallel.
 // Errors: apperr.NotFound unless actor is an admin or staff (référent, formateur) of the centre.
 func (s *Store) PromotionLivrets(ctx context.Context, actor account.Actor, centreID int64, promotion string) ([]LivretData, error) {
 	if !lvStaffOf(actor, centreID) {
 		return nil, fmt.Errorf("promotion of centre %d: %w", centreID, apperr.NotFound)
 	}
 	args := []any{centreID, promotion, string(candidat.VAE), string(candidat.Abandon)}
-	fail := func(err error) ([]LivretData, error) {
-		return nil, fmt.Errorf("promotion of centre %d: %w", centreID, err)
+
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel, on every return
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var parts [lvEvalParts]struct {
+		evals []livret.Evaluation
+		err   error
+	}
+	for k := range parts {
+		wg.Go(func() { parts[k].evals, parts[k].err = s.lvPromotionEvals(ctx, args, k) })
 	}
 
+	out, err := s.lvPromotionInscriptions(ctx, args)
+	var names map[int64]string
+	if err == nil {
+		names, err = s.lvPromotionNames(ctx, args)
+	}
+	at := make(map[int64]*LivretData, len(out))
+	for i := range out {
+		at[out[i].InscriptionID] = &out[i]
+	}
+	if err == nil {
+		err = s.lvPromotionProjets(ctx, args, at)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("promotion of centre %d: %w", centreID, err)
+	}
+	wg.Wait()
+	for _, part := range parts {
+		if part.err != nil {
+			return nil, fmt.Errorf("promotion of centre %d: %w", centreID, part.err)
+		}
+		for _, e := range part.evals {
+			e.Evaluateur = names[e.EvaluateurID]
+			if d := at[e.InscriptionID]; d != nil { // nil only if an inscription joined meanwhile
+				d.Evaluations = append(d.Evaluations, e)
+			}
+		}
+	}
+	for i := range out {
+		evals := out[i].Evaluations
+		slices.SortFunc(evals, func(a, b livret.Evaluation) int {
+			return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
+		})
+		livret.Link(evals)
+	}
+	return out, nil
+}
+
+// lvPromotionInscriptions reads the inscriptions of a promotion, ordered by name.
+func (s *Store) lvPromotionInscriptions(ctx context.Context, args []any) ([]LivretData, error) {
 	rows, err := s.query(ctx, `SELECT i.id, i.candidat_id, c.nom_naissance, c.nom_usage, c.prenoms, i.voie, i.blocs_vises, i.version_id
 		FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id`+lvPromotionWhere, args...)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
+	defer rows.Close()
 	out := []LivretData{}
 	keys := map[int64][2]string{} // inscription → folded nom, prénom for the order
 	for rows.Next() {
 		var d LivretData
 		var naissance, usage, prenoms, blocs string
 		if err := rows.Scan(&d.InscriptionID, &d.CandidatID, &naissance, &usage, &prenoms, &d.Voie, &blocs, &d.VersionID); err != nil {
-			rows.Close()
-			return fail(err)
+			return nil, err
 		}
 		ps, err := lvStrings(prenoms)
 		if err == nil {
 			d.BlocsVises, err = lvStrings(blocs)
 		}
 		if err != nil {
-			rows.Close()
-			return fail(err)
+			return nil, fmt.Errorf("inscription %d: %w", d.InscriptionID, err)
 		}
 		nom := usage
 		if nom == "" {
@@ -80,91 +135,169 @@ func (s *Store) PromotionLivrets(ctx context.Context, actor account.Actor, centr
 		keys[d.InscriptionID] = [2]string{candidat.Fold(nom), candidat.Fold(prenom)}
 		out = append(out, d)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fail(err)
-	}
-	if len(out) == 0 {
-		return out, nil
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b LivretData) int {
 		ka, kb := keys[a.InscriptionID], keys[b.InscriptionID]
 		return cmp.Or(cmp.Compare(ka[0], kb[0]), cmp.Compare(ka[1], kb[1]), cmp.Compare(a.InscriptionID, b.InscriptionID))
 	})
-	at := make(map[int64]*LivretData, len(out))
-	for i := range out {
-		at[out[i].InscriptionID] = &out[i]
-	}
+	return out, nil
+}
 
-	// The evaluators are few: their names come in a query of their own rather than joined to
-	// every entry (on SQLite, each column read costs more than the row itself).
-	names := map[int64]string{}
-	rows, err = s.query(ctx, `SELECT u.id, u.prenom, u.nom, u.email FROM users u WHERE u.id IN
+// lvPromotionNames reads the display names of the evaluators of a promotion: they are few, so
+// they come apart rather than joined to every entry.
+func (s *Store) lvPromotionNames(ctx context.Context, args []any) (map[int64]string, error) {
+	rows, err := s.query(ctx, `SELECT u.id, u.prenom, u.nom, u.email FROM users u WHERE u.id IN
 		(SELECT e.evaluateur_id FROM evaluations e JOIN inscriptions i ON i.id = e.inscription_id`+lvPromotionWhere+`)`, args...)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
+	defer rows.Close()
+	names := map[int64]string{}
 	for rows.Next() {
 		var id int64
 		var prenom, nom, email string
 		if err := rows.Scan(&id, &prenom, &nom, &email); err != nil {
-			rows.Close()
-			return fail(err)
+			return nil, err
 		}
 		names[id] = lvDisplayName(prenom, nom, email)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fail(err)
-	}
+	return names, rows.Err()
+}
 
-	rows, err = s.query(ctx, `SELECT `+lvEvalCols+` FROM evaluations e JOIN inscriptions i ON i.id = e.inscription_id`+lvPromotionWhere, args...)
+// lvPromotionEvals reads the livret entries of the promotion's inscriptions whose id is part
+// modulo lvEvalParts, unordered.
+func (s *Store) lvPromotionEvals(ctx context.Context, args []any, part int) ([]livret.Evaluation, error) {
+	rows, err := s.query(ctx, `SELECT `+lvEvalCols+` FROM evaluations e JOIN inscriptions i ON i.id = e.inscription_id`+
+		lvPromotionWhere+` AND i.id % ? = ?`, append(slices.Clip(args), lvEvalParts, part)...)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
+	defer rows.Close()
+	var out []livret.Evaluation
 	for rows.Next() {
 		e, err := lvScanEval(rows)
 		if err != nil {
-			rows.Close()
-			return fail(err)
+			return nil, err
 		}
-		e.Evaluateur = names[e.EvaluateurID]
-		if d := at[e.InscriptionID]; d != nil { // nil only if an inscription joined meanwhile
-			d.Evaluations = append(d.Evaluations, e)
-		}
+		out = append(out, e)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fail(err)
-	}
+	return out, rows.Err()
+}
 
-	rows, err = s.query(ctx, `SELECT p.id, p.inscription_id, p.bloc, p.titre, p.description, p.url, p.soumis_le, p.soumis_par,
+// lvPromotionProjets reads the projects of a promotion's inscriptions into at, by bloc.
+func (s *Store) lvPromotionProjets(ctx context.Context, args []any, at map[int64]*LivretData) error {
+	rows, err := s.query(ctx, `SELECT p.id, p.inscription_id, p.bloc, p.titre, p.description, p.url, p.soumis_le, p.soumis_par,
 		p.decision, p.decision_par, p.decision_le, p.commentaire
 		FROM projets p JOIN inscriptions i ON i.id = p.inscription_id`+lvPromotionWhere+` ORDER BY p.inscription_id, p.bloc`, args...)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		p, err := lvScanProjet(rows)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		if d := at[p.InscriptionID]; d != nil {
 			d.Projets = append(d.Projets, p)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fail(err)
+	return rows.Err()
+}
+
+// ---- Encoding helpers of the livret, plan and stage tables ----
+
+// lvJSON encodes v (a slice or map of strings, which cannot fail) for a TEXT column.
+func lvJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("store: encode %T: %v", v, err))
 	}
-	for i := range out {
-		evals := out[i].Evaluations
-		slices.SortFunc(evals, func(a, b livret.Evaluation) int {
-			return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
-		})
-		livret.Link(evals)
+	if string(b) == "null" {
+		switch v.(type) {
+		case []string:
+			return "[]"
+		default:
+			return "{}"
+		}
 	}
-	return out, nil
+	return string(b)
+}
+
+// lvDay is t's calendar day (in t's own location) at midnight UTC, as dates are read back.
+func lvDay(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func lvParseDate(s string) (time.Time, error) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' { // the common case, without time.Parse's generality
+		y, m, d := lvAtoi(s[0:4]), lvAtoi(s[5:7]), lvAtoi(s[8:10])
+		if y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
+			if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() == d {
+				return t, nil
+			}
+		}
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: bad stored date %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// lvAtoi reads a short string of ASCII digits; -1 when it is not one.
+func lvAtoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return -1
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+func lvFloat(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func lvFloatPtr(n sql.NullFloat64) *float64 {
+	if !n.Valid {
+		return nil
+	}
+	f := n.Float64
+	return &f
+}
+
+// lvUnique returns ids without zeros and duplicates, in their first order.
+func lvUnique(ids []int64) []int64 {
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if id != 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// lvRefCompetences lists the compétences of the blocs aimed at (all blocs when none).
+func lvRefCompetences(ref *referentiel.Referentiel, blocs []string) []referentiel.Competence {
+	var out []referentiel.Competence
+	for _, b := range ref.Blocs {
+		if len(blocs) == 0 || slices.Contains(blocs, b.Code) {
+			out = append(out, b.Competences...)
+		}
+	}
+	return out
 }
 
 // lvStrings decodes a JSON array of strings as the store writes them. Plain arrays (no escape

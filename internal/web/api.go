@@ -33,6 +33,25 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	h("GET /api/v1/users/{id}", s.require(s.apiUser))
 	h("PATCH /api/v1/users/{id}", admin(s.apiUserUpdate))
 
+	staff := func(fn handlerFunc) handlerFunc {
+		return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur)
+	}
+	manager := func(fn handlerFunc) handlerFunc { return s.require(fn, account.RoleAdmin, account.RoleReferent) }
+	dossierRoles := func(fn handlerFunc) handlerFunc {
+		return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur, account.RoleCandidat)
+	}
+	h("GET /api/v1/candidats", staff(s.apiCandidats))
+	h("POST /api/v1/candidats", manager(s.apiCandidatCreate))
+	h("GET /api/v1/candidats/{id}", dossierRoles(s.apiCandidat))
+	h("POST /api/v1/inscriptions", manager(s.apiInscriptionCreate))
+	h("GET /api/v1/inscriptions/{id}", dossierRoles(s.apiInscription))
+	h("GET /api/v1/inscriptions/{id}/evaluations", dossierRoles(s.apiEvaluations))
+	h("POST /api/v1/inscriptions/{id}/evaluations", staff(s.apiEvaluationCreate))
+	h("POST /api/v1/inscriptions/{id}/blocs/{code}/projet", dossierRoles(s.apiProjetSubmit))
+	h("POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision", manager(s.apiProjetDecide))
+	h("GET /api/v1/inscriptions/{id}/documents/{doc}", dossierRoles(s.documentPDF))
+	h("POST /api/v1/import/candidats", manager(s.apiImport))
+
 	h("/api/", func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
 }
 

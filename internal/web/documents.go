@@ -157,6 +157,11 @@ func docEvaluation(d *dossier, e *livret.Evaluation) document.EvaluationEntry {
 		Score: e.Score, Bareme: e.Bareme, Seuil: e.Seuil, Commentaire: e.Commentaire, Corrige: e.RemplaceePar != 0}
 	if e.Remplace != 0 {
 		out.Remplace = "correction d'une évaluation précédente"
+		for i := range d.Evals {
+			if old := &d.Evals[i]; old.ID == e.Remplace {
+				out.Remplace = fmt.Sprintf("corrige l'évaluation du %s (%s)", formatDate("fr", old.Date), strings.ToLower(old.Forme.Libelle()))
+			}
+		}
 	}
 	for _, code := range e.Competences {
 		if _, c, ok := d.Ref.Competence(code); ok {

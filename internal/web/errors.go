@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
 )
 
 // handlerFunc is an HTTP handler that returns its error instead of writing it.
@@ -69,6 +70,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if isAPI(r) {
 		body := apiError{Code: code, Message: s.tr.T(lang, "error."+code)}
 		body.Fields = apperr.FieldErrors(err)
+		var ierr *candidat.ImportError
+		if errors.As(err, &ierr) {
+			body.Lines = ierr.Errors
+		}
+		if errors.Is(err, candidat.ErrVAE) {
+			body.Message = "L'évaluation en cours de formation ne s'applique pas aux candidats en VAE : pas de livret, d'attestation de formation, de fiche de stage ni de relevé des évaluations."
+		}
 		if status == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="certif"`)
 		}
@@ -95,6 +103,8 @@ type apiError struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// Lines lists the problems of a refused import, by line and column.
+	Lines []candidat.LineError `json:"lignes,omitempty"`
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
