@@ -112,4 +112,6 @@ func TestDossierRoutesCheckRoleAndOwnership(t *testing.T) {
 	}
 }
 
-func storeFilterPromotion(p string) store.InscriptionFilter { return store.InscriptionFilter{Promotion: p, Limit: 100} }
+func storeFilterPromotion(p string) store.InscriptionFilter {
+	return store.InscriptionFilter{Promotion: p, Limit: 100}
+}
