@@ -117,6 +117,19 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintf(out, "%-44s %10.0f %9s %9s %8.0f%% %8s\n", tg.name, m.rps, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond), ratio*100, goal)
 	}
 
+	// One evaluation save through the API, as the demo formateur, 32 clients at once.
+	tok, err := exec.Command(c.bin, "token", "create", "--email", "formateur@certif.demo", "--data", data).Output()
+	if err != nil {
+		return fmt.Errorf("token: %w", err)
+	}
+	evalURL := p.base + "/api/v1/inscriptions/1/evaluations"
+	body := `{"competence":"C1.4","forme":"quiz","date":"` + time.Now().Format(time.DateOnly) + `","criteres":{"C1.4.1":"acquis","C1.4.2":"acquis"},"score":15,"bareme":20,"seuil":10,"commentaire":"Mesure de charge."}`
+	ev, err := hammerPost(client, evalURL, strings.TrimSpace(string(tok)), body, c.clients, c.duration)
+	if err != nil {
+		return fmt.Errorf("evaluation save: %w", err)
+	}
+	fmt.Fprintf(out, "%-44s %10.0f %9s %9s %8.0f%% %8s\n", "POST …/evaluations (one save, SQLite)", ev.rps, ev.p50.Round(10*time.Microsecond), ev.p99.Round(10*time.Microsecond), ev.rps/ref.rps*100, "p99")
+
 	// Resident memory after 10,000 more requests on a mix of pages.
 	paths := []string{"/referentiel", "/api/v1/certifications/1/referentiel", "/", static, "/api/v1/certifications", "/connexion"}
 	if err := fixedCount(client, p.base, paths, 10_000, c.clients); err != nil {
@@ -216,6 +229,11 @@ type result struct {
 
 // hammer runs clients loops of GET url for d and returns throughput and latency percentiles.
 func hammer(client *http.Client, url string, clients int, d time.Duration) (result, error) {
+	return hammerReq(client, func() (*http.Request, error) { return http.NewRequest(http.MethodGet, url, nil) }, http.StatusOK, clients, d)
+}
+
+// hammerReq runs clients loops of the request built by mk for d, expecting status want.
+func hammerReq(client *http.Client, mk func() (*http.Request, error), want, clients int, d time.Duration) (result, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var mu sync.Mutex
@@ -231,7 +249,13 @@ func hammer(client *http.Client, url string, clients int, d time.Duration) (resu
 			local := make([]time.Duration, 0, 4096)
 			for ctx.Err() == nil && len(local) < 2_000_000 {
 				s := time.Now()
-				res, err := client.Get(url)
+				req, err := mk()
+				if err != nil {
+					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				res, err := client.Do(req)
 				if err != nil {
 					if ctx.Err() == nil {
 						failed.Add(1)
@@ -241,7 +265,7 @@ func hammer(client *http.Client, url string, clients int, d time.Duration) (resu
 				}
 				_, _ = io.Copy(io.Discard, res.Body)
 				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
+				if res.StatusCode != want {
 					failed.Add(1)
 					firstErr.CompareAndSwap(nil, fmt.Errorf("status %d", res.StatusCode))
 					continue
@@ -263,6 +287,18 @@ func hammer(client *http.Client, url string, clients int, d time.Duration) (resu
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	return result{rps: float64(len(lat)) / elapsed.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100]}, nil
+}
+
+// hammerPost runs clients loops of POST url with a bearer token for d.
+func hammerPost(client *http.Client, url, token, body string, clients int, d time.Duration) (result, error) {
+	return hammerReq(client, func() (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+		if err == nil {
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	}, http.StatusCreated, clients, d)
 }
 
 // fixedCount sends exactly n requests spread over paths with the given concurrency.

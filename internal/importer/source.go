@@ -217,7 +217,10 @@ func openXLSX(r io.Reader) (*xlsxSource, error) {
 	if n > MaxXLSXSize {
 		return nil, &sourceError{line: 1, msg: fmt.Sprintf("le classeur dépasse %d Mo : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", MaxXLSXSize>>20)}
 	}
-	opt := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipSize}
+	// Parts above UnzipXMLSizeLimit go to excelize's temporary files instead of memory: with
+	// excelize's 16 MB default, the shared strings of a 100,000-line workbook took 30 MB of
+	// heap; with 1 MB, under 10 MB, for a read about 20 % slower.
+	opt := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipSize, UnzipXMLSizeLimit: 1 << 20}
 	// OpenFile extracts what it needs (big sheets to excelize's own temporary files), so
 	// the copy can go as soon as it returns.
 	f, err := excelize.OpenFile(tmp.Name(), opt)

@@ -62,7 +62,8 @@ type candRowPlan struct {
 // nothing, in one transaction with one audit row ("candidat.import", with the centre and
 // the counts only).
 //
-// Every row is normalised in place and validated (candidat.Candidat.Validate,
+// Every row is normalised in place (its inscription also gets the centre, certification,
+// version and, once written, candidate ids) and validated (candidat.Candidat.Validate,
 // candidat.Inscription.Validate against the active référentiel version; a row without a date
 // of inscription is enrolled today) and checked against the file and the database before
 // anything is written: an e-mail belonging to a non-candidat account or to another
@@ -81,9 +82,11 @@ type candRowPlan struct {
 // Who: as Inscrire (an admin, or the referent of centreID). Errors: apperr.Forbidden;
 // apperr.NotFound when the certification does not exist; *apperr.Validation on "centre" when
 // the centre does not exist, is inactive or is the certificateur; *candidat.ImportError
-// listing the problems by line and field key (e.g. "nom_naissance", "email", "promotion"; ""
-// for the whole line), at most candidat.MaxImportErrors of them, when any row has one;
-// apperr.Conflict when concurrent writes keep winning the race.
+// listing the problems by line and field key, as the importer names its columns (e.g.
+// "nom_naissance", "email", "promotion", "date_inscription"; "" for the whole line), by
+// line, at most candidat.MaxImportErrors of them (the last one then says that more were
+// left out), when any row has one; apperr.Conflict when concurrent writes keep winning the
+// race.
 func (s *Store) ImportCandidats(ctx context.Context, actor account.Actor, certID, centreID int64, rows []candidat.ImportRow) (ImportResult, error) {
 	if err := candMayEnrol(actor, centreID); err != nil {
 		return ImportResult{}, fmt.Errorf("import candidats: %w", err)
@@ -186,7 +189,7 @@ func (im *candImport) validate(ref *referentiel.Referentiel, formation bool) {
 			}
 			sort.Strings(fields)
 			for _, k := range fields {
-				im.add(i, k, f[k])
+				im.add(i, candImportKey(k), f[k])
 			}
 		}
 		if !formation && !ins.IsVAE() && errI == nil {
@@ -224,6 +227,15 @@ func (im *candImport) validate(ref *referentiel.Referentiel, formation bool) {
 		}
 	}
 	im.checked = slices.Clone(im.problems)
+}
+
+// candImportKey is the import file's key of a validation field: the inscription's "date"
+// is the file's "date_inscription"; the other keys are the same.
+func candImportKey(field string) string {
+	if field == "date" {
+		return "date_inscription"
+	}
+	return field
 }
 
 // candToday is the date of now in Paris (UTC when the time zone database is missing), as

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,7 +38,7 @@ const lvPromotionWhere = ` WHERE i.centre_id = ? AND i.promotion = ? AND i.voie 
 
 // lvEvalParts is how many connections read a promotion's livret entries side by side: they are
 // most of the work (on SQLite each column read costs more than the row itself).
-const lvEvalParts = 1
+const lvEvalParts = 2
 
 // PromotionLivrets returns the livret data of every inscription of centre centreID and
 // promotion that follows the training (VAE excluded) and has not been abandoned, ordered by
@@ -50,47 +51,47 @@ func (s *Store) PromotionLivrets(ctx context.Context, actor account.Actor, centr
 	}
 	args := []any{centreID, promotion, string(candidat.VAE), string(candidat.Abandon)}
 
-	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel, on every return
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var parts [lvEvalParts]struct {
-		evals []livret.Evaluation
-		err   error
-	}
-	for k := range parts {
-		wg.Go(func() { parts[k].evals, parts[k].err = s.lvPromotionEvals(ctx, args, k) })
-	}
-
 	out, err := s.lvPromotionInscriptions(ctx, args)
-	var names map[int64]string
-	if err == nil {
-		names, err = s.lvPromotionNames(ctx, args)
+	if err != nil || len(out) == 0 {
+		if err != nil {
+			err = fmt.Errorf("promotion of centre %d: %w", centreID, err)
+		}
+		return out, err
 	}
 	at := make(map[int64]*LivretData, len(out))
 	for i := range out {
 		at[out[i].InscriptionID] = &out[i]
 	}
+
+	// Each part fills the Evaluations of its own inscriptions, while this goroutine reads the
+	// evaluators' names and fills the Projets.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var errs [lvEvalParts]error
+	for k := range errs {
+		wg.Go(func() {
+			if errs[k] = s.lvPromotionEvals(ctx, args, k, at); errs[k] != nil {
+				cancel()
+			}
+		})
+	}
+	names, err := s.lvPromotionNames(ctx, args)
 	if err == nil {
 		err = s.lvPromotionProjets(ctx, args, at)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("promotion of centre %d: %w", centreID, err)
+		cancel()
 	}
 	wg.Wait()
-	for _, part := range parts {
-		if part.err != nil {
-			return nil, fmt.Errorf("promotion of centre %d: %w", centreID, part.err)
-		}
-		for _, e := range part.evals {
-			e.Evaluateur = names[e.EvaluateurID]
-			if d := at[e.InscriptionID]; d != nil { // nil only if an inscription joined meanwhile
-				d.Evaluations = append(d.Evaluations, e)
-			}
-		}
+	if err = errors.Join(append(errs[:], err)...); err != nil {
+		return nil, fmt.Errorf("promotion of centre %d: %w", centreID, err)
 	}
 	for i := range out {
 		evals := out[i].Evaluations
+		for j := range evals {
+			evals[j].Evaluateur = names[evals[j].EvaluateurID]
+		}
 		slices.SortFunc(evals, func(a, b livret.Evaluation) int {
 			return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.ID, b.ID))
 		})
@@ -166,24 +167,26 @@ func (s *Store) lvPromotionNames(ctx context.Context, args []any) (map[int64]str
 	return names, rows.Err()
 }
 
-// lvPromotionEvals reads the livret entries of the promotion's inscriptions whose id is part
-// modulo lvEvalParts, unordered.
-func (s *Store) lvPromotionEvals(ctx context.Context, args []any, part int) ([]livret.Evaluation, error) {
+// lvPromotionEvals appends to at the livret entries of the promotion's inscriptions whose id
+// is part modulo lvEvalParts (only those: parts run side by side), unordered.
+func (s *Store) lvPromotionEvals(ctx context.Context, args []any, part int, at map[int64]*LivretData) error {
 	rows, err := s.query(ctx, `SELECT `+lvEvalCols+` FROM evaluations e JOIN inscriptions i ON i.id = e.inscription_id`+
 		lvPromotionWhere+` AND i.id % ? = ?`, append(slices.Clip(args), lvEvalParts, part)...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []livret.Evaluation
 	for rows.Next() {
 		e, err := lvScanEval(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, e)
+		// nil only for an inscription that joined the promotion since it was read
+		if d := at[e.InscriptionID]; d != nil && e.InscriptionID%lvEvalParts == int64(part) {
+			d.Evaluations = append(d.Evaluations, e)
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // lvPromotionProjets reads the projects of a promotion's inscriptions into at, by bloc.

@@ -18,6 +18,8 @@ type HomePage struct {
 	CentreCount int
 	UserCounts  map[account.Role]int
 	Colleagues  []account.User
+	Dossiers    []store.InscriptionRow // the candidate's inscriptions
+	Promotions  []string               // the centre's promotions (staff)
 	Recent      []store.AuditEntry
 }
 
@@ -36,6 +38,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if u == nil {
 		return s.render(w, http.StatusOK, "home_public", p)
 	}
+	p.Flash = s.sessions.PopString(ctx, "flash")
 	act := account.ActorOf(u)
 	switch u.Role {
 	case account.RoleAdmin:
@@ -61,12 +64,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if p.Recent, err = s.store.AuditLog(ctx, act, 8); err != nil {
 			return err
 		}
+	case account.RoleCandidat:
+		if p.Dossiers, err = s.store.Inscriptions(ctx, act, store.InscriptionFilter{Limit: 20}); err != nil {
+			return err
+		}
 	case account.RoleReferent, account.RoleFormateur:
 		c, err := s.store.Organisme(ctx, act, u.CentreID)
 		if err != nil {
 			return err
 		}
 		p.Centre = c
+		if p.Promotions, err = s.store.Promotions(ctx, act, u.CentreID); err != nil {
+			return err
+		}
 		users, err := s.store.Users(ctx, act, store.UserFilter{CentreID: u.CentreID})
 		if err != nil {
 			return err
