@@ -74,9 +74,9 @@ func (s *Store) SaveFile(ctx context.Context, actor account.Actor, f *File, stor
 	return nil
 }
 
-// FileByID returns file id and its storage key. A file is readable by its uploader (a user,
-// not an anonymous tutor) and by whoever may read an evaluation it is evidence of or a stage
-// whose company stamp it is (see Evaluations and Stages).
+// FileByID returns file id and its storage key. A file is readable by an admin, by its
+// uploader (a user, not an anonymous tutor) and by whoever may read an evaluation it is
+// evidence of or a stage whose company stamp it is (see Evaluations and Stages).
 // Errors: apperr.NotFound when it does not exist or the actor may not read it.
 func (s *Store) FileByID(ctx context.Context, actor account.Actor, id int64) (*File, string, error) {
 	f, key, err := lvScanFile(s.queryRow(ctx, lvFileSelect+` WHERE id = ?`, id))

@@ -35,8 +35,6 @@ type lvIns struct {
 	ID, CandidatID, CertificationID, VersionID, CentreID int64
 	UserID                                               int64 // the candidate's account, 0 when none
 	Voie                                                 candidat.Voie
-	Statut                                               candidat.Statut
-	Promotion                                            string
 	BlocsVises                                           []string
 }
 
@@ -48,9 +46,9 @@ func lvInscription(ctx context.Context, q querier, id int64) (lvIns, error) {
 	var user sql.NullInt64
 	var blocs string
 	err := q.QueryRowContext(ctx,
-		`SELECT i.id, i.candidat_id, i.certification_id, i.version_id, i.centre_id, c.user_id, i.voie, i.statut, i.promotion, i.blocs_vises
+		`SELECT i.id, i.candidat_id, i.certification_id, i.version_id, i.centre_id, c.user_id, i.voie, i.blocs_vises
 		 FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id WHERE i.id = ?`, id).
-		Scan(&i.ID, &i.CandidatID, &i.CertificationID, &i.VersionID, &i.CentreID, &user, &i.Voie, &i.Statut, &i.Promotion, &blocs)
+		Scan(&i.ID, &i.CandidatID, &i.CertificationID, &i.VersionID, &i.CentreID, &user, &i.Voie, &blocs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return lvIns{}, fmt.Errorf("inscription %d: %w", id, apperr.NotFound)
 	}
@@ -114,31 +112,43 @@ func lvLoad(ctx context.Context, q querier, actor account.Actor, id int64, need 
 
 // ---- Evaluations (R2, R3) ----
 
-// lvEvalCols are the columns of an evaluation (alias e) read by lvScanEval.
+// lvEvalCols are the columns of an evaluation (alias e) read by lvEvalRow.
 const lvEvalCols = `e.id, e.inscription_id, e.competences, e.forme, e.date_evaluation, e.evaluateur_id, e.criteres,
 	e.score, e.bareme, e.seuil, e.commentaire, e.remplace_id, e.created_at, e.created_by`
 
-// lvScanEval reads the lvEvalCols of one row, then extra destinations.
-func lvScanEval(sc interface{ Scan(...any) error }, extra ...any) (livret.Evaluation, error) {
-	var e livret.Evaluation
-	var comps, crit, date string
-	var score, bareme, seuil sql.NullFloat64
-	var remplace sql.NullInt64
-	dest := []any{&e.ID, &e.InscriptionID, &comps, &e.Forme, &date, &e.EvaluateurID, &crit,
-		&score, &bareme, &seuil, &e.Commentaire, &remplace, scanTime(&e.CreatedAt), &e.CreatedBy}
-	if err := sc.Scan(append(dest, extra...)...); err != nil {
-		return e, err
+// lvEvalRow scans rows of lvEvalCols (then extra destinations) into the same buffers, so
+// that reading thousands of entries allocates little more than the entries themselves.
+type lvEvalRow struct {
+	e                    livret.Evaluation
+	comps, crit, date    string
+	score, bareme, seuil sql.NullFloat64
+	remplace             sql.NullInt64
+	dest                 []any
+}
+
+func newLvEvalRow(extra ...any) *lvEvalRow {
+	r := new(lvEvalRow)
+	r.dest = append([]any{&r.e.ID, &r.e.InscriptionID, &r.comps, &r.e.Forme, &r.date, &r.e.EvaluateurID, &r.crit,
+		&r.score, &r.bareme, &r.seuil, &r.e.Commentaire, &r.remplace, scanTime(&r.e.CreatedAt), &r.e.CreatedBy}, extra...)
+	return r
+}
+
+// scan reads the current row of sc.
+func (r *lvEvalRow) scan(sc interface{ Scan(...any) error }) (livret.Evaluation, error) {
+	if err := sc.Scan(r.dest...); err != nil {
+		return livret.Evaluation{}, err
 	}
-	e.Remplace = remplace.Int64
-	e.Score, e.Bareme, e.Seuil = lvFloatPtr(score), lvFloatPtr(bareme), lvFloatPtr(seuil)
+	e := r.e
+	e.Remplace = r.remplace.Int64
+	e.Score, e.Bareme, e.Seuil = lvFloatPtr(r.score), lvFloatPtr(r.bareme), lvFloatPtr(r.seuil)
 	var err error
-	if e.Date, err = lvParseDate(date); err != nil {
+	if e.Date, err = lvParseDate(r.date); err != nil {
 		return e, err
 	}
-	if e.Competences, err = lvStrings(comps); err != nil {
+	if e.Competences, err = lvStrings(r.comps); err != nil {
 		return e, fmt.Errorf("evaluation %d: competences: %w", e.ID, err)
 	}
-	if e.Criteres, err = lvResultats(crit); err != nil {
+	if e.Criteres, err = lvResultats(r.crit); err != nil {
 		return e, fmt.Errorf("evaluation %d: criteres: %w", e.ID, err)
 	}
 	return e, nil
@@ -291,9 +301,10 @@ func (s *Store) Evaluations(ctx context.Context, actor account.Actor, inscriptio
 	}
 	defer rows.Close()
 	out := []livret.Evaluation{}
+	var prenom, nom, email string
+	row := newLvEvalRow(&prenom, &nom, &email)
 	for rows.Next() {
-		var prenom, nom, email string
-		e, err := lvScanEval(rows, &prenom, &nom, &email)
+		e, err := row.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("evaluations of inscription %d: %w", inscriptionID, err)
 		}

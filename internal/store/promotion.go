@@ -102,7 +102,9 @@ func (s *Store) PromotionLivrets(ctx context.Context, actor account.Actor, centr
 
 // lvPromotionInscriptions reads the inscriptions of a promotion, ordered by name.
 func (s *Store) lvPromotionInscriptions(ctx context.Context, args []any) ([]LivretData, error) {
-	rows, err := s.query(ctx, `SELECT i.id, i.candidat_id, c.nom_naissance, c.nom_usage, c.prenoms, i.voie, i.blocs_vises, i.version_id
+	// Counting the entries (on an index) lets them land in one array instead of growing slices.
+	rows, err := s.query(ctx, `SELECT i.id, i.candidat_id, c.nom_naissance, c.nom_usage, c.prenoms, i.voie, i.blocs_vises, i.version_id,
+		(SELECT COUNT(*) FROM evaluations e WHERE e.inscription_id = i.id)
 		FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id`+lvPromotionWhere, args...)
 	if err != nil {
 		return nil, err
@@ -110,12 +112,15 @@ func (s *Store) lvPromotionInscriptions(ctx context.Context, args []any) ([]Livr
 	defer rows.Close()
 	out := []LivretData{}
 	keys := map[int64][2]string{} // inscription → folded nom, prénom for the order
+	var counts []int
 	for rows.Next() {
 		var d LivretData
 		var naissance, usage, prenoms, blocs string
-		if err := rows.Scan(&d.InscriptionID, &d.CandidatID, &naissance, &usage, &prenoms, &d.Voie, &blocs, &d.VersionID); err != nil {
+		var n int
+		if err := rows.Scan(&d.InscriptionID, &d.CandidatID, &naissance, &usage, &prenoms, &d.Voie, &blocs, &d.VersionID, &n); err != nil {
 			return nil, err
 		}
+		counts = append(counts, n)
 		ps, err := lvStrings(prenoms)
 		if err == nil {
 			d.BlocsVises, err = lvStrings(blocs)
@@ -132,18 +137,33 @@ func (s *Store) lvPromotionInscriptions(ctx context.Context, args []any) ([]Livr
 			prenom = ps[0]
 		}
 		d.Nom = strings.TrimSpace(strings.ToUpper(nom) + " " + prenom)
-		d.Evaluations, d.Projets = []livret.Evaluation{}, []livret.Projet{}
+		d.Projets = []livret.Projet{}
 		keys[d.InscriptionID] = [2]string{candidat.Fold(nom), candidat.Fold(prenom)}
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// Each inscription gets a window of one shared array, its capacity capped so that an entry
+	// added since the count reallocates instead of spilling over the next window.
+	backing := make([]livret.Evaluation, 0, lvSum(counts))
+	for i, n := range counts {
+		out[i].Evaluations = backing[len(backing) : len(backing) : len(backing)+n]
+		backing = backing[:len(backing)+n]
+	}
 	slices.SortFunc(out, func(a, b LivretData) int {
 		ka, kb := keys[a.InscriptionID], keys[b.InscriptionID]
 		return cmp.Or(cmp.Compare(ka[0], kb[0]), cmp.Compare(ka[1], kb[1]), cmp.Compare(a.InscriptionID, b.InscriptionID))
 	})
 	return out, nil
+}
+
+func lvSum(ns []int) int {
+	t := 0
+	for _, n := range ns {
+		t += n
+	}
+	return t
 }
 
 // lvPromotionNames reads the display names of the evaluators of a promotion: they are few, so
@@ -176,8 +196,9 @@ func (s *Store) lvPromotionEvals(ctx context.Context, args []any, part int, at m
 		return err
 	}
 	defer rows.Close()
+	row := newLvEvalRow()
 	for rows.Next() {
-		e, err := lvScanEval(rows)
+		e, err := row.scan(rows)
 		if err != nil {
 			return err
 		}

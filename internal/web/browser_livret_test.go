@@ -81,16 +81,17 @@ func TestBrowserLivret(t *testing.T) {
 				t.Errorf("%s was not kept: %q, want %q", sel, got, want)
 			}
 		}
-		if got := p.text(`#voie option:checked`); got != "Formation continue (hors contrat)" {
+		if got := run(p, chromedp.Evaluate[string](`document.querySelector("#voie").selectedOptions[0].textContent.trim()`)); got != "Formation continue (hors contrat)" {
 			t.Errorf("the voie was not kept: %q", got)
 		}
 		p.shoot("inscrire-erreurs")
 
-		// Fixed: the date is typed into the date input as a French user types it (jj/mm/aaaa).
+		// Fixed: the date is typed into the date input, in the order of the browser's own locale
+		// (jj/mm/aaaa for a French Chromium; this one may only have its en-US resources).
 		p.do(chromedp.Clear("#email"), chromedp.SendKeys("#email", "elodie.garnier@exemple.fr"),
-			chromedp.Click("#date_naissance"), chromedp.SendKeys("#date_naissance", "14051999"))
+			chromedp.Click("#date_naissance"), chromedp.SendKeys("#date_naissance", lvDateKeys(p, "14", "05", "1999")))
 		if got := p.value("#date_naissance"); got != "1999-05-14" {
-			t.Fatalf("#date_naissance = %q after typing 14051999, want 1999-05-14", got)
+			t.Fatalf("#date_naissance = %q after typing 14 May 1999, want 1999-05-14", got)
 		}
 		p.submit(http.StatusCreated)
 		p.do(chromedp.WaitVisible("#activation-link"))
@@ -101,6 +102,7 @@ func TestBrowserLivret(t *testing.T) {
 		if got := p.text(".flash"); !strings.Contains(got, "Élodie") || !strings.Contains(got, "CM-2026-A") {
 			t.Errorf(".flash = %q, want the candidate's name and promotion", got)
 		}
+		lvFitsDesktop(p, "inscrire-termine")
 		p.shoot("inscrire-termine")
 
 		// The candidate activates the account from the link, with no session.
@@ -153,7 +155,7 @@ func TestBrowserLivret(t *testing.T) {
 		p.shoot("livret-formateur")
 
 		const comp = `section[id="C1.1"]`
-		lvClick(p, comp+` a[href*="evaluations/nouvelle"]`, http.StatusOK)
+		lvClick(p, comp+` a[href*="evaluations/nouvelle?competence="]`, http.StatusOK)
 		p.do(chromedp.WaitVisible("table.criteres-form"))
 		if got := p.text("#contenu h2"); got != "Nouvelle évaluation en cours de formation" {
 			t.Errorf("evaluation form: h2 = %q", got)
@@ -199,8 +201,8 @@ func TestBrowserLivret(t *testing.T) {
 		if got := p.text("#contenu h2"); got != "Corriger une évaluation" {
 			t.Errorf("correction form: h2 = %q", got)
 		}
-		if got := p.value("#score"); got != "14.5" && got != "14,5" {
-			t.Errorf("the correction form does not carry the score: %q", got)
+		if got := p.value("#score"); got != "14,5" {
+			t.Errorf("the correction form carries the score as %q, want the French 14,5 that was typed", got)
 		}
 		if !p.evalBool(fmt.Sprintf(`document.querySelector('input[name="critere_%s"][value="non_acquis"]').checked`, criteres[0])) {
 			t.Errorf("the correction form does not carry the results of the corrected entry")
@@ -222,7 +224,7 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf("the current entry = %q, want it marked as a correction", got)
 		}
 		p.do(chromedp.ScrollIntoView(comp))
-		p.shoot("livret-correction")
+		lvShootElement(p, "livret-correction-C1.1", comp)
 	})
 
 	t.Run("Projet", func(t *testing.T) {
@@ -239,8 +241,9 @@ func TestBrowserLivret(t *testing.T) {
 		// Léa resubmits the project of BC01 (decided in the demo): first without a title.
 		const bloc = "#projet-BC01"
 		p.do(chromedp.Click(bloc + ` details summary`))
-		p.shoot("projet-candidat")
+		lvShootElement(p, "projet-candidat-BC01", bloc)
 		lvClick(p, bloc+` form button[type=submit]`, http.StatusUnprocessableEntity)
+		lvInView(p, bloc+` .field-error`)
 		if got := p.text(bloc + ` .field-error`); !strings.Contains(got, "titre") {
 			t.Errorf("the empty title: error %q, want the French message about the title", got)
 		}
@@ -258,14 +261,17 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf("the project shown is not the new version: %q", got)
 		}
 		p.do(chromedp.ScrollIntoView(bloc))
-		p.shoot("projet-remis")
+		lvShootElement(p, "projet-remis-BC01", bloc)
 
-		// The référent refuses without a comment, then validates.
+		// The référent refuses without a comment, then validates. A new tab: each has its own time
+		// budget, and a long livret takes time to screenshot.
 		lvLogout(p, e.ts.URL)
+		p = b.open(t)
 		p.login(e.ts.URL, "referent@certif.demo", demo.Password, http.StatusOK)
 		p.navigate(livret, http.StatusOK)
 		p.do(chromedp.Click(bloc + ` form.decision input[value=refuse]`))
 		lvClick(p, bloc+` form.decision button[type=submit]`, http.StatusUnprocessableEntity)
+		lvInView(p, bloc+` form.decision .field-error`)
 		got := p.text(bloc + ` form.decision .field-error`)
 		if !strings.Contains(got, "Expliquez") {
 			t.Errorf("refusal without comment: error %q, want the French message", got)
@@ -284,7 +290,7 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf("#decision-BC01 = %q after a refused submission, want “En attente”", got)
 		}
 		p.do(chromedp.ScrollIntoView(bloc + ` form.decision`))
-		p.shoot("projet-refus-sans-commentaire")
+		lvShootElement(p, "projet-refus-sans-commentaire-BC01", bloc)
 
 		p.do(chromedp.Click(bloc + ` form.decision input[value=valide]`))
 		lvClick(p, bloc+` form.decision button[type=submit]`, http.StatusOK)
@@ -299,6 +305,7 @@ func TestBrowserLivret(t *testing.T) {
 		}
 		p.do(chromedp.ScrollIntoView(bloc))
 		p.shoot("projet-valide")
+		lvShootElement(p, "projet-valide-BC01", bloc)
 	})
 
 	t.Run("Matrice", func(t *testing.T) {
@@ -440,6 +447,17 @@ func TestBrowserLivret(t *testing.T) {
 		if !strings.HasPrefix(link, e.ts.URL+"/stage/") || len(link) < len(e.ts.URL+"/stage/")+20 {
 			t.Fatalf("#tutor-link = %q, want a tutor URL of this server", link)
 		}
+		// The form under the link still edits this stage (an empty form would create a second one).
+		if got := p.value("#entreprise"); got != "Coopérative Rhône Bio" {
+			t.Errorf("after creating the link, the stage form shows #entreprise = %q, want the stage's company", got)
+		}
+		if got := p.value(`input[name=stage_id]`); got == "" {
+			t.Error("after creating the link, the stage form has no stage_id: saving it would create another stage")
+		}
+		if n := p.eval(`document.querySelectorAll('nav.tabs a[aria-current=page][href$="/stage"]').length`); n != 1 {
+			t.Error("after creating the link, the Stage tab is not marked as the current one")
+		}
+		lvFitsDesktop(p, "stage-lien-tuteur")
 		p.shoot("stage-lien-tuteur")
 
 		// The tutor has no account.
@@ -472,6 +490,9 @@ func TestBrowserLivret(t *testing.T) {
 		if got := p.text("#contenu h1"); got != "Merci !" && got != "Merci\u00a0!" {
 			t.Errorf("after sending the fiche: h1 = %q, want the thank-you page", got)
 		}
+		if got := p.text("#contenu"); strings.Contains(got, "Erreur") {
+			t.Errorf("the thank-you page reads like an error: %q", got)
+		}
 		p.shoot("tuteur-merci")
 
 		p.navigate(link, http.StatusGone)
@@ -481,6 +502,7 @@ func TestBrowserLivret(t *testing.T) {
 		p.shoot("tuteur-lien-expire")
 
 		// The référent now sees the fiche and the stamp.
+		p = b.open(t)
 		p.login(e.ts.URL, "referent@certif.demo", demo.Password, http.StatusOK)
 		lvOpenFile(p, e.ts.URL, "Dubois", "Hugo Dubois")
 		lvClick(p, `nav.tabs a[href$="/stage"]`, http.StatusOK)
@@ -561,7 +583,7 @@ func TestBrowserLivret(t *testing.T) {
 		if n := p.eval(`document.querySelectorAll('#contenu a[href$="/livret"], #contenu a[href$="/planning"], #contenu a[href$="/stage"], #contenu a[href$=".pdf"]').length`); n != 0 {
 			t.Errorf("a VAE file links %d livret, planning, stage or PDF pages", n)
 		}
-		if got := p.text("#contenu aside"); !strings.Contains(got, "Congé VAE") {
+		if got := p.text("#contenu aside"); !strings.Contains(strings.ToLower(got), "congé vae") {
 			t.Errorf("the VAE file does not show the type of VAE: %q", got)
 		}
 		p.shoot("vae-dossier")
@@ -618,6 +640,65 @@ func lvSelectByText(p *browserTab, sel, label string) {
 	})()`, sel, label)) {
 		p.t.Fatalf("%s offers no option %q", sel, label)
 	}
+}
+
+// lvShootElement is shoot for the element sel alone: a full-page shot of the livret is too
+// tall to read, and too slow to take several times in one tab. It checks the page as shoot
+// does (French, no sideways scrolling on a phone).
+func lvShootElement(p *browserTab, name, sel string) {
+	p.t.Helper()
+	if lang := run(p, chromedp.Evaluate[string]("document.documentElement.lang")); lang != "fr" {
+		p.t.Errorf("%s: <html lang=%q>, want fr", name, lang)
+	}
+	p.save(name+"-bureau", run(p, chromedp.Screenshot(sel)))
+	p.do(chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	o := run(p, chromedp.Evaluate[overflow](overflowJS))
+	if o.ScrollWidth > o.InnerWidth+1 || o.InnerWidth > phoneWidth {
+		p.t.Errorf("%s: horizontal overflow on a %d px phone: scrollWidth %d, innerWidth %d; too wide: %s",
+			name, phoneWidth, o.ScrollWidth, o.InnerWidth, strings.Join(o.Culprits, ", "))
+	}
+	p.save(name+"-mobile", run(p, chromedp.Screenshot(sel)))
+	p.do(chromedp.EmulateViewport(desktopWidth, desktopHeight))
+}
+
+// lvFitsDesktop checks that the page does not scroll sideways at desktop size (shoot checks
+// the phone size only).
+func lvFitsDesktop(p *browserTab, name string) {
+	p.t.Helper()
+	o := run(p, chromedp.Evaluate[overflow](overflowJS))
+	if o.ScrollWidth > o.InnerWidth+1 || len(o.Culprits) > 0 {
+		p.t.Errorf("%s: horizontal overflow at %d px: scrollWidth %d, innerWidth %d; too wide: %s",
+			name, desktopWidth, o.ScrollWidth, o.InnerWidth, strings.Join(o.Culprits, ", "))
+	}
+}
+
+// lvInView checks that the element sel is on screen: after a failed submission, the user must
+// see the error without searching a long page for it.
+func lvInView(p *browserTab, sel string) {
+	p.t.Helper()
+	if !p.evalBool(fmt.Sprintf(`(() => {
+		const r = document.querySelector(%q).getBoundingClientRect();
+		return r.top >= 0 && r.bottom <= window.innerHeight;
+	})()`, sel)) {
+		y := p.eval(fmt.Sprintf(`Math.round(document.querySelector(%q).getBoundingClientRect().top)`, sel))
+		p.t.Errorf("%s is not on screen after the submission (it is %d px down a %d px window)", sel, y, desktopHeight)
+	}
+}
+
+// lvDateKeys returns the keys that type a date into a date input, in the field order of the
+// browser's locale.
+func lvDateKeys(p *browserTab, day, month, year string) string {
+	p.t.Helper()
+	order := run(p, chromedp.Evaluate[[]string](`new Intl.DateTimeFormat().formatToParts(new Date(1999, 4, 14)).
+		filter(x => ["day", "month", "year"].includes(x.type)).map(x => x.type)`))
+	if len(order) != 3 {
+		p.t.Fatalf("date parts of the browser's locale: %q", order)
+	}
+	keys := ""
+	for _, part := range order {
+		keys += map[string]string{"day": day, "month": month, "year": year}[part]
+	}
+	return keys
 }
 
 // lvPNG draws a small company stamp.
