@@ -18,6 +18,9 @@ import (
 
 // ImportResult sums up an import of candidates.
 type ImportResult struct {
+	// ActivationsOmitted counts the accounts created beyond MaxActivationsShown whose links are
+	// not returned (issue them later with PendingActivations).
+	ActivationsOmitted int
 	Created  int // inscriptions created
 	Existing int // inscriptions already present, left as they were
 	// NewCandidats is the number of candidates created (the others existed already).
@@ -271,28 +274,14 @@ func (im *candImport) run(ctx context.Context, tx *Tx) (ImportResult, error) {
 		v.Add("centre", problem)
 		return ImportResult{}, v
 	}
-	if !im.full() {
-		if err := im.lookupIdentities(ctx, tx); err != nil {
-			return ImportResult{}, err
-		}
-		if err := im.lookupAccounts(ctx, tx); err != nil {
-			return ImportResult{}, err
-		}
-		if err := im.lookupInscriptions(ctx, tx); err != nil {
-			return ImportResult{}, err
-		}
+	if err := im.check(ctx, tx); err != nil {
+		return ImportResult{}, err
 	}
 	if len(im.problems) > 0 {
 		return ImportResult{}, im.report()
 	}
 	var res ImportResult
-	if err := im.insertUsers(ctx, tx, &res); err != nil {
-		return ImportResult{}, err
-	}
-	if err := im.insertCandidats(ctx, tx, &res); err != nil {
-		return ImportResult{}, err
-	}
-	if err := im.insertInscriptions(ctx, tx, &res); err != nil {
+	if err := im.write(ctx, tx, &res); err != nil {
 		return ImportResult{}, err
 	}
 	err = tx.audit(ctx, im.actor, "candidat.import", "organisme", im.centreID, map[string]any{
@@ -300,6 +289,31 @@ func (im *candImport) run(ctx context.Context, tx *Tx) (ImportResult, error) {
 		"created": res.Created, "existing": res.Existing, "new_candidats": res.NewCandidats,
 	})
 	return res, err
+}
+
+// check is pass B: the rows against the database, in tx.
+func (im *candImport) check(ctx context.Context, tx *Tx) error {
+	if im.full() {
+		return nil
+	}
+	if err := im.lookupIdentities(ctx, tx); err != nil {
+		return err
+	}
+	if err := im.lookupAccounts(ctx, tx); err != nil {
+		return err
+	}
+	return im.lookupInscriptions(ctx, tx)
+}
+
+// write is pass C: the users, candidates and inscriptions of rows without problems.
+func (im *candImport) write(ctx context.Context, tx *Tx, res *ImportResult) error {
+	if err := im.insertUsers(ctx, tx, res); err != nil {
+		return err
+	}
+	if err := im.insertCandidats(ctx, tx, res); err != nil {
+		return err
+	}
+	return im.insertInscriptions(ctx, tx, res)
 }
 
 // report is the *candidat.ImportError of the problems found, by line, capped.
@@ -537,7 +551,9 @@ func (im *candImport) insertUsers(ctx context.Context, tx *Tx, res *ImportResult
 			n++
 		}
 	}
-	res.Activations = make([]Activation, 0, n)
+	if res.Activations == nil {
+		res.Activations = make([]Activation, 0, min(n, MaxActivationsShown))
+	}
 	return im.batches(func(i int) bool { return im.plan[i].needUser }, func(idx []int) error {
 		args = args[:0]
 		clear(byEmail)
@@ -556,7 +572,11 @@ func (im *candImport) insertUsers(ctx context.Context, tx *Tx, res *ImportResult
 			}
 			args = im.s.candUserArgs(args, c, im.centreID, hash, now)
 			byEmail[c.Email] = i
-			res.Activations = append(res.Activations, Activation{Line: im.rows[i].Line, Email: c.Email, Token: token})
+			if len(res.Activations) < MaxActivationsShown {
+				res.Activations = append(res.Activations, Activation{Line: im.rows[i].Line, Email: c.Email, Token: token})
+			} else {
+				res.ActivationsOmitted++
+			}
 		}
 		st, err := im.stmt(ctx, tx, candUserInsert+candValues(len(idx), candUserArity)+` RETURNING id, email`)
 		if err != nil {

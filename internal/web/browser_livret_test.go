@@ -141,6 +141,12 @@ func TestBrowserLivret(t *testing.T) {
 			t.Error("Mon dossier: no status")
 		}
 		p.shoot("activation-mon-dossier")
+
+		// The link served once.
+		p.navigate(link, http.StatusGone)
+		if got := p.text("#contenu h1"); got != "Lien expiré ou déjà utilisé" {
+			t.Errorf("the used activation link: h1 = %q", got)
+		}
 	})
 
 	t.Run("Livret", func(t *testing.T) {

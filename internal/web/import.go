@@ -1,9 +1,10 @@
 package web
 
 import (
+	"encoding/csv"
+	"io"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -138,44 +139,37 @@ func (s *Server) runImport(r *http.Request, centreID int64, file interface{ Read
 		return store.ImportResult{}, nil, err
 	}
 	defer rd.Close()
-	rows, err := collectRows(rd)
-	if err != nil {
-		return store.ImportResult{}, rd.Ignored(), err
-	}
-	res, err := s.store.ImportCandidats(r.Context(), actor(r), certs[0].ID, centreID, rows)
+	res, err := s.store.ImportCandidatsStream(r.Context(), actor(r), certs[0].ID, centreID, rd.Next)
 	return res, rd.Ignored(), err
 }
 
-// collectRows reads every row, gathering every problem (capped) before anything is imported.
-func collectRows(rd *importer.Reader) ([]candidat.ImportRow, error) {
-	var rows []candidat.ImportRow
-	var problems []candidat.LineError
-	total := 0
-	for {
-		row, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var ierr *candidat.ImportError
-		switch {
-		case errors.As(err, &ierr):
-			total += len(ierr.Errors)
-			for _, le := range ierr.Errors {
-				if len(problems) < candidat.MaxImportErrors {
-					problems = append(problems, le)
-				}
-			}
-			continue
-		case err != nil:
-			return nil, err
-		}
-		rows = append(rows, row)
+// activationsCSV issues fresh activation links for the promotion's accounts never activated
+// and returns them as a CSV for French Excel (UTF-8 BOM, « ; »). It is a POST: it changes the
+// tokens (earlier links stop working).
+func (s *Server) activationsCSV(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	centreID := u.CentreID
+	if u.Role == account.RoleAdmin {
+		centreID, _ = strconv.ParseInt(r.FormValue("centre"), 10, 64)
 	}
-	if total > len(problems) {
-		problems = append(problems, candidat.LineError{Message: fmt.Sprintf("… et d'autres erreurs (%d au total).", total)})
+	promo := r.PathValue("promotion")
+	list, err := s.store.PendingActivations(r.Context(), actor(r), centreID, promo)
+	if err != nil {
+		return err
 	}
-	if len(problems) > 0 {
-		return nil, &candidat.ImportError{Errors: problems}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="activations-%s.csv"`, slug(promo)))
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
 	}
-	return rows, nil
+	_ = cw.Write([]string{"E-mail", "Lien d'activation"})
+	for _, a := range list {
+		_ = cw.Write([]string{a.Email, activationURL(r, a.Token)})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -158,6 +158,7 @@ func (s *Server) Handler() http.Handler {
 	h("GET /inscriptions/{id}/documents/{doc}", dossierRoles(s.documentPDF))
 	h("GET /promotions/{promotion}", staff(s.matricePage))
 	h("GET /promotions/{promotion}/releves.pdf", staff(s.relevesPDF))
+	h("POST /promotions/{promotion}/activations.csv", manager(s.activationsCSV))
 	h("GET /modules", staff(s.modulesPage))
 	h("POST /modules", manager(s.moduleCreate))
 	h("POST /modules/{id}", manager(s.moduleUpdate))

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/certif/certif/internal/account"
+)
+
+// PendingActivations issues a fresh one-time activation token (valid ActivationTTL) to every
+// candidate account of promotion in centreID that has never been activated (no password),
+// replacing any earlier token, and returns them by e-mail. It is how a centre gets the links
+// of a large import (ImportResult.ActivationsOmitted) or re-sends lost ones.
+//
+// Who: an admin, or the referent of centreID (apperr.Forbidden otherwise). One audit row.
+func (s *Store) PendingActivations(ctx context.Context, actor account.Actor, centreID int64, promotion string) ([]Activation, error) {
+	if err := candMayEnrol(actor, centreID); err != nil {
+		return nil, fmt.Errorf("pending activations: %w", err)
+	}
+	var out []Activation
+	err := s.Transact(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT u.id, u.email FROM users u
+			JOIN candidats c ON c.user_id = u.id
+			JOIN inscriptions i ON i.candidat_id = c.id
+			WHERE i.centre_id = ? AND i.promotion = ? AND u.role = 'candidat' AND u.password_hash = ''
+			ORDER BY u.email`, centreID, promotion)
+		if err != nil {
+			return err
+		}
+		type pending struct {
+			id    int64
+			email string
+		}
+		var list []pending
+		for rows.Next() {
+			var p pending
+			if err := rows.Scan(&p.id, &p.email); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		expires := s.t(s.nowUTC().Add(ActivationTTL))
+		st, err := tx.tx.PrepareContext(ctx, s.rebind(`UPDATE users SET activation_hash = ?, activation_expires = ? WHERE id = ?`))
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		out = make([]Activation, 0, len(list))
+		for _, p := range list {
+			token, hash, err := candNewActivation()
+			if err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, hash, expires, p.id); err != nil {
+				return mapErr(err)
+			}
+			out = append(out, Activation{Email: p.email, Token: token})
+		}
+		return tx.audit(ctx, actor, "user.activation", "organisme", centreID, map[string]any{"centre": centreID, "accounts": len(out)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pending activations: %w", err)
+	}
+	return out, nil
+}
