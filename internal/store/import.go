@@ -21,8 +21,8 @@ type ImportResult struct {
 	// ActivationsOmitted counts the accounts created beyond MaxActivationsShown whose links are
 	// not returned (issue them later with PendingActivations).
 	ActivationsOmitted int
-	Created  int // inscriptions created
-	Existing int // inscriptions already present, left as they were
+	Created            int // inscriptions created
+	Existing           int // inscriptions already present, left as they were
 	// NewCandidats is the number of candidates created (the others existed already).
 	NewCandidats int
 	// Activations lists the accounts created, in file order, with their one-time activation

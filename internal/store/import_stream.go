@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
-	"database/sql"
 	"slices"
 	"sort"
 

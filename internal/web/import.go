@@ -2,9 +2,9 @@ package web
 
 import (
 	"encoding/csv"
-	"io"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
