@@ -34,7 +34,11 @@ deps:
 
 ## bench: Go benchmarks and the load test against a real `certif serve`
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/... | tee /tmp/certif-bench.txt
+	$(GO) test -run '^$$' -bench 'StaticFile|Referentiel|RatioToStatic' -benchmem -count 3 ./internal/web/
+	$(GO) test -run '^$$' -bench 'MatricePage500' -benchtime 20x ./internal/web/
+	$(GO) test -run '^$$' -bench 'PromotionMatrix500|Import100k' -benchtime 1x ./internal/store/
+	$(GO) test -run '^$$' -bench 'ReadCSV100k' -benchtime 1x ./internal/importer/
+	$(GO) test -run '^$$' -bench 'RenderLivret' -benchtime 20x ./internal/document/
 	$(GO) run ./cmd/certif-load --bin ./$(BIN)
 
 ## fuzz: a short run of every fuzz target

@@ -9,7 +9,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -19,7 +18,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -41,6 +39,9 @@ type config struct {
 	clients  int
 	duration time.Duration
 	rounds   int
+	// importRows is the size of the large import measured (and a tenth of it, to show that
+	// memory stays flat); 0 skips the import measurement.
+	importRows int
 }
 
 func run(args []string, out io.Writer) error {
@@ -50,6 +51,7 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&c.clients, "clients", 32, "concurrent clients")
 	fs.DurationVar(&c.duration, "duration", 4*time.Second, "duration of each measurement")
 	fs.IntVar(&c.rounds, "rounds", 3, "alternating rounds per target (the median is kept)")
+	fs.IntVar(&c.importRows, "import-rows", 100_000, "candidates in the large CSV import (0: skip)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -144,6 +146,10 @@ func run(args []string, out io.Writer) error {
 		verdict = "MISSED"
 	}
 	fmt.Fprintf(out, "\nresident memory after 10 000 requests (+ the runs above): %.1f MB (target < 80 MB: %s)\n", rss, verdict)
+	p.stop()
+	if c.importRows > 0 {
+		return importBench(c.bin, []int{c.importRows / 10, c.importRows}, out)
+	}
 	return nil
 }
 
@@ -331,21 +337,7 @@ func fixedCount(client *http.Client, base string, paths []string, n, clients int
 }
 
 // residentMB reads VmRSS of pid from /proc.
-func residentMB(pid int) (float64, error) {
-	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024, err
-		}
-	}
-	return 0, errors.New("VmRSS not found")
-}
+func residentMB(pid int) (float64, error) { return procStatusMB(pid, "VmRSS:") }
 
 func median(ds []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), ds...)

@@ -103,6 +103,7 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf(".flash = %q, want the candidate's name and promotion", got)
 		}
 		lvFitsDesktop(p, "inscrire-termine")
+		lvSecretFits(p, "#activation-link")
 		p.shoot("inscrire-termine")
 
 		// The candidate activates the account from the link, with no session.
@@ -464,6 +465,7 @@ func TestBrowserLivret(t *testing.T) {
 			t.Error("after creating the link, the Stage tab is not marked as the current one")
 		}
 		lvFitsDesktop(p, "stage-lien-tuteur")
+		lvSecretFits(p, "#tutor-link")
 		p.shoot("stage-lien-tuteur")
 
 		// The tutor has no account.
@@ -676,6 +678,29 @@ func lvFitsDesktop(p *browserTab, name string) {
 		p.t.Errorf("%s: horizontal overflow at %d px: scrollWidth %d, innerWidth %d; too wide: %s",
 			name, desktopWidth, o.ScrollWidth, o.InnerWidth, strings.Join(o.Culprits, ", "))
 	}
+}
+
+// lvSecretFits checks that a one-time link (code.secret) stays inside its box at desktop and at
+// phone size whatever its token: a random token may or may not have a hyphen where the line can
+// break, so the check measures it without one.
+func lvSecretFits(p *browserTab, sel string) {
+	p.t.Helper()
+	js := fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q), box = el.closest("article, .notice, section");
+		const text = el.textContent;
+		el.textContent = text.replace(/-/g, "x");
+		const r = el.getBoundingClientRect().right, max = box.getBoundingClientRect().right;
+		el.textContent = text;
+		return Math.round(r - max);
+	})()`, sel)
+	if d := p.eval(js); d > 1 {
+		p.t.Errorf("%s sticks out of its box by %d px at desktop size", sel, d)
+	}
+	p.do(chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	if d := p.eval(js); d > 1 {
+		p.t.Errorf("%s sticks out of its box by %d px on a %d px phone", sel, d, phoneWidth)
+	}
+	p.do(chromedp.EmulateViewport(desktopWidth, desktopHeight))
 }
 
 // lvInView checks that the element sel is on screen: after a failed submission, the user must
