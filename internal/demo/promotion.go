@@ -178,7 +178,8 @@ func seedLivret(ctx context.Context, st *store.Store, formateur, referent accoun
 			if err := st.SubmitProjet(ctx, referent, p); err != nil {
 				return fmt.Errorf("demo projet %s: %w", b.Code, err)
 			}
-			if who%3 != 2 {
+			// Léa's last project awaits the référent's decision, so the demo shows both sides.
+			if who%3 != 2 && (who != 0 || b.Code != "BC03") {
 				if err := st.DecideProjet(ctx, referent, insID, b.Code, livret.Valide, "Projet complet et bien argumenté."); err != nil {
 					return fmt.Errorf("demo décision %s: %w", b.Code, err)
 				}

@@ -173,8 +173,14 @@ func parseDate(s string, date1904 bool, now time.Time, birth bool) (time.Time, s
 			return t, ""
 		}
 	}
-	return time.Time{}, fmt.Sprintf("date « %s » illisible : attendu JJ/MM/AAAA (par exemple 31/12/1990).", s)
+	if dateShape.MatchString(s) {
+		return time.Time{}, fmt.Sprintf("Date « %s » inexistante : vérifiez le jour et le mois (JJ/MM/AAAA).", s)
+	}
+	return time.Time{}, fmt.Sprintf("Date « %s » illisible : attendu JJ/MM/AAAA (par exemple 31/12/1990).", s)
 }
+
+// dateShape matches what looks like a date, to tell an impossible one (31/02) from garbage.
+var dateShape = regexp.MustCompile(`^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$|^\d{4}-\d{2}-\d{2}$`)
 
 // france reports whether a country cell means France (empty included).
 func france(pays string) bool {

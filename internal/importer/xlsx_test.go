@@ -101,7 +101,7 @@ func TestXLSX(t *testing.T) {
 			paul.Inscription.Voie != candidat.Apprentissage || !paul.Inscription.Date.Equal(date(2026, 9, 1)) {
 			t.Errorf("date1904=%v: Paul = %+v", date1904, paul)
 		}
-		want := []candidat.LineError{{Line: 5, Column: "date de naissance", Message: "date « hier » illisible : attendu JJ/MM/AAAA (par exemple 31/12/1990)."}}
+		want := []candidat.LineError{{Line: 5, Column: "date de naissance", Message: "Date « hier » illisible : attendu JJ/MM/AAAA (par exemple 31/12/1990)."}}
 		if !reflect.DeepEqual(problems, want) {
 			t.Errorf("date1904=%v: problems = %#v", date1904, problems)
 		}

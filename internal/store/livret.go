@@ -340,7 +340,8 @@ func lvScanProjet(sc interface{ Scan(...any) error }) (livret.Projet, error) {
 // Who: the candidate themself, the staff of the inscription's centre, or an admin.
 // Errors: apperr.NotFound when the inscription does not exist or the actor may not see it; an
 // error wrapping candidat.ErrVAE for a VAE inscription; *apperr.Validation from
-// p.ValidateSubmission, and on "bloc" when the bloc is not aimed at by the inscription.
+// p.ValidateSubmission, and on "bloc" when the bloc is not aimed at by the inscription or its
+// project is already validated.
 func (s *Store) SubmitProjet(ctx context.Context, actor account.Actor, p *livret.Projet) error {
 	now := s.nowUTC()
 	err := s.Transact(ctx, func(tx *Tx) error {
@@ -365,6 +366,15 @@ func (s *Store) SubmitProjet(ctx context.Context, actor account.Actor, p *livret
 		again, err := exists(ctx, tx, `SELECT 1 FROM projets WHERE inscription_id = ? AND bloc = ?`, ins.ID, p.Bloc)
 		if err != nil {
 			return err
+		}
+		// A validated project stands: the bloc's validation in training rests on it (R4).
+		validated, err := exists(ctx, tx, `SELECT 1 FROM projets WHERE inscription_id = ? AND bloc = ? AND decision = ?`, ins.ID, p.Bloc, string(livret.Valide))
+		if err != nil {
+			return err
+		}
+		if validated {
+			v.Add("bloc", "Ce projet est déjà validé par le référent pédagogique : il ne peut plus être remplacé.")
+			return v
 		}
 		var id int64
 		err = tx.QueryRowContext(ctx,

@@ -351,6 +351,10 @@ func TestProjetsAndCompute(t *testing.T) {
 		if err := s.DecideProjet(ctx, w.actor(w.refA), w.fc, "BC01", livret.Valide, "Très bien."); err != nil {
 			t.Fatal(err)
 		}
+		// A validated project stands.
+		if err := s.SubmitProjet(ctx, w.a(w.candUser), &livret.Projet{InscriptionID: w.fc, Bloc: "BC01", Titre: "v3"}); apperr.FieldErrors(err)["bloc"] == "" {
+			t.Errorf("resubmission of a validated project = %v", err)
+		}
 
 		// Every compétence of bloc 1 acquired + project validated → bloc validated.
 		for _, c := range w.ref.Blocs[0].Competences {

@@ -350,8 +350,8 @@ func (s *Store) StageByToken(ctx context.Context, token string) (*StageForm, err
 }
 
 // SubmitFiche stores fiche f of the stage whose live link is token, with the company stamp
-// cachetFileID (0 for none: a file uploaded through the link, i.e. by account.Actor{}, after
-// the link was issued, and attached to nothing), and consumes the token in the same
+// cachetFileID (0 for none; otherwise a file saved through the link, i.e. by account.Actor{},
+// since the link was issued, and attached to nothing yet), and consumes the token in the same
 // transaction: a second submission with it returns apperr.NotFound. It is audited with actor 0
 // ("stage.fiche").
 //

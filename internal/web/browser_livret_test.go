@@ -245,10 +245,11 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf("the candidate sees %d evaluation links or decision forms", n)
 		}
 
-		// Léa resubmits the project of BC01 (decided in the demo): first without a title.
-		const bloc = "#projet-BC01"
+		// Léa resubmits the project of BC03 (awaiting a decision in the demo): first without a title.
+		const bloc = "#projet-BC03"
 		p.do(chromedp.Click(bloc + ` details summary`))
-		lvShootElement(p, "projet-candidat-BC01", bloc)
+		lvShootElement(p, "projet-candidat-BC03", bloc)
+		lvUniqueIDs(p, "the candidate's livret")
 		lvClick(p, bloc+` form button[type=submit]`, http.StatusUnprocessableEntity)
 		lvInView(p, bloc+` .field-error`)
 		if got := p.text(bloc + ` .field-error`); !strings.Contains(got, "titre") {
@@ -261,14 +262,14 @@ func TestBrowserLivret(t *testing.T) {
 		if got := p.text(".flash"); !strings.Contains(got, "Projet remis") {
 			t.Errorf(".flash = %q, want the French confirmation", got)
 		}
-		if got := p.text("#decision-BC01"); got != "En attente" {
-			t.Errorf("#decision-BC01 = %q after the resubmission, want “En attente”", got)
+		if got := p.text("#decision-BC03"); got != "En attente" {
+			t.Errorf("#decision-BC03 = %q after the resubmission, want “En attente”", got)
 		}
 		if got := p.text(bloc); !strings.Contains(got, "Maison des Solidarités") {
 			t.Errorf("the project shown is not the new version: %q", got)
 		}
 		p.do(chromedp.ScrollIntoView(bloc))
-		lvShootElement(p, "projet-remis-BC01", bloc)
+		lvShootElement(p, "projet-remis-BC03", bloc)
 
 		// The référent refuses without a comment, then validates. A new tab: each has its own time
 		// budget, and a long livret takes time to screenshot.
@@ -284,35 +285,35 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf("refusal without comment: error %q, want the French message", got)
 		}
 		if !p.evalBool(`(() => {
-			const t = document.querySelector("#projet-BC01 form.decision textarea");
+			const t = document.querySelector("#projet-BC03 form.decision textarea");
 			const e = t.nextElementSibling;
 			return t.getAttribute("aria-invalid") === "true" && e && e.classList.contains("field-error");
 		})()`) {
 			t.Error("the comment is not marked invalid, or its error is not right after it")
 		}
-		if !p.evalBool(`document.querySelector("#projet-BC01 form.decision input[value=refuse]").checked`) {
+		if !p.evalBool(`document.querySelector("#projet-BC03 form.decision input[value=refuse]").checked`) {
 			t.Error("the refusal was not kept in the form")
 		}
-		if got := p.text("#decision-BC01"); got != "En attente" {
-			t.Errorf("#decision-BC01 = %q after a refused submission, want “En attente”", got)
+		if got := p.text("#decision-BC03"); got != "En attente" {
+			t.Errorf("#decision-BC03 = %q after a refused submission, want “En attente”", got)
 		}
 		p.do(chromedp.ScrollIntoView(bloc + ` form.decision`))
-		lvShootElement(p, "projet-refus-sans-commentaire-BC01", bloc)
+		lvShootElement(p, "projet-refus-sans-commentaire-BC03", bloc)
 
 		p.do(chromedp.Click(bloc + ` form.decision input[value=valide]`))
 		lvClick(p, bloc+` form.decision button[type=submit]`, http.StatusOK)
 		if got := p.text(".flash"); !strings.Contains(got, "Décision enregistrée") {
 			t.Errorf(".flash = %q", got)
 		}
-		if got := p.text("#decision-BC01"); got != "Validé" {
-			t.Errorf("#decision-BC01 = %q, want “Validé”", got)
+		if got := p.text("#decision-BC03"); got != "Validé" {
+			t.Errorf("#decision-BC03 = %q, want “Validé”", got)
 		}
-		if !p.evalBool(`document.getElementById("decision-BC01").classList.contains("etat-acquise")`) {
-			t.Error("#decision-BC01 is not coloured as validated")
+		if !p.evalBool(`document.getElementById("decision-BC03").classList.contains("etat-acquise")`) {
+			t.Error("#decision-BC03 is not coloured as validated")
 		}
 		p.do(chromedp.ScrollIntoView(bloc))
 		p.shoot("projet-valide")
-		lvShootElement(p, "projet-valide-BC01", bloc)
+		lvShootElement(p, "projet-valide-BC03", bloc)
 	})
 
 	t.Run("Matrice", func(t *testing.T) {
@@ -585,8 +586,8 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf("#vae-notice = %q", got)
 		}
 		tabs := run(p, chromedp.Evaluate[[]string](`[...document.querySelectorAll("nav.tabs a")].map(a => a.textContent.trim())`))
-		if len(tabs) != 1 || tabs[0] != "Dossier" {
-			t.Errorf("tabs of a VAE file: %q, want only “Dossier”", tabs)
+		if len(tabs) != 0 {
+			t.Errorf("tabs of a VAE file: %q, want none (no livret, planning or internship)", tabs)
 		}
 		if n := p.eval(`document.querySelectorAll('#contenu a[href$="/livret"], #contenu a[href$="/planning"], #contenu a[href$="/stage"], #contenu a[href$=".pdf"]').length`); n != 0 {
 			t.Errorf("a VAE file links %d livret, planning, stage or PDF pages", n)
@@ -701,6 +702,19 @@ func lvSecretFits(p *browserTab, sel string) {
 		p.t.Errorf("%s sticks out of its box by %d px on a %d px phone", sel, d, phoneWidth)
 	}
 	p.do(chromedp.EmulateViewport(desktopWidth, desktopHeight))
+}
+
+// lvUniqueIDs checks that no id is used twice: a label's for= must name one field.
+func lvUniqueIDs(p *browserTab, what string) {
+	p.t.Helper()
+	dups := run(p, chromedp.Evaluate[[]string](`(() => {
+		const n = {};
+		for (const el of document.querySelectorAll("[id]")) n[el.id] = (n[el.id] || 0) + 1;
+		return Object.keys(n).filter(id => n[id] > 1);
+	})()`))
+	if len(dups) > 0 {
+		p.t.Errorf("%s: ids used more than once: %q", what, dups)
+	}
 }
 
 // lvInView checks that the element sel is on screen: after a failed submission, the user must

@@ -57,8 +57,12 @@ func (s *Server) livretPage(w http.ResponseWriter, r *http.Request) error {
 
 // vaePage explains that a VAE inscription has no livret, planning or internship (R2).
 func (s *Server) vaePage(w http.ResponseWriter, r *http.Request, d *dossier) error {
-	p := s.pageFor(r, "livret.title", d)
-	return s.render(w, http.StatusUnprocessableEntity, "inscription", p)
+	p := s.pageFor(r, "inscription.title", d)
+	status := http.StatusOK // a GET of a VAE tab shows the file and its notice
+	if r.Method != http.MethodGet {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.render(w, status, "inscription", p)
 }
 
 // EvaluationFormPage records an in-training evaluation (or the correction of one).
@@ -99,7 +103,7 @@ func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) error {
 				}
 				for k, v := range map[string]*float64{"score": e.Score, "bareme": e.Bareme, "seuil": e.Seuil} {
 					if v != nil {
-						f.Values[k] = strconv.FormatFloat(*v, 'f', -1, 64)
+						f.Values[k] = strings.Replace(strconv.FormatFloat(*v, 'f', -1, 64), ".", ",", 1)
 					}
 				}
 			}

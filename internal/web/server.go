@@ -8,6 +8,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -221,6 +222,10 @@ func (s *Server) nav(b *Base) []NavItem {
 			NavItem{Href: "/admin/journal", Label: b.T("nav.audit")})
 	}
 	for i := range items {
+		if items[i].Href == "/mon-dossier" && strings.HasPrefix(b.Path, "/inscriptions/") {
+			items[i].Active = true
+			continue
+		}
 		items[i].Active = items[i].Href == b.Path || (items[i].Href != "/" && len(b.Path) > len(items[i].Href) && b.Path[:len(items[i].Href)+1] == items[i].Href+"/")
 	}
 	return items

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
@@ -18,6 +19,17 @@ type StagePage struct {
 	Form    Form
 	Link    string // a tutor link just issued, shown once
 	LinkFor int64
+}
+
+// prefill puts the recorded internship in the edit form.
+func (p *StagePage) prefill() {
+	if len(p.Stages) == 0 {
+		return
+	}
+	st, f := p.Stages[0], p.Form
+	f.Values["stage_id"], f.Values["entreprise"], f.Values["entreprise_siret"] = itoa64(st.ID), st.Entreprise, st.EntrepriseSIRET
+	f.Values["tuteur_nom"], f.Values["tuteur_email"] = st.TuteurNom, st.TuteurEmail
+	f.Values["debut"], f.Values["fin"] = st.Debut.Format(time.DateOnly), st.Fin.Format(time.DateOnly)
 }
 
 // Niveau translates an appreciation level.
@@ -44,13 +56,7 @@ func (s *Server) stagePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if len(p.Stages) > 0 {
-		st := p.Stages[0]
-		f := p.Form
-		f.Values["stage_id"], f.Values["entreprise"], f.Values["entreprise_siret"] = itoa64(st.ID), st.Entreprise, st.EntrepriseSIRET
-		f.Values["tuteur_nom"], f.Values["tuteur_email"] = st.TuteurNom, st.TuteurEmail
-		f.Values["debut"], f.Values["fin"] = st.Debut.Format("2006-01-02"), st.Fin.Format("2006-01-02")
-	}
+	p.prefill()
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.render(w, http.StatusOK, "stage", p)
 }
@@ -117,6 +123,8 @@ func (s *Server) stageLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.prefill()
+	p.Path = fmt.Sprintf("/inscriptions/%d/stage", d.Ins.ID) // the Stage tab stays current
 	p.Link, p.LinkFor = tutorURL(r, tok), id
 	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, http.StatusOK, "stage", p)
