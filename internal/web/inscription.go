@@ -57,6 +57,8 @@ type InscriptionPage struct {
 	CanManage   bool // referent of the centre or admin: status, projects' decisions
 	CanEvaluate bool // staff of the centre or admin
 	IsSelf      bool // the candidate themself
+	// Files are the evidence files by evaluation id (the livret page only).
+	Files map[int64][]store.File
 }
 
 // Statuts lists the statuses for the status form.

@@ -51,6 +51,9 @@ func (s *Server) livretPage(w http.ResponseWriter, r *http.Request) error {
 		return s.vaePage(w, r, d)
 	}
 	p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: newForm()}
+	if p.Files, err = s.store.InscriptionFiles(r.Context(), actor(r), d.Ins.ID); err != nil {
+		return err
+	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.render(w, http.StatusOK, "livret", p)
 }

@@ -6,6 +6,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -80,6 +81,11 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, tr: tr, tpl: tpl, static: st,
 		sessions: sm, loginLimits: newLoginLimiter(), metrics: newMetrics(cfg.Registry),
 		refCache: newRefPageCache(),
+	}
+	// A session that cannot be loaded or saved is a server error like any other: French
+	// page, logged by our logger without the session token.
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.writeError(w, r, fmt.Errorf("session: %w", err))
 	}
 	return s, nil
 }
