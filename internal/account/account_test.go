@@ -1,0 +1,50 @@
+package account_test
+
+import (
+	"testing"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+)
+
+func TestCheckSIRET(t *testing.T) {
+	for siret, ok := range map[string]bool{"51234567800019": true, "89123456700008": true, "51234567800018": false, "5123456780001": false, "5123456780001A": false, "": false} {
+		if got := account.CheckSIRET(siret) == ""; got != ok {
+			t.Errorf("CheckSIRET(%q) ok=%v, want %v", siret, got, ok)
+		}
+	}
+}
+
+func TestUserValidate(t *testing.T) {
+	for _, tc := range []struct {
+		u     account.User
+		field string
+	}{
+		{account.User{Email: " Jean@Exemple.fr ", Role: account.RoleAdmin}, ""},
+		{account.User{Email: "jean@exemple", Role: account.RoleAdmin}, "email"},
+		{account.User{Email: "jean@exemple.fr", Role: "chef"}, "role"},
+		{account.User{Email: "jean@exemple.fr", Role: account.RoleFormateur}, "centre"},
+		{account.User{Email: "jean@exemple.fr", Role: account.RoleJury, CentreID: 3}, "centre"},
+	} {
+		err := tc.u.Validate()
+		if tc.field == "" && err != nil || tc.field != "" && apperr.FieldErrors(err)[tc.field] == "" {
+			t.Errorf("%+v: %v, want problem on %q", tc.u, err, tc.field)
+		}
+	}
+}
+
+func TestPasswords(t *testing.T) {
+	h, err := account.HashPassword("un mot de passe correct")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !account.VerifyPassword(h, "un mot de passe correct") || account.VerifyPassword(h, "un autre") || account.VerifyPassword("", "x") {
+		t.Error("verification")
+	}
+	if account.CheckPassword("court") == nil || account.CheckPassword("suffisamment long") != nil {
+		t.Error("length rule")
+	}
+	if p := account.GeneratePassword(); len(p) != 20 || account.CheckPassword(p) != nil {
+		t.Errorf("generated %q", p)
+	}
+}

@@ -1,0 +1,122 @@
+package livret_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/livret"
+	"github.com/certif/certif/internal/referentiel"
+)
+
+func ref(t *testing.T) *referentiel.Referentiel {
+	t.Helper()
+	r, err := referentiel.CommunityManager()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func f(x float64) *float64 { return &x }
+
+var day = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+
+func TestPasses(t *testing.T) {
+	r := ref(t)
+	_, c14, _ := r.Competence("C1.4")
+	for _, tc := range []struct {
+		name string
+		e    livret.Evaluation
+		want livret.Etat
+	}{
+		{"nothing evaluated", livret.Evaluation{}, livret.NonEvaluee},
+		{"all evaluated acquired", livret.Evaluation{Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis, "C1.4.2": livret.Acquis}}, livret.Acquise},
+		{"some not acquired", livret.Evaluation{Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis, "C1.4.2": livret.NonAcquis}}, livret.EnCours},
+		{"none acquired", livret.Evaluation{Criteres: map[string]livret.Resultat{"C1.4.1": livret.NonAcquis}}, livret.NonAcquise},
+		{"score under the pass mark", livret.Evaluation{Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis}, Score: f(8), Bareme: f(20), Seuil: f(10)}, livret.NonAcquise},
+		{"score alone, passed", livret.Evaluation{Score: f(12), Bareme: f(20), Seuil: f(10)}, livret.Acquise},
+		{"critères of another compétence ignored", livret.Evaluation{Criteres: map[string]livret.Resultat{"C2.1.1": livret.Acquis}}, livret.NonEvaluee},
+	} {
+		if got := tc.e.Passes(c14); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	r := ref(t)
+	now := day.AddDate(0, 1, 0)
+	for _, tc := range []struct {
+		name  string
+		e     livret.Evaluation
+		field string // "" = valid
+	}{
+		{"valid, form defaulted", livret.Evaluation{Competences: []string{"C1.4"}, Date: day, Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis}}, ""},
+		{"no compétence", livret.Evaluation{Date: day, Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis}}, "competence"},
+		{"unknown compétence", livret.Evaluation{Competences: []string{"C9.9"}, Date: day, Score: f(1), Bareme: f(2)}, "competence"},
+		{"critère of another compétence", livret.Evaluation{Competences: []string{"C1.4"}, Date: day, Criteres: map[string]livret.Resultat{"C2.1.1": livret.Acquis}}, "criteres.C2.1.1"},
+		{"unknown result", livret.Evaluation{Competences: []string{"C1.4"}, Date: day, Criteres: map[string]livret.Resultat{"C1.4.1": "peut-être"}}, "criteres.C1.4.1"},
+		{"future date", livret.Evaluation{Competences: []string{"C1.4"}, Date: now.AddDate(0, 0, 3), Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis}}, "date"},
+		{"score above the scale", livret.Evaluation{Competences: []string{"C1.4"}, Date: day, Score: f(25), Bareme: f(20)}, "score"},
+		{"score without scale", livret.Evaluation{Competences: []string{"C1.4"}, Date: day, Score: f(12)}, "score"},
+		{"nothing recorded", livret.Evaluation{Competences: []string{"C1.4"}, Date: day}, "criteres"},
+	} {
+		e := tc.e
+		err := e.Validate(r, now)
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.field != "" && (!errors.Is(err, apperr.Invalid) || apperr.FieldErrors(err)[tc.field] == ""):
+			t.Errorf("%s: %v, want a problem on %q", tc.name, err, tc.field)
+		}
+		if tc.name == "valid, form defaulted" && e.Forme != referentiel.Quiz {
+			t.Errorf("form not defaulted from the référentiel: %q", e.Forme)
+		}
+	}
+}
+
+func TestComputeBlocValidation(t *testing.T) {
+	r := ref(t)
+	all := func(code string) map[string]livret.Resultat {
+		_, c, _ := r.Competence(code)
+		m := map[string]livret.Resultat{}
+		for _, k := range c.Criteres {
+			m[k.Code] = livret.Acquis
+		}
+		return m
+	}
+	var evals []livret.Evaluation
+	id := int64(1)
+	b3, _ := r.Bloc("BC03")
+	for _, c := range b3.Competences {
+		evals = append(evals, livret.Evaluation{ID: id, Competences: []string{c.Code}, Date: day, Criteres: all(c.Code)})
+		id++
+	}
+	// C3.1 is later evaluated again, not acquired, then that entry is corrected: the correction counts.
+	evals = append(evals, livret.Evaluation{ID: 10, Competences: []string{"C3.1"}, Date: day.AddDate(0, 0, 5), Criteres: map[string]livret.Resultat{"C3.1.1": livret.NonAcquis}})
+	states := livret.Compute(r, []string{"BC03"}, evals, nil)
+	if len(states) != 1 || states[0].Competences[0].Etat != livret.NonAcquise || states[0].Valide {
+		t.Fatalf("latest entry must count: %+v", states[0].Competences[0])
+	}
+	evals = append(evals, livret.Evaluation{ID: 11, Competences: []string{"C3.1"}, Date: day.AddDate(0, 0, 6), Criteres: all("C3.1"), Remplace: 10})
+	states = livret.Compute(r, []string{"BC03"}, evals, nil)
+	if states[0].Acquises() != 3 || states[0].Valide {
+		t.Fatalf("all acquired but no project: acquises %d valide %v", states[0].Acquises(), states[0].Valide)
+	}
+	if evals[len(evals)-2].RemplaceePar != 11 || len(states[0].Competences[0].Historique) != 3 {
+		t.Errorf("superseded entry not linked or history incomplete")
+	}
+	projet := []livret.Projet{{Bloc: "BC03", Titre: "KPI", Decision: livret.Attente}}
+	if livret.Compute(r, []string{"BC03"}, evals, projet)[0].Valide {
+		t.Error("bloc validated while the project awaits a decision")
+	}
+	projet[0].Decision = livret.Valide
+	if !livret.Compute(r, []string{"BC03"}, evals, projet)[0].Valide {
+		t.Error("bloc not validated with every compétence acquired and the project validated (R4)")
+	}
+	if err := livret.ValidateDecision(livret.Refuse, " "); apperr.FieldErrors(err)["commentaire"] == "" {
+		t.Error("a refusal needs a comment")
+	}
+}
