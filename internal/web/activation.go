@@ -26,12 +26,23 @@ func (s *Server) activationForm(w http.ResponseWriter, r *http.Request) error {
 
 // activationGone renders the French page for an unknown, used or expired link.
 func (s *Server) activationGone(w http.ResponseWriter, r *http.Request, err error) error {
+	return s.gone(w, r, err, "activation.gone_title", "activation.gone")
+}
+
+// gone answers 410 with a French explanation when err says a one-time link is unknown, used
+// or expired; other errors are returned as they are.
+func (s *Server) gone(w http.ResponseWriter, r *http.Request, err error, titleID, msgID string) error {
 	if !isNotFound(err) {
 		return err
 	}
-	p := &ErrorPage{Base: s.base(r, "activation.gone_title"), Status: http.StatusGone}
-	p.Heading, p.Message = p.T("activation.gone_title"), p.T("activation.gone")
-	return s.render(w, http.StatusGone, "error", p)
+	return s.message(w, r, http.StatusGone, titleID, msgID)
+}
+
+// message renders a one-message page (thanks, link gone) with status.
+func (s *Server) message(w http.ResponseWriter, r *http.Request, status int, titleID, msgID string) error {
+	p := &ErrorPage{Base: s.base(r, titleID), Status: status}
+	p.Heading, p.Message = p.T(titleID), p.T(msgID)
+	return s.render(w, status, "error", p)
 }
 
 func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {

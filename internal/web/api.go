@@ -16,7 +16,7 @@ import (
 // require and passes the actor to the store, which scopes the data.
 func (s *Server) apiRoutes(mux *http.ServeMux) {
 	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.handle(fn)) }
-	admin := func(fn handlerFunc) handlerFunc { return s.require(fn, account.RoleAdmin) }
+	admin, staff, manager, dossierRoles := s.admin, s.staff, s.manager, s.dossierRoles
 
 	h("GET /api/v1/openapi.json", s.apiOpenAPI)
 	h("GET /api/v1/certifications", s.apiCertifications)
@@ -33,13 +33,6 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	h("GET /api/v1/users/{id}", s.require(s.apiUser))
 	h("PATCH /api/v1/users/{id}", admin(s.apiUserUpdate))
 
-	staff := func(fn handlerFunc) handlerFunc {
-		return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur)
-	}
-	manager := func(fn handlerFunc) handlerFunc { return s.require(fn, account.RoleAdmin, account.RoleReferent) }
-	dossierRoles := func(fn handlerFunc) handlerFunc {
-		return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur, account.RoleCandidat)
-	}
 	h("GET /api/v1/candidats", staff(s.apiCandidats))
 	h("POST /api/v1/candidats", manager(s.apiCandidatCreate))
 	h("GET /api/v1/candidats/{id}", dossierRoles(s.apiCandidat))

@@ -94,6 +94,19 @@ func (s *Server) require(h handlerFunc, roles ...account.Role) handlerFunc {
 	}
 }
 
+// The role sets of the routes: each route names one of these (or require with its own list).
+func (s *Server) admin(fn handlerFunc) handlerFunc    { return s.require(fn, account.RoleAdmin) }
+func (s *Server) signedIn(fn handlerFunc) handlerFunc { return s.require(fn) }
+func (s *Server) manager(fn handlerFunc) handlerFunc {
+	return s.require(fn, account.RoleAdmin, account.RoleReferent)
+}
+func (s *Server) staff(fn handlerFunc) handlerFunc {
+	return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur)
+}
+func (s *Server) dossierRoles(fn handlerFunc) handlerFunc {
+	return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur, account.RoleCandidat)
+}
+
 // LoginPage is the sign-in form.
 type LoginPage struct {
 	Base

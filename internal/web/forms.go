@@ -66,3 +66,18 @@ func fieldError(field, msg string) error {
 	v.Add(field, msg)
 	return v
 }
+
+// finish ends a form POST the one way every form does: field problems (in the form or in
+// err) re-render the page with status 422, another error is returned, and success flashes
+// flash and redirects (303) to dest.
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, f *Form, err error, rerender func() error, flash, dest string) error {
+	if f.HasErrors() || (err != nil && f.absorb(err)) {
+		return rerender()
+	}
+	if err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", flash)
+	http.Redirect(w, r, dest, http.StatusSeeOther)
+	return nil
+}

@@ -87,7 +87,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	return s.render(w, http.StatusOK, page("home_"+string(u.Role)), p)
+	name := page("home_" + string(u.Role))
+	if u.Role == account.RoleReferent || u.Role == account.RoleFormateur {
+		name = "home_staff" // the same page, under the role's heading
+	}
+	return s.render(w, http.StatusOK, name, p)
 }
 
 // Date formats a time the page's way (« 12 mars 2027 »).

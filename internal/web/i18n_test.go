@@ -19,7 +19,9 @@ import (
 // the ids built at run time from known values.
 func usedMessageIDs(t *testing.T) map[string]bool {
 	ids := map[string]bool{}
-	lit := regexp.MustCompile(`\b(?:T|base|msg|userFormPage|pageFor)\(?[^"()]*"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
+	pair := regexp.MustCompile(`\b(?:gone|message)\([^)]*\)`)
+	quoted := regexp.MustCompile(`"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
+	lit := regexp.MustCompile(`\b(?:T|base|msg|userFormPage|pageFor|gone|message)\(?[^"()]*"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"`)
 	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".go")) || strings.HasSuffix(p, "_test.go") {
 			return err
@@ -31,11 +33,17 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		for _, m := range lit.FindAllStringSubmatch(string(b), -1) {
 			ids[m[1]] = true
 		}
+		for _, call := range pair.FindAllString(string(b), -1) { // calls naming a title and a message
+			for _, m := range quoted.FindAllStringSubmatch(call, -1) {
+				ids[m[1]] = true
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	ids["home.referent.heading"], ids["home.formateur.heading"] = true, true
 	for _, r := range account.Roles {
 		ids["role."+string(r)], ids["role."+string(r)+".plural"] = true, true
 	}

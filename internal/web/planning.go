@@ -121,19 +121,13 @@ func (s *Server) seanceSave(w http.ResponseWriter, r *http.Request, update bool)
 			err = s.store.AddSeance(r.Context(), actor(r), se)
 		}
 	}
-	if f.HasErrors() || (err != nil && f.absorb(err)) {
-		p, perr := s.planningData(r, d, f)
-		if perr != nil {
-			return perr
+	return s.finish(w, r, &f, err, func() error {
+		p, err := s.planningData(r, d, f)
+		if err != nil {
+			return err
 		}
 		return s.render(w, http.StatusUnprocessableEntity, "planning", p)
-	}
-	if err != nil {
-		return err
-	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "planning.saved"))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/planning", d.Ins.ID), http.StatusSeeOther)
-	return nil
+	}, s.msg(r, "planning.saved"), fmt.Sprintf("/inscriptions/%d/planning", d.Ins.ID))
 }
 
 func (s *Server) seanceDelete(w http.ResponseWriter, r *http.Request) error {
@@ -256,13 +250,6 @@ func (s *Server) moduleSave(w http.ResponseWriter, r *http.Request, update bool)
 			err = s.store.CreateModule(r.Context(), actor(r), certs[0].ID, m)
 		}
 	}
-	if f.HasErrors() || (err != nil && f.absorb(err)) {
-		return s.render(w, http.StatusUnprocessableEntity, "modules", p)
-	}
-	if err != nil {
-		return err
-	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "modules.saved", "Intitule", m.Intitule))
-	http.Redirect(w, r, fmt.Sprintf("/modules?centre=%d", m.CentreID), http.StatusSeeOther)
-	return nil
+	return s.finish(w, r, &f, err, func() error { return s.render(w, http.StatusUnprocessableEntity, "modules", p) },
+		s.msg(r, "modules.saved", "Intitule", m.Intitule), fmt.Sprintf("/modules?centre=%d", m.CentreID))
 }

@@ -94,8 +94,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.handle(fn)) }
-	admin := func(fn handlerFunc) handlerFunc { return s.require(fn, account.RoleAdmin) }
-	signedIn := func(fn handlerFunc) handlerFunc { return s.require(fn) }
+	admin, signedIn, staff, manager, dossierRoles := s.admin, s.signedIn, s.staff, s.manager, s.dossierRoles
 
 	// Operations and assets.
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -134,13 +133,6 @@ func (s *Server) Handler() http.Handler {
 
 	// Candidates, inscriptions and the livret (issue 3). The store scopes every read to the
 	// user's centre (staff) or to the candidate themself.
-	staff := func(fn handlerFunc) handlerFunc {
-		return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur)
-	}
-	manager := func(fn handlerFunc) handlerFunc { return s.require(fn, account.RoleAdmin, account.RoleReferent) }
-	dossierRoles := func(fn handlerFunc) handlerFunc {
-		return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur, account.RoleCandidat)
-	}
 	h("GET /candidats", staff(s.candidatsList))
 	h("GET /candidats/nouveau", manager(s.inscrireNew))
 	h("POST /candidats", manager(s.inscrireCreate))

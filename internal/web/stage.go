@@ -91,19 +91,13 @@ func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
 			err = s.store.CreateStage(r.Context(), actor(r), st)
 		}
 	}
-	if f.HasErrors() || (err != nil && f.absorb(err)) {
-		p, perr := s.stageData(r, d, f)
-		if perr != nil {
-			return perr
+	return s.finish(w, r, &f, err, func() error {
+		p, err := s.stageData(r, d, f)
+		if err != nil {
+			return err
 		}
 		return s.render(w, http.StatusUnprocessableEntity, "stage", p)
-	}
-	if err != nil {
-		return err
-	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "stage.saved"))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/stage", d.Ins.ID), http.StatusSeeOther)
-	return nil
+	}, s.msg(r, "stage.saved"), fmt.Sprintf("/inscriptions/%d/stage", d.Ins.ID))
 }
 
 func (s *Server) stageLink(w http.ResponseWriter, r *http.Request) error {
@@ -162,12 +156,7 @@ func (s *Server) tutorForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) tutorGone(w http.ResponseWriter, r *http.Request, err error) error {
-	if !isNotFound(err) {
-		return err
-	}
-	p := &ErrorPage{Base: s.base(r, "tutor.gone_title"), Status: http.StatusGone}
-	p.Heading, p.Message = p.T("tutor.gone_title"), p.T("tutor.gone")
-	return s.render(w, http.StatusGone, "error", p)
+	return s.gone(w, r, err, "tutor.gone_title", "tutor.gone")
 }
 
 func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -213,7 +202,5 @@ func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.tutorGone(w, r, err)
 	}
-	done := &ErrorPage{Base: s.base(r, "tutor.thanks_title"), Status: http.StatusOK}
-	done.Heading, done.Message = done.T("tutor.thanks_title"), done.T("tutor.thanks")
-	return s.render(w, http.StatusOK, "error", done)
+	return s.message(w, r, http.StatusOK, "tutor.thanks_title", "tutor.thanks")
 }
