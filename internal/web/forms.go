@@ -55,7 +55,9 @@ func (f *Form) absorb(err error) bool {
 		return false
 	}
 	for k, v := range fields {
-		f.Errors[k] = v
+		if _, ok := f.Errors[k]; !ok { // the first problem found for a field stays
+			f.Errors[k] = v
+		}
 	}
 	return true
 }

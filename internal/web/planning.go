@@ -156,6 +156,8 @@ type ModulesPage struct {
 	CanManage bool
 	CentreID  int64
 	Centres   []account.Organisme
+	// Editing is the module whose form is shown, nil for a new one.
+	Editing *candidat.Module
 }
 
 // Hours formats hours the French way.
@@ -205,6 +207,15 @@ func (s *Server) modulesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if id, _ := strconv.ParseInt(r.URL.Query().Get("modifier"), 10, 64); id != 0 && p.CanManage {
+		for i := range p.Modules {
+			if m := &p.Modules[i]; m.ID == id {
+				p.Editing = m
+				p.Form.Values["intitule"], p.Form.Values["heures"] = m.Intitule, strings.Replace(strconv.FormatFloat(m.Heures, 'f', -1, 64), ".", ",", 1)
+				p.Form.Values["competences"], p.Form.Values["active"] = strings.Join(m.Competences, ","), boolValue(m.Active)
+			}
+		}
+	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.render(w, http.StatusOK, "modules", p)
 }
@@ -238,8 +249,12 @@ func (s *Server) moduleSave(w http.ResponseWriter, r *http.Request, update bool)
 			return err
 		}
 		m.Active = checked(r, "active")
+		f.Values["active"] = boolValue(m.Active)
+		p.Editing = m
 	}
-	if !f.HasErrors() {
+	if f.HasErrors() {
+		f.absorb(m.Validate(p.Ref)) // every other problem of the form at once
+	} else {
 		if update {
 			err = s.store.UpdateModule(r.Context(), actor(r), m)
 		} else {
