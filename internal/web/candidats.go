@@ -125,19 +125,9 @@ func candidatFromForm(r *http.Request, f *Form, u *account.User) (*candidat.Cand
 		Email: v["email"], Telephone: v["telephone"],
 		Adresse: candidat.Adresse{Ligne1: v["adresse1"], Ligne2: v["adresse2"], CodePostal: v["code_postal"], Ville: v["ville"], Pays: v["pays"]},
 	}
-	if v["date_naissance"] != "" {
-		d, err := candidat.ParseDate(v["date_naissance"])
-		if err != nil {
-			f.Errors["date_naissance"] = "Date illisible : attendu JJ/MM/AAAA."
-		}
-		c.DateNaissance = d
-	}
+	c.DateNaissance = f.date("date_naissance")
 	ins := &candidat.Inscription{Voie: candidat.Voie(v["voie"]), TypeVAE: candidat.TypeVAE(v["type_vae"]), Promotion: v["promotion"]}
-	if d, err := candidat.ParseDate(v["date_inscription"]); err == nil {
-		ins.Date = d
-	} else if v["date_inscription"] != "" {
-		f.Errors["date_inscription"] = "Date illisible : attendu JJ/MM/AAAA."
-	}
+	ins.Date = f.date("date_inscription")
 	ins.CentreID, _ = strconv.ParseInt(v["centre"], 10, 64)
 	if u.Role == account.RoleReferent {
 		ins.CentreID = u.CentreID

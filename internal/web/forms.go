@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
 )
 
 // Form carries submitted values and field errors back to a template.
@@ -82,4 +84,18 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, f *Form, err err
 	s.sessions.Put(r.Context(), "flash", flash)
 	http.Redirect(w, r, dest, http.StatusSeeOther)
 	return nil
+}
+
+// date reads the optional date field key (JJ/MM/AAAA, or AAAA-MM-JJ from a date input); an
+// unreadable date becomes the field's error and the zero time.
+func (f *Form) date(key string) time.Time {
+	v := f.Values[key]
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := candidat.ParseDate(v)
+	if err != nil {
+		f.Errors[key] = "Date illisible : attendu JJ/MM/AAAA."
+	}
+	return t
 }

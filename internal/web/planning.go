@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
@@ -67,15 +66,7 @@ func (s *Server) planningData(r *http.Request, d *dossier, f Form) (*PlanningPag
 func seanceFromForm(f *Form) *candidat.Seance {
 	se := &candidat.Seance{}
 	se.ModuleID, _ = strconv.ParseInt(f.Values["module"], 10, 64)
-	for key, dst := range map[string]*time.Time{"debut": &se.Debut, "fin": &se.Fin} {
-		if v := f.Values[key]; v != "" {
-			t, err := candidat.ParseDate(v)
-			if err != nil {
-				f.Errors[key] = "Date illisible : attendu JJ/MM/AAAA."
-			}
-			*dst = t
-		}
-	}
+	se.Debut, se.Fin = f.date("debut"), f.date("fin")
 	for key, dst := range map[string]*float64{"heures_prevues": &se.HeuresPrevues, "heures_realisees": &se.HeuresRealisees} {
 		if v := f.Values[key]; v != "" {
 			h, err := candidat.ParseHeures(v)

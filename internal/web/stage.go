@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/certif/certif/internal/account"
-	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -73,17 +72,7 @@ func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
 	st := &store.Stage{InscriptionID: d.Ins.ID, Entreprise: f.Values["entreprise"], EntrepriseSIRET: f.Values["entreprise_siret"],
 		TuteurNom: f.Values["tuteur_nom"], TuteurEmail: f.Values["tuteur_email"]}
 	st.ID, _ = strconv.ParseInt(f.Values["stage_id"], 10, 64)
-	if v := f.Values["debut"]; v != "" {
-		if st.Debut, err = candidat.ParseDate(v); err != nil {
-			f.Errors["debut"] = "Date illisible : attendu JJ/MM/AAAA."
-		}
-	}
-	if v := f.Values["fin"]; v != "" {
-		if st.Fin, err = candidat.ParseDate(v); err != nil {
-			f.Errors["fin"] = "Date illisible : attendu JJ/MM/AAAA."
-		}
-	}
-	err = nil
+	st.Debut, st.Fin = f.date("debut"), f.date("fin")
 	if !f.HasErrors() {
 		if st.ID != 0 {
 			err = s.store.UpdateStage(r.Context(), actor(r), st)
