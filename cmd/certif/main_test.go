@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -158,5 +159,81 @@ func TestUserAddAndToken(t *testing.T) {
 	tok, err := cli(t, data, "", "token", "create", "--email", "nouvel.admin@exemple.fr")
 	if err != nil || !strings.HasPrefix(tok, "ctf_") {
 		t.Fatalf("token: %v %q", err, tok)
+	}
+}
+
+// TestGracefulShutdownFinishesInFlightRequests cancels the server (as SIGTERM does) while a
+// large import is running: the import completes and the server then stops cleanly.
+func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	data := t.TempDir()
+	if _, err := cli(t, data, "", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := cli(t, data, "", "token", "create", "--email", "referent@certif.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv strings.Builder
+	csv.WriteString("Nom de naissance;Prénom;Sexe;Date de naissance;Commune de naissance;Code INSEE;E-mail;Voie d'accès;Promotion\n")
+	for i := 0; i < 8000; i++ {
+		fmt.Fprintf(&csv, "Arret%d;Zoé;F;01/02/1990;Lyon;69123;arret%d@exemple.fr;formation continue;ARRET\n", i, i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, env(nil), strings.NewReader(""), &out, io.Discard)
+	}()
+	re := regexp.MustCompile(`prêt sur (http://127\.0\.0\.1:\d+)`)
+	var base string
+	for i := 0; i < 200 && base == ""; i++ {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if base == "" {
+		t.Fatal("server did not start")
+	}
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	res := make(chan result, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/import/candidats", strings.NewReader(csv.String()))
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok))
+		req.Header.Set("Content-Type", "text/csv")
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		res <- result{status: r.StatusCode, body: string(b)}
+	}()
+	time.Sleep(150 * time.Millisecond) // the import is under way
+	var got result
+	select {
+	case got = <-res:
+		t.Fatalf("the import finished before the shutdown began (%d): the test proves nothing", got.status)
+	default:
+	}
+	cancel()
+	got = <-res
+	if got.err != nil || got.status != http.StatusOK || !strings.Contains(got.body, `"created":8000`) {
+		t.Fatalf("in-flight import: %v %d %.200s", got.err, got.status, got.body)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if !strings.Contains(out.String(), "arrêté proprement") {
+		t.Error("no clean stop")
 	}
 }
