@@ -378,13 +378,7 @@ func (s *Store) Inscriptions(ctx context.Context, actor account.Actor, f Inscrip
 		args = append(args, "%"+likeEscaper.Replace(t)+"%")
 	}
 	q += ` ORDER BY i.promotion, CASE WHEN c.nom_usage <> '' THEN c.nom_usage ELSE c.nom_naissance END, c.prenoms, i.id`
-	if f.Limit > 0 {
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, max(f.Offset, 0))
-	} else if f.Offset > 0 {
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, int64(1)<<62, f.Offset)
-	}
+	q, args = paginate(q, args, f.Limit, f.Offset)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inscriptions: %w", err)

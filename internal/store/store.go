@@ -407,3 +407,15 @@ func mapErr(err error) error {
 	}
 	return fmt.Errorf("%w: %w", apperr.Conflict, err)
 }
+
+// paginate appends LIMIT/OFFSET to q: limit ≤ 0 means no limit (an offset alone still
+// applies, with an unbounded limit, which both engines need before OFFSET).
+func paginate(q string, args []any, limit, offset int) (string, []any) {
+	switch {
+	case limit > 0:
+		return q + ` LIMIT ? OFFSET ?`, append(args, limit, max(offset, 0))
+	case offset > 0:
+		return q + ` LIMIT ? OFFSET ?`, append(args, int64(1)<<62, offset)
+	}
+	return q, args
+}

@@ -289,13 +289,7 @@ func (s *Store) Users(ctx context.Context, actor account.Actor, f UserFilter) ([
 		args = append(args, "%"+likeEscaper.Replace(fold(t))+"%")
 	}
 	q += ` ORDER BY nom, prenom, email, id`
-	if f.Limit > 0 {
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, max(f.Offset, 0))
-	} else if f.Offset > 0 {
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, int64(1)<<62, f.Offset)
-	}
+	q, args = paginate(q, args, f.Limit, f.Offset)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
