@@ -16,10 +16,15 @@ build:
 test: deps vet
 	$(GO) test -race -count=1 ./...
 
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+## vet: gofmt, go mod tidy (go.mod must already be tidy), go vet and staticcheck
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 ## deps: Debian packages the tests use (Chromium for browser tests, poppler for PDFs)
 deps:

@@ -82,17 +82,6 @@ func lvTime(s *store.Store, t time.Time) any {
 	return t.UTC()
 }
 
-// lvExec runs SQL written with ? on the raw pool (fixtures only: no audit).
-func lvExec(t testing.TB, s *store.Store, q string, args ...any) {
-	t.Helper()
-	if s.Dialect() == store.DialectPostgres {
-		q = store.Rebind(q)
-	}
-	if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
 // lvFixtureInscription inserts a candidate and their inscription with plain SQL, so that these
 // tests do not depend on the inscription API.
 func lvFixtureInscription(t testing.TB, s *store.Store, in lvIns) int64 {

@@ -104,9 +104,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	default:
 		s.dialect = DialectSQLite
 		path := strings.TrimPrefix(url, "sqlite:")
-		if strings.HasPrefix(path, "//") { // sqlite:///abs/path or sqlite://rel/path
-			path = path[2:]
-		}
+		path = strings.TrimPrefix(path, "//") // sqlite:///abs/path or sqlite://rel/path
 		if path == "" || strings.ContainsRune(path, '?') {
 			return nil, fmt.Errorf("store: invalid SQLite path %q", path)
 		}

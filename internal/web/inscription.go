@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -117,6 +116,3 @@ func (s *Server) myFile(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d", rows[len(rows)-1].ID), http.StatusSeeOther)
 	return nil
 }
-
-// refuseVAE turns the VAE refusal into a French page instead of a generic 422.
-func isVAE(err error) bool { return errors.Is(err, candidat.ErrVAE) }
