@@ -20,7 +20,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	_ "time/tzdata" // Europe/Paris even on hosts without zoneinfo
+	"time"
+	_ "time/tzdata" // Europe/Paris even on hosts without zoneinfo (package french loads it)
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/store"
@@ -81,6 +82,16 @@ type environment struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	data, database string
+	// now is the clock of the store and of the server alike; nil means time.Now.
+	now func() time.Time
+}
+
+// clock returns the one clock handed to the store and to the web server.
+func (e *environment) clock() func() time.Time {
+	if e.now == nil {
+		return time.Now
+	}
+	return e.now
 }
 
 // flags returns a flag set with the common --data and --database flags.
@@ -116,7 +127,7 @@ func (e *environment) openStore(ctx context.Context, log *slog.Logger) (*store.S
 		}
 		url = "sqlite:" + filepath.Join(e.data, "certif.db")
 	}
-	st, err := store.Open(ctx, url, store.Options{Logger: log})
+	st, err := store.Open(ctx, url, store.Options{Logger: log, Now: e.clock()})
 	if err != nil {
 		return nil, err
 	}

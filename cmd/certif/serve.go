@@ -27,7 +27,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
-	start := time.Now()
+	start := time.Now() // wall time: how long the start-up took
 	log := e.logger()
 	st, err := e.openStore(ctx, log)
 	if err != nil {
@@ -47,7 +47,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("dossier des fichiers : %w", err)
 	}
-	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure, TrustProxy: *trustProxy})
+	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure, TrustProxy: *trustProxy, Now: e.clock()})
 	if err != nil {
 		return err
 	}

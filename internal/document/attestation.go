@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/certif/certif/internal/french"
 )
 
 const attestationTitre = "Attestation de formation"
@@ -94,7 +96,7 @@ func drawAttestation(w *writer, a Attestation) {
 		phrase += " (" + strings.Join(refs, ", ") + ")"
 	}
 	if !debut.IsZero() && !fin.IsZero() {
-		phrase += ", du " + dateLongue(debut) + " au " + dateLongue(fin)
+		phrase += ", du " + french.Date(debut) + " au " + french.Date(fin)
 	}
 	phrase += ", selon le planning ci-dessous :"
 	w.para(marginX, contentW, phrase, regular, 10, colText, left)
@@ -118,8 +120,8 @@ func drawAttestation(w *writer, a Attestation) {
 			cell{text: strconv.Itoa(i + 1), col: colMuted},
 			cell{text: m.Intitule},
 			cell{text: strings.Join(m.Competences, ", ")},
-			cell{text: dateCourte(m.Debut)},
-			cell{text: dateCourte(m.Fin)},
+			cell{text: french.ShortDate(m.Debut)},
+			cell{text: french.ShortDate(m.Fin)},
 			cell{text: heures(m.HeuresPrevues)},
 			cell{text: heures(m.HeuresRealisees), st: bold},
 		)
@@ -128,10 +130,10 @@ func drawAttestation(w *writer, a Attestation) {
 	w.y += 6
 	total := fmt.Sprintf("Total : %s prévues · %s réalisées", heures(prevues), heures(realisees))
 	if prevues > 0 {
-		total += " (" + nombre(math.Round(1000*realisees/prevues)/10) + nbsp + "%)"
+		total += " (" + french.Number(math.Round(1000*realisees/prevues)/10) + nbsp + "%)"
 	}
 	w.ensure(lineH(10))
-	w.line(marginX, contentW, w.y+1, fmt.Sprintf("%d modules", len(a.Modules)), regular, 9, colMuted, left)
+	w.line(marginX, contentW, w.y+1, french.Count(len(a.Modules), "module", "modules"), regular, 9, colMuted, left)
 	w.line(marginX, contentW, w.y, total, bold, 10, colText, right)
 	w.y += lineH(10) + 14
 
@@ -146,7 +148,7 @@ func drawAttestation(w *writer, a Attestation) {
 func signature(w *writer, a Attestation) {
 	x := marginX + contentW*0.48
 	width := contentRight - x
-	w.para(x, width, "Fait à "+strings.TrimSpace(a.Lieu)+", le "+dateLongue(a.Date), regular, 10, colText, left)
+	w.para(x, width, "Fait à "+strings.TrimSpace(a.Lieu)+", le "+french.Date(a.Date), regular, 10, colText, left)
 	w.y += 6
 	w.para(x, width, a.Signataire, bold, 10, colText, left)
 	if q := strings.TrimSpace(a.SignataireQualite); q != "" {

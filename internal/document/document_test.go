@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certif/certif/internal/french"
 )
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, time.UTC) }
@@ -97,7 +99,7 @@ func livret() Livret {
 				corr.Score = f(13.5)
 				corr.Criteres = append([]CritereResult(nil), ev.Criteres...)
 				corr.Criteres[2].Resultat, corr.Criteres[4].Resultat = "acquis", "acquis"
-				corr.Remplace = "étude de cas du " + dateLongue(ev.Date) + " (erreur de saisie du barème)"
+				corr.Remplace = "étude de cas du " + french.Date(ev.Date) + " (erreur de saisie du barème)"
 				corr.Commentaire = "Note corrigée après double correction."
 				cb.Evaluations = []EvaluationEntry{ev, corr}
 			case b == 0 && i == 4:
@@ -298,6 +300,18 @@ func TestRenderAttestation(t *testing.T) {
 	}
 }
 
+// A one-module attestation says « 1 module », not « 1 modules » (French plural).
+func TestAttestationOneModule(t *testing.T) {
+	a := attestation()
+	a.Modules = a.Modules[:1]
+	text := flat(pdfText(t, renderBytes(t, func(b *bytes.Buffer) error { return RenderAttestation(b, a) })))
+	mustContain(t, text, "1 module")
+	if strings.Contains(text, "1 modules") {
+		t.Errorf("attestation of one module says « 1 modules »")
+	}
+	mustContain(t, flat(pdfText(t, renderBytes(t, func(b *bytes.Buffer) error { return RenderAttestation(b, attestation()) }))), "25 modules")
+}
+
 func TestRenderReleves(t *testing.T) {
 	rs := releves()
 	pdf := renderBytes(t, func(b *bytes.Buffer) error { return RenderReleves(b, rs) })
@@ -366,10 +380,10 @@ func TestInvalid(t *testing.T) {
 
 func TestFormat(t *testing.T) {
 	cases := []struct{ got, want string }{
-		{dateLongue(time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC)), "12\u00a0mars\u00a02027"},
-		{dateLongue(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)), "1er\u00a0mars\u00a02027"},
-		{dateLongue(time.Date(2027, 2, 28, 23, 30, 0, 0, time.UTC)), "1er\u00a0mars\u00a02027"}, // Europe/Paris
-		{dateLongue(time.Time{}), "—"},
+		{french.Date(time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC)), "12\u00a0mars\u00a02027"},
+		{french.Date(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)), "1er\u00a0mars\u00a02027"},
+		{french.Date(time.Date(2027, 2, 28, 23, 30, 0, 0, time.UTC)), "1er\u00a0mars\u00a02027"}, // Europe/Paris
+		{french.Date(time.Time{}), "—"},
 		{heures(35), "35\u00a0h"},
 		{heures(3.5), "3,5\u00a0h"},
 		{heures(1234.25), "1\u202f234,25\u00a0h"},

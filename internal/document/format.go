@@ -1,100 +1,34 @@
 package document
 
 import (
-	"math"
-	"strconv"
 	"strings"
-	"sync"
-	"time"
 	"unicode"
+
+	"github.com/certif/certif/internal/french"
 )
 
 // French typography: a no-break space before « : », a narrow no-break space before « ; ! ? »
-// and inside guillemets, so that wrapping never leaves a colon or a guillemet alone.
+// and inside guillemets, so that wrapping never leaves a colon or a guillemet alone. Dates,
+// numbers and plurals come from package french, shared with the pages.
 const (
-	nbsp  = "\u00a0"
-	nnbsp = "\u202f"
+	nbsp  = french.NBSP
+	nnbsp = french.NNBSP
 )
 
-// paris is the zone documents show dates in; without zoneinfo (cmd/certif embeds
-// time/tzdata) the dates are shown as given.
-var paris = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return nil
-	}
-	return loc
-})
-
-func inParis(t time.Time) time.Time {
-	if loc := paris(); loc != nil {
-		return t.In(loc)
-	}
-	return t
-}
-
-var moisFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
-
-// dateLongue formats t as « 12 mars 2027 », « 1er mars 2027 »; "—" for the zero time.
-func dateLongue(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	t = inParis(t)
-	d := strconv.Itoa(t.Day())
-	if t.Day() == 1 {
-		d = "1er"
-	}
-	return d + nbsp + moisFR[t.Month()-1] + nbsp + strconv.Itoa(t.Year())
-}
-
-// dateCourte formats t as « 05/01/2027 » for table columns; "—" for the zero time.
-func dateCourte(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return inParis(t).Format("02/01/2006")
-}
-
-// nombre formats f the French way: decimal comma, at most two decimals, narrow no-break
-// space between thousands (« 1 234,5 »).
-func nombre(f float64) string {
-	neg := f < 0
-	f = math.Round(math.Abs(f)*100) / 100
-	s := strconv.FormatFloat(f, 'f', 2, 64)
-	ent, dec, _ := strings.Cut(s, ".")
-	dec = strings.TrimRight(dec, "0")
-	var b strings.Builder
-	if neg && f != 0 {
-		b.WriteString("−")
-	}
-	for i, r := range ent {
-		if i > 0 && (len(ent)-i)%3 == 0 {
-			b.WriteString(nnbsp)
-		}
-		b.WriteRune(r)
-	}
-	if dec != "" {
-		b.WriteString("," + dec)
-	}
-	return b.String()
-}
-
 // heures formats a duration in hours: « 35 h », « 3,5 h ».
-func heures(h float64) string { return nombre(h) + nbsp + "h" }
+func heures(h float64) string { return french.Number(h) + nbsp + "h" }
 
 // score formats « 16 / 20 (seuil 10) »; any part may be missing; "" when there is no score.
 func score(s, bareme, seuil *float64) string {
 	if s == nil {
 		return ""
 	}
-	out := nombre(*s)
+	out := french.Number(*s)
 	if bareme != nil {
-		out += nnbsp + "/" + nnbsp + nombre(*bareme)
+		out += nnbsp + "/" + nnbsp + french.Number(*bareme)
 	}
 	if seuil != nil {
-		out += " (seuil " + nombre(*seuil) + ")"
+		out += " (seuil " + french.Number(*seuil) + ")"
 	}
 	return out
 }
@@ -157,7 +91,7 @@ func identite(c Candidat) string {
 	if usage != "" && !strings.EqualFold(usage, naissance) {
 		b.WriteString(" " + naissance)
 	}
-	b.WriteString(" le " + dateLongue(c.DateNaissance))
+	b.WriteString(" le " + french.Date(c.DateNaissance))
 	if lieu := strings.TrimSpace(c.LieuNaissance); lieu != "" {
 		b.WriteString(" à " + lieu)
 	}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/certif/certif/internal/french"
 )
 
 const livretTitre = "Livret d'évaluation et de suivi"
@@ -79,7 +81,7 @@ func drawLivret(w *writer, l Livret) {
 		}
 		drawBloc(w, b)
 	}
-	w.endDoc("Édité le " + dateLongue(l.Edite) + " — " + livretTitre + " — " + nomAffiche(c))
+	w.endDoc("Édité le " + french.Date(l.Edite) + " — " + livretTitre + " — " + nomAffiche(c))
 }
 
 // blocEtat is the bloc's state as shown: Etat, or derived from Valide.
@@ -221,7 +223,7 @@ func drawEvaluation(w *writer, code string, e EvaluationEntry) {
 	if e.Corrige {
 		txt, muted = colLight, colLight
 	}
-	head := dateLongue(e.Date)
+	head := french.Date(e.Date)
 	if f := strings.TrimSpace(e.Forme); f != "" {
 		head += " · " + f
 	}
@@ -306,7 +308,7 @@ func drawProjet(w *writer, b BlocSection) {
 	kv(w, "Sujet", sujet, regular, colText)
 	remis := "non remis"
 	if !p.Soumis.IsZero() {
-		remis = dateLongue(p.Soumis)
+		remis = french.Date(p.Soumis)
 	}
 	kv(w, "Remis le", remis, regular, colText)
 	dec := decision(p)
@@ -315,7 +317,7 @@ func drawProjet(w *writer, b BlocSection) {
 		suite += "par " + by
 	}
 	if !p.DecisionLe.IsZero() {
-		suite += " le " + dateLongue(p.DecisionLe)
+		suite += " le " + french.Date(p.DecisionLe)
 	}
 	kvBadge(w, "Décision", dec, toneColor(toneOf(dec)), strings.TrimSpace(suite))
 	if cm := strings.TrimSpace(p.Commentaire); cm != "" {

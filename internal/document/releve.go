@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/certif/certif/internal/french"
 )
 
 const releveTitre = "Relevé des évaluations en cours de formation"
@@ -150,7 +152,7 @@ func drawReleve(w *writer, r Releve, l releveLayout) {
 				cell{text: ln.Code, st: bold, col: colAccent},
 				cell{text: ln.Intitule},
 				cell{text: capitalize(etat), st: bold, col: toneColor(toneOf(etat))},
-				cell{text: dateCourte(ln.Derniere)},
+				cell{text: french.ShortDate(ln.Derniere)},
 				cell{text: ln.Detail, col: colMuted},
 			)
 		}
@@ -177,6 +179,6 @@ func drawReleve(w *writer, r Releve, l releveLayout) {
 	if etabli == "" {
 		etabli = strings.TrimSpace(r.Certificateur)
 	}
-	w.para(marginX, contentW, "Établi par "+etabli+" le "+dateLongue(r.Edite)+".", regular, min(s, 8.5), colMuted, left)
-	w.endDoc("Édité le " + dateLongue(r.Edite) + " — " + releveTitre + " — " + nomAffiche(c))
+	w.para(marginX, contentW, "Établi par "+etabli+" le "+french.Date(r.Edite)+".", regular, min(s, 8.5), colMuted, left)
+	w.endDoc("Édité le " + french.Date(r.Edite) + " — " + releveTitre + " — " + nomAffiche(c))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
@@ -82,14 +83,14 @@ type apiInscriptionInput struct {
 	BlocsVises      []string         `json:"blocs_vises"`
 }
 
-func (in apiInscriptionInput) domain(r *http.Request) *candidat.Inscription {
+func (in apiInscriptionInput) domain(r *http.Request, now time.Time) *candidat.Inscription {
 	ins := &candidat.Inscription{CertificationID: in.CertificationID, CentreID: in.CentreID, Voie: in.Voie, TypeVAE: in.TypeVAE,
 		Promotion: in.Promotion, Date: in.Date.Time, BlocsVises: in.BlocsVises}
 	if u := currentUser(r); u.CentreID != 0 && ins.CentreID == 0 {
 		ins.CentreID = u.CentreID
 	}
 	if ins.Date.IsZero() {
-		ins.Date = time.Now().In(paris)
+		ins.Date = french.InParis(now)
 	}
 	return ins
 }
@@ -174,7 +175,7 @@ func (s *Server) apiInscriptionCreate(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) apiEnrol(w http.ResponseWriter, r *http.Request, c *candidat.Candidat, in apiInscriptionInput) error {
-	ins := in.domain(r)
+	ins := in.domain(r, s.now())
 	if ins.CertificationID == 0 {
 		certs, err := s.store.Certifications(r.Context())
 		if err != nil {

@@ -5,11 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 )
@@ -105,7 +105,7 @@ func (s *Server) inscrireFormPage(r *http.Request, f Form) (*InscrireForm, error
 
 func (s *Server) inscrireNew(w http.ResponseWriter, r *http.Request) error {
 	f := newForm()
-	f.Values["date_inscription"] = time.Now().In(paris).Format(time.DateOnly)
+	f.Values["date_inscription"] = french.Today(s.now())
 	f.Values["voie"] = string(candidat.FormationContinue)
 	p, err := s.inscrireFormPage(r, f)
 	if err != nil {
@@ -156,7 +156,7 @@ func (s *Server) inscrireCreate(w http.ResponseWriter, r *http.Request) error {
 		activation, err = s.store.Inscrire(r.Context(), actor(r), c, ins)
 	}
 	if f.HasErrors() || (err != nil && p.Form.absorb(err)) {
-		if verr := c.Validate(time.Now()); verr != nil { // every field problem at once
+		if verr := c.Validate(s.now()); verr != nil { // every field problem at once
 			p.Form.absorb(verr)
 		}
 		return s.render(w, http.StatusUnprocessableEntity, "inscrire", p)

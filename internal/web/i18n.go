@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/certif/certif/internal/french"
 )
 
 //go:embed locales/*.json
@@ -44,8 +45,10 @@ func newTranslator() (*translator, error) {
 	return t, nil
 }
 
-// T returns the message id in lang, with args as alternating key/value template data
-// ("Count" drives plurals). A missing id shows the id itself so that gaps are visible in tests.
+// T returns the message id in lang, with args as alternating key/value template data.
+// "Count" drives plurals (French CLDR rules: 0 and 1 take the "one" form) and, when it is an
+// int, is shown with the language's digit grouping (« 1 234 »). A missing id shows the id
+// itself so that gaps are visible in tests.
 func (t *translator) T(lang, id string, args ...any) string {
 	if len(args) == 0 {
 		if v, ok := t.cache.Load(lang + "\x00" + id); ok {
@@ -64,14 +67,19 @@ func (t *translator) T(lang, id string, args ...any) string {
 			data[k] = args[i+1]
 			if k == "Count" {
 				cfg.PluralCount = args[i+1]
+				if n, ok := args[i+1].(int); ok {
+					data[k] = formatInt(lang, n)
+				}
 			}
 		}
 		cfg.TemplateData = data
 	}
 	s, err := loc.Localize(cfg)
-	if err != nil {
+	if err != nil && s == "" {
 		return id
 	}
+	// A plural form the message lacks (French "many", for a million) falls back to "other":
+	// go-i18n returns that text together with an error.
 	if len(args) == 0 {
 		t.cache.Store(lang+"\x00"+id, s)
 	}
@@ -91,63 +99,39 @@ func requestLang(r *http.Request) string {
 	return "fr"
 }
 
-var paris = mustLoadParis()
-
-func mustLoadParis() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		// The zoneinfo database is embedded by importing time/tzdata in cmd/certif; fall back
-		// to a fixed CET so that a stripped environment still renders dates.
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}
-
-var moisFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-// formatDate renders t in Europe/Paris as « 12 mars 2027 » (fr) or "12 March 2027" (en).
+// formatDate renders t in Europe/Paris as « 12 mars 2027 » (fr, through french.Date) or
+// "12 March 2027" (en); "—" for the zero time.
 func formatDate(lang string, t time.Time) string {
-	if t.IsZero() {
-		return "—"
+	if lang != "en" || t.IsZero() {
+		return french.Date(t)
 	}
-	t = t.In(paris)
-	if lang == "en" {
-		return t.Format("2 January 2006")
-	}
-	d := fmt.Sprint(t.Day())
-	if t.Day() == 1 {
-		d = "1er"
-	}
-	return d + " " + moisFR[t.Month()-1] + " " + fmt.Sprint(t.Year())
+	return french.InParis(t).Format("2 January 2006")
 }
 
 // formatDateTime renders t as « 12 mars 2027 à 14 h 05 » (fr) or "12 March 2027, 14:05" (en).
 func formatDateTime(lang string, t time.Time) string {
-	if t.IsZero() {
-		return "—"
+	if lang != "en" || t.IsZero() {
+		return french.DateTime(t)
 	}
-	lt := t.In(paris)
-	if lang == "en" {
-		return formatDate(lang, t) + ", " + lt.Format("15:04")
-	}
-	return formatDate(lang, t) + " à " + strings.Replace(lt.Format("15 h 04"), " ", "\u00a0", -1)
+	return formatDate(lang, t) + ", " + french.InParis(t).Format("15:04")
 }
 
-var printers = map[string]*message.Printer{
-	"fr": message.NewPrinter(language.French),
-	"en": message.NewPrinter(language.English),
-}
+// englishPrinter groups digits the English way ("48,750").
+var englishPrinter = message.NewPrinter(language.English)
 
-// formatInt renders n with the language's digit grouping (« 48 750 » in French).
+// formatInt renders n with the language's digit grouping (« 48 750 » in French, with a narrow
+// no-break space).
 func formatInt(lang string, n int) string {
-	p := printers[lang]
-	if p == nil {
-		p = printers["fr"]
+	if lang == "en" {
+		return englishPrinter.Sprintf("%d", n)
 	}
-	return p.Sprintf("%d", n)
+	return french.Int(n)
 }
 
 // msg translates a message id in the request's language (for handlers without a page yet).
 func (s *Server) msg(r *http.Request, id string, args ...any) string {
 	return s.tr.T(requestLang(r), id, args...)
 }
+
+// now reads the server's clock (Config.Now, the store's clock too).
+func (s *Server) now() time.Time { return s.cfg.Now() }

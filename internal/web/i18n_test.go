@@ -104,15 +104,52 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 func TestFrenchFormats(t *testing.T) {
 	d := time.Date(2027, 3, 12, 13, 5, 0, 0, time.UTC)
 	for _, tc := range []struct{ got, want string }{
-		{formatDate("fr", d), "12 mars 2027"},
-		{formatDate("fr", time.Date(2027, 8, 1, 10, 0, 0, 0, time.UTC)), "1er août 2027"},
-		{formatDateTime("fr", d), "12 mars 2027 à 14\u00a0h\u00a005"},
+		{formatDate("fr", d), "12\u00a0mars\u00a02027"},
+		{formatDate("fr", time.Date(2027, 8, 1, 10, 0, 0, 0, time.UTC)), "1er\u00a0août\u00a02027"},
+		{formatDateTime("fr", d), "12\u00a0mars\u00a02027 à 14\u00a0h\u00a005"},
 		{formatDate("en", d), "12 March 2027"},
-		{formatInt("fr", 48750), "48\u00a0750"},
+		{formatDateTime("en", d), "12 March 2027, 14:05"},
+		{formatInt("fr", 48750), "48\u202f750"},
+		{formatInt("en", 48750), "48,750"},
 		{formatDate("fr", time.Time{}), "—"},
+		{formatDate("en", time.Time{}), "—"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+// French counts 0 and 1 in the singular, in every message that shows a count; counts are
+// grouped by thousands; a million (CLDR's French "many") falls back to the plural.
+func TestPlurals(t *testing.T) {
+	tr, err := newTranslator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang, id string
+		args     []any
+		want     string
+	}{
+		{"fr", "candidats.count", []any{"Count", 0}, "0 inscription"},
+		{"fr", "candidats.count", []any{"Count", 1}, "1 inscription"},
+		{"fr", "candidats.count", []any{"Count", 2}, "2 inscriptions"},
+		{"fr", "candidats.count", []any{"Count", 1234}, "1\u202f234 inscriptions"},
+		{"fr", "candidats.count", []any{"Count", 1000000}, "1\u202f000\u202f000 inscriptions"},
+		{"en", "candidats.count", []any{"Count", 0}, "0 registrations"},
+		{"en", "candidats.count", []any{"Count", 1}, "1 registration"},
+		{"fr", "import.done", []any{"Created", 0, "Existing", 0, "New", 0},
+			"Import terminé\u202f: 0 inscription créée, 0 déjà présente, 0 nouveau candidat."},
+		{"fr", "import.done", []any{"Created", 1, "Existing", 2, "New", 1},
+			"Import terminé\u202f: 1 inscription créée, 2 déjà présentes, 1 nouveau candidat."},
+		{"fr", "import.done", []any{"Created", 3, "Existing", 1, "New", 3},
+			"Import terminé\u202f: 3 inscriptions créées, 1 déjà présente, 3 nouveaux candidats."},
+		{"en", "import.done", []any{"Created", 1, "Existing", 0, "New", 2},
+			"Import complete: 1 registration created, 0 already present, 2 new candidates."},
+	} {
+		if got := tr.T(tc.lang, tc.id, tc.args...); got != tc.want {
+			t.Errorf("%s %s %v = %q, want %q", tc.lang, tc.id, tc.args, got, tc.want)
 		}
 	}
 }

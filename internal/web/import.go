@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
@@ -134,7 +133,7 @@ func (s *Server) runImport(r *http.Request, centreID int64, file interface{ Read
 	if err != nil {
 		return store.ImportResult{}, nil, err
 	}
-	rd, err := importer.NewReader(file, name, ref, time.Now())
+	rd, err := importer.NewReader(file, name, ref, s.now())
 	if err != nil {
 		return store.ImportResult{}, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
 )
@@ -93,7 +94,7 @@ func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) error {
 	f := newForm()
 	q := r.URL.Query()
 	f.Values["competence"] = q.Get("competence")
-	f.Values["date"] = time.Now().In(paris).Format(time.DateOnly)
+	f.Values["date"] = french.Today(s.now())
 	if rid, _ := strconv.ParseInt(q.Get("remplace"), 10, 64); rid != 0 {
 		for i := range d.Evals {
 			if e := &d.Evals[i]; e.ID == rid {

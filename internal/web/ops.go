@@ -99,7 +99,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // errors and slow requests. It never logs query strings, form values or user data.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := time.Now() // wall time: a request lasts real seconds, whatever the clock of the domain says
 		sw := &statusWriter{ResponseWriter: w}
 		pattern := new(string)
 		r = r.WithContext(context.WithValue(r.Context(), routeKey, pattern))

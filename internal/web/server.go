@@ -32,6 +32,10 @@ type Config struct {
 	Blobs *blob.Dir
 	// Registry receives the Prometheus metrics; nil → a new registry.
 	Registry *prometheus.Registry
+	// Now is the server's clock, the same as the store's (store.Options.Now): default dates
+	// of forms, document dates, import checks. Nil means time.Now. Rate limits and request
+	// metrics measure wall time and do not use it.
+	Now func() time.Time
 }
 
 // Server holds the dependencies of the handlers. Create it with New.
@@ -68,6 +72,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	sm := scs.New()
 	sm.Store = cfg.Store.SessionStore()

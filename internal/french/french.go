@@ -1,0 +1,152 @@
+// Package french writes dates, numbers and plurals the French way, for the pages and the
+// PDF documents alike: « 12 mars 2027 », « 1er mars 2027 à 10 h 42 », « 1 234,5 »,
+// « 0 inscription créée », « 2 modules ». Dates are shown in Europe/Paris.
+//
+// It imports only the standard library and golang.org/x/text: the domain packages, web and
+// document may all use it.
+package french
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+)
+
+// Spaces of French typography: a no-break space (between a day, its month and its year, and
+// around « h » in times) and a narrow no-break space (between groups of thousands).
+const (
+	NBSP  = "\u00a0"
+	NNBSP = "\u202f"
+)
+
+// Empty is what a zero date or a missing value shows.
+const Empty = "—"
+
+// parisOffset is the fixed offset used when no zoneinfo is available (cmd/certif embeds
+// time/tzdata, so only a test binary on a stripped host can get there): Central European
+// Time, one hour ahead of UTC, without summer time.
+const parisOffset = 3600
+
+// paris loads Europe/Paris once.
+var paris = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.FixedZone("CET", parisOffset)
+	}
+	return loc
+})
+
+// Paris returns the Europe/Paris time zone, loaded once; without zoneinfo on the host and
+// without time/tzdata in the binary it is a fixed UTC+1 ("CET").
+func Paris() *time.Location { return paris() }
+
+// InParis returns t in Europe/Paris.
+func InParis(t time.Time) time.Time { return t.In(paris()) }
+
+// Today returns the calendar day of instant now in Paris as "2006-01-02", the value of a
+// date input.
+func Today(now time.Time) string { return InParis(now).Format(time.DateOnly) }
+
+var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	"août", "septembre", "octobre", "novembre", "décembre"}
+
+// Month returns the French name of m in lower case (« mars »); "" when m is out of range.
+func Month(m time.Month) string {
+	if m < time.January || m > time.December {
+		return ""
+	}
+	return months[m-1]
+}
+
+// Date formats t in Paris as « 12 mars 2027 », the first of a month as « 1er mars 2027 »,
+// with no-break spaces; Empty for the zero time.
+// A calendar date stored as midnight UTC (a birth date) keeps its day: Paris is ahead of UTC.
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return Empty
+	}
+	t = InParis(t)
+	d := strconv.Itoa(t.Day())
+	if t.Day() == 1 {
+		d = "1er"
+	}
+	return d + NBSP + months[t.Month()-1] + NBSP + strconv.Itoa(t.Year())
+}
+
+// Time formats the time of day of t in Paris as « 10 h 42 » (no-break spaces).
+func Time(t time.Time) string {
+	t = InParis(t)
+	return strconv.Itoa(t.Hour()) + NBSP + "h" + NBSP + twoDigits(t.Minute())
+}
+
+// DateTime formats t in Paris as « 12 mars 2027 à 10 h 42 »; Empty for the zero time.
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return Empty
+	}
+	t = InParis(t)
+	return Date(t) + " à " + Time(t)
+}
+
+// ShortDate formats t as « 05/01/2027 » for table columns; Empty for the zero time.
+func ShortDate(t time.Time) string {
+	if t.IsZero() {
+		return Empty
+	}
+	return InParis(t).Format("02/01/2006")
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// printer is golang.org/x/text's French printer; it groups thousands with U+00A0 (its CLDR
+// data predates the narrow no-break space), which group() replaces.
+var printer = sync.OnceValue(func() *message.Printer { return message.NewPrinter(language.French) })
+
+// group writes the printer's output with French typography: narrow no-break space between
+// thousands, minus sign U+2212.
+func group(s string) string {
+	s = strings.ReplaceAll(s, NBSP, NNBSP)
+	if strings.HasPrefix(s, "-") {
+		s = "−" + s[1:]
+	}
+	return s
+}
+
+// Int formats n with groups of thousands: « 48 750 », « −3 » (narrow no-break spaces).
+func Int(n int) string { return group(printer().Sprint(number.Decimal(n))) }
+
+// Number formats f with a decimal comma, at most two decimals (rounded, trailing zeros
+// dropped) and groups of thousands: « 1 234,5 », « 0,33 », « 12 ».
+func Number(f float64) string {
+	f = math.Round(f*100) / 100 // half away from zero, like a person rounding
+	if f == 0 {
+		f = 0 // no « −0 »
+	}
+	return group(printer().Sprint(number.Decimal(f, number.MaxFractionDigits(2))))
+}
+
+// Plural returns one when n is 0 or 1 — French counts zero in the singular, « 0 inscription
+// créée » — and other otherwise.
+func Plural(n int, one, other string) string {
+	if n > -2 && n < 2 {
+		return one
+	}
+	return other
+}
+
+// Count returns n formatted by Int followed by the singular or plural noun phrase:
+// Count(0, "module", "modules") is « 0 module », Count(1234, …) « 1 234 modules ».
+func Count(n int, one, other string) string {
+	return Int(n) + " " + Plural(n, one, other)
+}

@@ -1,0 +1,90 @@
+package french
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDates(t *testing.T) {
+	winter := time.Date(2027, 3, 12, 9, 42, 0, 0, time.UTC)  // 10 h 42 in Paris (UTC+1)
+	summer := time.Date(2027, 7, 14, 22, 30, 0, 0, time.UTC) // 15 July 00 h 30 in Paris (UTC+2)
+	for _, tc := range []struct{ name, got, want string }{
+		{"date", Date(winter), "12\u00a0mars\u00a02027"},
+		{"first of month", Date(time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)), "1er\u00a0mars\u00a02027"},
+		{"august", Date(time.Date(2027, 8, 1, 10, 0, 0, 0, time.UTC)), "1er\u00a0août\u00a02027"},
+		{"day changes in Paris", Date(summer), "15\u00a0juillet\u00a02027"},
+		{"calendar date at midnight UTC keeps its day", Date(time.Date(1998, 12, 31, 0, 0, 0, 0, time.UTC)), "31\u00a0décembre\u00a01998"},
+		{"zero date", Date(time.Time{}), "—"},
+		{"date and time", DateTime(winter), "12\u00a0mars\u00a02027 à 10\u00a0h\u00a042"},
+		{"summer time", DateTime(summer), "15\u00a0juillet\u00a02027 à 0\u00a0h\u00a030"},
+		{"zero date and time", DateTime(time.Time{}), "—"},
+		{"time", Time(time.Date(2027, 1, 5, 8, 5, 0, 0, time.UTC)), "9\u00a0h\u00a005"},
+		{"short date", ShortDate(time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC)), "05/01/2027"},
+		{"short zero", ShortDate(time.Time{}), "—"},
+		{"today at 23:30 UTC is tomorrow in Paris", Today(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)), "2027-01-01"},
+		{"month", Month(time.February), "février"},
+		{"month out of range", Month(13), ""},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestParisIsEuropeParis(t *testing.T) {
+	// The test binary has no time/tzdata: this host's zoneinfo must be there, or the fixed
+	// fallback is used (then the summer-time cases above would fail, which is what we want
+	// to know).
+	if Paris().String() != "Europe/Paris" {
+		t.Fatalf("Paris() = %s", Paris())
+	}
+	if Paris() != Paris() {
+		t.Fatal("Paris is loaded at each call")
+	}
+}
+
+func TestNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		name, got, want string
+	}{
+		{"int", Int(48750), "48\u202f750"},
+		{"million", Int(1234567), "1\u202f234\u202f567"},
+		{"small int", Int(7), "7"},
+		{"negative int", Int(-1234), "−1\u202f234"},
+		{"decimal", Number(1234.5), "1\u202f234,5"},
+		{"two decimals", Number(0.333), "0,33"},
+		{"rounded half up", Number(2.345), "2,35"},
+		{"integer float", Number(12), "12"},
+		{"trailing zeros", Number(3.10), "3,1"},
+		{"negative", Number(-1.5), "−1,5"},
+		{"no minus zero", Number(-0.001), "0"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestPlurals(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{
+		{0, "0 inscription créée"},
+		{1, "1 inscription créée"},
+		{2, "2 inscriptions créées"},
+		{1500, "1\u202f500 inscriptions créées"},
+	} {
+		if got := Count(tc.n, "inscription créée", "inscriptions créées"); got != tc.want {
+			t.Errorf("Count(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "module"}, {1, "module"}, {2, "modules"}, {-1, "module"}, {-2, "modules"}} {
+		if got := Plural(tc.n, "module", "modules"); got != tc.want {
+			t.Errorf("Plural(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
