@@ -8,9 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/certif/certif/internal/account"
@@ -19,8 +16,8 @@ import (
 	"github.com/certif/certif/internal/referentiel"
 )
 
-// StageLinkTTL is how long a tutor's one-time link stays valid.
-const StageLinkTTL = 14 * 24 * time.Hour
+// StageLinkTTL is how long a tutor's one-time link stays valid (candidat.StageLinkTTL).
+const StageLinkTTL = candidat.StageLinkTTL
 
 // Stage is a candidate's internship in a company (R13, not VAE), with the tutor's fiche
 // d'appréciation once filled through a one-time link.
@@ -37,22 +34,14 @@ type Stage struct {
 	LienExpire        time.Time // zero when no live link
 }
 
-// FicheStage is the fiche d'appréciation de stage filled by the tutor.
-type FicheStage struct {
-	Appreciations      map[string]Appreciation `json:"appreciations"` // compétence code → appreciation
-	CommentaireGeneral string                  `json:"commentaire_general"`
-	Signataire         string                  `json:"signataire"` // who signs for the company
-	Fonction           string                  `json:"fonction"`   // the signatory's position
-}
+// FicheStage is the fiche d'appréciation de stage filled by the tutor (candidat.FicheStage).
+type FicheStage = candidat.FicheStage
 
-// Appreciation is the tutor's appreciation of one compétence.
-type Appreciation struct {
-	Niveau      string `json:"niveau"` // one of AppreciationNiveaux
-	Commentaire string `json:"commentaire"`
-}
+// Appreciation is the tutor's appreciation of one compétence (candidat.Appreciation).
+type Appreciation = candidat.Appreciation
 
 // AppreciationNiveaux lists the levels of an Appreciation, best first.
-var AppreciationNiveaux = []string{"tres_satisfaisant", "satisfaisant", "a_ameliorer", "insuffisant", "non_observe"}
+var AppreciationNiveaux = candidat.AppreciationNiveaux
 
 // StageForm is what the tutor's one-time link shows.
 type StageForm struct {
@@ -77,7 +66,7 @@ func lvScanStage(sc interface{ Scan(...any) error }, now time.Time) (Stage, erro
 		return st, err
 	}
 	st.CachetFileID = cachet.Int64
-	if !hash.Valid || !st.LienExpire.After(now) {
+	if !hash.Valid || !candidat.StageLinkLive(st.LienExpire, now) {
 		st.LienExpire = time.Time{}
 	}
 	if st.Debut, err = lvParseDate(debut); err != nil {
@@ -95,47 +84,15 @@ func lvScanStage(sc interface{ Scan(...any) error }, now time.Time) (Stage, erro
 	return st, nil
 }
 
-// validate normalises and checks the editable fields of st.
+// validate normalises and checks the editable fields of st with the domain's rule
+// (candidat.StageTerms.Check).
 func (st *Stage) validate() error {
-	v := apperr.NewValidation()
-	st.Entreprise = strings.Join(strings.Fields(st.Entreprise), " ")
-	st.EntrepriseSIRET = strings.ReplaceAll(strings.TrimSpace(st.EntrepriseSIRET), " ", "")
-	st.TuteurNom = strings.Join(strings.Fields(st.TuteurNom), " ")
-	st.TuteurEmail = account.NormalizeEmail(st.TuteurEmail)
-	switch n := len([]rune(st.Entreprise)); {
-	case n == 0:
-		v.Add("entreprise", "Le nom de l'entreprise est obligatoire.")
-	case n > 200:
-		v.Add("entreprise", "Le nom de l'entreprise ne doit pas dépasser 200 caractères.")
-	}
-	if st.EntrepriseSIRET != "" {
-		if msg := account.CheckSIRET(st.EntrepriseSIRET); msg != "" {
-			v.Add("entreprise_siret", msg)
-		}
-	}
-	switch n := len([]rune(st.TuteurNom)); {
-	case n == 0:
-		v.Add("tuteur_nom", "Le nom du tuteur est obligatoire.")
-	case n > 100:
-		v.Add("tuteur_nom", "Le nom du tuteur ne doit pas dépasser 100 caractères.")
-	}
-	if st.TuteurEmail == "" {
-		v.Add("tuteur_email", "L'adresse e-mail du tuteur est obligatoire.")
-	} else if a, err := mail.ParseAddress(st.TuteurEmail); err != nil || a.Address != st.TuteurEmail ||
-		!strings.Contains(st.TuteurEmail[strings.IndexByte(st.TuteurEmail, '@'):], ".") {
-		v.Add("tuteur_email", "Cette adresse e-mail n'est pas valide.")
-	}
-	if st.Debut.IsZero() {
-		v.Add("debut", "La date de début est obligatoire.")
-	}
-	if st.Fin.IsZero() {
-		v.Add("fin", "La date de fin est obligatoire.")
-	}
-	st.Debut, st.Fin = lvDay(st.Debut), lvDay(st.Fin)
-	if !st.Debut.IsZero() && st.Fin.Before(st.Debut) {
-		v.Add("fin", "La date de fin précède la date de début.")
-	}
-	return v.Err()
+	t := candidat.StageTerms{Entreprise: st.Entreprise, EntrepriseSIRET: st.EntrepriseSIRET, TuteurNom: st.TuteurNom,
+		TuteurEmail: st.TuteurEmail, Debut: st.Debut, Fin: st.Fin}
+	err := t.Check()
+	st.Entreprise, st.EntrepriseSIRET, st.TuteurNom, st.TuteurEmail, st.Debut, st.Fin =
+		t.Entreprise, t.EntrepriseSIRET, t.TuteurNom, t.TuteurEmail, t.Debut, t.Fin
+	return err
 }
 
 // CreateStage records internship st of inscription st.InscriptionID, setting st.ID (the fiche,
@@ -378,9 +335,9 @@ func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cac
 		for _, c := range lvRefCompetences(ref, ins.BlocsVises) {
 			codes = append(codes, c.Code)
 		}
-		v := lvValidateFiche(&f, codes)
+		v := candidat.CheckFiche(&f, codes)
 		if cachetFileID != 0 {
-			issued := st.LienExpire.Add(-StageLinkTTL)
+			issued := candidat.StageLinkIssued(st.LienExpire)
 			ok, err := exists(ctx, tx, `SELECT 1 FROM files f WHERE f.id = ? AND f.uploaded_by = 0 AND f.created_at >= ?
 				AND NOT EXISTS (SELECT 1 FROM evaluation_preuves p WHERE p.file_id = f.id)
 				AND NOT EXISTS (SELECT 1 FROM stages st WHERE st.cachet_file_id = f.id)`, cachetFileID, s.t(issued))
@@ -414,48 +371,4 @@ func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cac
 		return fmt.Errorf("submit fiche: %w", err)
 	}
 	return nil
-}
-
-// lvValidateFiche normalises f (dropping empty appreciations) and checks it against the
-// compétence codes of the form.
-func lvValidateFiche(f *FicheStage, codes []string) *apperr.Validation {
-	v := apperr.NewValidation()
-	clean := map[string]Appreciation{}
-	for code, a := range f.Appreciations {
-		a.Niveau = strings.TrimSpace(a.Niveau)
-		a.Commentaire = strings.TrimSpace(a.Commentaire)
-		if a.Niveau == "" && a.Commentaire == "" {
-			continue
-		}
-		field := "appreciations." + code
-		switch {
-		case !slices.Contains(codes, code):
-			v.Add(field, fmt.Sprintf("Compétence inconnue : %s.", code))
-		case !slices.Contains(AppreciationNiveaux, a.Niveau):
-			v.Add(field, "Choisissez une appréciation.")
-		case len([]rune(a.Commentaire)) > 2000:
-			v.Add(field, "Le commentaire ne doit pas dépasser 2 000 caractères.")
-		}
-		clean[code] = a
-	}
-	f.Appreciations = clean
-	f.CommentaireGeneral = strings.TrimSpace(f.CommentaireGeneral)
-	f.Signataire = strings.Join(strings.Fields(f.Signataire), " ")
-	f.Fonction = strings.Join(strings.Fields(f.Fonction), " ")
-	if len(clean) == 0 && f.CommentaireGeneral == "" {
-		v.Add("appreciations", "Renseignez au moins une appréciation ou un commentaire.")
-	}
-	if len([]rune(f.CommentaireGeneral)) > 4000 {
-		v.Add("commentaire_general", "Le commentaire ne doit pas dépasser 4 000 caractères.")
-	}
-	switch n := len([]rune(f.Signataire)); {
-	case n == 0:
-		v.Add("signataire", "Indiquez le nom du signataire.")
-	case n > 100:
-		v.Add("signataire", "Le nom du signataire ne doit pas dépasser 100 caractères.")
-	}
-	if len([]rune(f.Fonction)) > 100 {
-		v.Add("fonction", "La fonction ne doit pas dépasser 100 caractères.")
-	}
-	return v
 }

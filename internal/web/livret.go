@@ -40,7 +40,7 @@ func (p *InscriptionPage) Num(f *float64) string {
 	if f == nil {
 		return ""
 	}
-	return strings.Replace(strconv.FormatFloat(*f, 'f', -1, 64), ".", ",", 1)
+	return french.Number(*f)
 }
 
 func (s *Server) livretPage(w http.ResponseWriter, r *http.Request) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 )
@@ -25,7 +26,7 @@ type PlanningPage struct {
 func (p *PlanningPage) Hours(h float64) string { return formatHours(h) }
 
 func formatHours(h float64) string {
-	return strings.Replace(strconv.FormatFloat(h, 'f', -1, 64), ".", ",", 1) + "\u00a0h"
+	return french.Number(h) + french.NBSP + "h"
 }
 
 func (s *Server) planningPage(w http.ResponseWriter, r *http.Request) error {
