@@ -238,33 +238,10 @@ func lieuOf(centre string) string {
 
 // relevesPDF renders the relevé of every candidate of a promotion, one page each (R10).
 func (s *Server) relevesPDF(w http.ResponseWriter, r *http.Request) error {
-	u := currentUser(r)
-	centreID := u.CentreID
-	if u.Role == account.RoleAdmin {
-		fmt.Sscan(r.URL.Query().Get("centre"), &centreID)
-	}
 	promo := r.PathValue("promotion")
-	data, err := s.store.PromotionLivrets(r.Context(), actor(r), centreID, promo)
+	rs, err := s.promotionReleves(r, promo)
 	if err != nil {
 		return err
-	}
-	var rs []document.Releve
-	for _, ld := range data {
-		ins, err := s.store.Inscription(r.Context(), actor(r), ld.InscriptionID)
-		if err != nil {
-			return err
-		}
-		ref, err := s.store.ReferentielVersion(r.Context(), ld.VersionID)
-		if err != nil {
-			return err
-		}
-		d := &dossier{Ins: ins, Ref: ref, Evals: ld.Evaluations, Projets: ld.Projets}
-		d.Blocs = livret.Compute(ref, ins.BlocsVises, d.Evals, d.Projets)
-		h, err := s.docHeader(r, ins)
-		if err != nil {
-			return err
-		}
-		rs = append(rs, docReleve(h, d))
 	}
 	if len(rs) == 0 {
 		return errNotFoundPage
@@ -274,4 +251,37 @@ func (s *Server) relevesPDF(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writePDF(w, "releves-"+slug(promo), buf.Bytes())
+}
+
+// promotionReleves assembles the relevés of promotion promo of the user's centre (an admin
+// names it with ?centre=).
+func (s *Server) promotionReleves(r *http.Request, promo string) ([]document.Releve, error) {
+	u := currentUser(r)
+	centreID := u.CentreID
+	if u.Role == account.RoleAdmin {
+		fmt.Sscan(r.URL.Query().Get("centre"), &centreID)
+	}
+	data, err := s.store.PromotionLivrets(r.Context(), actor(r), centreID, promo)
+	if err != nil {
+		return nil, err
+	}
+	var rs []document.Releve
+	for _, ld := range data {
+		ins, err := s.store.Inscription(r.Context(), actor(r), ld.InscriptionID)
+		if err != nil {
+			return nil, err
+		}
+		ref, err := s.store.ReferentielVersion(r.Context(), ld.VersionID)
+		if err != nil {
+			return nil, err
+		}
+		d := &dossier{Ins: ins, Ref: ref, Evals: ld.Evaluations, Projets: ld.Projets}
+		d.Blocs = livret.Compute(ref, ins.BlocsVises, d.Evals, d.Projets)
+		h, err := s.docHeader(r, ins)
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, docReleve(h, d))
+	}
+	return rs, nil
 }
