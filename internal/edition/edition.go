@@ -44,20 +44,19 @@ func (d *Dossier) blocs() []livret.BlocState {
 	return d.Blocs
 }
 
-// Certification is what a document's header says of the certification.
-type Certification struct {
-	RNCP, Niveau string
-}
-
-// Header names the certificateur, the centre centreID (among orgs) and the certification on a
+// Header names the certificateur, the inscription's centre (both among orgs) and the
+// certification of d's référentiel version (intitulé, version, RNCP number, level) on a
 // document. A missing organisation leaves its fields empty (document reports what it needs).
-func Header(orgs []account.Organisme, centreID int64, intitule string, version int, cert Certification) document.Header {
-	h := document.Header{Certification: intitule, Version: version, RNCP: cert.RNCP, Niveau: cert.Niveau}
+func Header(orgs []account.Organisme, d *Dossier) document.Header {
+	h := document.Header{Certification: d.Certification, Version: d.Version}
+	if d.Ref != nil {
+		h.RNCP, h.Niveau = d.Ref.Certification.RNCP, d.Ref.Certification.Niveau
+	}
 	for _, o := range orgs {
 		if o.Certificateur {
 			h.Certificateur, h.CertificateurSIRET = o.Nom, o.SIRET
 		}
-		if o.ID == centreID {
+		if o.ID == d.Inscription.CentreID {
 			h.Centre, h.CentreSIRET = o.Nom, o.SIRET
 		}
 	}
