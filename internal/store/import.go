@@ -13,6 +13,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/referentiel"
 )
 
@@ -241,13 +242,10 @@ func candImportKey(field string) string {
 	return field
 }
 
-// candToday is the date of now in Paris (UTC when the time zone database is missing), as
-// midnight UTC like the dates the import parses.
+// candToday is the date of now in Paris (french.Paris), as midnight UTC like the dates the
+// import parses.
 func candToday(now time.Time) time.Time {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		now = now.In(loc)
-	}
-	y, m, d := now.Date()
+	y, m, d := french.InParis(now).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
