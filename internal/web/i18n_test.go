@@ -153,3 +153,31 @@ func TestPlurals(t *testing.T) {
 		}
 	}
 }
+
+// Messages whose counts come from the référentiel or the livret agree in number with them.
+func TestCountAgreement(t *testing.T) {
+	tr, err := newTranslator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang, id string
+		args     []any
+		want     string
+	}{
+		{"fr", "referentiel.counts", []any{"Blocs", 1, "Competences", 1, "Criteres", 0}, "1 bloc de compétences, 1 compétence, 0 critère d’évaluation"},
+		{"fr", "referentiel.counts", []any{"Blocs", 3, "Competences", 14, "Criteres", 65}, "3 blocs de compétences, 14 compétences, 65 critères d’évaluation"},
+		{"en", "referentiel.counts", []any{"Blocs", 1, "Competences", 2, "Criteres", 1}, "1 skills block, 2 skills, 1 assessment criterion"},
+		{"fr", "livret.acquises", []any{"N", 0, "Total", 1}, "0/1 compétence acquise"},
+		{"fr", "livret.acquises", []any{"N", 3, "Total", 14}, "3/14 compétences acquises"},
+		{"fr", "livrables.video_regle", []any{"Min", 2, "Minutes", 1}, "au moins 2 vidéos de 1 minute au maximum, réalisées par le candidat"},
+		{"en", "livrables.video_regle", []any{"Min", 1, "Minutes", 5}, "at least 1 video of no more than 5 minutes, made by the candidate"},
+	} {
+		if got := tr.T(tc.lang, tc.id, tc.args...); got != tc.want {
+			t.Errorf("%s %s %v = %q, want %q", tc.lang, tc.id, tc.args, got, tc.want)
+		}
+	}
+	if got := tr.T("fr", "livrables.delai", "Jours", 1); !strings.Contains(got, "1 jour avant") {
+		t.Errorf("délai of one day = %q", got)
+	}
+}
