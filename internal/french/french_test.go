@@ -38,7 +38,7 @@ func TestParisIsEuropeParis(t *testing.T) {
 	if Paris().String() != "Europe/Paris" {
 		t.Fatalf("Paris() = %s", Paris())
 	}
-	if Paris() != Paris() {
+	if first, again := Paris(), Paris(); first != again {
 		t.Fatal("Paris is loaded at each call")
 	}
 }
