@@ -3,13 +3,16 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 )
@@ -187,14 +190,45 @@ func findCentre(ctx context.Context, st *store.Store, ref string) (int64, error)
 	return 0, fmt.Errorf("centre %q introuvable (identifiant ou SIRET)", ref)
 }
 
+const tokenUsage = `utilisation :
+  certif token create --email E [--name NOM] [--expires 90d]
+  certif token list --email E
+  certif token revoke --id N`
+
 func (e *environment) token(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("utilisation : certif token create --email E [--name NOM]")
+	if len(args) == 0 {
+		return errors.New(tokenUsage)
 	}
+	switch args[0] {
+	case "create":
+		return e.tokenCreate(ctx, args[1:])
+	case "list":
+		return e.tokenList(ctx, args[1:])
+	case "revoke":
+		return e.tokenRevoke(ctx, args[1:])
+	}
+	return fmt.Errorf("sous-commande inconnue %q\n%s", args[0], tokenUsage)
+}
+
+// parseDays reads a token lifetime: "90d" or "90" (days), from 1 to 365 days.
+func parseDays(v string) (time.Duration, error) {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), "d"))
+	if err != nil || n < 1 || n > 365 {
+		return 0, fmt.Errorf("durée %q invalide : de 1d à 365d (jours)", v)
+	}
+	return time.Duration(n) * 24 * time.Hour, nil
+}
+
+func (e *environment) tokenCreate(ctx context.Context, args []string) error {
 	fs := e.flags("token create")
 	email := fs.String("email", "", "adresse e-mail du titulaire")
 	name := fs.String("name", "cli", "nom du jeton")
-	if err := noArgs(fs, args[1:]); err != nil {
+	expires := fs.String("expires", "90d", "durée de validité, en jours (1d à 365d)")
+	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	ttl, err := parseDays(*expires)
+	if err != nil {
 		return err
 	}
 	st, err := e.openStore(ctx, e.logger())
@@ -206,10 +240,79 @@ func (e *environment) token(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("compte %q : %w", *email, err)
 	}
-	tok, err := st.CreateToken(ctx, account.System, u.ID, *name)
+	t, tok, err := st.CreateToken(ctx, account.System, u.ID, *name, ttl)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(e.stderr, "Jeton %d, valable jusqu'au %s (affiché une seule fois) :\n", t.ID, t.ExpiresAt.Format(time.DateOnly))
 	fmt.Fprintln(e.stdout, tok)
+	return nil
+}
+
+func (e *environment) tokenList(ctx context.Context, args []string) error {
+	fs := e.flags("token list")
+	email := fs.String("email", "", "adresse e-mail du titulaire")
+	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	st, err := e.openStore(ctx, e.logger())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, _, err := st.Credentials(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("compte %q : %w", *email, err)
+	}
+	toks, err := st.Tokens(ctx, account.System, u.ID)
+	if err != nil {
+		return err
+	}
+	if len(toks) == 0 {
+		fmt.Fprintln(e.stdout, "Aucun jeton.")
+		return nil
+	}
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format(time.DateOnly)
+	}
+	now := time.Now()
+	fmt.Fprintf(e.stdout, "%-6s %-10s %-10s %-10s %-9s %s\n", "id", "créé", "utilisé", "expire", "état", "nom")
+	for _, t := range toks {
+		state := "valide"
+		switch {
+		case !t.RevokedAt.IsZero():
+			state = "révoqué"
+		case !t.Valid(now):
+			state = "expiré"
+		}
+		fmt.Fprintf(e.stdout, "%-6d %-10s %-10s %-10s %-9s %s\n", t.ID, day(t.CreatedAt), day(t.LastUsedAt), day(t.ExpiresAt), state, t.Name)
+	}
+	return nil
+}
+
+func (e *environment) tokenRevoke(ctx context.Context, args []string) error {
+	fs := e.flags("token revoke")
+	id := fs.Int64("id", 0, "identifiant du jeton (voir certif token list)")
+	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return errors.New("--id est obligatoire (voir « certif token list --email E »)")
+	}
+	st, err := e.openStore(ctx, e.logger())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.RevokeToken(ctx, account.System, 0, *id); err != nil {
+		if errors.Is(err, apperr.NotFound) {
+			return fmt.Errorf("jeton %d introuvable", *id)
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Jeton %d révoqué.\n", *id)
 	return nil
 }

@@ -45,7 +45,7 @@ func TestServeEndToEnd(t *testing.T) {
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--demo"}, env(map[string]string{"CERTIF_DATA": data}), strings.NewReader(""), &out, io.Discard)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--demo"}, env(map[string]string{"CERTIF_DATA": data, "CERTIF_METRICS_TOKEN": "jeton-des-metriques"}), strings.NewReader(""), &out, io.Discard)
 	}()
 	var base string
 	re := regexp.MustCompile(`prêt sur (http://127\.0\.0\.1:\d+)`)
@@ -64,7 +64,11 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 	}
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/referentiel": "Community Manager", "/metrics": "certif_http_requests_total", "/api/v1/certifications": `"code":"community-manager"`} {
-		res, err := http.Get(base + path)
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		if path == "/metrics" {
+			req.Header.Set("Authorization", "Bearer jeton-des-metriques")
+		}
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,6 +77,10 @@ func TestServeEndToEnd(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(string(b), want) {
 			t.Errorf("GET %s: %d, lacks %q", path, res.StatusCode, want)
 		}
+	}
+	// /metrics without its token is refused (CERTIF_METRICS_TOKEN).
+	if res, err := http.Get(base + "/metrics"); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/metrics without token: %v %v", res, err)
 	}
 	cancel()
 	select {
@@ -159,6 +167,45 @@ func TestUserAddAndToken(t *testing.T) {
 	tok, err := cli(t, data, "", "token", "create", "--email", "nouvel.admin@exemple.fr")
 	if err != nil || !strings.HasPrefix(tok, "ctf_") {
 		t.Fatalf("token: %v %q", err, tok)
+	}
+	if _, err := cli(t, data, "", "token", "create", "--email", "nouvel.admin@exemple.fr", "--name", "court", "--expires", "7d"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"0d", "366d", "1y", "x"} {
+		if _, err := cli(t, data, "", "token", "create", "--email", "nouvel.admin@exemple.fr", "--expires", bad); err == nil {
+			t.Errorf("--expires %s accepted", bad)
+		}
+	}
+	list, err := cli(t, data, "", "token", "list", "--email", "nouvel.admin@exemple.fr")
+	in7 := time.Now().UTC().AddDate(0, 0, 7).Format(time.DateOnly)
+	in90 := time.Now().UTC().AddDate(0, 0, 90).Format(time.DateOnly)
+	if err != nil || strings.Count(list, "valide") != 2 || !strings.Contains(list, in7) || !strings.Contains(list, in90) || strings.Contains(list, "ctf_") {
+		t.Fatalf("token list: %v\n%s", err, list)
+	}
+	id := regexp.MustCompile(`(?m)^(\d+)\s.*court$`).FindStringSubmatch(list)
+	if id == nil {
+		t.Fatalf("no id for the token « court »:\n%s", list)
+	}
+	if out, err := cli(t, data, "", "token", "revoke", "--id", id[1]); err != nil || !strings.Contains(out, "révoqué") {
+		t.Errorf("token revoke: %v %q", err, out)
+	}
+	if _, err := cli(t, data, "", "token", "revoke", "--id", "9999"); err == nil || !strings.Contains(err.Error(), "introuvable") {
+		t.Errorf("revoke unknown: %v", err)
+	}
+	list, _ = cli(t, data, "", "token", "list", "--email", "nouvel.admin@exemple.fr")
+	if strings.Count(list, "valide") != 1 || strings.Count(list, "révoqué") != 1 {
+		t.Errorf("after revoke:\n%s", list)
+	}
+}
+
+func TestDefaultBaseURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080": "http://127.0.0.1:8080", ":8080": "http://localhost:8080",
+		"0.0.0.0:80": "http://localhost:80", "[::]:8080": "http://localhost:8080", "certif.example:8080": "http://certif.example:8080",
+	} {
+		if got := defaultBaseURL(addr); got != want {
+			t.Errorf("defaultBaseURL(%q) = %q, want %q", addr, got, want)
+		}
 	}
 }
 

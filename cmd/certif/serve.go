@@ -23,9 +23,20 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", envOr(e.getenv, "CERTIF_ADDR", "127.0.0.1:8080"), "adresse d'écoute")
 	withDemo := fs.Bool("demo", e.getenv("CERTIF_DEMO") == "1", "charger le jeu de démonstration")
 	secure := fs.Bool("secure-cookies", e.getenv("CERTIF_SECURE_COOKIES") == "1", "cookies Secure (derrière HTTPS)")
-	trustProxy := fs.Bool("trust-proxy", e.getenv("CERTIF_TRUST_PROXY") == "1", "lire l'adresse du client dans X-Forwarded-For")
+	trustProxy := fs.Bool("trust-proxy", e.getenv("CERTIF_TRUST_PROXY") == "1", "lire l'adresse du client dans X-Forwarded-For (dernier saut)")
+	proxies := fs.String("trusted-proxies", e.getenv("CERTIF_TRUSTED_PROXIES"), "adresses IP ou préfixes CIDR de nos proxys, séparés par des virgules (implique --trust-proxy)")
+	baseURL := fs.String("base-url", e.getenv("CERTIF_BASE_URL"), "adresse publique du serveur, pour les liens envoyés (défaut : http:// + --addr)")
 	if err := noArgs(fs, args); err != nil {
 		return err
+	}
+	trusted, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return err
+	}
+	if *baseURL != "" {
+		if *baseURL, err = web.CheckBaseURL(*baseURL); err != nil {
+			return err
+		}
 	}
 	start := time.Now() // wall time: how long the start-up took
 	log := e.logger()
@@ -47,13 +58,18 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("dossier des fichiers : %w", err)
 	}
-	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure, TrustProxy: *trustProxy, Now: e.clock()})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("écoute sur %s : %w", *addr, err)
+	}
+	defer ln.Close()
+	if *baseURL == "" {
+		*baseURL = defaultBaseURL(ln.Addr().String())
+	}
+	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure,
+		TrustProxy: *trustProxy, TrustedProxies: trusted, BaseURL: *baseURL, MetricsToken: e.getenv("CERTIF_METRICS_TOKEN"), Now: e.clock()})
+	if err != nil {
+		return err
 	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -93,6 +109,19 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "Certif s'est arrêté proprement.")
 	return nil
+}
+
+// defaultBaseURL is http:// + the listen address, with localhost for an unspecified host
+// (":8080", "0.0.0.0:8080"): behind a proxy or on a public address, set --base-url.
+func defaultBaseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // loadShippedReferentiels imports the référentiels embedded in the binary; an unchanged

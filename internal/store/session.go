@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
 )
 
 // SessionStore returns the scs session store kept in table sessions. The value also implements
@@ -85,4 +88,65 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}
 	return n, nil
+}
+
+// authUserColumns are the user columns of the authentication look-ups, over
+// "users u LEFT JOIN organismes o ON o.id = u.centre_id": the account counts as active only
+// when it is active itself and, for the staff of a centre (referent, formateur), when their
+// centre is active too. Scanned by scanUser.
+const authUserColumns = `u.id, u.email, u.nom, u.prenom, u.role, u.centre_id,
+	(u.active AND (u.role NOT IN ('referent', 'formateur') OR COALESCE(o.active, FALSE))),
+	u.lang, u.created_at`
+
+// SessionUser returns user id for the session middleware, with its session epoch: a session
+// authenticates only while it carries the user's current epoch (SetPassword moves it on, which
+// signs the user out everywhere). The user's Active is as for Credentials. apperr.NotFound
+// when the user does not exist.
+func (s *Store) SessionUser(ctx context.Context, id int64) (*account.User, int64, error) {
+	var epoch int64
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+authUserColumns+`, u.session_epoch
+		FROM users u LEFT JOIN organismes o ON o.id = u.centre_id WHERE u.id = ?`, id), &epoch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, fmt.Errorf("session user %d: %w", id, apperr.NotFound)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("session user %d: %w", id, err)
+	}
+	return &u, epoch, nil
+}
+
+// LoginFailure says why a login failed, for the audit journal (never what was typed).
+type LoginFailure string
+
+// The reasons a login fails.
+const (
+	LoginUnknownAccount LoginFailure = "unknown_account" // no account has the address typed
+	LoginNotActivated   LoginFailure = "not_activated"   // the account has no password yet
+	LoginWrongPassword  LoginFailure = "wrong_password"
+	LoginInactive       LoginFailure = "inactive" // the account, or its staff member's centre, is deactivated
+)
+
+// AuditLogin journals a login: a success (failure empty) on behalf of user userID, or a
+// failure with its reason, by the anonymous actor (0) on user userID (0 when the address
+// matches no account). The detail holds the reason only: never the address typed.
+// Errors: *apperr.Validation for an unknown reason; otherwise the database's.
+func (s *Store) AuditLogin(ctx context.Context, userID int64, failure LoginFailure) error {
+	action, actor, detail := "login", account.Actor{UserID: userID}, map[string]any{}
+	if failure != "" {
+		switch failure {
+		case LoginUnknownAccount, LoginNotActivated, LoginWrongPassword, LoginInactive:
+		default:
+			v := apperr.NewValidation()
+			v.Add("reason", "Motif d’échec de connexion inconnu.")
+			return v
+		}
+		action, actor, detail = "login.failed", account.Actor{}, map[string]any{"reason": string(failure)}
+	}
+	err := s.Transact(ctx, func(tx *Tx) error {
+		return tx.audit(ctx, actor, action, "user", userID, detail)
+	})
+	if err != nil {
+		return fmt.Errorf("audit login: %w", err)
+	}
+	return nil
 }

@@ -198,7 +198,7 @@ func TestAuditLog(t *testing.T) {
 		if err := s.SetPassword(ctx, w.actor(f), f.ID, "new-hash"); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := s.CreateToken(ctx, w.actor(f), f.ID, "cli")
+		_, tok, err := s.CreateToken(ctx, w.actor(f), f.ID, "cli", 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ func TestTokens(t *testing.T) {
 	storetest.EachWith(t, store.Options{Now: func() time.Time { return clock() }}, func(t *testing.T, s *store.Store) {
 		now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 		w := newWorld(t, s)
-		tok, err := s.CreateToken(ctx, w.actor(w.refA), w.refA.ID, "script d'export")
+		_, tok, err := s.CreateToken(ctx, w.actor(w.refA), w.refA.ID, "script d'export", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,13 +70,13 @@ func TestTokens(t *testing.T) {
 			}
 		}
 		// Permissions.
-		if _, err := s.CreateToken(ctx, w.actor(w.refA), w.refB.ID, "x"); !errors.Is(err, apperr.Forbidden) {
+		if _, _, err := s.CreateToken(ctx, w.actor(w.refA), w.refB.ID, "x", 0); !errors.Is(err, apperr.Forbidden) {
 			t.Errorf("token for another = %v", err)
 		}
-		if _, err := s.CreateToken(ctx, w.actor(w.admin), 9999, "x"); !errors.Is(err, apperr.NotFound) {
+		if _, _, err := s.CreateToken(ctx, w.actor(w.admin), 9999, "x", 0); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("token for unknown = %v", err)
 		}
-		if _, err := s.CreateToken(ctx, w.actor(w.admin), w.refB.ID, strings.Repeat("x", 101)); apperr.FieldErrors(err)["name"] == "" {
+		if _, _, err := s.CreateToken(ctx, w.actor(w.admin), w.refB.ID, strings.Repeat("x", 101), 0); apperr.FieldErrors(err)["name"] == "" {
 			t.Errorf("long name = %v", err)
 		}
 		if _, err := s.Tokens(ctx, w.actor(w.refB), w.refA.ID); !errors.Is(err, apperr.Forbidden) {
@@ -84,7 +84,7 @@ func TestTokens(t *testing.T) {
 		}
 
 		// An inactive owner makes the token useless.
-		tokB, err := s.CreateToken(ctx, w.actor(w.admin), w.refB.ID, "")
+		_, tokB, err := s.CreateToken(ctx, w.actor(w.admin), w.refB.ID, "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,13 +98,16 @@ func TestTokens(t *testing.T) {
 		}
 
 		// Revocation.
-		if err := s.RevokeToken(ctx, w.actor(w.refB), list[0].ID); !errors.Is(err, apperr.NotFound) {
+		if err := s.RevokeToken(ctx, w.actor(w.refB), 0, list[0].ID); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("revoke another's token = %v", err)
 		}
-		if err := s.RevokeToken(ctx, w.actor(w.refA), list[0].ID); err != nil {
+		if err := s.RevokeToken(ctx, w.actor(w.admin), w.admin.ID, list[0].ID); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("revoke as another owner = %v", err)
+		}
+		if err := s.RevokeToken(ctx, w.actor(w.refA), w.refA.ID, list[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RevokeToken(ctx, w.actor(w.refA), list[0].ID); err != nil {
+		if err := s.RevokeToken(ctx, w.actor(w.refA), w.refA.ID, list[0].ID); err != nil {
 			t.Errorf("revoke twice = %v", err)
 		}
 		if _, err := s.UserByToken(ctx, tok); !errors.Is(err, apperr.Unauthenticated) {

@@ -203,16 +203,19 @@ func checkCentre(ctx context.Context, tx *Tx, centreID int64, v *apperr.Validati
 	return nil
 }
 
-// SetPassword replaces the password hash of user userID; it is audited (without the hash) and
-// leaves the user's sessions alone. Errors: apperr.Forbidden unless actor is an admin or the
-// user themself; apperr.NotFound when the user does not exist.
+// SetPassword replaces the password hash of user userID. It also signs the user out
+// everywhere: their session epoch goes up (sessions opened before no longer authenticate, see
+// SessionUser) and every API token of theirs is revoked. It is audited (without the hash).
+// Errors: apperr.Forbidden unless actor is an admin or the user themself; apperr.NotFound when
+// the user does not exist.
 func (s *Store) SetPassword(ctx context.Context, actor account.Actor, userID int64, hash string) error {
 	if !actor.IsAdmin() && (actor.UserID == 0 || actor.UserID != userID) {
 		return fmt.Errorf("set password of user %d: %w", userID, apperr.Forbidden)
 	}
 	err := s.Transact(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`,
-			hash, s.t(s.nowUTC()), userID)
+		now := s.t(s.nowUTC())
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1, updated_at = ? WHERE id = ?`,
+			hash, now, userID)
 		if err != nil {
 			return err
 		}
@@ -221,7 +224,15 @@ func (s *Store) SetPassword(ctx context.Context, actor account.Actor, userID int
 		} else if n == 0 {
 			return apperr.NotFound
 		}
-		return tx.audit(ctx, actor, "user.password", "user", userID, nil)
+		res, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, now, userID)
+		if err != nil {
+			return err
+		}
+		revoked, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, actor, "user.password", "user", userID, map[string]any{"tokens_revoked": revoked})
 	})
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", userID, err)
@@ -309,11 +320,15 @@ func (s *Store) Users(ctx context.Context, actor account.Actor, f UserFilter) ([
 	return out, nil
 }
 
-// Credentials returns the user with this e-mail (active or not, compared case-insensitively)
-// and its password hash, for login only. apperr.NotFound when no user has this address.
+// Credentials returns the user with this e-mail (compared case-insensitively) and its password
+// hash, for login only. The user's Active is false when the account is inactive and also when
+// it belongs to the staff (referent, formateur) of an inactive centre: the login must refuse
+// both. The hash is empty for an account never activated. apperr.NotFound when no user has
+// this address.
 func (s *Store) Credentials(ctx context.Context, email string) (*account.User, string, error) {
 	var hash string
-	u, err := scanUser(s.queryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`,
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+authUserColumns+`, u.password_hash
+		FROM users u LEFT JOIN organismes o ON o.id = u.centre_id WHERE u.email = ?`,
 		account.NormalizeEmail(email)), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", fmt.Errorf("credentials: %w", apperr.NotFound)

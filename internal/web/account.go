@@ -7,20 +7,28 @@ import (
 	"github.com/certif/certif/internal/store"
 )
 
-// AccountPage shows the signed-in user's account and the password form.
+// AccountPage shows the signed-in user's account, the password form and their API tokens.
 type AccountPage struct {
 	Base
 	Form   Form
 	Centre string
+	// Tokens are the user's API tokens, newest first; TokenForm is the new-token form.
+	Tokens    []TokenRow
+	TokenForm Form
+	// NewToken is the secret of the token just created, shown this once.
+	NewToken string
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
-	p := &AccountPage{Base: s.base(r, "account.title"), Form: newForm()}
+	p := &AccountPage{Base: s.base(r, "account.title"), Form: newForm(), TokenForm: newForm()}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.renderAccount(w, r, http.StatusOK, p)
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *AccountPage) error {
+	if err := s.loadTokens(r, p); err != nil {
+		return err
+	}
 	if p.User.CentreID != 0 {
 		o, err := s.store.Organisme(r.Context(), actor(r), p.User.CentreID)
 		if err != nil && !isNotFound(err) {
@@ -39,7 +47,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := currentUser(r)
-	p := &AccountPage{Base: s.base(r, "account.title"), Form: f}
+	p := &AccountPage{Base: s.base(r, "account.title"), Form: f, TokenForm: newForm()}
 	_, hash, err := s.store.Credentials(r.Context(), u.Email)
 	if err != nil {
 		return err
@@ -60,10 +68,12 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The store signs the user out everywhere (sessions and API tokens); this session goes on
+	// under a new token, bound to the new session epoch.
 	if err := s.store.SetPassword(r.Context(), actor(r), u.ID, newHash); err != nil {
 		return err
 	}
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	if err := s.signIn(r, u.ID); err != nil {
 		return err
 	}
 	s.sessions.Put(r.Context(), "flash", p.T("account.password_changed"))

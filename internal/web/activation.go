@@ -1,7 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/certif/certif/internal/account"
 )
@@ -73,11 +76,38 @@ func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.activationGone(w, r, err)
 	}
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	if err := s.signIn(r, u.ID); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
 	s.sessions.Put(r.Context(), "flash", p.T("activation.done"))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
+}
+
+// CheckBaseURL validates and normalises the public base URL of the server: an http or https
+// URL with a host, without query or fragment, returned without its trailing slash. Empty
+// gives "http://localhost". The error says, in French, what is wrong.
+func CheckBaseURL(raw string) (string, error) {
+	if raw == "" {
+		return "http://localhost", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", fmt.Errorf("adresse publique %q invalide : attendu http(s)://hôte[:port][/chemin]", raw)
+	}
+	return strings.TrimSuffix(u.String(), "/"), nil
+}
+
+// activationURL is the absolute link a new account opens to choose its password, built from
+// the configured public base URL (never from the request's Host header, which the client
+// writes).
+func (s *Server) activationURL(token string) string {
+	return s.cfg.BaseURL + "/activation/" + url.PathEscape(token)
+}
+
+// tutorURL is the absolute one-time link of a tutor's fiche d'appréciation de stage, built
+// like activationURL.
+func (s *Server) tutorURL(token string) string {
+	return s.cfg.BaseURL + "/stage/" + url.PathEscape(token)
 }

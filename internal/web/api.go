@@ -2,14 +2,11 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"sync"
 
 	"github.com/certif/certif/internal/account"
-	"github.com/certif/certif/internal/apperr"
 )
 
 // apiRoutes registers the JSON API under /api/v1. Every handler checks its role with
@@ -22,6 +19,9 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	h("GET /api/v1/certifications", s.apiCertifications)
 	h("GET /api/v1/certifications/{id}/referentiel", s.apiReferentiel)
 	h("GET /api/v1/me", s.require(s.apiMe))
+	h("GET /api/v1/me/tokens", s.require(s.apiTokens))
+	h("POST /api/v1/me/tokens", s.require(s.apiTokenCreate))
+	h("DELETE /api/v1/me/tokens/{id}", s.require(s.apiTokenRevoke))
 
 	h("GET /api/v1/centres", s.require(s.apiCentres))
 	h("POST /api/v1/centres", admin(s.apiCentreCreate))
@@ -49,29 +49,17 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 }
 
 // decodeJSON reads a JSON body of at most 1 MiB into v, rejecting unknown fields and
-// trailing data; problems come back as a *apperr.Validation on field "body".
+// trailing data; problems come back as a *apperr.Validation in French, on the field at fault
+// or on "body" (see jsonDecodeError).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil && dec.Decode(&struct{}{}) != io.EOF {
-		err = errors.New("données après l'objet JSON")
+		err = jsonValueError{"JSON invalide : des données suivent l’objet JSON."}
 	}
 	if err != nil {
-		verr := apperr.NewValidation()
-		var mbe *http.MaxBytesError
-		var ute *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &mbe):
-			verr.Add("body", "Le corps de la requête dépasse 1 Mo.")
-		case errors.As(err, &ute):
-			verr.Add(ute.Field, fmt.Sprintf("Type incorrect : %s attendu.", ute.Type))
-		case errors.Is(err, io.EOF):
-			verr.Add("body", "Le corps de la requête est vide.")
-		default:
-			verr.Add("body", "JSON invalide : "+err.Error())
-		}
-		return verr
+		return jsonDecodeError(err)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -32,11 +31,11 @@ func (d *apiDate) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) < 2 || b[0] != '"' {
-		return errors.New("date attendue sous la forme \"AAAA-MM-JJ\"")
+		return jsonValueError{"Date attendue sous la forme « AAAA-MM-JJ » ou « JJ/MM/AAAA »."}
 	}
 	t, err := candidat.ParseDate(string(b[1 : len(b)-1]))
 	if err != nil {
-		return err
+		return jsonValueError{"Date illisible : attendu « AAAA-MM-JJ » ou « JJ/MM/AAAA »."}
 	}
 	d.Time = t
 	return nil
@@ -195,7 +194,7 @@ func (s *Server) apiEnrol(w http.ResponseWriter, r *http.Request, c *candidat.Ca
 	}
 	out := apiEnrolment{Inscription: toAPIInscription(row, nil)}
 	if tok != "" {
-		out.Activation = activationURL(r, tok)
+		out.Activation = s.activationURL(tok)
 	}
 	w.Header().Set("Location", "/api/v1/inscriptions/"+itoa64(ins.ID))
 	w.Header().Set("Cache-Control", "no-store")
@@ -461,7 +460,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 			Ligne int    `json:"ligne"`
 			Email string `json:"email"`
 			Lien  string `json:"lien"`
-		}{a.Line, a.Email, activationURL(r, a.Token)})
+		}{a.Line, a.Email, s.activationURL(a.Token)})
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, out)

@@ -5,17 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/store"
 )
 
 type ctxKey int
@@ -36,12 +32,27 @@ func actor(r *http.Request) account.Actor {
 	return account.Actor{}
 }
 
-const sessionUserKey = "uid"
+// The session keys of the signed-in user: their id, and the session epoch of their account
+// when they signed in (a password change moves the epoch on, which ends the other sessions).
+const (
+	sessionUserKey  = "uid"
+	sessionEpochKey = "uep"
+)
 
 // authenticate resolves the user from a Bearer token (API) or the session cookie and puts it
-// in the request context. An unknown or inactive account is treated as anonymous.
+// in the request context. An unknown or inactive account (or the staff of an inactive centre),
+// a revoked or expired token, a session opened before the last password change: anonymous.
+// It also marks as not cacheable every API response but the public référentiel ones, and every
+// response to a signed-in user (handlers of immutable content, e.g. static files, override it).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" { // its own bearer token, not an API token
+			next.ServeHTTP(w, r)
+			return
+		}
+		if isAPI(r) && !publicAPI(r.URL.Path) {
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		var u *account.User
 		if h := r.Header.Get("Authorization"); h != "" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
@@ -56,9 +67,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 		} else if id := s.sessions.GetInt64(r.Context(), sessionUserKey); id != 0 {
-			got, err := s.store.User(r.Context(), account.System, id)
+			got, epoch, err := s.store.SessionUser(r.Context(), id)
 			switch {
-			case err == nil && got.Active:
+			case err == nil && got.Active && epoch == s.sessions.GetInt64(r.Context(), sessionEpochKey):
 				u = got
 			case err == nil || errors.Is(err, apperr.NotFound):
 				_ = s.sessions.Destroy(r.Context())
@@ -68,10 +79,26 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		if u != nil {
+			w.Header().Set("Cache-Control", "no-store")
 			r = r.WithContext(context.WithValue(r.Context(), userKey, u))
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// publicAPI reports whether path is one of the public, cacheable API documents (the
+// certifications, their référentiels and the OpenAPI document): no personal data.
+func publicAPI(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/api/v1/")
+	if !ok {
+		return false
+	}
+	if rest == "openapi.json" || rest == "certifications" {
+		return true
+	}
+	id, ok := strings.CutPrefix(rest, "certifications/")
+	id, ok2 := strings.CutSuffix(id, "/referentiel")
+	return ok && ok2 && id != "" && !strings.Contains(id, "/")
 }
 
 // require wraps h so that only signed-in users with one of roles reach it (any role when
@@ -131,26 +158,36 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	email := account.NormalizeEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	p := &LoginPage{Base: s.base(r, "login.title"), Email: email, Next: safeNext(r.PostFormValue("next"))}
-	if !s.loginLimits.allow(clientIP(r, s.cfg.TrustProxy), email) {
+	ip := clientIP(r, s.proxyTrust())
+	// The limits count failures only, so check them without spending: a success spends nothing.
+	if !s.loginLimits.allow(ip, email) {
 		p.Error = p.T("login.too_many")
 		return s.render(w, http.StatusTooManyRequests, "login", p)
 	}
-	u, hash, err := s.store.Credentials(r.Context(), email)
-	switch {
-	case errors.Is(err, apperr.NotFound):
-		account.VerifyPassword(account.DummyHash, password) // same time as a wrong password
-	case err != nil:
+	u, failure, err := s.checkCredentials(r, email, password)
+	if err != nil {
 		return err
 	}
-	if u == nil || !account.VerifyPassword(hash, password) || !u.Active {
-		s.log.InfoContext(r.Context(), "login failed")
+	if failure != "" {
+		s.loginLimits.failed(ip, email)
+		var id int64
+		if u != nil {
+			id = u.ID
+		}
+		if err := s.store.AuditLogin(r.Context(), id, failure); err != nil {
+			return err
+		}
+		s.log.InfoContext(r.Context(), "login failed", slog.String("reason", string(failure)))
 		p.Error = p.T("login.failed")
 		return s.render(w, http.StatusUnauthorized, "login", p)
 	}
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	s.loginLimits.succeeded(ip, email)
+	if err := s.store.AuditLogin(r.Context(), u.ID, ""); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	if err := s.signIn(r, u.ID); err != nil {
+		return err
+	}
 	if u.Lang != "" {
 		setLangCookie(w, u.Lang)
 	}
@@ -160,6 +197,49 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		next = "/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// checkCredentials checks email and password. Whatever the outcome it verifies one argon2id
+// hash, exactly once (against account.DummyHash when there is no usable hash), so that an
+// unknown address, an account never activated and a wrong password all take the same time.
+// It returns the user found (nil for an unknown address) and why the login fails ("" when it
+// succeeds); err is an infrastructure failure.
+func (s *Server) checkCredentials(r *http.Request, email, password string) (*account.User, store.LoginFailure, error) {
+	u, hash, err := s.store.Credentials(r.Context(), email)
+	if err != nil && !errors.Is(err, apperr.NotFound) {
+		return nil, "", err
+	}
+	verifyAgainst := hash
+	if u == nil || hash == "" {
+		verifyAgainst = account.DummyHash
+	}
+	ok := s.verifyPassword(verifyAgainst, password)
+	switch {
+	case u == nil:
+		return nil, store.LoginUnknownAccount, nil
+	case hash == "":
+		return u, store.LoginNotActivated, nil
+	case !ok:
+		return u, store.LoginWrongPassword, nil
+	case !u.Active:
+		return u, store.LoginInactive, nil
+	}
+	return u, "", nil
+}
+
+// signIn renews the session token and binds the session to user id at its current session
+// epoch (after a login, an activation or a password change).
+func (s *Server) signIn(r *http.Request, id int64) error {
+	_, epoch, err := s.store.SessionUser(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionUserKey, id)
+	s.sessions.Put(r.Context(), sessionEpochKey, epoch)
 	return nil
 }
 
@@ -182,71 +262,7 @@ func safeNext(next string) string {
 	return next
 }
 
-// clientIP is the request's remote address, or the first X-Forwarded-For hop when the
-// server is configured to trust its proxy.
-func clientIP(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			ip, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(ip)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// loginLimiter limits login attempts per address and per account, in memory (per process).
-type loginLimiter struct {
-	mu      sync.Mutex
-	byKey   map[string]*limiterEntry
-	perIP   rate.Limit
-	ipBurst int
-	perAcct rate.Limit
-	acBurst int
-}
-
-type limiterEntry struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{
-		byKey:   map[string]*limiterEntry{},
-		perIP:   rate.Every(6 * time.Second), // 10 a minute
-		ipBurst: 20,
-		perAcct: rate.Every(time.Minute), // 5 quick tries, then one a minute
-		acBurst: 5,
-	}
-}
-
-// allow consumes one attempt for both the address and the account; both must allow it.
-func (l *loginLimiter) allow(ip, email string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if len(l.byKey) > 50_000 {
-		for k, e := range l.byKey {
-			if now.Sub(e.seen) > 15*time.Minute {
-				delete(l.byKey, k)
-			}
-		}
-	}
-	a := l.entry("ip:"+ip, l.perIP, l.ipBurst, now)
-	b := l.entry("acct:"+email, l.perAcct, l.acBurst, now)
-	okA, okB := a.AllowN(now, 1), b.AllowN(now, 1)
-	return okA && okB
-}
-
-func (l *loginLimiter) entry(key string, lim rate.Limit, burst int, now time.Time) *rate.Limiter {
-	e := l.byKey[key]
-	if e == nil {
-		e = &limiterEntry{lim: rate.NewLimiter(lim, burst)}
-		l.byKey[key] = e
-	}
-	e.seen = now
-	return e.lim
+// proxyTrust is the server's X-Forwarded-For policy.
+func (s *Server) proxyTrust() ProxyTrust {
+	return ProxyTrust{Enabled: s.cfg.TrustProxy || len(s.cfg.TrustedProxies) > 0, Proxies: s.cfg.TrustedProxies}
 }

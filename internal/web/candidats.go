@@ -170,18 +170,9 @@ func (s *Server) inscrireCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Created = row
 	if activation != "" {
-		p.Activation = activationURL(r, activation)
+		p.Activation = s.activationURL(activation)
 	}
 	p.Title = p.T("inscrire.done_title")
 	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, http.StatusCreated, "inscrire_done", p)
-}
-
-// activationURL is the absolute link a new account opens to choose its password.
-func activationURL(r *http.Request, token string) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + "/activation/" + token
 }

@@ -3,10 +3,15 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
@@ -116,4 +121,96 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
+}
+
+// jsonValueError is what the UnmarshalJSON methods of the web layer return: a French message
+// about a value, shown to the client as is (the standard library does not say which field).
+type jsonValueError struct{ msg string }
+
+func (e jsonValueError) Error() string { return e.msg }
+
+// jsonDecodeError turns an error of encoding/json into a *apperr.Validation whose messages are
+// French and name the JSON field ("competences", "adresse.ville"), never a Go type or a Go
+// error text.
+func jsonDecodeError(err error) error {
+	v := apperr.NewValidation()
+	var (
+		mbe *http.MaxBytesError
+		ute *json.UnmarshalTypeError
+		se  *json.SyntaxError
+		tpe *time.ParseError
+		jve jsonValueError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		v.Add("body", "Le corps de la requête dépasse 1 Mo.")
+	case errors.As(err, &ute) && ute.Field == "":
+		v.Add("body", "Le corps de la requête doit être "+jsonKind(ute.Type)+".")
+	case errors.As(err, &ute):
+		v.Add(ute.Field, "Type incorrect : "+jsonKind(ute.Type)+" attendu.")
+	case errors.As(err, &se):
+		v.Add("body", fmt.Sprintf("JSON invalide : erreur de syntaxe vers le caractère %d.", se.Offset))
+	case errors.Is(err, io.EOF):
+		v.Add("body", "Le corps de la requête est vide.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		v.Add("body", "JSON invalide : le document est incomplet.")
+	case errors.As(err, &tpe):
+		v.Add("body", "Date et heure illisibles : attendu AAAA-MM-JJTHH:MM:SSZ.")
+	case errors.As(err, &jve):
+		v.Add("body", jve.msg)
+	default:
+		// encoding/json reports an unknown field (DisallowUnknownFields) only by its text.
+		if name, ok := strings.CutPrefix(err.Error(), `json: unknown field "`); ok {
+			name = strings.TrimSuffix(name, `"`)
+			if len(name) <= 100 && !strings.ContainsFunc(name, unicode.IsControl) {
+				v.Add(name, "Champ inconnu.")
+				break
+			}
+			v.Add("body", "JSON invalide : un champ est inconnu.")
+			break
+		}
+		v.Add("body", "JSON invalide.")
+	}
+	return v
+}
+
+// jsonKind names in French what a Go type expects in JSON.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "une valeur"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == reflect.TypeFor[time.Time]() {
+		return "une date et heure"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "du texte"
+	case reflect.Bool:
+		return "vrai ou faux (true, false)"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "un nombre entier"
+	case reflect.Float32, reflect.Float64:
+		return "un nombre"
+	case reflect.Slice, reflect.Array:
+		return "une liste"
+	case reflect.Struct, reflect.Map:
+		return "un objet"
+	}
+	return "une autre valeur"
+}
+
+// multipartMessage is the French message of a form with a file that could not be read.
+func multipartMessage(err error) string {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return fmt.Sprintf("Le fichier dépasse %d Mo.", maxUpload>>20)
+	case errors.Is(err, http.ErrNotMultipart):
+		return "Le formulaire n’a pas été envoyé avec son fichier (multipart/form-data) : rechargez la page et réessayez."
+	}
+	return "Le formulaire envoyé est illisible : rechargez la page et réessayez."
 }

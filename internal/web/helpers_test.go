@@ -146,7 +146,7 @@ func (e *testEnv) token(email string) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	tok, err := e.st.CreateToken(context.Background(), account.System, u.ID, "test")
+	_, tok, err := e.st.CreateToken(context.Background(), account.System, u.ID, "test", 0)
 	if err != nil {
 		e.t.Fatal(err)
 	}

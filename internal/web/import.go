@@ -113,7 +113,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Result = &result
 	for _, a := range result.Activations {
-		p.Links = append(p.Links, ImportLink{Line: a.Line, Email: a.Email, URL: activationURL(r, a.Token)})
+		p.Links = append(p.Links, ImportLink{Line: a.Line, Email: a.Email, URL: s.activationURL(a.Token)})
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, http.StatusOK, "import", p)
@@ -167,7 +167,7 @@ func (s *Server) activationsCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	_ = cw.Write([]string{"E-mail", "Lien d'activation"})
 	for _, a := range list {
-		_ = cw.Write([]string{a.Email, activationURL(r, a.Token)})
+		_ = cw.Write([]string{a.Email, s.activationURL(a.Token)})
 	}
 	cw.Flush()
 	return cw.Error()

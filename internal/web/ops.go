@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -69,8 +70,25 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	return m
 }
 
-func (m *metrics) handler(reg *prometheus.Registry) http.Handler {
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+// metricsHandler serves the Prometheus metrics to whoever presents the configured bearer token
+// (Config.MetricsToken; compared in constant time); without one configured, /metrics does not
+// exist (404). A missing or wrong token is a 401 asking for it.
+func (s *Server) metricsHandler() http.Handler {
+	prom := promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{})
+	want := []byte("Bearer " + s.cfg.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		if s.cfg.MetricsToken == "" {
+			http.NotFound(w, r)
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "Jeton de métriques requis.", http.StatusUnauthorized)
+			return
+		}
+		prom.ServeHTTP(w, r)
+	})
 }
 
 // statusWriter records the status code written.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -26,8 +27,16 @@ type Config struct {
 	Logger *slog.Logger
 	// SecureCookies marks cookies Secure (set it when served over HTTPS).
 	SecureCookies bool
-	// TrustProxy takes the client address from X-Forwarded-For (behind a load balancer).
+	// TrustProxy takes the client address from X-Forwarded-For (behind a load balancer): the
+	// right-most hop, or the right-most one not in TrustedProxies when that is set.
 	TrustProxy bool
+	// TrustedProxies are our own proxies (implies TrustProxy); see ProxyTrust.
+	TrustedProxies []netip.Prefix
+	// BaseURL is the public address of the server ("https://certif.example.fr"), from which
+	// activation and tutor links are built; never the request's Host. Empty: http://localhost.
+	BaseURL string
+	// MetricsToken is the bearer token /metrics asks for; empty: /metrics answers 404.
+	MetricsToken string
 	// Blobs stores uploaded files (evidence, company stamps).
 	Blobs *blob.Dir
 	// Registry receives the Prometheus metrics; nil → a new registry.
@@ -51,9 +60,12 @@ type Server struct {
 	metrics     *metrics
 	refCache    *refPageCache
 	refJSON     jsonCache
+	// verifyPassword checks a password against an argon2id hash (account.VerifyPassword;
+	// tests count its calls).
+	verifyPassword func(hash, password string) bool
 }
 
-// New builds a server; it fails only when embedded assets are broken.
+// New builds a server; it fails when embedded assets are broken or cfg.BaseURL is invalid.
 func New(cfg Config) (*Server, error) {
 	tr, err := newTranslator()
 	if err != nil {
@@ -76,6 +88,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.BaseURL, err = CheckBaseURL(cfg.BaseURL); err != nil {
+		return nil, err
+	}
 	sm := scs.New()
 	sm.Store = cfg.Store.SessionStore()
 	sm.Lifetime = 12 * time.Hour
@@ -86,8 +101,8 @@ func New(cfg Config) (*Server, error) {
 	sm.Cookie.Secure = cfg.SecureCookies
 	s := &Server{
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, tr: tr, tpl: tpl, static: st,
-		sessions: sm, loginLimits: newLoginLimiter(), metrics: newMetrics(cfg.Registry),
-		refCache: newRefPageCache(),
+		sessions: sm, loginLimits: newLoginLimiter(time.Now), metrics: newMetrics(cfg.Registry),
+		refCache: newRefPageCache(), verifyPassword: account.VerifyPassword,
 	}
 	// A session that cannot be loaded or saved is a server error like any other: French
 	// page, logged by our logger without the session token.
@@ -106,7 +121,7 @@ func (s *Server) Handler() http.Handler {
 	// Operations and assets.
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metrics.handler(s.cfg.Registry))
+	mux.Handle("GET /metrics", s.metricsHandler())
 	mux.Handle("GET /static/{hash}/{path...}", s.static)
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.static.URL("favicon.svg"), http.StatusMovedPermanently)
@@ -124,6 +139,8 @@ func (s *Server) Handler() http.Handler {
 	// Signed-in pages.
 	h("GET /compte", signedIn(s.accountPage))
 	h("POST /compte/mot-de-passe", signedIn(s.changePassword))
+	h("POST /compte/jetons", signedIn(s.tokenCreate))
+	h("POST /compte/jetons/{id}/revoquer", signedIn(s.tokenRevoke))
 
 	// Administration (certificateur staff).
 	h("GET /admin/centres", admin(s.centresList))

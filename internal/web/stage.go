@@ -108,13 +108,9 @@ func (s *Server) stageLink(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.prefill()
 	p.Path = fmt.Sprintf("/inscriptions/%d/stage", d.Ins.ID) // the Stage tab stays current
-	p.Link, p.LinkFor = tutorURL(r, tok), id
+	p.Link, p.LinkFor = s.tutorURL(tok), id
 	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, http.StatusOK, "stage", p)
-}
-
-func tutorURL(r *http.Request, token string) string {
-	return strings.TrimSuffix(activationURL(r, token), "/activation/"+token) + "/stage/" + token
 }
 
 // TutorPage is the fiche d'appréciation de stage a tutor fills through a one-time link.
@@ -157,7 +153,7 @@ func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
 	p := &TutorPage{Base: s.base(r, "tutor.title"), Form: sf, Token: tok, F: newForm()}
 	if err := r.ParseMultipartForm(4 << 20); err != nil {
-		p.F.Errors["cachet"] = fmt.Sprintf("Le fichier dépasse %d Mo.", maxUpload>>20)
+		p.F.Errors["cachet"] = multipartMessage(err)
 		return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
 	}
 	defer r.MultipartForm.RemoveAll()

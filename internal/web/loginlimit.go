@@ -1,0 +1,226 @@
+package web
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ProxyTrust says which X-Forwarded-For hops the server believes.
+type ProxyTrust struct {
+	// Enabled reads the client address from X-Forwarded-For at all.
+	Enabled bool
+	// Proxies are the addresses of our own proxies. Empty: only the immediate peer is trusted,
+	// so the right-most hop (the one it appended) is the client. Otherwise the request must
+	// come from one of them, and the client is the right-most hop that is not one of them.
+	Proxies []netip.Prefix
+}
+
+// ParseTrustedProxies parses a comma-separated list of IP addresses and CIDR prefixes; an
+// empty string gives none. The error names the entry that is neither.
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("proxy de confiance « %s » : ni une adresse IP ni un préfixe CIDR", item)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+func (t ProxyTrust) trusts(a netip.Addr) bool {
+	for _, p := range t.Proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIP is the address the request comes from, for rate limits: the peer's address, or,
+// when the peer is a proxy we trust, the right-most X-Forwarded-For hop that is not one of our
+// proxies. Hops on the left are written by the client and never believed.
+func clientIP(r *http.Request, trust ProxyTrust) string {
+	peer := peerAddr(r)
+	if !trust.Enabled {
+		return addrString(peer, r.RemoteAddr)
+	}
+	if len(trust.Proxies) > 0 && (!peer.IsValid() || !trust.trusts(peer)) {
+		return addrString(peer, r.RemoteAddr) // not from our proxy: its header is the client's word
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // garbage from beyond our proxies: the last address we believed is the client
+		}
+		client = a.Unmap()
+		if len(trust.Proxies) == 0 || !trust.trusts(client) {
+			break
+		}
+	}
+	return addrString(client, r.RemoteAddr)
+}
+
+func peerAddr(r *http.Request) netip.Addr {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, _ := netip.ParseAddr(host)
+	return a.Unmap()
+}
+
+func addrString(a netip.Addr, fallback string) string {
+	if a.IsValid() {
+		return a.String()
+	}
+	return fallback
+}
+
+// limitRule is a token bucket: burst attempts at once, then one every every.
+type limitRule struct {
+	every time.Duration
+	burst float64
+}
+
+// The login limits. Only failures spend attempts; a success spends nothing.
+var (
+	// Per (account, address): the attacker guessing from one address locks only that address
+	// out of that account.
+	limitAccountAddr = limitRule{every: time.Minute, burst: 5}
+	// Per address, across accounts: one address trying many accounts.
+	limitAddr = limitRule{every: 6 * time.Second, burst: 20}
+	// Per account, across addresses: distributed guessing. Loose, and addresses where the
+	// account signed in successfully lately are exempt, so that the owner keeps signing in
+	// from their usual places while someone else guesses.
+	limitAccount = limitRule{every: 36 * time.Second, burst: 100}
+)
+
+// knownAddrTTL is how long an address where an account signed in stays exempt from the
+// account-wide limit.
+const knownAddrTTL = 30 * 24 * time.Hour
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+// loginLimiter limits failed login attempts, in memory (per process). Check before verifying a
+// password; report the outcome after.
+type loginLimiter struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	buckets map[string]*bucket
+	known   map[string]time.Time // account + address → last successful sign-in
+}
+
+func newLoginLimiter(now func() time.Time) *loginLimiter {
+	return &loginLimiter{now: now, buckets: map[string]*bucket{}, known: map[string]time.Time{}}
+}
+
+// addrKey groups IPv6 addresses by /64 (what one subscriber usually holds).
+func addrKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err == nil && a.Is6() && !a.Is4In6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return ip
+}
+
+func (l *loginLimiter) keys(ip, email string) (acctAddr, addr, acct, known string) {
+	ip = addrKey(ip)
+	return "aa:" + email + "\x00" + ip, "a:" + ip, "u:" + email, email + "\x00" + ip
+}
+
+// level refills the bucket of key under rule and returns its tokens (a missing bucket is full).
+func (l *loginLimiter) level(key string, rule limitRule, now time.Time) *bucket {
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: rule.burst, at: now}
+		l.buckets[key] = b
+	}
+	if d := now.Sub(b.at); d > 0 {
+		b.tokens = min(rule.burst, b.tokens+float64(d)/float64(rule.every))
+		b.at = now
+	}
+	return b
+}
+
+// allow reports whether a login attempt for email from ip may be verified; it spends nothing.
+func (l *loginLimiter) allow(ip, email string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	aa, a, u, k := l.keys(ip, email)
+	if l.level(aa, limitAccountAddr, now).tokens < 1 || l.level(a, limitAddr, now).tokens < 1 {
+		return false
+	}
+	if seen, ok := l.known[k]; ok && now.Sub(seen) < knownAddrTTL {
+		return true
+	}
+	return l.level(u, limitAccount, now).tokens >= 1
+}
+
+// failed spends one attempt of every limit of (ip, email). Concurrent failures may drive a
+// bucket below zero, down to minus its burst: the lock then lasts longer, for the attacker.
+func (l *loginLimiter) failed(ip, email string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.prune(now)
+	aa, a, u, _ := l.keys(ip, email)
+	for key, rule := range map[string]limitRule{aa: limitAccountAddr, a: limitAddr, u: limitAccount} {
+		b := l.level(key, rule, now)
+		b.tokens = max(-rule.burst, b.tokens-1)
+	}
+}
+
+// succeeded records that email signed in from ip: the address is exempt from the account-wide
+// limit for knownAddrTTL. It spends nothing.
+func (l *loginLimiter) succeeded(ip, email string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.prune(now)
+	_, _, _, k := l.keys(ip, email)
+	l.known[k] = now
+}
+
+// prune bounds memory: past 100,000 entries, full buckets and old known addresses go.
+func (l *loginLimiter) prune(now time.Time) {
+	if len(l.buckets) > 100_000 {
+		for k, b := range l.buckets {
+			if now.Sub(b.at) > 2*time.Hour { // every bucket is full again within two hours
+				delete(l.buckets, k)
+			}
+		}
+	}
+	if len(l.known) > 100_000 {
+		for k, t := range l.known {
+			if now.Sub(t) >= knownAddrTTL {
+				delete(l.known, k)
+			}
+		}
+	}
+}
