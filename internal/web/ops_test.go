@@ -15,11 +15,39 @@ func TestServerErrorsAreFrenchWithoutInternals(t *testing.T) {
 			t.Errorf("%s: %d", path, res.StatusCode)
 		}
 	}
-	res, _ := http.Get(e.ts.URL + "/metrics")
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(b), `certif_http_requests_total{method="GET",route="GET /readyz",status="200"}`) {
-		t.Error("metrics lack the request counter by route")
+	metrics := newEnvWith(t, e.st, func(c *Config) { c.MetricsToken = "s3cret-metrics" })
+	http.Get(metrics.ts.URL + "/readyz")
+	for _, tc := range []struct {
+		srv    *testEnv
+		header string
+		want   int
+	}{
+		{e, "", http.StatusNotFound},                                                 // no token configured: no /metrics
+		{e, "Bearer ", http.StatusNotFound},                                          // not even with an empty one
+		{metrics, "", http.StatusUnauthorized},                                       // public no more
+		{metrics, "Bearer wrong", http.StatusUnauthorized},                           // wrong token
+		{metrics, "Bearer " + e.token("admin@certif.demo"), http.StatusUnauthorized}, // an API token is not it
+		{metrics, "Bearer s3cret-metrics", http.StatusOK},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, tc.srv.ts.URL+"/metrics", nil)
+		if tc.header != "" {
+			req.Header.Set("Authorization", tc.header)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("/metrics with %q: %d, want %d", tc.header, res.StatusCode, tc.want)
+		}
+		if tc.want == http.StatusOK && !strings.Contains(string(b), `certif_http_requests_total{method="GET",route="GET /readyz",status="200"}`) {
+			t.Error("metrics lack the request counter by route")
+		}
+		if tc.want != http.StatusOK && strings.Contains(string(b), "certif_http") {
+			t.Errorf("/metrics with %q leaks metrics", tc.header)
+		}
 	}
 	// The database goes away: readiness says so, pages answer a French 500 without internals.
 	e.st.DB().Close()
