@@ -79,7 +79,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		if u != nil {
-			w.Header().Set("Cache-Control", "no-store")
+			if !isAPI(r) { // the API is marked above, by path: the public documents stay cacheable
+				w.Header().Set("Cache-Control", "no-store")
+			}
 			r = r.WithContext(context.WithValue(r.Context(), userKey, u))
 		}
 		next.ServeHTTP(w, r)

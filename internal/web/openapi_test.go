@@ -159,6 +159,7 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 	call("PATCH", "/api/v1/users/"+itoa64(created.ID), admin, `{"role":"inconnu"}`, 422)
 
 	exerciseLivretAPI(t, e, call)
+	exerciseTokenAPI(t, e, call)
 
 	// Every documented operation was exercised.
 	for tmpl, ops := range c.doc["paths"].(map[string]any) {
