@@ -4,7 +4,7 @@
 //	certif migrate
 //	certif referentiel import FILE | export [--format yaml|json] [--code CODE]
 //	certif user add --email E --role R [--centre ID|SIRET] [--prenom P] [--nom N]
-//	certif token create --email E [--name NAME]
+//	certif token create --email E [--name NAME] [--expires 90d] | list --email E | revoke --id N
 //	certif demo
 package main
 
@@ -44,7 +44,9 @@ Utilisation :
   certif referentiel import FICHIER                       ajoute une version de référentiel
   certif referentiel export [--format yaml|json]          affiche le référentiel actif
   certif user add --email E --role R [--centre C]         crée un compte
-  certif token create --email E                           crée un jeton d'API personnel
+  certif token create --email E [--expires 90d]           crée un jeton d'API personnel
+  certif token list --email E                             liste les jetons d'un compte
+  certif token revoke --id N                              révoque un jeton
   certif demo                                             charge le jeu de démonstration
 
 Options communes : --data (CERTIF_DATA, défaut ./data), --database (CERTIF_DATABASE_URL,

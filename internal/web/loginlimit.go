@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // ProxyTrust says which X-Forwarded-For hops the server believes.
@@ -100,7 +102,7 @@ func addrString(a netip.Addr, fallback string) string {
 // limitRule is a token bucket: burst attempts at once, then one every every.
 type limitRule struct {
 	every time.Duration
-	burst float64
+	burst int
 }
 
 // The login limits. Only failures spend attempts; a success spends nothing.
@@ -120,22 +122,22 @@ var (
 // account-wide limit.
 const knownAddrTTL = 30 * 24 * time.Hour
 
-type bucket struct {
-	tokens float64
-	at     time.Time
+type limiterEntry struct {
+	lim  *rate.Limiter
+	seen time.Time
 }
 
 // loginLimiter limits failed login attempts, in memory (per process). Check before verifying a
 // password; report the outcome after.
 type loginLimiter struct {
-	mu      sync.Mutex
-	now     func() time.Time
-	buckets map[string]*bucket
-	known   map[string]time.Time // account + address → last successful sign-in
+	mu    sync.Mutex
+	now   func() time.Time
+	byKey map[string]*limiterEntry
+	known map[string]time.Time // account + address → last successful sign-in
 }
 
 func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, buckets: map[string]*bucket{}, known: map[string]time.Time{}}
+	return &loginLimiter{now: now, byKey: map[string]*limiterEntry{}, known: map[string]time.Time{}}
 }
 
 // addrKey groups IPv6 addresses by /64 (what one subscriber usually holds).
@@ -153,18 +155,14 @@ func (l *loginLimiter) keys(ip, email string) (acctAddr, addr, acct, known strin
 	return "aa:" + email + "\x00" + ip, "a:" + ip, "u:" + email, email + "\x00" + ip
 }
 
-// level refills the bucket of key under rule and returns its tokens (a missing bucket is full).
-func (l *loginLimiter) level(key string, rule limitRule, now time.Time) *bucket {
-	b := l.buckets[key]
-	if b == nil {
-		b = &bucket{tokens: rule.burst, at: now}
-		l.buckets[key] = b
+func (l *loginLimiter) limiter(key string, rule limitRule, now time.Time) *rate.Limiter {
+	e := l.byKey[key]
+	if e == nil {
+		e = &limiterEntry{lim: rate.NewLimiter(rate.Every(rule.every), rule.burst)}
+		l.byKey[key] = e
 	}
-	if d := now.Sub(b.at); d > 0 {
-		b.tokens = min(rule.burst, b.tokens+float64(d)/float64(rule.every))
-		b.at = now
-	}
-	return b
+	e.seen = now
+	return e.lim
 }
 
 // allow reports whether a login attempt for email from ip may be verified; it spends nothing.
@@ -173,27 +171,27 @@ func (l *loginLimiter) allow(ip, email string) bool {
 	defer l.mu.Unlock()
 	now := l.now()
 	aa, a, u, k := l.keys(ip, email)
-	if l.level(aa, limitAccountAddr, now).tokens < 1 || l.level(a, limitAddr, now).tokens < 1 {
+	if l.limiter(aa, limitAccountAddr, now).TokensAt(now) < 1 || l.limiter(a, limitAddr, now).TokensAt(now) < 1 {
 		return false
 	}
 	if seen, ok := l.known[k]; ok && now.Sub(seen) < knownAddrTTL {
 		return true
 	}
-	return l.level(u, limitAccount, now).tokens >= 1
+	return l.limiter(u, limitAccount, now).TokensAt(now) >= 1
 }
 
 // failed spends one attempt of every limit of (ip, email). Concurrent failures may drive a
-// bucket below zero, down to minus its burst: the lock then lasts longer, for the attacker.
+// bucket below zero (a reservation is never cancelled): the lock then lasts longer, for the
+// attacker.
 func (l *loginLimiter) failed(ip, email string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	l.prune(now)
 	aa, a, u, _ := l.keys(ip, email)
-	for key, rule := range map[string]limitRule{aa: limitAccountAddr, a: limitAddr, u: limitAccount} {
-		b := l.level(key, rule, now)
-		b.tokens = max(-rule.burst, b.tokens-1)
-	}
+	l.limiter(aa, limitAccountAddr, now).ReserveN(now, 1)
+	l.limiter(a, limitAddr, now).ReserveN(now, 1)
+	l.limiter(u, limitAccount, now).ReserveN(now, 1)
 }
 
 // succeeded records that email signed in from ip: the address is exempt from the account-wide
@@ -207,12 +205,13 @@ func (l *loginLimiter) succeeded(ip, email string) {
 	l.known[k] = now
 }
 
-// prune bounds memory: past 100,000 entries, full buckets and old known addresses go.
+// prune bounds memory: past 100,000 entries, limiters unused for two hours (full again) and
+// old known addresses go.
 func (l *loginLimiter) prune(now time.Time) {
-	if len(l.buckets) > 100_000 {
-		for k, b := range l.buckets {
-			if now.Sub(b.at) > 2*time.Hour { // every bucket is full again within two hours
-				delete(l.buckets, k)
+	if len(l.byKey) > 100_000 {
+		for k, e := range l.byKey {
+			if now.Sub(e.seen) > 2*time.Hour {
+				delete(l.byKey, k)
 			}
 		}
 	}
