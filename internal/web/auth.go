@@ -162,6 +162,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	p := &LoginPage{Base: s.base(r, "login.title"), Email: email, Next: safeNext(r.PostFormValue("next"))}
 	ip := clientIP(r, s.proxyTrust())
 	// The limits count failures only, so check them without spending: a success spends nothing.
+	// A refusal here verifies no password: it depends on the address and the e-mail typed,
+	// never on whether an account has it, so it reveals nothing and costs the server nothing.
 	if !s.loginLimits.allow(ip, email) {
 		p.Error = p.T("login.too_many")
 		return s.render(w, http.StatusTooManyRequests, "login", p)

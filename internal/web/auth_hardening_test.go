@@ -313,3 +313,23 @@ func TestLinksComeFromTheBaseURLNotTheHost(t *testing.T) {
 		}
 	}
 }
+
+func TestCurrentPasswordIsRateLimited(t *testing.T) {
+	e := newEnv(t)
+	c := e.login("formateur@certif.demo")
+	const np = "un nouveau mot de passe solide"
+	var last int
+	for i := 0; i < 6; i++ {
+		res := e.post(c, "/compte/mot-de-passe", url.Values{"current": {"devinette " + itoa64(int64(i))}, "password": {np}, "confirm": {np}})
+		last = res.StatusCode
+		if i < 5 && last != http.StatusUnprocessableEntity {
+			t.Errorf("wrong current password %d: %d", i+1, last)
+		}
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("sixth wrong current password: %d, want 429", last)
+	}
+	if res := e.post(c, "/compte/mot-de-passe", url.Values{"current": {demo.Password}, "password": {np}, "confirm": {np}}); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("right password while limited: %d", res.StatusCode)
+	}
+}
