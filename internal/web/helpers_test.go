@@ -50,11 +50,14 @@ func newEnvOn(t testing.TB, st *store.Store) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Store: st, Blobs: blobs})
+	// The public base URL is the test server's own address, known once it listens.
+	ts := httptest.NewUnstartedServer(nil)
+	srv, err := New(Config{Store: st, Blobs: blobs, BaseURL: "http://" + ts.Listener.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &testEnv{t: t, st: st, srv: srv, ts: ts}
 }
