@@ -147,7 +147,7 @@ func jsonDecodeError(err error) error {
 	case errors.As(err, &ute) && ute.Field == "":
 		v.Add("body", "Le corps de la requête doit être "+jsonKind(ute.Type)+".")
 	case errors.As(err, &ute):
-		v.Add(ute.Field, "Type incorrect : "+jsonKind(ute.Type)+" attendu.")
+		v.Add(ute.Field, "Type incorrect : ce champ attend "+jsonKind(ute.Type)+".")
 	case errors.As(err, &se):
 		v.Add("body", fmt.Sprintf("JSON invalide : erreur de syntaxe vers le caractère %d.", se.Offset))
 	case errors.Is(err, io.EOF):

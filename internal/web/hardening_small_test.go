@@ -71,8 +71,8 @@ func TestJSONDecodeErrorsAreFrenchAndNameTheField(t *testing.T) {
 	}{
 		{evals, `[]`, "body", "Le corps de la requête doit être un objet."},
 		{evals, `"x"`, "body", "Le corps de la requête doit être un objet."},
-		{evals, `{"competences":"C1.1"}`, "competences", "Type incorrect : une liste attendu."},
-		{evals, `{"competences":[1]}`, "competences", "Type incorrect : du texte attendu."},
+		{evals, `{"competences":"C1.1"}`, "competences", "Type incorrect : ce champ attend une liste."},
+		{evals, `{"competences":[1]}`, "competences", "Type incorrect : ce champ attend du texte."},
 		{evals, `{"inconnu":1}`, "inconnu", "Champ inconnu."},
 		{evals, `{"competences":`, "body", "JSON invalide : le document est incomplet."},
 		{evals, `{"competences" 1}`, "body", "JSON invalide : erreur de syntaxe vers le caractère 16."},
@@ -80,7 +80,7 @@ func TestJSONDecodeErrorsAreFrenchAndNameTheField(t *testing.T) {
 		{evals, ``, "body", "Le corps de la requête est vide."},
 		{"/api/v1/candidats", `{"candidat":{"date_naissance":"demain"}}`, "body", "Date illisible : attendu « AAAA-MM-JJ » ou « JJ/MM/AAAA »."},
 		{"/api/v1/candidats", `{"candidat":{"date_naissance":12}}`, "body", "Date attendue sous la forme « AAAA-MM-JJ » ou « JJ/MM/AAAA »."},
-		{"/api/v1/candidats", `{"candidat":{"prenoms":"Léa"}}`, "candidat.prenoms", "Type incorrect : une liste attendu."},
+		{"/api/v1/candidats", `{"candidat":{"prenoms":"Léa"}}`, "candidat.prenoms", "Type incorrect : ce champ attend une liste."},
 	} {
 		status, body := e.api("POST", tc.path, referent, tc.body)
 		var out struct{ Error apiError }
