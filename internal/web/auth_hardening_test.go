@@ -147,6 +147,16 @@ func TestEveryLoginFailureVerifiesOnePassword(t *testing.T) {
 			t.Errorf("journal detail holds personal data: %+v", entry)
 		}
 	}
+	// The admin's journal names both, the failures' author being anonymous.
+	_, doc := e.get(e.login("admin@certif.demo"), "/admin/journal")
+	var rows []string
+	doc.Find("tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		rows = append(rows, text(tr.Find("td:nth-child(2)"))+"|"+text(tr.Find("td:nth-child(3)")))
+	})
+	all := strings.Join(rows, "\n")
+	if !strings.Contains(all, "anonyme|Échec de connexion") || !strings.Contains(all, "#"+itoa64(admin.ID)+"|Connexion") {
+		t.Errorf("journal page:\n%.400s", all)
+	}
 }
 
 func TestLoginLockHurtsTheAttackerNotTheUser(t *testing.T) {
