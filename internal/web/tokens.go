@@ -38,7 +38,7 @@ func (s *Server) loadTokens(r *http.Request, p *AccountPage) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.cfg.Now()
 	p.Tokens = make([]TokenRow, 0, len(toks))
 	for _, t := range toks {
 		p.Tokens = append(p.Tokens, TokenRow{Token: t, Valid: t.Valid(now), Expired: t.RevokedAt.IsZero() && !t.Valid(now)})
@@ -121,7 +121,7 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.cfg.Now()
 	out := make([]apiToken, 0, len(toks))
 	for _, t := range toks {
 		out = append(out, toAPIToken(t, now))
@@ -152,7 +152,7 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusCreated, struct {
 		apiToken
 		Token string `json:"token"`
-	}{toAPIToken(t, time.Now()), secret})
+	}{toAPIToken(t, s.cfg.Now()), secret})
 	return nil
 }
 
