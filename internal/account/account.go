@@ -135,6 +135,9 @@ func (u *User) Validate() error {
 	} else if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || !strings.Contains(u.Email[strings.IndexByte(u.Email, '@'):], ".") {
 		v.Add("email", "Cette adresse e-mail n'est pas valide.")
 	}
+	if len(u.Email) > 254 {
+		v.Add("email", "L'adresse e-mail ne doit pas dépasser 254 caractères.")
+	}
 	if len([]rune(u.Nom)) > 100 {
 		v.Add("nom", "Le nom ne doit pas dépasser 100 caractères.")
 	}

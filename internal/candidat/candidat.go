@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -176,6 +177,23 @@ func (c *Candidat) Validate(now time.Time) error {
 	}
 	if c.CommuneNaissance == "" {
 		v.Add("commune_naissance", "La commune (ou ville) de naissance est obligatoire.")
+	}
+	for _, f := range []struct {
+		field, value, msg string
+		max               int
+	}{
+		{"commune_naissance", c.CommuneNaissance, "La commune de naissance ne doit pas dépasser 100 caractères.", 100},
+		{"pays_naissance", c.PaysNaissance, "Le pays de naissance ne doit pas dépasser 100 caractères.", 100},
+		{"email", c.Email, "L'adresse e-mail ne doit pas dépasser 254 caractères.", 254},
+		{"adresse1", c.Adresse.Ligne1, "L'adresse ne doit pas dépasser 200 caractères.", 200},
+		{"adresse2", c.Adresse.Ligne2, "Le complément d'adresse ne doit pas dépasser 200 caractères.", 200},
+		{"code_postal", c.Adresse.CodePostal, "Le code postal ne doit pas dépasser 20 caractères.", 20},
+		{"ville", c.Adresse.Ville, "La ville ne doit pas dépasser 100 caractères.", 100},
+		{"pays", c.Adresse.Pays, "Le pays ne doit pas dépasser 100 caractères.", 100},
+	} {
+		if utf8.RuneCountInString(f.value) > f.max {
+			v.Add(f.field, f.msg)
+		}
 	}
 	if c.PaysNaissance == "" {
 		if c.CommuneNaissanceCode == "" {

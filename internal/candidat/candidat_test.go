@@ -1,6 +1,8 @@
 package candidat_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +34,10 @@ func TestCandidatValidate(t *testing.T) {
 		{"INSEE code", func(c *candidat.Candidat) { c.CommuneNaissanceCode = "6912" }, "commune_naissance_code"},
 		{"e-mail", func(c *candidat.Candidat) { c.Email = "lea@" }, "email"},
 		{"phone", func(c *candidat.Candidat) { c.Telephone = "appelez-moi" }, "telephone"},
+		{"long commune", func(c *candidat.Candidat) { c.CommuneNaissance = strings.Repeat("a", 101) }, "commune_naissance"},
+		{"long e-mail", func(c *candidat.Candidat) { c.Email = strings.Repeat("a", 250) + "@exemple.fr" }, "email"},
+		{"long address", func(c *candidat.Candidat) { c.Adresse.Ligne1 = strings.Repeat("rue ", 60) }, "adresse1"},
+		{"long town", func(c *candidat.Candidat) { c.Adresse.Ville = strings.Repeat("b", 101) }, "ville"},
 	} {
 		c := valid()
 		tc.edit(&c)
@@ -104,5 +110,87 @@ func TestParseHeuresAndDates(t *testing.T) {
 	}
 	if _, err := candidat.ParseDate("31/02/1998"); err == nil {
 		t.Error("31 February accepted")
+	}
+}
+
+// TestInTrainingFollowsTheReferentiel: R2 is decided in one place, from the référentiel's
+// voies_acces; a référentiel without them (older versions) keeps the seed's rule.
+func TestInTrainingFollowsTheReferentiel(t *testing.T) {
+	r, err := referentiel.CommunityManager()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Voies) != len(candidat.Voies) {
+		t.Fatalf("the référentiel declares %d voies, candidat knows %d", len(r.Voies), len(candidat.Voies))
+	}
+	for _, v := range candidat.Voies {
+		ins := candidat.Inscription{Voie: v}
+		want := v != candidat.VAE
+		if got := ins.InTraining(r); got != want {
+			t.Errorf("%s.InTraining(référentiel) = %v, want %v", v, got, want)
+		}
+		if got := ins.InTraining(nil); got != want {
+			t.Errorf("%s.InTraining(nil) = %v, want %v", v, got, want)
+		}
+	}
+	// A référentiel whose data says apprenticeship has no in-training evaluation is obeyed,
+	// by the predicate, the default status and the centre check alike.
+	other := *r
+	other.Voies = append([]referentiel.VoieAcces(nil), r.Voies...)
+	for i := range other.Voies {
+		if other.Voies[i].Code == string(candidat.Apprentissage) {
+			other.Voies[i].EvaluationFormation = false
+		}
+	}
+	ins := candidat.Inscription{Voie: candidat.Apprentissage, CentreID: 1, Date: now}
+	if ins.InTraining(&other) {
+		t.Error("apprentissage without in-training evaluation in the data: InTraining still true")
+	}
+	if err := ins.Validate(&other); err != nil || ins.Statut != candidat.DossierEnPreparation {
+		t.Errorf("default status without in-training evaluation: %v %q", err, ins.Statut)
+	}
+	if err := ins.ValidateCentre(&other, false); err != nil {
+		t.Errorf("a centre without training refused an inscription without in-training evaluation: %v", err)
+	}
+	ins.Voie = candidat.FormationContinue
+	if msg := apperr.FieldErrors(ins.ValidateCentre(r, false))["centre"]; msg != candidat.MsgCentreSansFormation {
+		t.Errorf("in training at a centre without training: %q", msg)
+	}
+	if err := ins.ValidateCentre(r, true); err != nil {
+		t.Errorf("in training at a training centre: %v", err)
+	}
+	// A voie the référentiel does not open is refused.
+	other.Voies = other.Voies[:1]
+	ins = candidat.Inscription{Voie: candidat.VAE, TypeVAE: candidat.CongeVAE, CentreID: 1, Date: now}
+	if apperr.FieldErrors(ins.Validate(&other))["voie"] == "" {
+		t.Error("a voie the référentiel does not declare was accepted")
+	}
+}
+
+// TestListsAreDeduplicatedAndCapped: blocs and a module's compétences are deduplicated and
+// capped to the référentiel, with one message for the whole list.
+func TestListsAreDeduplicatedAndCapped(t *testing.T) {
+	r, err := referentiel.CommunityManager()
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := make([]string, 100_000)
+	for i := range many {
+		many[i] = "C1.1"
+	}
+	m := candidat.Module{Intitule: "Veille", Heures: 7, Competences: many}
+	if err := m.Validate(r); err != nil || len(m.Competences) != 1 {
+		t.Errorf("100,000 × C1.1: %v, %d compétences kept", err, len(m.Competences))
+	}
+	for i := range many {
+		many[i] = fmt.Sprintf("X%d", i)
+	}
+	m.Competences = many
+	if f := apperr.FieldErrors(m.Validate(r)); len(f) != 1 || f["competences"] == "" {
+		t.Errorf("100,000 distinct codes: %v", f)
+	}
+	ins := candidat.Inscription{Voie: candidat.FormationContinue, CentreID: 1, Date: now, BlocsVises: many}
+	if f := apperr.FieldErrors(ins.Validate(r)); len(f) != 1 || f["blocs"] == "" {
+		t.Errorf("100,000 blocs: %v", f)
 	}
 }

@@ -16,6 +16,28 @@ type ImportRow struct {
 	Inscription Inscription
 }
 
+// ImportField maps a field of the domain checks (Candidat.Validate, Inscription.Validate and
+// ValidateCentre, keyed by the form's field names) to the key of the import column that holds
+// it: the import reports the very messages of the form, on the column that caused them.
+func ImportField(field string) string {
+	switch field {
+	case "date":
+		return "date_inscription"
+	case "adresse1":
+		return "adresse"
+	case "centre": // the import's own centre: what the row can change is its voie
+		return "voie"
+	}
+	return field
+}
+
+// The problems of a row against the other rows of the same file, worded once for the file
+// reader (importer) and the store's import; the argument is the other row's line.
+const (
+	MsgImportDoublon = "Doublon de la ligne %d : même nom de naissance, prénom et date de naissance dans la même promotion."
+	MsgImportEmail   = "Adresse e-mail déjà donnée ligne %d pour une autre personne : chaque candidat a sa propre adresse."
+)
+
 // LineError is one problem of an import, located by line and column (the column's header
 // name as in the file, or "" for the whole line).
 type LineError struct {

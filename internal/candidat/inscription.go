@@ -2,7 +2,6 @@ package candidat
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/certif/certif/internal/apperr"
@@ -99,12 +98,35 @@ type Inscription struct {
 	CreatedAt       time.Time
 }
 
-// IsVAE reports whether the inscription is on the VAE path: no livret, no attestation de
-// formation, no fiche de stage, no relevé des évaluations (R2).
-func (i *Inscription) IsVAE() bool { return i.Voie == VAE }
+// InTraining reports whether the évaluation en cours de formation applies to the inscription,
+// as its référentiel ref declares for its voie d'accès (referentiel.EvaluationEnFormation; a
+// nil ref applies the seed's rule: every path but the VAE). When it does not (the VAE), the
+// inscription has no livret, attestation de formation, fiche de stage or relevé des
+// évaluations (R2). It is the one place that rule is decided.
+func (i *Inscription) InTraining(ref *referentiel.Referentiel) bool {
+	return ref.EvaluationEnFormation(string(i.Voie))
+}
 
-// ErrVAE is wrapped by refusals of in-training features to a VAE inscription.
+// ErrVAE is wrapped by refusals of in-training features to an inscription without in-training
+// evaluation (see InTraining).
 var ErrVAE = fmt.Errorf("l'évaluation en cours de formation ne s'applique pas aux candidats en VAE (pas de livret, d'attestation de formation, de fiche de stage ni de relevé des évaluations): %w", apperr.Invalid)
+
+// MsgCentreSansFormation refuses an inscription with in-training evaluation at a centre that
+// is not habilitated to train.
+const MsgCentreSansFormation = "Ce centre n'est pas habilité à la formation : seule une inscription en VAE est possible."
+
+// ValidateCentre checks that the inscription's centre may take it: a centre not habilitated to
+// train (formation false) only takes inscriptions without in-training evaluation (InTraining).
+// It returns a *apperr.Validation on field "centre", or nil. The form, the API and the import
+// (which reports it on the voie's column, see ImportField) all call it.
+func (i *Inscription) ValidateCentre(ref *referentiel.Referentiel, formation bool) error {
+	if formation || !i.InTraining(ref) {
+		return nil
+	}
+	v := apperr.NewValidation()
+	v.Add("centre", MsgCentreSansFormation)
+	return v
+}
 
 // Partielle reports whether the inscription aims at only some of the référentiel's blocs.
 func (i *Inscription) Partielle(ref *referentiel.Referentiel) bool {
@@ -130,7 +152,9 @@ func (i *Inscription) Validate(ref *referentiel.Referentiel) error {
 		valid = valid || x == i.Voie
 	}
 	if !valid {
-		v.Add("voie", "Choisissez la voie d'accès.")
+		v.Add("voie", "La voie d'accès est obligatoire : formation continue, contrat de professionnalisation, apprentissage ou VAE.")
+	} else if _, ok := ref.Voie(string(i.Voie)); !ok {
+		v.Add("voie", "Cette voie d'accès n'est pas ouverte pour cette certification.")
 	}
 	if i.Voie == VAE {
 		if i.TypeVAE != CongeVAE && i.TypeVAE != VAEClassique {
@@ -142,7 +166,7 @@ func (i *Inscription) Validate(ref *referentiel.Referentiel) error {
 	if i.CentreID == 0 {
 		v.Add("centre", "Choisissez le centre.")
 	}
-	i.Promotion = strings.TrimSpace(i.Promotion)
+	i.Promotion = collapse(i.Promotion)
 	if len([]rune(i.Promotion)) > 60 {
 		v.Add("promotion", "La promotion ne doit pas dépasser 60 caractères.")
 	}
@@ -151,12 +175,18 @@ func (i *Inscription) Validate(ref *referentiel.Referentiel) error {
 	}
 	if i.Statut == "" {
 		i.Statut = EnFormation
-		if i.Voie == VAE {
+		if !i.InTraining(ref) {
 			i.Statut = DossierEnPreparation
 		}
 	}
 	if i.Statut.Libelle() == "" {
 		v.Add("statut", "Statut inconnu.")
+	}
+	i.BlocsVises = referentiel.UniqueCodes(i.BlocsVises)
+	if len(i.BlocsVises) > len(ref.Blocs) {
+		v.Add("blocs", fmt.Sprintf("%d blocs au plus.", len(ref.Blocs)))
+		i.BlocsVises = nil
+		return v.Err()
 	}
 	if len(i.BlocsVises) == 0 {
 		for _, b := range ref.Blocs {

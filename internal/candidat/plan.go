@@ -33,10 +33,16 @@ func (m *Module) Validate(ref *referentiel.Referentiel) error {
 		v.Add("heures", "Indiquez une durée en heures, entre 0,5 et 2 000.")
 	}
 	m.Heures = math.Round(m.Heures*10) / 10
-	if len(m.Competences) == 0 {
+	m.Competences = referentiel.UniqueCodes(m.Competences)
+	codes := m.Competences
+	switch n := ref.NbCompetences(); {
+	case len(m.Competences) == 0:
 		v.Add("competences", "Choisissez au moins une compétence.")
+	case len(m.Competences) > n:
+		v.Add("competences", fmt.Sprintf("Un module couvre %d compétences au plus.", n))
+		codes = nil
 	}
-	for _, c := range m.Competences {
+	for _, c := range codes {
 		if _, _, ok := ref.Competence(c); !ok {
 			v.Add("competences", fmt.Sprintf("Compétence inconnue : %s.", c))
 		}

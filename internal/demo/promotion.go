@@ -100,7 +100,7 @@ func seedPromotion(ctx context.Context, st *store.Store, centreID int64, staff m
 		if _, err := st.Inscrire(ctx, account.System, c, ins); err != nil {
 			return fmt.Errorf("demo inscription %d: %w", i, err)
 		}
-		if ins.IsVAE() {
+		if !ins.InTraining(ref) {
 			continue
 		}
 		if err := seedPlanning(ctx, st, formateur, ins.ID, modules, start, dc.progress); err != nil {

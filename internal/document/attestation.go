@@ -23,7 +23,7 @@ func RenderAttestation(out io.Writer, a Attestation) error {
 		return err
 	}
 	subject := attestationTitre + " — " + nomAffiche(a.Candidat)
-	return render(out, subject, a.Certificateur, a.Certification, a.Date, func(w *writer) error {
+	return render(out, budget{document: "attestation de formation", pages: MaxAttestationPages}, subject, a.Certificateur, a.Certification, a.Date, func(w *writer) error {
 		drawAttestation(w, a)
 		return nil
 	})

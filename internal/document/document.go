@@ -57,8 +57,11 @@ type Candidat struct {
 	NomUsage      string    // usage name; when set and different, shown « Léa Martin, née Moreau »
 	DateNaissance time.Time // date of birth (required)
 	LieuNaissance string    // e.g. "Lyon (69)" or "Casablanca (Maroc)"; "" omits « à … »
-	Voie          string    // access path, e.g. "Formation continue"; any voie containing "VAE" is refused where R2 applies
-	Promotion     string    // cohort label; "" hides it
+	Voie          string    // access path as shown, e.g. "Formation continue"
+	// HorsFormation is true for a candidate whose access path has no in-training evaluation
+	// (the VAE, R2): the in-training documents (livret, relevé, attestation) refuse them.
+	HorsFormation bool
+	Promotion     string // cohort label; "" hides it
 }
 
 // ModuleLine is one training module of the attestation de formation's planning (R13).
@@ -196,8 +199,9 @@ func (p *problems) checkHeader(h Header) {
 	}
 }
 
-// checkCandidat reports the candidate's missing fields; when noVAE is set a VAE candidate is
-// refused, since in-training documents do not exist for them (R2).
+// checkCandidat reports the candidate's missing fields; when noVAE is set a candidate
+// without in-training evaluation (HorsFormation) is refused, since in-training documents do
+// not exist for them (R2).
 func (p *problems) checkCandidat(c Candidat, noVAE bool) {
 	if blank(c.NomNaissance) {
 		p.add("nom de naissance manquant")
@@ -213,21 +217,9 @@ func (p *problems) checkCandidat(c Candidat, noVAE bool) {
 	default:
 		p.add("civilité inconnue « " + c.Civilite + " » (Madame, Monsieur ou vide)")
 	}
-	if noVAE && isVAE(c.Voie) {
+	if noVAE && c.HorsFormation {
 		p.add("ne concerne pas les candidats en VAE")
 	}
-}
-
-// isVAE reports whether a voie d'accès is the VAE.
-func isVAE(voie string) bool {
-	for _, f := range strings.FieldsFunc(strings.ToUpper(voie), func(r rune) bool {
-		return !('A' <= r && r <= 'Z')
-	}) {
-		if f == "VAE" {
-			return true
-		}
-	}
-	return false
 }
 
 // badNumber reports NaN, infinities and negative values.

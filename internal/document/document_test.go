@@ -335,7 +335,7 @@ func TestInvalid(t *testing.T) {
 	noName := lea()
 	noName.NomNaissance = " "
 	vae := lea()
-	vae.Voie = "VAE — congé VAE"
+	vae.Voie, vae.HorsFormation = "VAE — congé VAE", true
 	a := attestation()
 	badModule := attestation()
 	badModule.Modules[3].Fin = badModule.Modules[3].Debut.AddDate(0, 0, -1)
@@ -417,16 +417,6 @@ func TestFormat(t *testing.T) {
 				strings.HasSuffix(l, "«") || strings.HasSuffix(l, "n°") {
 				t.Errorf("wrap at %v broke at a no-break space: %q", width, lines)
 			}
-		}
-	}
-	for _, v := range []string{"VAE", "VAE — congé VAE", "vae"} {
-		if !isVAE(v) {
-			t.Errorf("isVAE(%q) = false", v)
-		}
-	}
-	for _, v := range []string{"Formation continue", "Contrat de professionnalisation", "Évaluation"} {
-		if isVAE(v) {
-			t.Errorf("isVAE(%q) = true", v)
 		}
 	}
 }

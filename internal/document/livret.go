@@ -22,7 +22,7 @@ func RenderLivret(out io.Writer, l Livret) error {
 		return err
 	}
 	subject := livretTitre + " — " + nomAffiche(l.Candidat)
-	return render(out, subject, l.Certificateur, l.Certification, l.Edite, func(w *writer) error {
+	return render(out, budget{document: "livret d'évaluation et de suivi", pages: MaxLivretPages}, subject, l.Certificateur, l.Certification, l.Edite, func(w *writer) error {
 		drawLivret(w, l)
 		return nil
 	})

@@ -1,6 +1,7 @@
 package document
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 	"io"
@@ -98,6 +99,7 @@ type writer struct {
 	running func()  // draws the continuation header on a new page of the document
 	repeat  func()  // redraws the open table's header after a page break
 	footers []footer
+	budget  budget            // pages and bytes allowed; exceeding the pages sets err
 	width   map[glyph]float64 // advance width at size 1
 	font    map[glyph]style   // which font draws a rune of a style; -1 when none
 }
@@ -305,6 +307,9 @@ func lineH(size float64) float64 { return size * leading }
 // table's header.
 func (w *writer) newPage() {
 	w.pages++
+	if !w.dry && w.budget.pages > 0 && w.pages > w.budget.pages && w.err == nil { // measures do not count
+		w.err = w.budget.overPages()
+	}
 	if !w.dry && w.err == nil {
 		w.pdf.AddPage()
 	}
@@ -351,6 +356,9 @@ func (w *writer) topOfPage() float64 {
 
 // para draws wrapped text from x over width, breaking pages between lines; it advances y.
 func (w *writer) para(x, width float64, s string, st style, size float64, c rgb, a align) {
+	if w.err != nil { // past the budget, or failed: skip the layout work too
+		return
+	}
 	h := lineH(size)
 	for _, l := range w.wrap(s, width, st, size) {
 		w.ensure(h)
@@ -452,7 +460,17 @@ func (w *writer) finish(out io.Writer) error {
 	if w.err != nil {
 		return w.err
 	}
-	if _, err := w.pdf.WriteTo(out); err != nil {
+	// gopdf ignores its writer's errors: compile into a bounded buffer, then copy, so that a
+	// document over its byte budget writes nothing to out.
+	var buf bytes.Buffer
+	lw := &limitWriter{w: &buf, n: w.budget.bytes}
+	if _, err := w.pdf.WriteTo(lw); err != nil {
+		return fmt.Errorf("document : écriture du PDF : %w", err)
+	}
+	if lw.over {
+		return w.budget.overBytes()
+	}
+	if _, err := buf.WriteTo(out); err != nil {
 		return fmt.Errorf("document : écriture du PDF : %w", err)
 	}
 	return nil
@@ -460,7 +478,7 @@ func (w *writer) finish(out io.Writer) error {
 
 // render runs draw on a fresh writer and writes the result; a panic inside gopdf on input we
 // failed to reject is turned into an error, since a server must not die on one document.
-func render(out io.Writer, title, author, subject string, created time.Time, draw func(w *writer) error) (err error) {
+func render(out io.Writer, b budget, title, author, subject string, created time.Time, draw func(w *writer) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("document : erreur interne de rendu : %v", r)
@@ -470,6 +488,10 @@ func render(out io.Writer, title, author, subject string, created time.Time, dra
 	if err != nil {
 		return err
 	}
+	if b.bytes == 0 {
+		b.bytes = MaxBytes
+	}
+	w.budget = b
 	if err := draw(w); err != nil {
 		return err
 	}

@@ -32,6 +32,10 @@ func RenderReleves(out io.Writer, rs []Releve) error {
 	if len(rs) == 0 {
 		return &InvalidError{Document: "relevés des évaluations", Problemes: []string{"aucun candidat"}}
 	}
+	if len(rs) > MaxReleves {
+		return &InvalidError{Document: "relevés des évaluations", Problemes: []string{fmt.Sprintf(
+			"%d candidats : un fichier de relevés en compte au plus %d ; imprimez les relevés candidat par candidat", len(rs), MaxReleves)}}
+	}
 	var errs []error
 	for _, r := range rs {
 		if err := checkReleve(r); err != nil {
@@ -51,7 +55,7 @@ func RenderReleves(out io.Writer, rs []Releve) error {
 	if len(rs) == 1 {
 		title += " — " + nomAffiche(rs[0].Candidat)
 	}
-	return render(out, title, rs[0].Certificateur, rs[0].Certification, created, func(w *writer) error {
+	return render(out, budget{document: "relevés des évaluations", pages: MaxReleves}, title, rs[0].Certificateur, rs[0].Certification, created, func(w *writer) error {
 		for _, r := range rs {
 			if err := fitReleve(w, r); err != nil {
 				return err

@@ -116,6 +116,9 @@ func (t *table) heightOf(lines [][]string) float64 {
 // header; a row taller than a whole page is split between pages line by line.
 func (t *table) row(cells ...cell) {
 	w := t.w
+	if w.err != nil { // past the page budget, or failed: skip the layout work too
+		return
+	}
 	lines := t.layout(cells)
 	h := t.heightOf(lines)
 	lh := lineH(t.size)

@@ -64,10 +64,11 @@ func Header(orgs []account.Organisme, d *Dossier) document.Header {
 }
 
 // Candidat is the candidate's identity as documents show it: civilité from the sex, place of
-// birth with its département (or country abroad), voie and promotion.
-func Candidat(c candidat.Candidat, ins candidat.Inscription) document.Candidat {
+// birth with its département (or country abroad), voie and promotion, and whether the
+// in-training documents concern them (candidat.Inscription.InTraining under ref, R2).
+func Candidat(c candidat.Candidat, ins candidat.Inscription, ref *referentiel.Referentiel) document.Candidat {
 	dc := document.Candidat{Prenoms: strings.Join(c.Prenoms, " "), NomNaissance: c.NomNaissance, NomUsage: c.NomUsage,
-		DateNaissance: c.DateNaissance, Voie: ins.Voie.Libelle(), Promotion: ins.Promotion}
+		DateNaissance: c.DateNaissance, Voie: ins.Voie.Libelle(), Promotion: ins.Promotion, HorsFormation: !ins.InTraining(ref)}
 	switch c.Sexe {
 	case candidat.Femme:
 		dc.Civilite = "Madame"
@@ -93,7 +94,7 @@ var decisionDoc = map[livret.Decision]string{livret.Valide: "validé", livret.Re
 // of the blocs aimed at with its state and its evaluations in date order, corrections linked
 // to what they correct, and each bloc's end-of-bloc project.
 func Livret(h document.Header, d *Dossier, edite time.Time) document.Livret {
-	l := document.Livret{Header: h, Candidat: Candidat(d.Candidat, d.Inscription), Edite: edite}
+	l := document.Livret{Header: h, Candidat: Candidat(d.Candidat, d.Inscription, d.Ref), Edite: edite}
 	for _, b := range d.blocs() {
 		sec := document.BlocSection{Code: b.Code, Numero: b.Numero, Intitule: b.Intitule, Valide: b.Valide}
 		for _, c := range b.Competences {
@@ -121,7 +122,9 @@ func projet(b livret.BlocState) document.ProjetBloc {
 }
 
 func evaluation(d *Dossier, e *livret.Evaluation) document.EvaluationEntry {
-	out := document.EvaluationEntry{Date: e.Date, Competences: e.Competences, Forme: e.Forme.Libelle(), Evaluateur: e.Evaluateur,
+	// Entries saved before lists were deduplicated may repeat a compétence: print it once.
+	codes := referentiel.UniqueCodes(e.Competences)
+	out := document.EvaluationEntry{Date: e.Date, Competences: codes, Forme: e.Forme.Libelle(), Evaluateur: e.Evaluateur,
 		Score: e.Score, Bareme: e.Bareme, Seuil: e.Seuil, Commentaire: e.Commentaire, Corrige: e.RemplaceePar != 0}
 	if e.Remplace != 0 {
 		out.Remplace = "correction d'une évaluation précédente"
@@ -131,7 +134,7 @@ func evaluation(d *Dossier, e *livret.Evaluation) document.EvaluationEntry {
 			}
 		}
 	}
-	for _, code := range e.Competences {
+	for _, code := range codes {
 		if _, c, ok := d.Ref.Competence(code); ok {
 			for _, k := range c.Criteres {
 				out.Criteres = append(out.Criteres, document.CritereResult{Code: k.Code, Libelle: k.Libelle, Resultat: string(e.Criteres[k.Code])})
@@ -144,7 +147,7 @@ func evaluation(d *Dossier, e *livret.Evaluation) document.EvaluationEntry {
 // Releve is the relevé des évaluations of d handed to the jury (R10), edited at edite: per
 // compétence its state and its latest evaluation (« 3/4 critères acquis · 15/20 »).
 func Releve(h document.Header, d *Dossier, edite time.Time) document.Releve {
-	rl := document.Releve{Header: h, Candidat: Candidat(d.Candidat, d.Inscription), Edite: edite}
+	rl := document.Releve{Header: h, Candidat: Candidat(d.Candidat, d.Inscription, d.Ref), Edite: edite}
 	for _, b := range d.blocs() {
 		rb := document.ReleveBloc{Code: b.Code, Numero: b.Numero, Intitule: b.Intitule, Valide: b.Valide, Projet: projet(b).Decision}
 		for _, c := range b.Competences {
@@ -189,7 +192,7 @@ type Seance struct {
 // and hours, signed at the centre's town.
 // Errors: *apperr.Validation on "planning" when no module is planned.
 func Attestation(h document.Header, d *Dossier, seances []Seance, signataire string, date time.Time) (document.Attestation, error) {
-	a := document.Attestation{Header: h, Candidat: Candidat(d.Candidat, d.Inscription), SignataireQualite: "Responsable pédagogique",
+	a := document.Attestation{Header: h, Candidat: Candidat(d.Candidat, d.Inscription, d.Ref), SignataireQualite: "Responsable pédagogique",
 		Signataire: signataire, Date: date, Lieu: lieuOf(h.Centre)}
 	if len(seances) == 0 {
 		v := apperr.NewValidation()

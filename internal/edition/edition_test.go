@@ -36,11 +36,14 @@ func TestCandidat(t *testing.T) {
 	} {
 		c := base
 		tc.edit(&c)
-		got := Candidat(c, candidat.Inscription{Voie: candidat.ContratPro, Promotion: "CM-2027"})
+		got := Candidat(c, candidat.Inscription{Voie: candidat.ContratPro, Promotion: "CM-2027"}, ref(t))
 		if got.Civilite != tc.civilite || got.LieuNaissance != tc.lieu || got.Prenoms != tc.nom ||
-			got.Promotion != "CM-2027" || got.Voie != candidat.ContratPro.Libelle() {
+			got.Promotion != "CM-2027" || got.Voie != candidat.ContratPro.Libelle() || got.HorsFormation {
 			t.Errorf("%s: %+v", tc.name, got)
 		}
+	}
+	if got := Candidat(base, candidat.Inscription{Voie: candidat.VAE}, ref(t)); !got.HorsFormation {
+		t.Errorf("a VAE candidate is not marked HorsFormation: %+v", got)
 	}
 }
 

@@ -212,12 +212,12 @@ func TestRowErrors(t *testing.T) {
 			`Dupont;Marie;F;02/06/2012;69123;Lyon;m@example.fr;VAE;;;;;`,
 		}, []candidat.LineError{
 			{Line: 2, Column: "Date de naissance", Message: "La date de naissance est trop récente (14 ans au moins)."},
-			{Line: 2, Column: "Type de VAE", Message: "précisez le type de VAE : congé VAE ou VAE classique."},
+			{Line: 2, Column: "Type de VAE", Message: "Précisez le type de VAE : congé VAE ou VAE classique."},
 		}},
 		{"VAE without type column", hdr, []string{
 			`Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE`,
 		}, []candidat.LineError{
-			{Line: 2, Column: "Voie d'accès", Message: "précisez le type de VAE : congé VAE ou VAE classique. Ajoutez une colonne « Type de VAE »."},
+			{Line: 2, Column: "Voie d'accès", Message: "Précisez le type de VAE : congé VAE ou VAE classique. Ajoutez une colonne « Type de VAE »."},
 		}},
 		{"unknown type de VAE", h, []string{
 			`Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE;partielle;;;;`,
@@ -232,7 +232,7 @@ func TestRowErrors(t *testing.T) {
 		{"empty voie, old inscription date", h, []string{
 			`Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;;;;01/01/1999;;`,
 		}, []candidat.LineError{
-			{Line: 2, Column: "Voie d'accès", Message: "la voie d'accès est obligatoire : formation continue, contrat de professionnalisation, apprentissage ou VAE."},
+			{Line: 2, Column: "Voie d'accès", Message: "La voie d'accès est obligatoire : formation continue, contrat de professionnalisation, apprentissage ou VAE."},
 			{Line: 2, Column: "Date d'inscription", Message: "date d'inscription invraisemblable : attendu une date entre 2000 et 2028."},
 		}},
 		{"duplicates", h, []string{
@@ -244,9 +244,9 @@ func TestRowErrors(t *testing.T) {
 			"", // blank lines keep their numbers
 			`Dupont;Marie;F;01/02/1990;69123;Lyon;marie@example.fr;formation continue;;p2 ;;;`, // P2 again
 		}, []candidat.LineError{
-			{Line: 4, Message: "doublon de la ligne 2 : même nom de naissance, prénom et date de naissance dans la même promotion."},
-			{Line: 6, Column: "E-mail", Message: "adresse e-mail déjà donnée ligne 3 pour une autre personne : chaque candidat a sa propre adresse."},
-			{Line: 8, Message: "doublon de la ligne 5 : même nom de naissance, prénom et date de naissance dans la même promotion."},
+			{Line: 4, Message: "Doublon de la ligne 2 : même nom de naissance, prénom et date de naissance dans la même promotion."},
+			{Line: 6, Column: "E-mail", Message: "Adresse e-mail déjà donnée ligne 3 pour une autre personne : chaque candidat a sa propre adresse."},
+			{Line: 8, Message: "Doublon de la ligne 5 : même nom de naissance, prénom et date de naissance dans la même promotion."},
 		}},
 		{"bare quote, then a good line", hdr, []string{
 			`Dupont;Marie "Mimi";F;01/02/1990;69123;Lyon;m@example.fr;VAE classique`,
@@ -255,7 +255,7 @@ func TestRowErrors(t *testing.T) {
 		}, []candidat.LineError{
 			{Line: 2, Message: `guillemet « " » au milieu d'un champ : entourez le champ de guillemets et doublez le guillemet (« "" »)`},
 			{Line: 4, Message: "la ligne compte 10 cellules pour 8 colonnes d'en-tête : une valeur contenant « ; » doit être entre guillemets"},
-			{Line: 4, Message: "doublon de la ligne 3 : même nom de naissance, prénom et date de naissance dans la même promotion."},
+			{Line: 4, Message: "Doublon de la ligne 3 : même nom de naissance, prénom et date de naissance dans la même promotion."},
 		}},
 		{"unterminated quote", hdr, []string{
 			`Dupont;"Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE classique`,
@@ -341,5 +341,26 @@ func TestHeaderSynonymsDistinct(t *testing.T) {
 			}
 			seen[n] = f.key
 		}
+	}
+}
+
+// TestImportAndFormShareTheirMessages: the enrolment rules are Inscription.Validate's, so the
+// import reports on a row the very message the form gives for the same field.
+func TestImportAndFormShareTheirMessages(t *testing.T) {
+	h := hdr + ";Type de VAE;Promotion"
+	long := strings.Repeat("P", 61)
+	_, err := ReadAll(strings.NewReader(csvLines(h,
+		`Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;;;`+long,
+		`Durand;Paul;M;01/02/1990;69123;Lyon;p@example.fr;VAE;;P`)), "c.csv", cmRef(t), testNow)
+	got := importErrors(t, err)
+	form := apperr.FieldErrors((&candidat.Inscription{Voie: "", Promotion: long}).Validate(cmRef(t)))
+	vae := apperr.FieldErrors((&candidat.Inscription{Voie: candidat.VAE}).Validate(cmRef(t)))
+	want := []candidat.LineError{
+		{Line: 2, Column: "Voie d'accès", Message: form["voie"]},
+		{Line: 2, Column: "Promotion", Message: form["promotion"]},
+		{Line: 3, Column: "Type de VAE", Message: vae["type_vae"]},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", (&candidat.ImportError{Errors: got}).Error(), (&candidat.ImportError{Errors: want}).Error())
 	}
 }

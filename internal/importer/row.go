@@ -5,10 +5,10 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/input"
 )
 
 // problems collects the problems of one row, at most one per field.
@@ -77,7 +77,7 @@ func (p *problems) err() error {
 // checked for on its own, then the duplicates within the file.
 func (r *Reader) parse(line int, cells []string) (candidat.ImportRow, error) {
 	p := &problems{cols: &r.cols, line: line}
-	get := func(key string) string { return r.cols.cell(cells, key) }
+	get := func(key string) string { return input.Clean(r.cols.cell(cells, key), false) } // a file is an edge like a form
 	if r.csv && len(cells) > len(r.cols.headers) && !blank(cells[len(r.cols.headers):]) {
 		p.addLine(fmt.Sprintf("la ligne compte %d cellules pour %d colonnes d'en-tête : une valeur contenant « %c » doit être entre guillemets",
 			len(cells), len(r.cols.headers), r.comma))
@@ -128,7 +128,7 @@ func (r *Reader) parse(line int, cells []string) (candidat.ImportRow, error) {
 			return candidat.ImportRow{}, fmt.Errorf("ligne %d : %w", line, err)
 		}
 		for k, msg := range fields {
-			p.add(k, msg)
+			p.add(candidat.ImportField(k), msg)
 		}
 	}
 
@@ -143,12 +143,11 @@ func (r *Reader) parse(line int, cells []string) (candidat.ImportRow, error) {
 // inscription reads the voie, type de VAE, promotion, date and blocs of a row.
 func (r *Reader) inscription(get func(string) string, p *problems) candidat.Inscription {
 	var ins candidat.Inscription
+	// Here only what reading a cell can get wrong; the rules (voie and type of VAE required,
+	// promotion's length, blocs) are Inscription.Validate's, called below as for the form.
 	raw := get(kVoie)
 	voie, typ, ok := parseVoie(raw)
-	switch {
-	case raw == "":
-		p.add(kVoie, "la voie d'accès est obligatoire : formation continue, contrat de professionnalisation, apprentissage ou VAE.")
-	case !ok:
+	if raw != "" && !ok {
 		p.add(kVoie, fmt.Sprintf("voie d'accès « %s » inconnue : indiquez formation continue, contrat de professionnalisation, apprentissage ou VAE.", raw))
 	}
 	ins.Voie = voie
@@ -159,15 +158,9 @@ func (r *Reader) inscription(get func(string) string, p *problems) candidat.Insc
 				p.add(kTypeVAE, fmt.Sprintf("type de VAE « %s » inconnu : indiquez congé VAE ou VAE classique.", t))
 			}
 		}
-		if typ == "" && !p.has(kTypeVAE) {
-			p.add(kTypeVAE, "précisez le type de VAE : congé VAE ou VAE classique.")
-		}
 		ins.TypeVAE = typ
 	}
 	ins.Promotion = strings.Join(strings.Fields(get(kPromotion)), " ")
-	if utf8.RuneCountInString(ins.Promotion) > 60 {
-		p.add(kPromotion, "la promotion ne doit pas dépasser 60 caractères.")
-	}
 	ins.Date = time.Date(r.now.Year(), r.now.Month(), r.now.Day(), 0, 0, 0, 0, time.UTC)
 	if v := get(kDateInscription); v != "" {
 		d, msg := parseDate(v, r.date1904, r.now, false)
@@ -188,6 +181,13 @@ func (r *Reader) inscription(get func(string) string, p *problems) candidat.Insc
 		p.add(kBlocs, fmt.Sprintf("bloc inconnu : « %s » (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", unknown[0], r.blocCodes()))
 	default:
 		p.add(kBlocs, fmt.Sprintf("blocs inconnus : « %s » (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", strings.Join(unknown, " », « "), r.blocCodes()))
+	}
+	check := ins // Validate normalises: the row keeps what the file says, the store validates it again
+	check.BlocsVises = append([]string(nil), ins.BlocsVises...)
+	for k, msg := range apperr.FieldErrors(check.Validate(r.ref)) {
+		if k != "centre" { // the import's, not the file's
+			p.add(candidat.ImportField(k), msg)
+		}
 	}
 	return ins
 }
@@ -210,7 +210,7 @@ func (r *Reader) duplicates(c *candidat.Candidat, promotion string, p *problems)
 	idKey := r.dup.key(id.NomNaissance, id.Prenom, id.Naissance)
 	promoKey := r.dup.key(id.NomNaissance, id.Prenom, id.Naissance, candidat.Fold(promotion))
 	if first, ok := r.dup.ids[promoKey]; ok {
-		p.addLine(fmt.Sprintf("doublon de la ligne %d : même nom de naissance, prénom et date de naissance dans la même promotion.", first))
+		p.addLine(fmt.Sprintf(candidat.MsgImportDoublon, first))
 	} else {
 		r.dup.ids[promoKey] = int32(p.line)
 	}
@@ -221,6 +221,6 @@ func (r *Reader) duplicates(c *candidat.Candidat, promotion string, p *problems)
 	if seen, ok := r.dup.emails[mailKey]; !ok {
 		r.dup.emails[mailKey] = idKey>>32<<32 | uint64(uint32(p.line))
 	} else if seen>>32 != idKey>>32 {
-		p.add(kEmail, fmt.Sprintf("adresse e-mail déjà donnée ligne %d pour une autre personne : chaque candidat a sa propre adresse.", uint32(seen)))
+		p.add(kEmail, fmt.Sprintf(candidat.MsgImportEmail, uint32(seen)))
 	}
 }

@@ -49,8 +49,11 @@ func (p *Projet) ValidateSubmission() error {
 	if len([]rune(p.Description)) > 8000 {
 		v.Add("description", "La description ne doit pas dépasser 8 000 caractères.")
 	}
-	if p.URL != "" && !strings.HasPrefix(p.URL, "https://") && !strings.HasPrefix(p.URL, "http://") {
+	switch {
+	case p.URL != "" && !strings.HasPrefix(p.URL, "https://") && !strings.HasPrefix(p.URL, "http://"):
 		v.Add("url", "Le lien doit commencer par https:// ou http://.")
+	case len(p.URL) > 2000:
+		v.Add("url", "Le lien ne doit pas dépasser 2 000 caractères.")
 	}
 	return v.Err()
 }
@@ -66,6 +69,9 @@ func ValidateDecision(d Decision, commentaire string) error {
 		}
 	default:
 		v.Add("decision", "Choisissez : validé ou refusé.")
+	}
+	if len([]rune(strings.TrimSpace(commentaire))) > MaxCommentaire {
+		v.Add("commentaire", "Le commentaire ne doit pas dépasser 4 000 caractères.")
 	}
 	return v.Err()
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/referentiel"
@@ -21,6 +22,9 @@ const (
 	Acquis    Resultat = "acquis"
 	NonAcquis Resultat = "non_acquis"
 )
+
+// MaxCommentaire bounds, in characters, the comments of evaluations and decisions.
+const MaxCommentaire = 4000
 
 // Evaluation is one in-training evaluation entry of the livret. Entries are immutable: a
 // correction is a new entry whose Remplace names the entry it supersedes.
@@ -49,10 +53,16 @@ type Evaluation struct {
 func (e *Evaluation) Validate(ref *referentiel.Referentiel, now time.Time) error {
 	v := apperr.NewValidation()
 	comps := map[string]*referentiel.Competence{}
-	if len(e.Competences) == 0 {
+	e.Competences = referentiel.UniqueCodes(e.Competences)
+	codes := e.Competences
+	switch n := ref.NbCompetences(); {
+	case len(e.Competences) == 0:
 		v.Add("competence", "Choisissez la compétence évaluée.")
+	case len(e.Competences) > n:
+		v.Add("competence", fmt.Sprintf("Une évaluation porte sur %d compétences au plus.", n))
+		codes = nil
 	}
-	for _, code := range e.Competences {
+	for _, code := range codes {
 		_, c, ok := ref.Competence(code)
 		if !ok {
 			v.Add("competence", fmt.Sprintf("Compétence inconnue : %s.", code))
@@ -73,6 +83,10 @@ func (e *Evaluation) Validate(ref *referentiel.Referentiel, now time.Time) error
 		v.Add("date", "La date de l'évaluation est obligatoire.")
 	case e.Date.After(now.Add(24 * time.Hour)):
 		v.Add("date", "La date de l'évaluation est dans le futur.")
+	}
+	if n := ref.NbCriteres(); len(e.Criteres) > n {
+		v.Add("criteres", fmt.Sprintf("Une évaluation note %d critères au plus.", n))
+		return v.Err()
 	}
 	for code, r := range e.Criteres {
 		comp, _, ok := ref.Critere(code)
@@ -103,7 +117,7 @@ func (e *Evaluation) Validate(ref *referentiel.Referentiel, now time.Time) error
 		v.Add("criteres", "Renseignez au moins un critère ou une note.")
 	}
 	e.Commentaire = strings.TrimSpace(e.Commentaire)
-	if len([]rune(e.Commentaire)) > 4000 {
+	if utf8.RuneCountInString(e.Commentaire) > MaxCommentaire {
 		v.Add("commentaire", "Le commentaire ne doit pas dépasser 4 000 caractères.")
 	}
 	return v.Err()

@@ -2,6 +2,8 @@ package livret_test
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,5 +120,43 @@ func TestComputeBlocValidation(t *testing.T) {
 	}
 	if err := livret.ValidateDecision(livret.Refuse, " "); apperr.FieldErrors(err)["commentaire"] == "" {
 		t.Error("a refusal needs a comment")
+	}
+}
+
+// TestEvaluationListsAreDeduplicatedAndCapped: 100,000 × C1.1 is one compétence; more
+// compétences or critères than the référentiel has give one message, not one per item.
+func TestEvaluationListsAreDeduplicatedAndCapped(t *testing.T) {
+	r := ref(t)
+	many := make([]string, 100_000)
+	for i := range many {
+		many[i] = "C1.1"
+	}
+	e := livret.Evaluation{Competences: many, Date: day, Criteres: map[string]livret.Resultat{"C1.1.1": livret.Acquis}}
+	if err := e.Validate(r, day); err != nil || len(e.Competences) != 1 {
+		t.Errorf("100,000 × C1.1: %v, %d compétences kept", err, len(e.Competences))
+	}
+	distinct := make([]string, 15)
+	for i := range distinct {
+		distinct[i] = "X" + strconv.Itoa(i)
+	}
+	e = livret.Evaluation{Competences: distinct, Forme: "quiz", Date: day, Score: f(1), Bareme: f(2)}
+	if f := apperr.FieldErrors(e.Validate(r, day)); len(f) != 1 || f["competence"] == "" {
+		t.Errorf("15 distinct compétences: %v", f)
+	}
+	crit := map[string]livret.Resultat{}
+	for i := range 1000 {
+		crit["C9.9."+strconv.Itoa(i)] = livret.Acquis
+	}
+	e = livret.Evaluation{Competences: []string{"C1.1"}, Forme: "quiz", Date: day, Criteres: crit}
+	if f := apperr.FieldErrors(e.Validate(r, day)); len(f) != 1 || f["criteres"] == "" {
+		t.Errorf("1,000 critères: %v", f)
+	}
+	long := strings.Repeat("é", livret.MaxCommentaire+1)
+	e = livret.Evaluation{Competences: []string{"C1.1"}, Forme: "quiz", Date: day, Criteres: map[string]livret.Resultat{"C1.1.1": livret.Acquis}, Commentaire: long}
+	if apperr.FieldErrors(e.Validate(r, day))["commentaire"] == "" {
+		t.Error("a comment over 4,000 characters was accepted")
+	}
+	if apperr.FieldErrors(livret.ValidateDecision(livret.Refuse, long))["commentaire"] == "" {
+		t.Error("a decision comment over 4,000 characters was accepted")
 	}
 }

@@ -1,5 +1,7 @@
 package referentiel
 
+import "strings"
+
 // Valid reports whether m is one of Modalites.
 func (m Modalite) Valid() bool {
 	switch m {
@@ -112,4 +114,74 @@ func (r *Referentiel) Counts() (blocs, competences, criteres int) {
 		}
 	}
 	return len(r.Blocs), competences, criteres
+}
+
+// voieSansFormation is the access path without in-training evaluation in a référentiel that
+// does not declare its voies (versions imported before voies_acces existed): the VAE (R2).
+const voieSansFormation = "vae"
+
+// EvaluationEnFormation reports whether the évaluation en cours de formation applies to the
+// candidates of access path voie (an inscription's voie code), as r's voies_acces declare;
+// an undeclared voie has none. A nil r, or one declaring no voies, applies the seed's rule:
+// every path but the VAE.
+func (r *Referentiel) EvaluationEnFormation(voie string) bool {
+	if r == nil || len(r.Voies) == 0 {
+		return voie != voieSansFormation
+	}
+	for _, v := range r.Voies {
+		if v.Code == voie {
+			return v.EvaluationFormation
+		}
+	}
+	return false
+}
+
+// Voie returns the declared access path coded code; ok is false when r declares voies and
+// none has that code. A référentiel that declares no voies accepts any code (ok true, zero
+// VoieAcces).
+func (r *Referentiel) Voie(code string) (v VoieAcces, ok bool) {
+	if r == nil || len(r.Voies) == 0 {
+		return VoieAcces{}, true
+	}
+	for _, x := range r.Voies {
+		if x.Code == code {
+			return x, true
+		}
+	}
+	return VoieAcces{}, false
+}
+
+// UniqueCodes returns codes trimmed, without empty or repeated codes, in their first order: an
+// input list of codes (compétences, blocs) is deduplicated before it is checked and capped.
+func UniqueCodes(codes []string) []string {
+	seen := make(map[string]bool, len(codes))
+	out := make([]string, 0, min(len(codes), 64))
+	for _, c := range codes {
+		c = strings.TrimSpace(c)
+		if c != "" && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// NbCompetences is the number of compétences of r: no input list of compétences is longer.
+func (r *Referentiel) NbCompetences() int {
+	n := 0
+	for _, b := range r.Blocs {
+		n += len(b.Competences)
+	}
+	return n
+}
+
+// NbCriteres is the number of critères of r: no evaluation rates more.
+func (r *Referentiel) NbCriteres() int {
+	n := 0
+	for _, b := range r.Blocs {
+		for _, c := range b.Competences {
+			n += len(c.Criteres)
+		}
+	}
+	return n
 }

@@ -39,6 +39,19 @@ type Referentiel struct {
 	Blocs         []Bloc        `json:"blocs" yaml:"blocs"`
 	Epreuves      []Epreuve     `json:"epreuves" yaml:"epreuves"`
 	Livrables     Livrables     `json:"livrables" yaml:"livrables"`
+	// Voies lists the access paths and whether their candidates are evaluated in training
+	// (R2); versions imported before this field existed have none (see EvaluationEnFormation).
+	Voies []VoieAcces `json:"voies_acces,omitempty" yaml:"voies_acces,omitempty"`
+}
+
+// VoieAcces is one access path to the certification (formation continue, apprentissage,
+// VAE…) and whether the évaluation en cours de formation applies to its candidates: when it
+// does not, they have no livret, attestation de formation, fiche de stage or relevé (R2).
+type VoieAcces struct {
+	Code    string `json:"code" yaml:"code"` // the inscription's voie, e.g. "vae"
+	Libelle string `json:"libelle" yaml:"libelle"`
+	// EvaluationFormation is true when the candidates of this path are evaluated in training.
+	EvaluationFormation bool `json:"evaluation_formation" yaml:"evaluation_formation"`
 }
 
 // Certification identifies the title. RNCP and Niveau may be empty when the source does

@@ -20,7 +20,8 @@ import (
 // known forms; coded lists (épreuves, exigences, pièces, plan, sections, étapes) with
 // snake_case codes unique in their list; the plan numbered 1..n; numeric deliverable
 // rules never negative (0 means "no rule") with min ≤ max; the compulsory coverage naming
-// existing compétences; text valid UTF-8 without control characters.
+// existing compétences; voies d'accès with snake_case codes unique in their list and a
+// libellé; text valid UTF-8 without control characters.
 func (r *Referentiel) Validate() error {
 	v := apperr.NewValidation()
 	checkText(reflect.ValueOf(r).Elem(), "", v.Add)
@@ -41,6 +42,12 @@ func (r *Referentiel) Validate() error {
 		p := fmt.Sprintf("epreuves[%d]", i)
 		checkCode(v, p+".code", e.Code, seen)
 		requireText(v, p+".intitule", e.Intitule)
+	}
+	seen = map[string]bool{}
+	for i, x := range r.Voies {
+		p := fmt.Sprintf("voies_acces[%d]", i)
+		checkCode(v, p+".code", x.Code, seen)
+		requireText(v, p+".libelle", x.Libelle)
 	}
 	r.validateLivrables(v)
 	return v.Err()

@@ -21,6 +21,14 @@ func TestValidate(t *testing.T) {
 			want:   map[string]string{"blocs[1].competences[3].criteres": "vide"},
 		},
 		{
+			name: "voies d'accès",
+			mutate: func(r *referentiel.Referentiel) {
+				r.Voies[1].Code = r.Voies[0].Code
+				r.Voies[2].Libelle = " "
+			},
+			want: map[string]string{"voies_acces[1].code": "code en double : formation_continue", "voies_acces[2].libelle": "obligatoire"},
+		},
+		{
 			name:   "duplicate competence code",
 			mutate: func(r *referentiel.Referentiel) { r.Blocs[0].Competences[2].Code = "C1.2" },
 			want:   map[string]string{"blocs[0].competences[2].code": "code en double : C1.2"},

@@ -21,7 +21,6 @@ const (
 	msgCandEmailNotCand  = "Cette adresse e-mail appartient à un compte qui n'est pas un compte candidat."
 	msgCandEmailOther    = "Cette adresse e-mail est déjà celle d'un autre candidat."
 	msgCandDuplicate     = "Ce candidat est déjà inscrit dans cette promotion."
-	msgCandNoFormation   = "Ce centre n'est pas habilité à la formation : seule une inscription en VAE est possible."
 	msgCandCertUnknown   = "Choisissez la certification."
 )
 

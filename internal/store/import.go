@@ -45,8 +45,8 @@ const candBatch = 500
 const (
 	msgCandImportEmpty   = "Le fichier ne contient aucun candidat."
 	msgCandImportTooMany = "Trop de problèmes : les suivants ne sont pas listés. Corrigez ceux-ci et recommencez."
-	msgCandImportDupLine = "Ce candidat est déjà inscrit dans cette promotion ligne %d."
-	msgCandImportEmail   = "Cette adresse e-mail est aussi celle d'un autre candidat, ligne %d."
+	msgCandImportDupLine = candidat.MsgImportDoublon
+	msgCandImportEmail   = candidat.MsgImportEmail
 )
 
 // candRowPlan is what the import decided for one row. The fields after first and bad are set
@@ -196,8 +196,10 @@ func (im *candImport) validate(ref *referentiel.Referentiel, formation bool) {
 				im.add(i, candImportKey(k), f[k])
 			}
 		}
-		if !formation && !ins.IsVAE() && errI == nil {
-			im.add(i, "voie", msgCandNoFormation)
+		if errI == nil {
+			for k, msg := range apperr.FieldErrors(ins.ValidateCentre(ref, formation)) {
+				im.add(i, candImportKey(k), msg)
+			}
 		}
 		im.plan[i].first = int32(i)
 		if errC != nil {
@@ -233,14 +235,9 @@ func (im *candImport) validate(ref *referentiel.Referentiel, formation bool) {
 	im.checked = slices.Clone(im.problems)
 }
 
-// candImportKey is the import file's key of a validation field: the inscription's "date"
+// candImportKey is the import file's key of a validation field (candidat.ImportField): the inscription's "date"
 // is the file's "date_inscription"; the other keys are the same.
-func candImportKey(field string) string {
-	if field == "date" {
-		return "date_inscription"
-	}
-	return field
-}
+func candImportKey(field string) string { return candidat.ImportField(field) }
 
 // candToday is the date of now in Paris (french.Paris), as midnight UTC like the dates the
 // import parses.

@@ -179,7 +179,7 @@ func TestImportCandidatsProblems(t *testing.T) {
 			}
 		}
 		if !strings.Contains(err.Error(), "ligne 3, colonne « email » : Cette adresse e-mail appartient à un compte qui n'est pas un compte candidat.") ||
-			!strings.Contains(err.Error(), "ligne 5, colonne « email » : Cette adresse e-mail est aussi celle d'un autre candidat, ligne 2.") {
+			!strings.Contains(err.Error(), "ligne 5, colonne « email » : Adresse e-mail déjà donnée ligne 2 pour une autre personne : chaque candidat a sa propre adresse.") {
 			t.Errorf("report:\n%v", err)
 		}
 		if got := fmt.Sprint(candCount(t, s, "candidats"), candCount(t, s, "inscriptions"), candCount(t, s, "users")); got != before {

@@ -12,6 +12,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/referentiel"
 )
 
 // candUserInsert inserts candidate accounts: role candidat, no usable password (""), an
@@ -155,7 +156,7 @@ func (s *Store) Inscrire(ctx context.Context, actor account.Actor, c *candidat.C
 		*c = given
 		err = s.Transact(ctx, func(tx *Tx) error {
 			var e error
-			activation, e = s.inscrireTx(ctx, tx, actor, c, ins)
+			activation, e = s.inscrireTx(ctx, tx, actor, c, ins, ref)
 			return e
 		})
 		if err == nil || !errors.Is(err, apperr.Conflict) || attempt == 2 {
@@ -168,7 +169,7 @@ func (s *Store) Inscrire(ctx context.Context, actor account.Actor, c *candidat.C
 	return activation, nil
 }
 
-func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *candidat.Candidat, ins *candidat.Inscription) (string, error) {
+func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *candidat.Candidat, ins *candidat.Inscription, ref *referentiel.Referentiel) (string, error) {
 	v := apperr.NewValidation()
 	problem, formation, err := candCentre(ctx, tx, ins.CentreID)
 	switch {
@@ -176,8 +177,10 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 		return "", err
 	case problem != "":
 		v.Add("centre", problem)
-	case !formation && !ins.IsVAE():
-		v.Add("centre", msgCandNoFormation)
+	default:
+		if err := candMerge(v, ins.ValidateCentre(ref, formation)); err != nil {
+			return "", err
+		}
 	}
 	key := candIdentityKey(c.Identity())
 	stored, err := candScan(tx.QueryRowContext(ctx, `SELECT `+candColumns+` FROM candidats c WHERE c.identity_key = ?`, key))

@@ -87,7 +87,9 @@ func lvAccessOf(actor account.Actor, ins *lvIns) lvAccess {
 }
 
 // lvCheck returns apperr.NotFound when actor may not see ins, apperr.Forbidden when the actor
-// sees it with less than need, and candidat.ErrVAE when inTraining and ins is a VAE.
+// sees it with less than need, and candidat.ErrVAE when inTraining and ins has no in-training
+// evaluation (candidat.Inscription.InTraining; the access check has no référentiel at hand, so
+// it applies the default rule, the web having checked the référentiel's).
 func lvCheck(actor account.Actor, ins *lvIns, need lvAccess, inTraining bool) error {
 	a := lvAccessOf(actor, ins)
 	switch {
@@ -95,7 +97,7 @@ func lvCheck(actor account.Actor, ins *lvIns, need lvAccess, inTraining bool) er
 		return fmt.Errorf("inscription %d: %w", ins.ID, apperr.NotFound)
 	case a < need:
 		return fmt.Errorf("inscription %d: %w", ins.ID, apperr.Forbidden)
-	case inTraining && ins.Voie == candidat.VAE:
+	case inTraining && !(&candidat.Inscription{Voie: ins.Voie}).InTraining(nil):
 		return fmt.Errorf("inscription %d: %w", ins.ID, candidat.ErrVAE)
 	}
 	return nil

@@ -33,7 +33,8 @@ type LivretData struct {
 }
 
 // lvPromotionWhere selects the inscriptions of a promotion matrix (alias i): those of a centre
-// and promotion that are in training (not VAE) and not abandoned.
+// and promotion that are in training (not VAE, the default rule of candidat.Inscription.InTraining:
+// the callers apply the référentiel's with it) and not abandoned.
 const lvPromotionWhere = ` WHERE i.centre_id = ? AND i.promotion = ? AND i.voie <> ? AND i.statut <> ?`
 
 // lvEvalParts is how many connections read a promotion's livret entries side by side: they are

@@ -25,9 +25,9 @@ func TestDossierRoutesCheckRoleAndOwnership(t *testing.T) {
 		switch {
 		case r.Candidat.NomNaissance == "Moreau":
 			lea = r.ID
-		case r.IsVAE() && vae == 0:
+		case !r.InTraining(nil) && vae == 0:
 			vae = r.ID
-		case !r.IsVAE() && other == 0 && r.Candidat.NomNaissance != "Moreau":
+		case r.InTraining(nil) && other == 0 && r.Candidat.NomNaissance != "Moreau":
 			other = r.ID
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // require and passes the actor to the store, which scopes the data.
 func (s *Server) apiRoutes(mux *http.ServeMux) {
 	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.handle(fn)) }
-	admin, staff, manager, dossierRoles := s.admin, s.staff, s.manager, s.dossierRoles
+	admin, staff, manager, inscriptionRoles := s.admin, s.staff, s.manager, s.inscriptionRoles
 
 	h("GET /api/v1/openapi.json", s.apiOpenAPI)
 	h("GET /api/v1/certifications", s.apiCertifications)
@@ -35,22 +35,23 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 
 	h("GET /api/v1/candidats", staff(s.apiCandidats))
 	h("POST /api/v1/candidats", manager(s.apiCandidatCreate))
-	h("GET /api/v1/candidats/{id}", dossierRoles(s.apiCandidat))
+	h("GET /api/v1/candidats/{id}", inscriptionRoles(s.apiCandidat))
 	h("POST /api/v1/inscriptions", manager(s.apiInscriptionCreate))
-	h("GET /api/v1/inscriptions/{id}", dossierRoles(s.apiInscription))
-	h("GET /api/v1/inscriptions/{id}/evaluations", dossierRoles(s.apiEvaluations))
+	h("GET /api/v1/inscriptions/{id}", inscriptionRoles(s.apiInscription))
+	h("GET /api/v1/inscriptions/{id}/evaluations", inscriptionRoles(s.apiEvaluations))
 	h("POST /api/v1/inscriptions/{id}/evaluations", staff(s.apiEvaluationCreate))
-	h("POST /api/v1/inscriptions/{id}/blocs/{code}/projet", dossierRoles(s.apiProjetSubmit))
+	h("POST /api/v1/inscriptions/{id}/blocs/{code}/projet", inscriptionRoles(s.apiProjetSubmit))
 	h("POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision", manager(s.apiProjetDecide))
-	h("GET /api/v1/inscriptions/{id}/documents/{doc}", dossierRoles(s.documentPDF))
+	h("GET /api/v1/inscriptions/{id}/documents/{doc}", inscriptionRoles(s.documentPDF))
 	h("POST /api/v1/import/candidats", manager(s.apiImport))
 
 	h("/api/", func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
 }
 
 // decodeJSON reads a JSON body of at most 1 MiB into v, rejecting unknown fields and
-// trailing data; problems come back as a *apperr.Validation in French, on the field at fault
-// or on "body" (see jsonDecodeError).
+// trailing data, then cleans every string of v (cleanJSON: no NUL or control character
+// reaches the domain); problems come back as a *apperr.Validation in French, on the field at
+// fault or on "body" (see jsonDecodeError).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	dec.DisallowUnknownFields()
@@ -61,6 +62,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return jsonDecodeError(err)
 	}
+	cleanJSON(v)
 	return nil
 }
 

@@ -249,7 +249,7 @@ func toAPIInscription(row *store.InscriptionRow, blocs []livret.BlocState) apiIn
 	out := apiInscription{ID: row.ID, CandidatID: row.CandidatID, Candidat: row.Candidat.NomAffiche(), CertificationID: row.CertificationID,
 		Version: row.Version, CentreID: row.CentreID, Voie: row.Voie, TypeVAE: row.TypeVAE, Promotion: row.Promotion,
 		Date: apiDate{row.Date}, BlocsVises: append([]string{}, row.BlocsVises...), Statut: row.Statut}
-	if row.IsVAE() || blocs == nil {
+	if blocs == nil { // no livret: not yet loaded, or no in-training evaluation (R2)
 		return out
 	}
 	out.Livret = &apiLivret{Blocs: []apiBlocState{}}
@@ -272,7 +272,7 @@ func toAPIInscription(row *store.InscriptionRow, blocs []livret.BlocState) apiIn
 }
 
 func (s *Server) apiInscription(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, true)
+	d, err := s.loadInscription(r, true)
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,8 @@ func toAPIEvaluation(e *livret.Evaluation) apiEvaluation {
 	if crit == nil {
 		crit = map[string]livret.Resultat{}
 	}
-	return apiEvaluation{ID: e.ID, InscriptionID: e.InscriptionID, Competences: e.Competences, Forme: e.Forme, Date: apiDate{e.Date},
+	// Entries saved before lists were deduplicated may repeat a compétence: list it once.
+	return apiEvaluation{ID: e.ID, InscriptionID: e.InscriptionID, Competences: referentiel.UniqueCodes(e.Competences), Forme: e.Forme, Date: apiDate{e.Date},
 		EvaluateurID: e.EvaluateurID, Evaluateur: e.Evaluateur, Criteres: crit, Score: e.Score, Bareme: e.Bareme, Seuil: e.Seuil,
 		Commentaire: e.Commentaire, Remplace: e.Remplace, RemplaceePar: e.RemplaceePar, CreatedAt: e.CreatedAt.UTC()}
 }
@@ -331,6 +332,9 @@ func (s *Server) apiEvaluations(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) apiEvaluationCreate(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
+		return err
+	}
+	if err := s.requireTraining(r); err != nil {
 		return err
 	}
 	var in apiEvaluation
@@ -359,6 +363,9 @@ func (s *Server) apiProjetSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.requireTraining(r); err != nil {
+		return err
+	}
 	var in struct {
 		Titre       string `json:"titre"`
 		Description string `json:"description"`
@@ -379,6 +386,9 @@ func (s *Server) apiProjetSubmit(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) apiProjetDecide(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
+		return err
+	}
+	if err := s.requireTraining(r); err != nil {
 		return err
 	}
 	var in struct {
@@ -416,7 +426,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	var res store.ImportResult
 	var err error
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
-		if perr := r.ParseMultipartForm(8 << 20); perr != nil {
+		if perr := parseMultipart(r, 8<<20); perr != nil {
 			return fieldError("fichier", "Envoi illisible ou trop gros.")
 		}
 		defer r.MultipartForm.RemoveAll()

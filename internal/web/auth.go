@@ -132,7 +132,7 @@ func (s *Server) manager(fn handlerFunc) handlerFunc {
 func (s *Server) staff(fn handlerFunc) handlerFunc {
 	return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur)
 }
-func (s *Server) dossierRoles(fn handlerFunc) handlerFunc {
+func (s *Server) inscriptionRoles(fn handlerFunc) handlerFunc {
 	return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur, account.RoleCandidat)
 }
 
@@ -157,6 +157,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return fmt.Errorf("login form: %w", apperr.Invalid)
 	}
+	cleanForm(r) // a NUL in the e-mail must not reach the database
 	email := account.NormalizeEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	p := &LoginPage{Base: s.base(r, "login.title"), Email: email, Next: safeNext(r.PostFormValue("next"))}

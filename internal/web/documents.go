@@ -20,11 +20,11 @@ import (
 
 // documentPDF serves /inscriptions/{id}/documents/{livret|releve|attestation-formation}.pdf.
 func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, true)
+	d, err := s.loadInscription(r, true)
 	if err != nil {
 		return err
 	}
-	if d.Ins.IsVAE() {
+	if !d.InTraining {
 		return fmt.Errorf("document: %w", candidat.ErrVAE)
 	}
 	ed := &edition.Dossier{Candidat: d.Ins.Candidat, Inscription: d.Ins.Inscription, Certification: d.Ins.Certification,
@@ -147,6 +147,9 @@ func (s *Server) promotionReleves(r *http.Request, promo string) ([]document.Rel
 		ref, err := s.store.ReferentielVersion(r.Context(), pd.VersionID)
 		if err != nil {
 			return nil, err
+		}
+		if !pd.Inscription.InTraining(ref) { // no relevé without in-training evaluation (R2)
+			continue
 		}
 		d := &edition.Dossier{Candidat: pd.Candidat, Inscription: pd.Inscription, Certification: pd.Certification, Version: pd.Version,
 			Ref: ref, Evals: pd.Livret.Evaluations, Projets: pd.Livret.Projets}

@@ -59,6 +59,10 @@ type ErrorPage struct {
 // /api/), logged without personal data when it is a server error.
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cleanURL(r) {
+			s.writeError(w, r, errNotFoundPage)
+			return
+		}
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/input"
 )
 
 // Form carries submitted values and field errors back to a template.
@@ -33,18 +34,67 @@ func (f Form) Input(name, label, typ string, required bool) Field {
 // HasErrors reports whether the form has any field error.
 func (f Form) HasErrors() bool { return len(f.Errors) > 0 }
 
-// parseForm parses a POST body of at most 64 KiB and returns the trimmed values of keys.
+// parseForm parses a POST body of at most 64 KiB, cleans every value (cleanForm) and returns
+// the trimmed values of keys.
 func parseForm(r *http.Request, keys ...string) (Form, error) {
 	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		return Form{}, fmt.Errorf("form: %w", apperr.Invalid)
 	}
+	cleanForm(r)
 	f := newForm()
 	for _, k := range keys {
 		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	return f, nil
 }
+
+// parseMultipart parses a multipart body (maxMemory bytes kept in memory, the rest in
+// temporary files) and cleans every value (cleanForm). Every multipart form goes through it.
+func parseMultipart(r *http.Request, maxMemory int64) error {
+	if err := r.ParseMultipartForm(maxMemory); err != nil {
+		return err
+	}
+	cleanForm(r)
+	return nil
+}
+
+// multiline reports whether a field, of a form or a JSON body alike, holds several lines of
+// text (a description, a comment: commentaire, commentaire_general, commentaire_C1.1…): it
+// keeps its line feeds and tabs, every other field loses them (cleanText).
+func multiline(field string) bool {
+	return field == "description" || strings.HasPrefix(field, "commentaire")
+}
+
+// passwordFields are left as typed: a password is only hashed, never stored or shown, and
+// cleaning it would change the password of whoever chose one with such characters.
+var passwordFields = map[string]bool{"password": true, "current": true, "confirm": true}
+
+// cleanForm cleans, in place, every value of the parsed form (query, body, multipart) but the
+// passwords with cleanText, so that whatever reads the form afterwards (Form, PostFormValue,
+// r.PostForm) gets no NUL or control character. It is the one place forms are cleaned; JSON
+// bodies are cleaned by decodeJSON, URLs by cleanURL.
+func cleanForm(r *http.Request) {
+	clean := func(vals map[string][]string) {
+		for k, vs := range vals {
+			if passwordFields[k] {
+				continue
+			}
+			ml := multiline(k)
+			for i, v := range vs {
+				vs[i] = cleanText(v, ml)
+			}
+		}
+	}
+	clean(r.Form)
+	clean(r.PostForm)
+	if r.MultipartForm != nil {
+		clean(r.MultipartForm.Value)
+	}
+}
+
+// cleanText is input.Clean: the one cleaning rule of every text field.
+func cleanText(s string, multiline bool) string { return input.Clean(s, multiline) }
 
 // checked reports whether a checkbox was ticked.
 func checked(r *http.Request, name string) bool { return r.PostFormValue(name) != "" }

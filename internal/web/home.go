@@ -19,8 +19,10 @@ type HomePage struct {
 	UserCounts  map[account.Role]int
 	Colleagues  []account.User
 	Dossiers    []store.InscriptionRow // the candidate's inscriptions
-	Promotions  []string               // the centre's promotions (staff)
-	Recent      []store.AuditEntry
+	// InTraining tells, by inscription id, which of Dossiers have a livret (not VAE, R2).
+	InTraining map[int64]bool
+	Promotions []string // the centre's promotions (staff)
+	Recent     []store.AuditEntry
 }
 
 // Roles lists the roles for the admin's counters.
@@ -67,6 +69,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	case account.RoleCandidat:
 		if p.Dossiers, err = s.store.Inscriptions(ctx, act, store.InscriptionFilter{Limit: 20}); err != nil {
 			return err
+		}
+		p.InTraining = map[int64]bool{}
+		for i := range p.Dossiers {
+			ref, err := s.store.ReferentielVersion(ctx, p.Dossiers[i].VersionID)
+			if err != nil {
+				return err
+			}
+			p.InTraining[p.Dossiers[i].ID] = p.Dossiers[i].InTraining(ref)
 		}
 	case account.RoleReferent, account.RoleFormateur:
 		c, err := s.store.Organisme(ctx, act, u.CentreID)

@@ -74,7 +74,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := currentUser(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
+	if err := parseMultipart(r, 8<<20); err != nil {
 		p.Errors = []candidat.LineError{{Message: fmt.Sprintf("Le fichier dépasse %d Mo ou l'envoi a échoué.", maxImportSize>>20)}}
 		return s.render(w, http.StatusUnprocessableEntity, "import", p)
 	}

@@ -12,18 +12,21 @@ import (
 	"github.com/certif/certif/internal/store"
 )
 
-// dossier is what every page of a candidate's file loads: the inscription, its référentiel
+// inscriptionView is what every page of a candidate's file loads: the inscription, its référentiel
 // version, and (not VAE) the livret state.
-type dossier struct {
+type inscriptionView struct {
 	Ins     *store.InscriptionRow
 	Ref     *referentiel.Referentiel
 	Evals   []livret.Evaluation
 	Projets []livret.Projet
 	Blocs   []livret.BlocState
+	// InTraining is false for an inscription without in-training evaluation (VAE, R2): no
+	// livret, planning, stage or in-training documents.
+	InTraining bool
 }
 
-// loadDossier loads inscription {id} as the request's user may see it (NotFound otherwise).
-func (s *Server) loadDossier(r *http.Request, withLivret bool) (*dossier, error) {
+// loadInscription loads inscription {id} as the request's user may see it (NotFound otherwise).
+func (s *Server) loadInscription(r *http.Request, withLivret bool) (*inscriptionView, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
@@ -36,8 +39,8 @@ func (s *Server) loadDossier(r *http.Request, withLivret bool) (*dossier, error)
 	if err != nil {
 		return nil, err
 	}
-	d := &dossier{Ins: ins, Ref: ref}
-	if withLivret && !ins.IsVAE() {
+	d := &inscriptionView{Ins: ins, Ref: ref, InTraining: ins.InTraining(ref)}
+	if withLivret && d.InTraining {
 		if d.Evals, err = s.store.Evaluations(r.Context(), actor(r), id); err != nil {
 			return nil, err
 		}
@@ -49,10 +52,24 @@ func (s *Server) loadDossier(r *http.Request, withLivret bool) (*dossier, error)
 	return d, nil
 }
 
+// requireTraining refuses, with candidat.ErrVAE, a write of the livret to inscription {id} when
+// its référentiel's data say its voie has no in-training evaluation (R2): the store's own
+// check has no référentiel at hand and applies the default rule only.
+func (s *Server) requireTraining(r *http.Request) error {
+	d, err := s.loadInscription(r, false)
+	if err != nil {
+		return err
+	}
+	if !d.InTraining {
+		return fmt.Errorf("inscription %d: %w", d.Ins.ID, candidat.ErrVAE)
+	}
+	return nil
+}
+
 // InscriptionPage is a candidate's file: identity, inscription, the livret's summary.
 type InscriptionPage struct {
 	Base
-	dossier
+	inscriptionView
 	CanManage   bool // referent of the centre or admin: status, projects' decisions
 	CanEvaluate bool // staff of the centre or admin
 	IsSelf      bool // the candidate themself
@@ -63,9 +80,9 @@ type InscriptionPage struct {
 // Statuts lists the statuses for the status form.
 func (p *InscriptionPage) Statuts() []candidat.Statut { return candidat.Statuts }
 
-func (s *Server) pageFor(r *http.Request, titleID string, d *dossier) *InscriptionPage {
+func (s *Server) pageFor(r *http.Request, titleID string, d *inscriptionView) *InscriptionPage {
 	u := currentUser(r)
-	p := &InscriptionPage{Base: s.base(r, titleID), dossier: *d}
+	p := &InscriptionPage{Base: s.base(r, titleID), inscriptionView: *d}
 	p.CanManage = u.Role == account.RoleAdmin || u.Role == account.RoleReferent
 	p.CanEvaluate = p.CanManage || u.Role == account.RoleFormateur
 	p.IsSelf = u.Role == account.RoleCandidat
@@ -74,7 +91,7 @@ func (s *Server) pageFor(r *http.Request, titleID string, d *dossier) *Inscripti
 }
 
 func (s *Server) inscriptionPage(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, true)
+	d, err := s.loadInscription(r, true)
 	if err != nil {
 		return err
 	}

@@ -44,11 +44,11 @@ func (p *InscriptionPage) Num(f *float64) string {
 }
 
 func (s *Server) livretPage(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, true)
+	d, err := s.loadInscription(r, true)
 	if err != nil {
 		return err
 	}
-	if d.Ins.IsVAE() {
+	if !d.InTraining {
 		return s.vaePage(w, r, d)
 	}
 	p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: newForm()}
@@ -60,7 +60,7 @@ func (s *Server) livretPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // vaePage explains that a VAE inscription has no livret, planning or internship (R2).
-func (s *Server) vaePage(w http.ResponseWriter, r *http.Request, d *dossier) error {
+func (s *Server) vaePage(w http.ResponseWriter, r *http.Request, d *inscriptionView) error {
 	p := s.pageFor(r, "inscription.title", d)
 	status := http.StatusOK // a GET of a VAE tab shows the file and its notice
 	if r.Method != http.MethodGet {
@@ -84,11 +84,11 @@ func (p *EvaluationFormPage) Formes() []referentiel.Forme { return referentiel.F
 func (p *EvaluationFormPage) Result(code string) string { return p.Form.Values["critere_"+code] }
 
 func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, true)
+	d, err := s.loadInscription(r, true)
 	if err != nil {
 		return err
 	}
-	if d.Ins.IsVAE() {
+	if !d.InTraining {
 		return s.vaePage(w, r, d)
 	}
 	f := newForm()
@@ -120,7 +120,7 @@ func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "evaluation_form", p)
 }
 
-func (s *Server) evaluationFormPage(r *http.Request, d *dossier, f Form) (*EvaluationFormPage, error) {
+func (s *Server) evaluationFormPage(r *http.Request, d *inscriptionView, f Form) (*EvaluationFormPage, error) {
 	_, c, ok := d.Ref.Competence(f.Values["competence"])
 	if !ok {
 		return nil, fieldError("competence", "Choisissez la compétence évaluée.")
@@ -154,11 +154,11 @@ func parseScore(f *Form, key string) *float64 {
 }
 
 func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, true)
+	d, err := s.loadInscription(r, true)
 	if err != nil {
 		return err
 	}
-	if d.Ins.IsVAE() {
+	if !d.InTraining {
 		return s.vaePage(w, r, d)
 	}
 	fileIDs, f, err := s.parseEvidenceForm(w, r)
@@ -197,9 +197,12 @@ func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) projetSubmit(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, true)
+	d, err := s.loadInscription(r, true)
 	if err != nil {
 		return err
+	}
+	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
+		return s.vaePage(w, r, d)
 	}
 	f, err := parseForm(r, "titre", "description", "url")
 	if err != nil {
@@ -219,9 +222,12 @@ func (s *Server) projetSubmit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) projetDecide(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, true)
+	d, err := s.loadInscription(r, true)
 	if err != nil {
 		return err
+	}
+	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
+		return s.vaePage(w, r, d)
 	}
 	f, err := parseForm(r, "decision", "commentaire")
 	if err != nil {

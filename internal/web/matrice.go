@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
 )
@@ -77,6 +78,9 @@ func (s *Server) matricePage(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			refs[d.VersionID] = ref
+		}
+		if !(&candidat.Inscription{Voie: d.Voie}).InTraining(ref) { // the store pre-filters with the default rule (R2)
+			continue
 		}
 		if p.Ref == nil {
 			p.Ref = ref

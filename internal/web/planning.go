@@ -30,11 +30,11 @@ func formatHours(h float64) string {
 }
 
 func (s *Server) planningPage(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, false)
+	d, err := s.loadInscription(r, false)
 	if err != nil {
 		return err
 	}
-	if d.Ins.IsVAE() {
+	if !d.InTraining {
 		return s.vaePage(w, r, d)
 	}
 	p, err := s.planningData(r, d, newForm())
@@ -45,7 +45,7 @@ func (s *Server) planningPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "planning", p)
 }
 
-func (s *Server) planningData(r *http.Request, d *dossier, f Form) (*PlanningPage, error) {
+func (s *Server) planningData(r *http.Request, d *inscriptionView, f Form) (*PlanningPage, error) {
 	p := &PlanningPage{InscriptionPage: s.pageFor(r, "planning.title", d), Form: f}
 	var err error
 	if p.Seances, err = s.store.Seances(r.Context(), actor(r), d.Ins.ID); err != nil {
@@ -91,9 +91,12 @@ func (s *Server) seanceUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) seanceSave(w http.ResponseWriter, r *http.Request, update bool) error {
-	d, err := s.loadDossier(r, false)
+	d, err := s.loadInscription(r, false)
 	if err != nil {
 		return err
+	}
+	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
+		return s.vaePage(w, r, d)
 	}
 	f, err := parseForm(r, seanceFields...)
 	if err != nil {
@@ -123,9 +126,12 @@ func (s *Server) seanceSave(w http.ResponseWriter, r *http.Request, update bool)
 }
 
 func (s *Server) seanceDelete(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, false)
+	d, err := s.loadInscription(r, false)
 	if err != nil {
 		return err
+	}
+	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
+		return s.vaePage(w, r, d)
 	}
 	id, err := pathID(r, "seance")
 	if err != nil {

@@ -116,7 +116,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.handle(fn)) }
-	admin, signedIn, staff, manager, dossierRoles := s.admin, s.signedIn, s.staff, s.manager, s.dossierRoles
+	admin, signedIn, staff, manager, inscriptionRoles := s.admin, s.signedIn, s.staff, s.manager, s.inscriptionRoles
 
 	// Operations and assets.
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -164,21 +164,21 @@ func (s *Server) Handler() http.Handler {
 	h("GET /candidats/import/modele.csv", manager(s.importTemplate))
 	h("POST /candidats/import", manager(s.importUpload))
 	h("GET /mon-dossier", s.require(s.myFile, account.RoleCandidat))
-	h("GET /inscriptions/{id}", dossierRoles(s.inscriptionPage))
+	h("GET /inscriptions/{id}", inscriptionRoles(s.inscriptionPage))
 	h("POST /inscriptions/{id}/statut", manager(s.inscriptionStatut))
-	h("GET /inscriptions/{id}/livret", dossierRoles(s.livretPage))
+	h("GET /inscriptions/{id}/livret", inscriptionRoles(s.livretPage))
 	h("GET /inscriptions/{id}/evaluations/nouvelle", staff(s.evaluationForm))
 	h("POST /inscriptions/{id}/evaluations", staff(s.evaluationCreate))
-	h("POST /inscriptions/{id}/projets/{bloc}", dossierRoles(s.projetSubmit))
+	h("POST /inscriptions/{id}/projets/{bloc}", inscriptionRoles(s.projetSubmit))
 	h("POST /inscriptions/{id}/projets/{bloc}/decision", manager(s.projetDecide))
-	h("GET /inscriptions/{id}/planning", dossierRoles(s.planningPage))
+	h("GET /inscriptions/{id}/planning", inscriptionRoles(s.planningPage))
 	h("POST /inscriptions/{id}/planning", staff(s.seanceCreate))
 	h("POST /inscriptions/{id}/planning/{seance}", staff(s.seanceUpdate))
 	h("POST /inscriptions/{id}/planning/{seance}/supprimer", staff(s.seanceDelete))
-	h("GET /inscriptions/{id}/stage", dossierRoles(s.stagePage))
+	h("GET /inscriptions/{id}/stage", inscriptionRoles(s.stagePage))
 	h("POST /inscriptions/{id}/stage", staff(s.stageSave))
 	h("POST /inscriptions/{id}/stage/{stage}/lien", staff(s.stageLink))
-	h("GET /inscriptions/{id}/documents/{doc}", dossierRoles(s.documentPDF))
+	h("GET /inscriptions/{id}/documents/{doc}", inscriptionRoles(s.documentPDF))
 	h("GET /promotions/{promotion}", staff(s.matricePage))
 	h("GET /promotions/{promotion}/releves.pdf", staff(s.relevesPDF))
 	h("POST /promotions/{promotion}/activations.csv", manager(s.activationsCSV))

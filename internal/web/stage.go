@@ -36,7 +36,7 @@ func (p *StagePage) Niveau(n string) string { return p.T("stage.niveau." + n) }
 
 var stageFields = []string{"stage_id", "entreprise", "entreprise_siret", "tuteur_nom", "tuteur_email", "debut", "fin"}
 
-func (s *Server) stageData(r *http.Request, d *dossier, f Form) (*StagePage, error) {
+func (s *Server) stageData(r *http.Request, d *inscriptionView, f Form) (*StagePage, error) {
 	p := &StagePage{InscriptionPage: s.pageFor(r, "stage.title", d), Form: f}
 	var err error
 	p.Stages, err = s.store.Stages(r.Context(), actor(r), d.Ins.ID)
@@ -44,11 +44,11 @@ func (s *Server) stageData(r *http.Request, d *dossier, f Form) (*StagePage, err
 }
 
 func (s *Server) stagePage(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, false)
+	d, err := s.loadInscription(r, false)
 	if err != nil {
 		return err
 	}
-	if d.Ins.IsVAE() {
+	if !d.InTraining {
 		return s.vaePage(w, r, d)
 	}
 	p, err := s.stageData(r, d, newForm())
@@ -61,9 +61,12 @@ func (s *Server) stagePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, false)
+	d, err := s.loadInscription(r, false)
 	if err != nil {
 		return err
+	}
+	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
+		return s.vaePage(w, r, d)
 	}
 	f, err := parseForm(r, stageFields...)
 	if err != nil {
@@ -90,9 +93,12 @@ func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) stageLink(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDossier(r, false)
+	d, err := s.loadInscription(r, false)
 	if err != nil {
 		return err
+	}
+	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
+		return s.vaePage(w, r, d)
 	}
 	id, err := pathID(r, "stage")
 	if err != nil {
@@ -152,7 +158,7 @@ func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
 	p := &TutorPage{Base: s.base(r, "tutor.title"), Form: sf, Token: tok, F: newForm()}
-	if err := r.ParseMultipartForm(4 << 20); err != nil {
+	if err := parseMultipart(r, 4<<20); err != nil {
 		p.F.Errors["cachet"] = multipartMessage(err)
 		return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
 	}

@@ -97,7 +97,7 @@ func cleanName(name string) string {
 func (s *Server) parseEvidenceForm(w http.ResponseWriter, r *http.Request) ([]int64, Form, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploads*maxUpload+1<<20)
 	f := newForm()
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
+	if err := parseMultipart(r, 8<<20); err != nil {
 		return nil, f, fmt.Errorf("evaluation form: %w", apperr.Invalid)
 	}
 	for _, k := range []string{"competence", "forme", "date", "commentaire", "remplace", "score", "bareme", "seuil"} {
