@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 	"github.com/certif/certif/internal/store/storetest"
 )
@@ -173,5 +174,48 @@ func TestEvaluationListsAreBounded(t *testing.T) {
 	pdf, _ := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusOK || len(pdf) > 1<<20 {
 		t.Errorf("livret after 100,000 × C1.1: status %d, %d bytes", res.StatusCode, len(pdf))
+	}
+}
+
+// TestInTrainingFollowsTheReferentielData: R2 is decided by the référentiel's voies_acces. A
+// version saying apprentissage has no in-training evaluation makes an apprentice's inscription
+// livret-less everywhere: status, API summary, evaluation refused, livret page and PDF.
+func TestInTrainingFollowsTheReferentielData(t *testing.T) {
+	e := newEnv(t)
+	ref, err := referentiel.CommunityManager()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ref.Voies {
+		if ref.Voies[i].Code == "apprentissage" {
+			ref.Voies[i].EvaluationFormation = false
+		}
+	}
+	if _, err := e.st.ImportReferentiel(context.Background(), account.System, ref); err != nil {
+		t.Fatal(err)
+	}
+	referent, formateur := e.token("referent@certif.demo"), e.token("formateur@certif.demo")
+	status, body := e.api("POST", "/api/v1/candidats", referent, `{"candidat":{"nom_naissance":"Apprenti","prenoms":["Jean"],"sexe":"M","date_naissance":"2000-04-02",
+		"commune_naissance":"Lyon","commune_naissance_code":"69123","email":"jean.apprenti@exemple.fr"},
+		"inscription":{"voie":"apprentissage","promotion":"CM-2027-B","date":"2026-09-04"}}`)
+	if status != http.StatusCreated {
+		t.Fatalf("enrolment: %d %s", status, body)
+	}
+	var enr struct{ Inscription apiInscription }
+	_ = json.Unmarshal(body, &enr)
+	ins := itoa64(enr.Inscription.ID)
+	if enr.Inscription.Statut != "dossier_en_preparation" || enr.Inscription.Livret != nil {
+		t.Errorf("apprentice without in-training evaluation: statut %q, livret %v", enr.Inscription.Statut, enr.Inscription.Livret)
+	}
+	if status, body = e.api("POST", "/api/v1/inscriptions/"+ins+"/evaluations", formateur,
+		`{"competence":"C1.1","date":"2026-10-01","criteres":{"C1.1.1":"acquis"}}`); status != http.StatusUnprocessableEntity {
+		t.Errorf("evaluation of an apprentice without in-training evaluation: %d %s", status, body)
+	}
+	c := e.login("referent@certif.demo")
+	if _, doc := e.get(c, "/inscriptions/"+ins+"/livret"); doc.Find("#vae-notice").Length() != 1 {
+		t.Error("the livret page does not say there is no livret")
+	}
+	if res, _ := e.get(c, "/inscriptions/"+ins+"/documents/livret.pdf"); res.StatusCode == http.StatusOK {
+		t.Error("a livret PDF was produced")
 	}
 }
