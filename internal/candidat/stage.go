@@ -60,6 +60,8 @@ func (t *StageTerms) Check() error {
 	}
 	if t.TuteurEmail == "" {
 		v.Add("tuteur_email", "L'adresse e-mail du tuteur est obligatoire.")
+	} else if len(t.TuteurEmail) > 254 {
+		v.Add("tuteur_email", "L'adresse e-mail ne doit pas dépasser 254 caractères.")
 	} else if a, err := mail.ParseAddress(t.TuteurEmail); err != nil || a.Address != t.TuteurEmail ||
 		!strings.Contains(t.TuteurEmail[strings.IndexByte(t.TuteurEmail, '@'):], ".") {
 		v.Add("tuteur_email", "Cette adresse e-mail n'est pas valide.")

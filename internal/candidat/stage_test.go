@@ -42,6 +42,7 @@ func TestStageTermsCheck(t *testing.T) {
 		{"missing e-mail", func(s *candidat.StageTerms) { s.TuteurEmail = " " }, []string{"tuteur_email"}},
 		{"e-mail without domain dot", func(s *candidat.StageTerms) { s.TuteurEmail = "paul@lumiere" }, []string{"tuteur_email"}},
 		{"e-mail with a name", func(s *candidat.StageTerms) { s.TuteurEmail = "Paul <paul@lumiere.fr>" }, []string{"tuteur_email"}},
+		{"e-mail too long", func(s *candidat.StageTerms) { s.TuteurEmail = strings.Repeat("p", 250) + "@lumiere.fr" }, []string{"tuteur_email"}},
 		{"no dates", func(s *candidat.StageTerms) { s.Debut, s.Fin = time.Time{}, time.Time{} }, []string{"debut", "fin"}},
 		{"end before start", func(s *candidat.StageTerms) { s.Debut, s.Fin = day(10), day(9) }, []string{"fin"}},
 	} {
