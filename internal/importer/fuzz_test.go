@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"testing"
@@ -29,7 +30,7 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte(""))
 	ref := cmRef(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := NewReader(bytes.NewReader(data), "fuzz.csv", ref, testNow)
+		r, err := NewReader(context.Background(), bytes.NewReader(data), "fuzz.csv", ref, testNow)
 		if err != nil {
 			var ie *candidat.ImportError
 			if !errors.As(err, &ie) || len(ie.Errors) == 0 {

@@ -51,6 +51,7 @@ type Server struct {
 	metrics     *metrics
 	refCache    *refPageCache
 	refJSON     jsonCache
+	imports     importSlots // imports under way (import.go)
 }
 
 // New builds a server; it fails only when embedded assets are broken.

@@ -1,0 +1,42 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// MaxLines bounds the lines of an import file, header and blank lines included: twice the
+// 100,000 candidates a big centre enrols in a year.
+const MaxLines = 200_000
+
+// maxCellChars bounds a cell, as Excel does.
+const maxCellChars = 32_767
+
+// maxCellCharsText is maxCellChars written the French way.
+const maxCellCharsText = "32\u202f767"
+
+var tooManyLines = fmt.Sprintf("le fichier dépasse %d\u202f%03d lignes : découpez-le en plusieurs fichiers", MaxLines/1000, MaxLines%1000)
+
+// longCell returns the index of the first cell longer than maxCellChars, or -1.
+func longCell(cells []string) int {
+	for i, c := range cells {
+		if len(c) > maxCellChars && utf8.RuneCountInString(c) > maxCellChars {
+			return i
+		}
+	}
+	return -1
+}
+
+// longCellMessage is the problem of a cell longer than maxCellChars.
+const longCellMessage = "cellule de plus de " + maxCellCharsText + " caractères, la limite d'une cellule Excel : raccourcissez-la."
+
+// ctxProblem turns the end of ctx into the problem reported at line: the deadline is a
+// problem of the file (too slow to read), a cancellation is returned as it is.
+func ctxProblem(err error, line int) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &sourceError{line: line, msg: "la lecture du fichier a dépassé le temps permis : découpez-le en plusieurs fichiers", fatal: true}
+	}
+	return err
+}
