@@ -252,7 +252,8 @@ func (s *xmlScan) element(off int64, selfClosing bool) error {
 					return &sourceError{line: MaxLines + 1, msg: tooManyLines, fatal: true}
 				}
 				s.rowLine = s.rows
-				if r, err := strconv.Atoi(attr(t, "r")); err == nil && r > 0 {
+				if v := attr(t, "r"); v == "" {
+				} else if r, err := strconv.Atoi(v); err == nil && r > 0 {
 					s.rowLine = r
 				}
 				s.rowStart = off
