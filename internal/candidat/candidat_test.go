@@ -31,6 +31,10 @@ func TestCandidatValidate(t *testing.T) {
 		{"too young", func(c *candidat.Candidat) { c.DateNaissance = now.AddDate(-10, 0, 0) }, "date_naissance"},
 		{"INSEE code", func(c *candidat.Candidat) { c.CommuneNaissanceCode = "6912" }, "commune_naissance_code"},
 		{"e-mail", func(c *candidat.Candidat) { c.Email = "lea@" }, "email"},
+		{"e-mail as a formula", func(c *candidat.Candidat) { c.Email = "=cmd|'/Ccalc'!A0@x.fr" }, "email"},
+		{"e-mail starting with +", func(c *candidat.Candidat) { c.Email = "+lea@exemple.fr" }, "email"},
+		{"e-mail starting with -", func(c *candidat.Candidat) { c.Email = "-lea@exemple.fr" }, "email"},
+		{"e-mail with + inside", func(c *candidat.Candidat) { c.Email = "lea+certif@exemple.fr" }, ""},
 		{"phone", func(c *candidat.Candidat) { c.Telephone = "appelez-moi" }, "telephone"},
 	} {
 		c := valid()

@@ -2,7 +2,6 @@ package candidat
 
 import (
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -60,8 +59,7 @@ func (t *StageTerms) Check() error {
 	}
 	if t.TuteurEmail == "" {
 		v.Add("tuteur_email", "L'adresse e-mail du tuteur est obligatoire.")
-	} else if a, err := mail.ParseAddress(t.TuteurEmail); err != nil || a.Address != t.TuteurEmail ||
-		!strings.Contains(t.TuteurEmail[strings.IndexByte(t.TuteurEmail, '@'):], ".") {
+	} else if !account.ValidEmail(t.TuteurEmail) {
 		v.Add("tuteur_email", "Cette adresse e-mail n'est pas valide.")
 	}
 	if t.Debut.IsZero() {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/excelcsv"
 	"github.com/certif/certif/internal/importer"
 	"github.com/certif/certif/internal/store"
 )
@@ -204,7 +204,8 @@ func (s *Server) importFile(ctx context.Context, r *http.Request, centreID int64
 }
 
 // activationsCSV issues fresh activation links for the promotion's accounts never activated
-// and returns them as a CSV for French Excel (UTF-8 BOM, « ; »). It is a POST: it changes the
+// and returns them as a CSV for French Excel (excelcsv: UTF-8 BOM, « ; », cells neutralised
+// against formula injection). It is a POST: it changes the
 // tokens (earlier links stop working).
 func (s *Server) activationsCSV(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
@@ -220,16 +221,14 @@ func (s *Server) activationsCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="activations-%s.csv"`, slug(promo)))
 	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+	cw := excelcsv.NewWriter(w)
+	if err := cw.Write([]string{"E-mail", "Lien d'activation"}); err != nil {
 		return err
 	}
-	_ = cw.Write([]string{"E-mail", "Lien d'activation"})
 	for _, a := range list {
-		_ = cw.Write([]string{a.Email, activationURL(r, a.Token)})
+		if err := cw.Write([]string{a.Email, activationURL(r, a.Token)}); err != nil {
+			return err
+		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

@@ -289,3 +289,13 @@ func TestCellAndLineBounds(t *testing.T) {
 		t.Errorf("too many lines: errors = %#v", got)
 	}
 }
+
+// TestFormulaEmailRefused: an e-mail a spreadsheet would take for a formula is refused at
+// import, on its column.
+func TestFormulaEmailRefused(t *testing.T) {
+	_, err := ReadAll(context.Background(), strings.NewReader(hdr+"\nDupont;Marie;F;01/02/1990;69123;Lyon;=cmd|'/Ccalc'!A0@x.fr;VAE classique\n"), "c.csv", cmRef(t), testNow)
+	want := []candidat.LineError{{Line: 2, Column: "E-mail", Message: "Cette adresse e-mail n'est pas valide."}}
+	if got := importErrors(t, err); !equalErrors(got, want) {
+		t.Errorf("errors = %#v", got)
+	}
+}
