@@ -299,3 +299,17 @@ func TestFormulaEmailRefused(t *testing.T) {
 		t.Errorf("errors = %#v", got)
 	}
 }
+
+// TestQuotedValuesShortened: a long value quoted in a problem is cut, so that 1,000
+// problems stay a small report.
+func TestQuotedValuesShortened(t *testing.T) {
+	long := strings.Repeat("x", 10_000)
+	_, err := ReadAll(context.Background(), strings.NewReader(hdr+";Blocs visés\nDupont;Marie;"+long+";01/02/1990;69123;Lyon;m@example.fr;VAE classique;a,b,c,d,e,f,g\n"), "c.csv", cmRef(t), testNow)
+	want := []candidat.LineError{
+		{Line: 2, Column: "Sexe", Message: "valeur « " + strings.Repeat("x", maxQuoted) + "… » non reconnue : indiquez F ou M (Madame ou Monsieur)."},
+		{Line: 2, Column: "Blocs visés", Message: "blocs inconnus : « a », « b », « c », « d », « e » … (blocs du référentiel : BC01, BC02, BC03 ; laissez vide ou écrivez « tous » pour tous les blocs)."},
+	}
+	if got := importErrors(t, err); !equalErrors(got, want) {
+		t.Errorf("errors = %#v", got)
+	}
+}

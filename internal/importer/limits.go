@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -39,4 +40,37 @@ func ctxProblem(err error, line int) error {
 		return &sourceError{line: line, msg: "la lecture du fichier a dépassé le temps permis : découpez-le en plusieurs fichiers", fatal: true}
 	}
 	return err
+}
+
+// maxQuoted bounds a value quoted in a message, so that a report of 1,000 problems stays
+// small whatever the cells hold.
+const maxQuoted = 60
+
+// short returns v cut to maxQuoted characters, with "…" when cut.
+func short(v string) string {
+	n := 0
+	for i := range v {
+		if n == maxQuoted {
+			return v[:i] + "…"
+		}
+		n++
+	}
+	return v
+}
+
+// quotedList quotes the first values of list, shortened, for a message: « a », « b » …
+func quotedList(list []string) string {
+	const shown = 5
+	var b strings.Builder
+	for i, v := range list {
+		if i == shown {
+			b.WriteString(" …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("« " + short(v) + " »")
+	}
+	return b.String()
 }

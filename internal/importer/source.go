@@ -240,7 +240,7 @@ func openXLSX(ctx context.Context, r io.Reader) (*xlsxSource, error) {
 	rows, err := f.Rows(info.sheet)
 	if err != nil {
 		_ = f.Close()
-		return nil, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", info.sheet)}
+		return nil, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", short(info.sheet))}
 	}
 	return &xlsxSource{f: f, rows: rows, date1904: info.date1904}, nil
 }

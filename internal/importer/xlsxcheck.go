@@ -100,7 +100,7 @@ func canonicalXLSX(ctx context.Context, src string, dst io.Writer) (workbookInfo
 	sheetID := wb.Sheets[0].ID + wb.Sheets[0].IDs
 	sheet := find(wbRels.byID(sheetID, dir))
 	if sheet == nil {
-		return workbookInfo{}, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", info.sheet)}
+		return workbookInfo{}, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", short(info.sheet))}
 	}
 	stringsPart := find(wbRels.target("/sharedStrings", dir))
 	if stringsPart == nil {

@@ -74,7 +74,7 @@ type xmlScan struct {
 }
 
 func newXMLScan(ctx context.Context, part string, kind partKind, limit int64) *xmlScan {
-	return &xmlScan{ctx: ctx, part: part, kind: kind, limit: limit, elemStart: -1, rowStart: -1, tag: make([]byte, 0, 64)}
+	return &xmlScan{ctx: ctx, part: short(part), kind: kind, limit: limit, elemStart: -1, rowStart: -1, tag: make([]byte, 0, 64)}
 }
 
 // damaged is the refusal of a part that no spreadsheet program writes.
