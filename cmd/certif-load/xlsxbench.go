@@ -38,24 +38,50 @@ func xlsxBench(bin, dir string, csv importRun, out io.Writer) error {
 		return err
 	}
 	runs := []run{{fmt.Sprintf("XLSX, the same %d rows", csv.rows), xlsx, xlsxType, http.StatusOK}}
+	oneString := func(size int64) func(io.Writer) error {
+		return func(w io.Writer) error {
+			io.WriteString(w, xSSTStart+"<si><t>")
+			chunk := []byte(strings.Repeat("A", 1<<20))
+			for left := size; left > 0; left -= int64(len(chunk)) {
+				if _, err := w.Write(chunk[:min(int64(len(chunk)), left)]); err != nil {
+					return err
+				}
+			}
+			_, err := io.WriteString(w, "</t></si></sst>")
+			return err
+		}
+	}
+	const manyStrings = 999_999 // the importer's bound is a million
 	bombs := []struct {
-		name           string
-		size, declared int64
+		name     string
+		last     int // the shared string the sheet's cell names
+		sst      func(io.Writer) error
+		declared int64
 	}{
-		{"bomb: one 480 MiB shared string", 480 * mib, 0},
-		{"bomb: one 200 MiB shared string", 200 * mib, 0},
-		{"bomb: 480 MiB, header says 1 KiB", 480 * mib, 1 << 10},
+		{"bomb: one 480 MiB shared string", 0, oneString(480 * mib), 0},
+		{"bomb: one 200 MiB shared string", 0, oneString(200 * mib), 0},
+		{"bomb: 480 MiB, header says 1 KiB", 0, oneString(480 * mib), 1 << 10},
+		{fmt.Sprintf("bomb: %d shared strings", manyStrings), manyStrings - 1, func(w io.Writer) error {
+			io.WriteString(w, xSSTStart)
+			for i := 0; i < manyStrings; i++ {
+				if _, err := io.WriteString(w, "<si><t>x</t></si>"); err != nil {
+					return err
+				}
+			}
+			_, err := io.WriteString(w, "</sst>")
+			return err
+		}, 0},
 	}
 	for i, b := range bombs {
 		file := filepath.Join(dir, fmt.Sprintf("bomb-%d.xlsx", i))
-		if err := writeBomb(file, b.size, b.declared); err != nil {
+		if err := writeBomb(file, b.last, b.sst, b.declared); err != nil {
 			return err
 		}
 		fi, err := os.Stat(file)
 		if err != nil {
 			return err
 		}
-		runs = append(runs, run{fmt.Sprintf("%s (%.1f MB file)", b.name, float64(fi.Size())/1e6), file, xlsxType, http.StatusUnprocessableEntity})
+		runs = append(runs, run{fmt.Sprintf("%s (%d KB file)", b.name, fi.Size()>>10), file, xlsxType, http.StatusUnprocessableEntity})
 	}
 
 	fmt.Fprintf(out, "\n%-52s %10s %12s %10s  %s\n", "peak RSS of the server during an import", "time", "peak RSS", "vs CSV", "target < 300 MB")
@@ -211,10 +237,11 @@ func writeXLSX(path string, n int) error {
 	return f.Close()
 }
 
-// writeBomb writes a workbook whose shared strings hold one string of size bytes, deflated
-// at the best compression (about 1,000 to 1); declared, when not 0, is the uncompressed
-// size written in the zip headers instead of the real one.
-func writeBomb(path string, size, declared int64) error {
+// writeBomb writes a workbook whose one cell names shared string last, and whose shared
+// strings sst writes, deflated at the best compression (about 1,000 to 1 for one long
+// string); declared, when not 0, is the uncompressed size written in the zip headers instead
+// of the real one.
+func writeBomb(path string, last int, sst func(io.Writer) error, declared int64) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -224,7 +251,7 @@ func writeBomb(path string, size, declared int64) error {
 	if err := writeFixedParts(zw); err != nil {
 		return err
 	}
-	sheet := xSheetStart + `<row r="1"><c r="A1" t="s"><v>0</v></c></row>` + xSheetEnd
+	sheet := xSheetStart + `<row r="1"><c r="A1" t="s"><v>` + strconv.Itoa(last) + `</v></c></row>` + xSheetEnd
 	w, err := zw.Create("xl/worksheets/sheet1.xml")
 	if err != nil {
 		return err
@@ -241,16 +268,14 @@ func writeBomb(path string, size, declared int64) error {
 	defer tmp.Close()
 	fw, _ := flate.NewWriter(tmp, flate.BestCompression)
 	crc := crc32.NewIEEE()
-	dst := io.MultiWriter(fw, crc)
-	head, tail := xSSTStart+"<si><t>", "</t></si></sst>"
-	io.WriteString(dst, head)
-	chunk := []byte(strings.Repeat("A", 1<<20))
-	for left := size; left > 0; left -= int64(len(chunk)) {
-		if _, err := dst.Write(chunk[:min(int64(len(chunk)), left)]); err != nil {
-			return err
-		}
+	counted := &countWriter{w: io.MultiWriter(fw, crc)}
+	bw := bufio.NewWriterSize(counted, 1<<20)
+	if err := sst(bw); err != nil {
+		return err
 	}
-	io.WriteString(dst, tail)
+	if err := bw.Flush(); err != nil {
+		return err
+	}
 	if err := fw.Close(); err != nil {
 		return err
 	}
@@ -258,9 +283,8 @@ func writeBomb(path string, size, declared int64) error {
 	if err != nil {
 		return err
 	}
-	real := uint64(size) + uint64(len(head)+len(tail))
 	if declared == 0 {
-		declared = int64(real)
+		declared = counted.n
 	}
 	raw, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/sharedStrings.xml", Method: zip.Deflate, CRC32: crc.Sum32(),
 		CompressedSize64: uint64(comp), UncompressedSize64: uint64(declared)})
@@ -277,4 +301,16 @@ func writeBomb(path string, size, declared int64) error {
 		return err
 	}
 	return f.Close()
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

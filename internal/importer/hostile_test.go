@@ -182,8 +182,8 @@ func TestXLSXBombs(t *testing.T) {
 		{"shared strings declared small, inflating to 64 MiB", zipPart{name: "xl/sharedStrings.xml", body: huge(sst("<si><t>"), 64<<10, "</t></si>"), declared: 1024}, 64 * mib,
 			[]candidat.LineError{{Line: 1, Message: unreadableXLSX}}},
 		{"millions of empty shared strings", zipPart{name: "xl/sharedStrings.xml", body: func() io.Reader {
-			return io.MultiReader(strings.NewReader(sst("")[:len(sst(""))-6]), repeated("<si/>", 2_100_000)(), strings.NewReader("</sst>"))
-		}}, 10 * mib, []candidat.LineError{{Line: 1, Message: "le classeur contient plus de 2000000 textes différents : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}},
+			return io.MultiReader(strings.NewReader(sst("")[:len(sst(""))-6]), repeated("<si/>", maxSharedStrings+1)(), strings.NewReader("</sst>"))
+		}}, 5 * mib, []candidat.LineError{{Line: 1, Message: "le classeur contient plus d'un million de textes différents : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}},
 		{"elements nested a million deep", zipPart{name: "xl/sharedStrings.xml", body: func() io.Reader {
 			return io.MultiReader(strings.NewReader(sst("")[:len(sst(""))-6]), repeated("<a>", 1<<20)())
 		}}, 3 * mib, []candidat.LineError{{Line: 1, Message: "classeur refusé : plus de 64 éléments imbriqués dans la partie « xl/sharedStrings.xml » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},

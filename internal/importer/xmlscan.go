@@ -22,8 +22,8 @@ const (
 	// maxXMLDepth bounds the nesting of elements (a worksheet needs 4 or 5 levels).
 	maxXMLDepth = 64
 	// maxSharedStrings bounds the number of shared strings: excelize indexes each one in
-	// memory (about 40 bytes).
-	maxSharedStrings = 2_000_000
+	// memory, about 110 MB of peak heap for a million (the message says "un million").
+	maxSharedStrings = 1_000_000
 )
 
 // partKind says which element bounds xmlScan applies to a part.
@@ -236,7 +236,7 @@ func (s *xmlScan) element(off int64, selfClosing bool) error {
 		if !closing {
 			s.strings++
 			if s.strings > maxSharedStrings {
-				return &sourceError{line: 1, msg: fmt.Sprintf("le classeur contient plus de %d textes différents : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", maxSharedStrings)}
+				return &sourceError{line: 1, msg: "le classeur contient plus d'un million de textes différents : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}
 			}
 			s.elemStart = off
 		}
