@@ -313,3 +313,29 @@ func TestQuotedValuesShortened(t *testing.T) {
 		t.Errorf("errors = %#v", got)
 	}
 }
+
+func TestResolvePart(t *testing.T) {
+	tests := []struct{ dir, target, want string }{
+		{"xl/", "worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"},
+		{"xl/", "/xl/worksheets/sheet2.xml", "xl/worksheets/sheet2.xml"},
+		{"xl/", "../other/sheet.xml", "other/sheet.xml"},
+		{"", "xl/workbook.xml", "xl/workbook.xml"},
+		{"xl/", "../../../etc/passwd", "etc/passwd"},
+	}
+	for _, tt := range tests {
+		if got := resolvePart(tt.dir, tt.target); got != tt.want {
+			t.Errorf("resolvePart(%q, %q) = %q, want %q", tt.dir, tt.target, got, tt.want)
+		}
+	}
+}
+
+// TestXLSXAbsoluteTargets: a workbook whose relationships name parts from the package root
+// (as some generators write them) is read as well.
+func TestXLSXAbsoluteTargets(t *testing.T) {
+	rels := strings.ReplaceAll(strings.ReplaceAll(wbRels, `Target="worksheets/`, `Target="/xl/worksheets/`), `Target="sharedStrings.xml"`, `Target="/xl/sharedStrings.xml"`)
+	data := workbook(t, zipPart{name: "xl/_rels/workbook.xml.rels", body: text(rels)})
+	rows, err := ReadAll(context.Background(), bytes.NewReader(data), "c.xlsx", cmRef(t), testNow)
+	if err != nil || len(rows) != 1 || rows[0].Candidat.Email != "marie@example.fr" {
+		t.Fatalf("rows %+v, err %v", rows, err)
+	}
+}

@@ -5,8 +5,11 @@
 // Headers are matched without regard to case, accents, spaces or punctuation, with
 // synonyms ("Courriel" for "E-mail", "Civilité" for "Sexe"…); unknown columns are ignored
 // and listed by Reader.Ignored. Memory stays flat with the file size: rows are read one at
-// a time (an XLSX is first copied to a temporary file, at most MaxXLSXSize bytes); only the
-// in-file duplicate index grows, by a few dozen bytes per row.
+// a time (an XLSX is first copied to a temporary file, at most MaxXLSXSize bytes, checked
+// part by part and cut down to its first sheet and shared strings before excelize opens it:
+// see canonicalXLSX); only the in-file duplicate index grows, by a few dozen bytes per row.
+// Every input is bounded (MaxLines, cell length, XML sizes, a context deadline), so that no
+// file, however built, takes more than a few dozen MB.
 package importer
 
 import (
