@@ -143,7 +143,7 @@ func workbook(t testing.TB, replace ...zipPart) []byte {
 }
 
 // readMeasured runs ReadAll on data and returns its error and the bytes it allocated.
-func readMeasured(t *testing.T, data []byte) (error, uint64) {
+func readMeasured(t *testing.T, data []byte) (uint64, error) {
 	t.Helper()
 	ref := cmRef(t)
 	var before, after runtime.MemStats
@@ -151,7 +151,7 @@ func readMeasured(t *testing.T, data []byte) (error, uint64) {
 	runtime.ReadMemStats(&before)
 	_, err := ReadAll(context.Background(), bytes.NewReader(data), "bombe.xlsx", ref, testNow)
 	runtime.ReadMemStats(&after)
-	return err, after.TotalAlloc - before.TotalAlloc
+	return after.TotalAlloc - before.TotalAlloc, err
 }
 
 // TestXLSXBombs feeds workbooks built to exhaust memory: each is refused with a French
@@ -205,7 +205,7 @@ func TestXLSXBombs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := workbook(t, tt.part)
-			err, alloc := readMeasured(t, data)
+			alloc, err := readMeasured(t, data)
 			if got := importErrors(t, err); !equalErrors(got, tt.want) {
 				t.Errorf("errors = %#v\nwant     %#v", got, tt.want)
 			}
