@@ -22,7 +22,8 @@ import (
 // importBench imports CSV files of 10,000 and 100,000 candidates through the API of a fresh
 // `certif serve` each, reporting time and the server's peak resident memory, next to a raw
 // bulk insert of the same rows (users, candidats, inscriptions; plain multi-row INSERTs in one
-// transaction, no checks) measured in the same run.
+// transaction, no checks) measured in the same run. Then xlsxBench measures the largest size
+// as XLSX, and XLSX bombs, next to that CSV.
 func importBench(bin string, sizes []int, out io.Writer) error {
 	dir, err := os.MkdirTemp("", "certif-import-")
 	if err != nil {
@@ -30,6 +31,7 @@ func importBench(bin string, sizes []int, out io.Writer) error {
 	}
 	defer os.RemoveAll(dir)
 	fmt.Fprintf(out, "\n%-34s %12s %12s %14s %10s\n", "import of candidates (CSV)", "time", "rows/s", "peak RSS", "vs raw")
+	var last importRun
 	for _, n := range sizes {
 		file := filepath.Join(dir, fmt.Sprintf("candidats-%d.csv", n))
 		if err := writeCSV(file, n); err != nil {
@@ -43,6 +45,7 @@ func importBench(bin string, sizes []int, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("import %d: %w", n, err)
 		}
+		last = importRun{rows: n, time: d, peak: peak}
 		fmt.Fprintf(out, "%-34s %12s %12.0f %14s %10s\n", fmt.Sprintf("raw bulk insert, %d rows (ref.)", n), raw.Round(time.Millisecond), float64(n)/raw.Seconds(), "—", "1.0×")
 		verdict := "ok"
 		if d > 3*raw {
@@ -50,7 +53,26 @@ func importBench(bin string, sizes []int, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "%-34s %12s %12.0f %11.1f MB %9.1f× (target ≤ 3×: %s)\n", fmt.Sprintf("POST /api/v1/import, %d rows", n), d.Round(time.Millisecond), float64(n)/d.Seconds(), peak, d.Seconds()/raw.Seconds(), verdict)
 	}
-	return nil
+	return xlsxBench(bin, dir, last, out)
+}
+
+// importRun is one measured import.
+type importRun struct {
+	rows int
+	time time.Duration
+	peak float64 // MB
+}
+
+// benchHeader is the header of the bench files.
+var benchHeader = []string{"Nom de naissance", "Prénom", "Sexe", "Date de naissance", "Commune de naissance", "Code INSEE", "E-mail", "Voie d'accès", "Promotion"}
+
+// benchRow returns the cells of candidate i (distinct for every i).
+func benchRow(i int) []string {
+	noms := []string{"Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia"}
+	prenoms := []string{"Camille", "Léa", "Manon", "Chloé", "Inès", "Hugo", "Lucas", "Théo", "Nathan", "Louis", "Zoé", "Jules", "Anaïs", "Benoît", "Hélène"}
+	born := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%12000)
+	return []string{noms[i%len(noms)] + strconv.Itoa(i/len(noms)), prenoms[(i/7)%len(prenoms)], []string{"F", "M"}[i%2], born.Format("02/01/2006"),
+		"Lyon", "69123", fmt.Sprintf("c%d@exemple.fr", i), "formation continue", "BENCH"}
 }
 
 // writeCSV writes n distinct candidates as a French Excel CSV.
@@ -61,13 +83,9 @@ func writeCSV(path string, n int) error {
 	}
 	defer f.Close()
 	w := bufio.NewWriter(f)
-	w.WriteString("\ufeffNom de naissance;Prénom;Sexe;Date de naissance;Commune de naissance;Code INSEE;E-mail;Voie d'accès;Promotion\r\n")
-	noms := []string{"Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia"}
-	prenoms := []string{"Camille", "Léa", "Manon", "Chloé", "Inès", "Hugo", "Lucas", "Théo", "Nathan", "Louis", "Zoé", "Jules", "Anaïs", "Benoît", "Hélène"}
+	w.WriteString("\ufeff" + strings.Join(benchHeader, ";") + "\r\n")
 	for i := 0; i < n; i++ {
-		born := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%12000)
-		fmt.Fprintf(w, "%s%d;%s;%s;%s;Lyon;69123;c%d@exemple.fr;formation continue;BENCH\r\n",
-			noms[i%len(noms)], i/len(noms), prenoms[(i/7)%len(prenoms)], []string{"F", "M"}[i%2], born.Format("02/01/2006"), i)
+		w.WriteString(strings.Join(benchRow(i), ";") + "\r\n")
 	}
 	return w.Flush()
 }
@@ -75,36 +93,43 @@ func writeCSV(path string, n int) error {
 // apiImport starts a fresh server with the demo data, imports file as the demo référent
 // through the API and returns the duration and the server's peak resident memory (MB).
 func apiImport(bin, data, file string) (time.Duration, float64, error) {
+	d, peak, _, err := apiImportAs(bin, data, file, "text/csv", http.StatusOK)
+	return d, peak, err
+}
+
+// apiImportAs is apiImport for a file of contentType, expecting status; it also returns the
+// start of the response body.
+func apiImportAs(bin, data, file, contentType string, status int) (time.Duration, float64, string, error) {
 	p, err := start(bin, data)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	defer p.stop()
 	tok, err := exec.Command(bin, "token", "create", "--email", "referent@certif.demo", "--data", data).Output()
 	if err != nil {
-		return 0, 0, fmt.Errorf("token: %w", err)
+		return 0, 0, "", fmt.Errorf("token: %w", err)
 	}
 	f, err := os.Open(file)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	defer f.Close()
 	req, _ := http.NewRequest(http.MethodPost, p.base+"/api/v1/import/candidats", f)
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
-	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Content-Type", contentType)
 	t0 := time.Now()
 	res, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	body, _ := io.ReadAll(io.LimitReader(res.Body, 1<<10))
 	res.Body.Close()
 	d := time.Since(t0)
-	if res.StatusCode != http.StatusOK {
-		return 0, 0, fmt.Errorf("status %d: %s", res.StatusCode, body)
+	if res.StatusCode != status {
+		return 0, 0, "", fmt.Errorf("status %d (want %d): %s", res.StatusCode, status, body)
 	}
 	peak, err := procStatusMB(p.cmd.Process.Pid, "VmHWM:")
-	return d, peak, err
+	return d, peak, string(body), err
 }
 
 // rawInsert is the reference: the same rows, read with encoding/csv and inserted with plain

@@ -132,7 +132,7 @@ func (u *User) Validate() error {
 	u.Prenom = strings.TrimSpace(u.Prenom)
 	if u.Email == "" {
 		v.Add("email", "L'adresse e-mail est obligatoire.")
-	} else if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || !strings.Contains(u.Email[strings.IndexByte(u.Email, '@'):], ".") {
+	} else if !ValidEmail(u.Email) {
 		v.Add("email", "Cette adresse e-mail n'est pas valide.")
 	}
 	if len(u.Email) > 254 {
@@ -159,6 +159,18 @@ func (u *User) Validate() error {
 		v.Add("lang", "Langue inconnue.")
 	}
 	return v.Err()
+}
+
+// ValidEmail reports whether s is a bare address (no display name) with a dot in its
+// domain, that does not start with a character a spreadsheet takes for a formula ('=',
+// '+', '-', '@'): RFC 5322 allows "=cmd|'/C calc'!A0@x.fr", but such an address only ever
+// serves CSV injection. It is the one check of an e-mail address in input.
+func ValidEmail(s string) bool {
+	if s == "" || strings.IndexByte("=+-@", s[0]) >= 0 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.IndexByte(s, '@'):], ".")
 }
 
 // NormalizeEmail trims and lower-cases an e-mail address so that lookups are case-insensitive.

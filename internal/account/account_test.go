@@ -22,6 +22,9 @@ func TestUserValidate(t *testing.T) {
 	}{
 		{account.User{Email: " Jean@Exemple.fr ", Role: account.RoleAdmin}, ""},
 		{account.User{Email: "jean@exemple", Role: account.RoleAdmin}, "email"},
+		{account.User{Email: "=cmd|'/Ccalc'!A0@x.fr", Role: account.RoleAdmin}, "email"},
+		{account.User{Email: "@jean@exemple.fr", Role: account.RoleAdmin}, "email"},
+		{account.User{Email: "jean-pierre+cm@exemple.fr", Role: account.RoleAdmin}, ""},
 		{account.User{Email: "jean@exemple.fr", Role: "chef"}, "role"},
 		{account.User{Email: "jean@exemple.fr", Role: account.RoleFormateur}, "centre"},
 		{account.User{Email: "jean@exemple.fr", Role: account.RoleJury, CentreID: 3}, "centre"},

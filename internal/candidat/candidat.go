@@ -4,7 +4,6 @@ package candidat
 
 import (
 	"fmt"
-	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 )
 
@@ -204,7 +204,7 @@ func (c *Candidat) Validate(now time.Time) error {
 	}
 	if c.Email == "" {
 		v.Add("email", "L'adresse e-mail est obligatoire.")
-	} else if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email || !strings.Contains(c.Email[strings.IndexByte(c.Email, '@'):], ".") {
+	} else if !account.ValidEmail(c.Email) {
 		v.Add("email", "Cette adresse e-mail n'est pas valide.")
 	}
 	if c.Telephone != "" && !phoneRe.MatchString(c.Telephone) {

@@ -2,7 +2,6 @@ package candidat
 
 import (
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -62,8 +61,7 @@ func (t *StageTerms) Check() error {
 		v.Add("tuteur_email", "L'adresse e-mail du tuteur est obligatoire.")
 	} else if len(t.TuteurEmail) > 254 {
 		v.Add("tuteur_email", "L'adresse e-mail ne doit pas dépasser 254 caractères.")
-	} else if a, err := mail.ParseAddress(t.TuteurEmail); err != nil || a.Address != t.TuteurEmail ||
-		!strings.Contains(t.TuteurEmail[strings.IndexByte(t.TuteurEmail, '@'):], ".") {
+	} else if !account.ValidEmail(t.TuteurEmail) {
 		v.Add("tuteur_email", "Cette adresse e-mail n'est pas valide.")
 	}
 	if t.Debut.IsZero() {

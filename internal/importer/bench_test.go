@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -78,7 +79,7 @@ func BenchmarkReadCSV100k(b *testing.B) {
 	var heap10k, heapEnd float64
 	var reference time.Duration
 	for b.Loop() {
-		r, err := NewReader(&genCSV{n: n}, "candidats.csv", ref, testNow)
+		r, err := NewReader(context.Background(), &genCSV{n: n}, "candidats.csv", ref, testNow)
 		if err != nil {
 			b.Fatal(err)
 		}

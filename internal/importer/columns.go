@@ -126,7 +126,7 @@ func mapHeader(cells []string) (columns, []string) {
 		}
 		if j, dup := c.index[key]; dup {
 			problems = append(problems, fmt.Sprintf("les colonnes « %s » et « %s » désignent toutes deux « %s » : gardez-en une seule",
-				c.headers[j], h, frenchName(key)))
+				short(c.headers[j]), short(h), frenchName(key)))
 			continue
 		}
 		c.index[key] = i

@@ -5,13 +5,17 @@
 // Headers are matched without regard to case, accents, spaces or punctuation, with
 // synonyms ("Courriel" for "E-mail", "Civilité" for "Sexe"…); unknown columns are ignored
 // and listed by Reader.Ignored. Memory stays flat with the file size: rows are read one at
-// a time (an XLSX is first copied to a temporary file, at most MaxXLSXSize bytes); only the
-// in-file duplicate index grows, by a few dozen bytes per row.
+// a time (an XLSX is first copied to a temporary file, at most MaxXLSXSize bytes, checked
+// part by part and cut down to its first sheet and shared strings before excelize opens it:
+// see canonicalXLSX); only the in-file duplicate index grows, by a few dozen bytes per row.
+// Every input is bounded (MaxLines, cell length, XML sizes, a context deadline), so that no
+// file, however built, takes more than a few dozen MB.
 package importer
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -27,6 +31,7 @@ import (
 
 // Reader yields the rows of an import file one by one. It is not safe for concurrent use.
 type Reader struct {
+	ctx      context.Context // bounds the whole reading: Next fails once it is done
 	src      rowSource
 	ref      *referentiel.Referentiel
 	now      time.Time
@@ -35,6 +40,7 @@ type Reader struct {
 	comma    rune
 	date1904 bool
 	dup      dedup
+	line     int   // the last line read
 	err      error // sticky: io.EOF or a read failure
 }
 
@@ -49,7 +55,12 @@ const peekSize = 64 << 10
 // two columns for one field, not UTF-8 — comes back as a *candidat.ImportError located on
 // the header line (1 as a rule). Unknown columns are no error: see Ignored. ref must hold
 // the blocs the "Blocs visés" column names. The caller must Close the Reader.
-func NewReader(r io.Reader, filename string, ref *referentiel.Referentiel, now time.Time) (*Reader, error) {
+//
+// The file is bounded: MaxLines lines, cells of at most 32,767 characters, an XLSX of at
+// most MaxXLSXSize bytes whose parts are checked before they are decompressed for good
+// (see canonicalXLSX). ctx bounds the reading too: once it is past its deadline, NewReader
+// and Next report a problem of the file; once it is cancelled, they return its error.
+func NewReader(ctx context.Context, r io.Reader, filename string, ref *referentiel.Referentiel, now time.Time) (*Reader, error) {
 	if ref == nil || len(ref.Blocs) == 0 {
 		return nil, fmt.Errorf("import sans référentiel : %w", apperr.Invalid)
 	}
@@ -61,24 +72,28 @@ func NewReader(r io.Reader, filename string, ref *referentiel.Referentiel, now t
 	if msg := refuseFormat(head, filename); msg != "" {
 		return nil, fileError(1, msg)
 	}
-	rd := &Reader{ref: ref, now: now}
+	rd := &Reader{ctx: ctx, ref: ref, now: now}
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-		x, err := openXLSX(br)
+		x, err := openXLSX(ctx, br)
 		if err != nil {
-			return nil, asImportError(err)
+			return nil, asImportError(ctxProblem(err, 1))
 		}
 		rd.src, rd.date1904 = x, x.date1904
 	} else {
 		c := newCSV(br)
 		rd.src, rd.csv, rd.comma = c, true, c.r.Comma
 	}
-	line, cells, err := rd.src.next()
+	line, cells, err := rd.read()
 	if err != nil {
 		_ = rd.src.close()
 		if errors.Is(err, io.EOF) {
 			return nil, fileError(1, "le fichier est vide : la première ligne doit contenir les en-têtes des colonnes")
 		}
 		return nil, asImportError(err)
+	}
+	if i := longCell(cells); i >= 0 {
+		_ = rd.src.close()
+		return nil, fileError(line, fmt.Sprintf("en-tête de la colonne %d : %s", i+1, longCellMessage))
 	}
 	cols, problems := mapHeader(cells)
 	if len(problems) > 0 {
@@ -142,7 +157,7 @@ func (r *Reader) Next() (candidat.ImportRow, error) {
 	if r.err != nil {
 		return candidat.ImportRow{}, r.err
 	}
-	line, cells, err := r.src.next()
+	line, cells, err := r.read()
 	if err != nil {
 		var se *sourceError
 		if errors.As(err, &se) {
@@ -154,7 +169,31 @@ func (r *Reader) Next() (candidat.ImportRow, error) {
 		r.err = err
 		return candidat.ImportRow{}, err
 	}
+	if i := longCell(cells); i >= 0 {
+		col := ""
+		if i < len(r.cols.headers) {
+			col = r.cols.headers[i]
+		}
+		return candidat.ImportRow{Line: line}, &candidat.ImportError{Errors: []candidat.LineError{{Line: line, Column: col, Message: longCellMessage}}}
+	}
 	return r.parse(line, cells)
+}
+
+// read returns the next non-blank line of the source within the bounds of the file and
+// of the context.
+func (r *Reader) read() (int, []string, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, nil, ctxProblem(err, r.line+1)
+	}
+	line, cells, err := r.src.next()
+	if err != nil {
+		return 0, nil, err
+	}
+	r.line = line
+	if line > MaxLines {
+		return 0, nil, &sourceError{line: line, msg: tooManyLines, fatal: true}
+	}
+	return line, cells, nil
 }
 
 // Ignored returns the headers that name no known field, as written in the file, in
@@ -176,8 +215,8 @@ func (r *Reader) Close() error {
 // *candidat.ImportError (and no rows) listing the problems — at most
 // candidat.MaxImportErrors, then one more line "… et d'autres erreurs (N au total)". A file
 // with a header and no candidate is a problem too. Other errors are read failures.
-func ReadAll(r io.Reader, filename string, ref *referentiel.Referentiel, now time.Time) ([]candidat.ImportRow, error) {
-	rd, err := NewReader(r, filename, ref, now)
+func ReadAll(ctx context.Context, r io.Reader, filename string, ref *referentiel.Referentiel, now time.Time) ([]candidat.ImportRow, error) {
+	rd, err := NewReader(ctx, r, filename, ref, now)
 	if err != nil {
 		return nil, err
 	}

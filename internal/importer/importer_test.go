@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"io"
 	"reflect"
@@ -80,7 +81,7 @@ func TestReadAllCSVFormats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadAll(strings.NewReader(tt.file), "candidats.csv", cmRef(t), testNow)
+			rows, err := ReadAll(context.Background(), strings.NewReader(tt.file), "candidats.csv", cmRef(t), testNow)
 			if err != nil {
 				t.Fatalf("ReadAll: %v", err)
 			}
@@ -98,7 +99,7 @@ func TestReadAllCSVFormats(t *testing.T) {
 
 func TestIgnoredColumns(t *testing.T) {
 	file := csvLines(hdr+";Numéro de dossier;;Remarques", `Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE classique;D-12;x;à rappeler`)
-	r, err := NewReader(strings.NewReader(file), "c.csv", cmRef(t), testNow)
+	r, err := NewReader(context.Background(), strings.NewReader(file), "c.csv", cmRef(t), testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestFileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadAll(strings.NewReader(tt.file), tt.filename, cmRef(t), testNow)
+			rows, err := ReadAll(context.Background(), strings.NewReader(tt.file), tt.filename, cmRef(t), testNow)
 			if rows != nil {
 				t.Errorf("rows = %v, want none", rows)
 			}
@@ -172,7 +173,7 @@ func TestLatin1Data(t *testing.T) {
 		"Dupont;Marie;F;01/02/1990;69123;Lyon;a@example.fr;VAE classique",
 		"Durand;Ren\xe9;M;01/02/1991;69123;Lyon;b@example.fr;VAE classique",
 		"Martin;Jos\xe9;M;01/02/1992;69123;Lyon;c@example.fr;VAE classique")
-	_, err := ReadAll(strings.NewReader(file), "c.csv", cmRef(t), testNow)
+	_, err := ReadAll(context.Background(), strings.NewReader(file), "c.csv", cmRef(t), testNow)
 	want := []candidat.LineError{{Line: 3, Message: notUTF8}}
 	if got := importErrors(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("errors = %#v, want %#v", got, want)
@@ -266,7 +267,7 @@ func TestRowErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadAll(strings.NewReader(csvLines(append([]string{tt.header}, tt.lines...)...)), "c.csv", cmRef(t), testNow)
+			_, err := ReadAll(context.Background(), strings.NewReader(csvLines(append([]string{tt.header}, tt.lines...)...)), "c.csv", cmRef(t), testNow)
 			got := importErrors(t, err)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("errors:\n%s\nwant:\n%s", (&candidat.ImportError{Errors: got}).Error(), (&candidat.ImportError{Errors: tt.want}).Error())
@@ -280,7 +281,7 @@ func TestNextGoesOn(t *testing.T) {
 		`Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE classique`,
 		`Durand;Paul;Z;01/02/1990;69123;Lyon;p@example.fr;VAE classique`,
 		`Martin;Léa;F;01/02/1990;69123;Lyon;l@example.fr;apprenti`)
-	r, err := NewReader(strings.NewReader(file), "c.csv", cmRef(t), testNow)
+	r, err := NewReader(context.Background(), strings.NewReader(file), "c.csv", cmRef(t), testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +311,7 @@ func TestMaxImportErrors(t *testing.T) {
 	for i := 0; i < n; i++ {
 		b.WriteString("Dupont;Marie;X;01/02/1990;69123;Lyon;m@example.fr;VAE classique\n") // bad sexe, then doublon
 	}
-	_, err := ReadAll(strings.NewReader(b.String()), "c.csv", cmRef(t), testNow)
+	_, err := ReadAll(context.Background(), strings.NewReader(b.String()), "c.csv", cmRef(t), testNow)
 	got := importErrors(t, err)
 	if len(got) != candidat.MaxImportErrors+1 {
 		t.Fatalf("%d problems, want %d", len(got), candidat.MaxImportErrors+1)
@@ -324,7 +325,7 @@ func TestMaxImportErrors(t *testing.T) {
 
 func TestRecordTooLong(t *testing.T) {
 	file := csvLines(hdr, `Dupont;"`+strings.Repeat("x", 2*maxRecordBytes))
-	_, err := ReadAll(strings.NewReader(file), "c.csv", cmRef(t), testNow)
+	_, err := ReadAll(context.Background(), strings.NewReader(file), "c.csv", cmRef(t), testNow)
 	got := importErrors(t, err)
 	if len(got) != 1 || got[0].Line != 2 || !strings.HasPrefix(got[0].Message, "ligne de plus de 1 Mo") {
 		t.Errorf("errors = %+v", got)
@@ -349,7 +350,7 @@ func TestHeaderSynonymsDistinct(t *testing.T) {
 func TestImportAndFormShareTheirMessages(t *testing.T) {
 	h := hdr + ";Type de VAE;Promotion"
 	long := strings.Repeat("P", 61)
-	_, err := ReadAll(strings.NewReader(csvLines(h,
+	_, err := ReadAll(context.Background(), strings.NewReader(csvLines(h,
 		`Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;;;`+long,
 		`Durand;Paul;M;01/02/1990;69123;Lyon;p@example.fr;VAE;;P`)), "c.csv", cmRef(t), testNow)
 	got := importErrors(t, err)

@@ -111,7 +111,7 @@ func (r *Reader) parse(line int, cells []string) (candidat.ImportRow, error) {
 	if v := get(kSexe); v != "" {
 		s, ok := parseSexe(v)
 		if !ok {
-			p.add(kSexe, fmt.Sprintf("valeur « %s » non reconnue : indiquez F ou M (Madame ou Monsieur).", v))
+			p.add(kSexe, fmt.Sprintf("valeur « %s » non reconnue : indiquez F ou M (Madame ou Monsieur).", short(v)))
 		}
 		c.Sexe = s
 	}
@@ -148,14 +148,14 @@ func (r *Reader) inscription(get func(string) string, p *problems) candidat.Insc
 	raw := get(kVoie)
 	voie, typ, ok := parseVoie(raw)
 	if raw != "" && !ok {
-		p.add(kVoie, fmt.Sprintf("voie d'accès « %s » inconnue : indiquez formation continue, contrat de professionnalisation, apprentissage ou VAE.", raw))
+		p.add(kVoie, fmt.Sprintf("voie d'accès « %s » inconnue : indiquez formation continue, contrat de professionnalisation, apprentissage ou VAE.", short(raw)))
 	}
 	ins.Voie = voie
 	if voie == candidat.VAE {
 		if t := get(kTypeVAE); t != "" {
 			var ok bool
 			if typ, ok = parseTypeVAE(t); !ok {
-				p.add(kTypeVAE, fmt.Sprintf("type de VAE « %s » inconnu : indiquez congé VAE ou VAE classique.", t))
+				p.add(kTypeVAE, fmt.Sprintf("type de VAE « %s » inconnu : indiquez congé VAE ou VAE classique.", short(t)))
 			}
 		}
 		ins.TypeVAE = typ
@@ -178,9 +178,9 @@ func (r *Reader) inscription(get func(string) string, p *problems) candidat.Insc
 	case 0:
 		ins.BlocsVises = blocs
 	case 1:
-		p.add(kBlocs, fmt.Sprintf("bloc inconnu : « %s » (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", unknown[0], r.blocCodes()))
+		p.add(kBlocs, fmt.Sprintf("bloc inconnu : « %s » (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", short(unknown[0]), r.blocCodes()))
 	default:
-		p.add(kBlocs, fmt.Sprintf("blocs inconnus : « %s » (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", strings.Join(unknown, " », « "), r.blocCodes()))
+		p.add(kBlocs, fmt.Sprintf("blocs inconnus : %s (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", quotedList(unknown), r.blocCodes()))
 	}
 	check := ins // Validate normalises: the row keeps what the file says, the store validates it again
 	check.BlocsVises = append([]string(nil), ins.BlocsVises...)

@@ -3,11 +3,13 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -188,9 +190,6 @@ func (s *csvSource) close() error { return nil }
 // from its end.
 const MaxXLSXSize = 50 << 20
 
-// maxUnzipSize bounds the uncompressed size of an XLSX (zip bombs).
-const maxUnzipSize = 512 << 20
-
 // xlsxSource streams the first sheet of a workbook with excelize's row iterator.
 type xlsxSource struct {
 	f        *excelize.File
@@ -199,49 +198,64 @@ type xlsxSource struct {
 	date1904 bool
 }
 
-// openXLSX copies r to a temporary file (at most MaxXLSXSize bytes) and opens its first
-// sheet. Problems come back as a *sourceError for line 1.
-func openXLSX(r io.Reader) (*xlsxSource, error) {
-	tmp, err := os.CreateTemp("", "certif-import-*.xlsx")
+// openXLSX copies r to a temporary file (at most MaxXLSXSize bytes), checks it and keeps
+// only its first sheet and shared strings (canonicalXLSX), then opens that with excelize.
+// Problems of the file come back as a *sourceError.
+func openXLSX(ctx context.Context, r io.Reader) (*xlsxSource, error) {
+	dir, err := os.MkdirTemp("", "certif-import-")
 	if err != nil {
 		return nil, fmt.Errorf("fichier temporaire pour l'import : %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	n, err := io.Copy(tmp, io.LimitReader(r, MaxXLSXSize+1))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	defer os.RemoveAll(dir)
+	upload, canon := filepath.Join(dir, "envoi.xlsx"), filepath.Join(dir, "feuille.xlsx")
+	n, err := copyToFile(upload, io.LimitReader(r, MaxXLSXSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("copie du classeur : %w", err)
 	}
 	if n > MaxXLSXSize {
 		return nil, &sourceError{line: 1, msg: fmt.Sprintf("le classeur dépasse %d Mo : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", MaxXLSXSize>>20)}
 	}
+	out, err := os.Create(canon)
+	if err != nil {
+		return nil, fmt.Errorf("fichier temporaire pour l'import : %w", err)
+	}
+	info, err := canonicalXLSX(ctx, upload, out)
+	if cerr := out.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("classeur de travail : %w", cerr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	_ = os.Remove(upload)
 	// Parts above UnzipXMLSizeLimit go to excelize's temporary files instead of memory: with
 	// excelize's 16 MB default, the shared strings of a 100,000-line workbook took 30 MB of
 	// heap; with 1 MB, under 10 MB, for a read about 20 % slower.
-	opt := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipSize, UnzipXMLSizeLimit: 1 << 20}
-	// OpenFile extracts what it needs (big sheets to excelize's own temporary files), so
-	// the copy can go as soon as it returns.
-	f, err := excelize.OpenFile(tmp.Name(), opt)
+	opt := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxSheetBytes + maxStringsBytes + 1<<20, UnzipXMLSizeLimit: 1 << 20}
+	// OpenFile extracts what it needs (big parts to excelize's own temporary files), so the
+	// directory can go as soon as it returns.
+	f, err := excelize.OpenFile(canon, opt)
 	if err != nil {
-		return nil, &sourceError{line: 1, msg: "classeur Excel illisible (fichier abîmé, protégé par un mot de passe ou d'un autre format) : enregistrez-le en .xlsx ou en « CSV UTF-8 »"}
+		return nil, &sourceError{line: 1, msg: unreadableXLSX}
 	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		_ = f.Close()
-		return nil, &sourceError{line: 1, msg: "le classeur ne contient aucune feuille"}
-	}
-	rows, err := f.Rows(sheets[0])
+	rows, err := f.Rows(info.sheet)
 	if err != nil {
 		_ = f.Close()
-		return nil, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", sheets[0])}
+		return nil, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", short(info.sheet))}
 	}
-	s := &xlsxSource{f: f, rows: rows}
-	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
-		s.date1904 = *p.Date1904
+	return &xlsxSource{f: f, rows: rows, date1904: info.date1904}, nil
+}
+
+// copyToFile copies r to a new file at name and returns the bytes copied.
+func copyToFile(name string, r io.Reader) (int64, error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return 0, err
 	}
-	return s, nil
+	n, err := io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 func (s *xlsxSource) next() (int, []string, error) {
@@ -249,6 +263,9 @@ func (s *xlsxSource) next() (int, []string, error) {
 		// Next is called once per sheet row, empty ones included, so counting calls
 		// gives the row number Excel shows.
 		s.line++
+		if s.line > MaxLines {
+			return 0, nil, &sourceError{line: s.line, msg: tooManyLines, fatal: true}
+		}
 		cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return 0, nil, &sourceError{line: s.line, msg: "ligne illisible dans le classeur : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »", fatal: true}

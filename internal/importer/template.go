@@ -1,21 +1,19 @@
 package importer
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
+
+	"github.com/certif/certif/internal/excelcsv"
 )
 
-// Template writes an example import file for French Excel: UTF-8 with a BOM, ';' as the
-// delimiter, CRLF line ends; the header row names every column ReadAll knows, then two
+// Template writes an example import file for French Excel (excelcsv: UTF-8 with a BOM, ';'
+// as the delimiter, CRLF line ends); the header row names every column ReadAll knows, then two
 // example lines (one formation continue, one VAE) that a centre replaces with its own.
 // "Prénoms" takes several prénoms separated by commas; "Blocs visés" takes bloc codes
 // separated by commas, or "tous" (or nothing) for the whole title. It returns the first
 // write error.
 func Template(w io.Writer) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return fmt.Errorf("modèle d'import : %w", err)
-	}
 	var header []string
 	for _, f := range fieldDefs() {
 		switch f.key {
@@ -35,9 +33,7 @@ func Template(w io.Writer) error {
 		}
 		return row
 	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
+	cw := excelcsv.NewWriter(w)
 	records := [][]string{
 		header,
 		example(map[string]string{
@@ -58,8 +54,7 @@ func Template(w io.Writer) error {
 			return fmt.Errorf("modèle d'import : %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("modèle d'import : %w", err)
 	}
 	return nil

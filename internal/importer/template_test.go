@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -20,9 +21,9 @@ func TestTemplateReadsBack(t *testing.T) {
 	if n := strings.Count(out, "\r\n"); n != 3 || strings.Count(out, "\n") != 3 {
 		t.Errorf("template has %d CRLF lines, want 3 (and no bare LF)", n)
 	}
-	rows, err := ReadAll(strings.NewReader(out), "modele.csv", cmRef(t), testNow)
+	rows, err := ReadAll(context.Background(), strings.NewReader(out), "modele.csv", cmRef(t), testNow)
 	if err != nil {
-		t.Fatalf("ReadAll(Template): %v", err)
+		t.Fatalf("ReadAll(context.Background(), Template): %v", err)
 	}
 	if len(rows) != 2 {
 		t.Fatalf("%d rows, want 2", len(rows))

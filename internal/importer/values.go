@@ -174,9 +174,9 @@ func parseDate(s string, date1904 bool, now time.Time, birth bool) (time.Time, s
 		}
 	}
 	if dateShape.MatchString(s) {
-		return time.Time{}, fmt.Sprintf("Date « %s » inexistante : vérifiez le jour et le mois (JJ/MM/AAAA).", s)
+		return time.Time{}, fmt.Sprintf("Date « %s » inexistante : vérifiez le jour et le mois (JJ/MM/AAAA).", short(s))
 	}
-	return time.Time{}, fmt.Sprintf("Date « %s » illisible : attendu JJ/MM/AAAA (par exemple 31/12/1990).", s)
+	return time.Time{}, fmt.Sprintf("Date « %s » illisible : attendu JJ/MM/AAAA (par exemple 31/12/1990).", short(s))
 }
 
 // dateShape matches what looks like a date, to tell an impossible one (31/02) from garbage.

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"reflect"
@@ -60,7 +61,7 @@ func TestXLSX(t *testing.T) {
 			{"Martin", "Léa", nil, "F", "hier", "75056", "Paris", "lea@example.fr", "contrat pro"},
 			{},
 		})
-		r, err := NewReader(bytes.NewReader(data), "candidats.xlsx", cmRef(t), testNow)
+		r, err := NewReader(context.Background(), bytes.NewReader(data), "candidats.xlsx", cmRef(t), testNow)
 		if err != nil {
 			t.Fatalf("date1904=%v: NewReader: %v", date1904, err)
 		}
@@ -122,7 +123,7 @@ func TestXLSXFileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadAll(bytes.NewReader(buildXLSX(t, false, tt.rows)), "c.xlsx", cmRef(t), testNow)
+			_, err := ReadAll(context.Background(), bytes.NewReader(buildXLSX(t, false, tt.rows)), "c.xlsx", cmRef(t), testNow)
 			if got := importErrors(t, err); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("errors = %#v", got)
 			}
@@ -132,7 +133,7 @@ func TestXLSXFileErrors(t *testing.T) {
 
 func TestXLSXTooBig(t *testing.T) {
 	big := io.MultiReader(bytes.NewReader([]byte("PK\x03\x04")), io.LimitReader(zeros{}, MaxXLSXSize))
-	_, err := ReadAll(big, "c.xlsx", cmRef(t), testNow)
+	_, err := ReadAll(context.Background(), big, "c.xlsx", cmRef(t), testNow)
 	want := []candidat.LineError{{Line: 1, Message: "le classeur dépasse 50 Mo : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}
 	if got := importErrors(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("errors = %#v", got)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -451,6 +452,13 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 			name = "import.xlsx"
 		}
 		res, _, err = s.runImport(r, centreID, r.Body, name)
+	}
+	if errors.Is(err, errImportBusy) {
+		w.Header().Set("Retry-After", "60")
+		writeJSON(w, http.StatusTooManyRequests, struct {
+			Error apiError `json:"error"`
+		}{apiError{Code: "too_many_requests", Message: msgImportBusy}})
+		return nil
 	}
 	if err != nil {
 		return err

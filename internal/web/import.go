@@ -1,22 +1,62 @@
 package web
 
 import (
-	"encoding/csv"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
+	"time"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/excelcsv"
 	"github.com/certif/certif/internal/importer"
 	"github.com/certif/certif/internal/store"
 )
 
 // maxImportSize caps an uploaded import file (100,000 lines of CSV are about 20 MB).
 const maxImportSize = 64 << 20
+
+// importDeadline bounds the reading and the writing of one import, below the server's
+// write timeout (120 s): 100,000 lines take about 20 s.
+const importDeadline = 90 * time.Second
+
+// maxConcurrentImports bounds the imports under way on one server: each can hold a few
+// dozen MB and one core.
+const maxConcurrentImports = 2
+
+// msgImportBusy answers an import beyond maxConcurrentImports.
+const msgImportBusy = "Une importation est déjà en cours : le serveur en traite deux au plus à la fois. Réessayez dans quelques minutes."
+
+// errImportBusy is returned by runImport beyond maxConcurrentImports (a 429).
+var errImportBusy = fmt.Errorf("import busy: %w", errTooMany)
+
+// importSlots counts the imports under way; its zero value is ready.
+type importSlots struct {
+	mu sync.Mutex
+	n  int
+}
+
+// take reserves a slot, false when maxConcurrentImports are under way.
+func (sl *importSlots) take() bool {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	if sl.n >= maxConcurrentImports {
+		return false
+	}
+	sl.n++
+	return true
+}
+
+func (sl *importSlots) release() {
+	sl.mu.Lock()
+	sl.n--
+	sl.mu.Unlock()
+}
 
 // ImportPage uploads a CSV or XLSX file of candidates and shows the outcome.
 type ImportPage struct {
@@ -99,6 +139,10 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	p.Ignored = ignored
 	var ierr *candidat.ImportError
 	switch {
+	case errors.Is(err, errImportBusy):
+		p.Errors = []candidat.LineError{{Message: msgImportBusy}}
+		w.Header().Set("Retry-After", "60")
+		return s.render(w, http.StatusTooManyRequests, "import", p)
 	case errors.As(err, &ierr):
 		p.Errors = ierr.Errors
 		return s.render(w, http.StatusUnprocessableEntity, "import", p)
@@ -120,30 +164,48 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 }
 
 // runImport reads the whole file, then imports it all or nothing into centreID for the first
-// certification.
-func (s *Server) runImport(r *http.Request, centreID int64, file interface{ Read([]byte) (int, error) }, name string) (store.ImportResult, []string, error) {
-	certs, err := s.store.Certifications(r.Context())
+// certification. At most maxConcurrentImports run at once (errImportBusy beyond), each
+// within importDeadline: past it, the import is refused as a problem of the file.
+func (s *Server) runImport(r *http.Request, centreID int64, file io.Reader, name string) (store.ImportResult, []string, error) {
+	if !s.imports.take() {
+		return store.ImportResult{}, nil, errImportBusy
+	}
+	defer s.imports.release()
+	ctx, cancel := context.WithTimeout(r.Context(), importDeadline)
+	defer cancel()
+	res, ignored, err := s.importFile(ctx, r, centreID, file, name)
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && !errors.As(err, new(*candidat.ImportError)) {
+		err = &candidat.ImportError{Errors: []candidat.LineError{{Message: fmt.Sprintf(
+			"L'importation a dépassé %d secondes et n'a rien enregistré : découpez le fichier en plusieurs fichiers.", int(importDeadline.Seconds()))}}}
+	}
+	return res, ignored, err
+}
+
+// importFile is runImport within ctx.
+func (s *Server) importFile(ctx context.Context, r *http.Request, centreID int64, file io.Reader, name string) (store.ImportResult, []string, error) {
+	certs, err := s.store.Certifications(ctx)
 	if err != nil {
 		return store.ImportResult{}, nil, err
 	}
 	if len(certs) == 0 {
 		return store.ImportResult{}, nil, fmt.Errorf("no certification: %w", apperr.NotFound)
 	}
-	_, ref, err := s.store.ActiveReferentiel(r.Context(), certs[0].ID)
+	_, ref, err := s.store.ActiveReferentiel(ctx, certs[0].ID)
 	if err != nil {
 		return store.ImportResult{}, nil, err
 	}
-	rd, err := importer.NewReader(file, name, ref, s.now())
+	rd, err := importer.NewReader(ctx, file, name, ref, s.now())
 	if err != nil {
 		return store.ImportResult{}, nil, err
 	}
 	defer rd.Close()
-	res, err := s.store.ImportCandidatsStream(r.Context(), actor(r), certs[0].ID, centreID, rd.Next)
+	res, err := s.store.ImportCandidatsStream(ctx, actor(r), certs[0].ID, centreID, rd.Next)
 	return res, rd.Ignored(), err
 }
 
 // activationsCSV issues fresh activation links for the promotion's accounts never activated
-// and returns them as a CSV for French Excel (UTF-8 BOM, « ; »). It is a POST: it changes the
+// and returns them as a CSV for French Excel (excelcsv: UTF-8 BOM, « ; », cells neutralised
+// against formula injection). It is a POST: it changes the
 // tokens (earlier links stop working).
 func (s *Server) activationsCSV(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
@@ -159,16 +221,14 @@ func (s *Server) activationsCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="activations-%s.csv"`, slug(promo)))
 	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+	cw := excelcsv.NewWriter(w)
+	if err := cw.Write([]string{"E-mail", "Lien d'activation"}); err != nil {
 		return err
 	}
-	_ = cw.Write([]string{"E-mail", "Lien d'activation"})
 	for _, a := range list {
-		_ = cw.Write([]string{a.Email, s.activationURL(a.Token)})
+		if err := cw.Write([]string{a.Email, s.activationURL(a.Token)}); err != nil {
+			return err
+		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

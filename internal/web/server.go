@@ -63,6 +63,7 @@ type Server struct {
 	// verifyPassword checks a password against an argon2id hash (account.VerifyPassword;
 	// tests count its calls).
 	verifyPassword func(hash, password string) bool
+	imports        importSlots // imports under way (import.go)
 }
 
 // New builds a server; it fails when embedded assets are broken or cfg.BaseURL is invalid.
