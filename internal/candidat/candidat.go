@@ -51,6 +51,9 @@ type Candidat struct {
 	Adresse              Adresse
 	UserID               int64 // the candidate's account, 0 before it exists
 	CreatedAt            time.Time
+	// Version is the stored version this value was read at; an update must give it back
+	// (see store.StaleError).
+	Version int64
 }
 
 // NomAffiche is the name to show: "Prénom NOM-D'USAGE" (birth name when no usage name).

@@ -103,7 +103,9 @@ func candMerge(v *apperr.Validation, err error) error {
 // one-time activation token in plain text ("" otherwise; it cannot be read again).
 //
 // It finds the candidate by identity (candidat.Identity: folded birth name, first prénom and
-// birth date) or creates it from c; an existing candidate keeps its stored details and *c is
+// birth date) among the candidates of the centre enrolled into (those with an inscription
+// there, or created by an enrolment there) — never another centre's, whoever the actor — or
+// creates it from c; an existing candidate keeps its stored details and *c is
 // replaced by them (change them with UpdateCandidat). When the candidate has no account yet:
 // if no user has its e-mail, one is created (role candidat, centre ins.CentreID, nom = usage
 // or birth name, prénom = first prénom, no usable password, an activation token valid
@@ -179,8 +181,9 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 	case !formation && !ins.IsVAE():
 		v.Add("centre", msgCandNoFormation)
 	}
-	key := candIdentityKey(c.Identity())
-	stored, err := candScan(tx.QueryRowContext(ctx, `SELECT `+candColumns+` FROM candidats c WHERE c.identity_key = ?`, key))
+	ident := candIdentityKey(c.Identity())
+	stored, err := candScan(tx.QueryRowContext(ctx, `SELECT `+candColumns+` FROM candidats c WHERE `+candMatchWhere+` ORDER BY c.id LIMIT 1`,
+		ident, candScopedKey(ins.CentreID, ident), ins.CentreID))
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err
@@ -209,7 +212,8 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 		case role != string(account.RoleCandidat):
 			v.Add("email", msgCandEmailNotCand)
 		default:
-			if other, err := exists(ctx, tx, `SELECT 1 FROM candidats WHERE user_id = ? AND identity_key <> ?`, userID, key); err != nil {
+			// c.ID is 0 for a new candidate: any candidate on this account is another one.
+			if other, err := exists(ctx, tx, `SELECT 1 FROM candidats WHERE user_id = ? AND id <> ?`, userID, c.ID); err != nil {
 				return "", err
 			} else if other {
 				v.Add("email", msgCandEmailOther)
@@ -240,18 +244,19 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 	switch {
 	case !found:
 		if err := tx.QueryRowContext(ctx, `INSERT INTO candidats `+candInsertColumns+` VALUES `+candValues(1, candInsertArity)+` RETURNING id`,
-			s.candArgs(nil, c, key, userID, now)...).Scan(&c.ID); err != nil {
+			s.candArgs(nil, c, ins.CentreID, userID, now)...).Scan(&c.ID); err != nil {
 			return "", mapErr(err)
 		}
-		c.UserID, c.CreatedAt = userID, now
+		c.UserID, c.CreatedAt, c.Version = userID, now, 1
 		if err := tx.audit(ctx, actor, "candidat.create", "candidat", c.ID, map[string]any{"user_id": userID}); err != nil {
 			return "", err
 		}
 	case c.UserID == 0:
-		if _, err := tx.ExecContext(ctx, `UPDATE candidats SET user_id = ?, updated_at = ? WHERE id = ?`, userID, s.t(now), c.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE candidats SET user_id = ?, updated_at = ?, version = version + 1 WHERE id = ?`, userID, s.t(now), c.ID); err != nil {
 			return "", err
 		}
 		c.UserID = userID
+		c.Version++
 		if err := tx.audit(ctx, actor, "candidat.update", "candidat", c.ID, map[string]any{"fields": []string{"user_id"}}); err != nil {
 			return "", err
 		}

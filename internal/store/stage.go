@@ -32,6 +32,7 @@ type Stage struct {
 	FicheRemplieLe    time.Time // zero until the fiche is filled
 	CachetFileID      int64     // the company stamp, 0 when none
 	LienExpire        time.Time // zero when no live link
+	Version           int64     // the stored version read; an update gives it back
 }
 
 // FicheStage is the fiche d'appréciation de stage filled by the tutor (candidat.FicheStage).
