@@ -403,9 +403,12 @@ func (s *Store) Inscriptions(ctx context.Context, actor account.Actor, f Inscrip
 	return out, nil
 }
 
-// SetStatut sets the status of inscription inscriptionID; it is audited (with the old and new
+// SetStatut moves inscription inscriptionID to status st along the transition table of
+// candidat.CheckTransition (as candidat.ParCentre: the result statuses are the jury's), the
+// current status being read inside the transaction; it is audited (with the old and new
 // status) when it changes. Who: an admin, or the referent of the inscription's centre.
-// Errors: *apperr.Validation on "statut" for an unknown status; apperr.NotFound when the
+// Errors: *apperr.Validation on "statut" for an unknown status or a move the table does not
+// allow from the current status; apperr.NotFound when the
 // inscription does not exist or is out of the actor's scope; apperr.Forbidden when the actor
 // sees it but may not change it.
 func (s *Store) SetStatut(ctx context.Context, actor account.Actor, inscriptionID int64, st candidat.Statut) error {
@@ -425,9 +428,19 @@ func (s *Store) SetStatut(ctx context.Context, actor account.Actor, inscriptionI
 		if r.Statut == st {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE inscriptions SET statut = ?, updated_at = ? WHERE id = ?`,
-			string(st), s.t(s.nowUTC()), inscriptionID); err != nil {
+		if err := candidat.CheckTransition(r.Statut, st, candidat.ParCentre, r.IsVAE()); err != nil {
 			return err
+		}
+		// The status read above is the one moved from: a concurrent move makes this a conflict.
+		res, err := tx.ExecContext(ctx, `UPDATE inscriptions SET statut = ?, updated_at = ? WHERE id = ? AND statut = ?`,
+			string(st), s.t(s.nowUTC()), inscriptionID, string(r.Statut))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return apperr.Conflict
 		}
 		return tx.audit(ctx, actor, "inscription.statut", "inscription", inscriptionID,
 			map[string]any{"from": r.Statut, "statut": st})
