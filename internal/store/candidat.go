@@ -85,14 +85,25 @@ func candScopedKey(centreID int64, identite string) string {
 	return strconv.FormatInt(centreID, 10) + "|" + identite
 }
 
-// candMatchWhere is the condition (on alias c, args: identite, scoped key, centre id) of the
-// identity match of an enrolment into a centre: the same identity, among the candidates that
-// centre may read (an inscription there) or that it created. Identity matching never looks
-// at another centre's candidates, so it can neither attach nor reveal them (issue 6, defect 1):
-// one person enrolled in two centres has two records, until the certificateur merges them
-// (MergeCandidats).
-const candMatchWhere = `c.identite = ? AND (c.identity_key = ?
+// candMatchInCentre is the condition (on alias c, args: scoped key, centre id) that candidate
+// c belongs to the centre enrolled into: it has an inscription there, or was created by an
+// enrolment there.
+const candMatchInCentre = `(c.identity_key = ?
 	OR EXISTS (SELECT 1 FROM inscriptions mi WHERE mi.candidat_id = c.id AND mi.centre_id = ?))`
+
+// candMatchQuery returns the query (args: identite, scoped key, centre id) finding the
+// candidate an enrolment by actor into a centre attaches to, by identity. For a referent it
+// looks only among the candidates of that centre: identity matching never attaches, returns
+// or reveals another centre's candidate (issue 6, defect 1), so one person enrolled in two
+// centres has two records until the certificateur merges them (MergeCandidats). The admin,
+// who reads every candidate, matches among all of them, the target centre's record first.
+func candMatchQuery(actor account.Actor) string {
+	q := `SELECT ` + candColumns + ` FROM candidats c WHERE c.identite = ?`
+	if actor.IsAdmin() {
+		return q + ` ORDER BY CASE WHEN ` + candMatchInCentre + ` THEN 0 ELSE 1 END, c.id LIMIT 1`
+	}
+	return q + ` AND ` + candMatchInCentre + ` ORDER BY c.id LIMIT 1`
+}
 
 // candSearchKey is what InscriptionFilter.Query is matched against.
 func candSearchKey(c *candidat.Candidat) string {

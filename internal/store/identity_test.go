@@ -57,6 +57,11 @@ func TestIdentityMatchingStaysInTheCentre(t *testing.T) {
 		if adm.ID != a.ID {
 			t.Errorf("admin enrolment into A = %d, want %d", adm.ID, a.ID)
 		}
+		adm = candPerson(1)
+		mustInscrire(t, s, w.admin, adm, candIns(w, w.centreB.ID, "PB3"))
+		if adm.ID != b.ID {
+			t.Errorf("admin enrolment into B = %d, want %d", adm.ID, b.ID)
+		}
 		// The e-mail of B's account is not taken over by A.
 		steal := candPerson(1)
 		steal.NomNaissance, steal.Email = "Autre", b.Email

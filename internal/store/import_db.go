@@ -11,7 +11,8 @@ import (
 // The database passes of an import: lookups (pass B) and batched inserts (pass C).
 
 // lookupIdentities finds the candidates of the file that exist already in the centre imported
-// into (see candMatchWhere: never another centre's candidates); with several, the oldest.
+// into (see candMatchInCentre), whoever imports: an import never joins records across
+// centres (the admin does it with MergeCandidats); with several, the oldest.
 func (im *candImport) lookupIdentities(ctx context.Context, tx *Tx) error {
 	args := make([]any, 0, candBatch+2)
 	rowOf := make(map[string]int, candBatch)
@@ -62,7 +63,7 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 	type owner struct {
 		id   int64
 		role string
-		cand int64  // the (first) candidate linked to the account, 0 if none
+		cand int64 // the (first) candidate linked to the account, 0 if none
 	}
 	return im.batches(needs, func(idx []int) error {
 		clear(emails)

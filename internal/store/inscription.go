@@ -104,8 +104,8 @@ func candMerge(v *apperr.Validation, err error) error {
 //
 // It finds the candidate by identity (candidat.Identity: folded birth name, first prénom and
 // birth date) among the candidates of the centre enrolled into (those with an inscription
-// there, or created by an enrolment there) — never another centre's, whoever the actor — or
-// creates it from c; an existing candidate keeps its stored details and *c is
+// there, or created by an enrolment there; for an admin among all, that centre's first: see
+// candMatchQuery) or creates it from c; an existing candidate keeps its stored details and *c is
 // replaced by them (change them with UpdateCandidat). When the candidate has no account yet:
 // if no user has its e-mail, one is created (role candidat, centre ins.CentreID, nom = usage
 // or birth name, prénom = first prénom, no usable password, an activation token valid
@@ -182,8 +182,7 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 		v.Add("centre", msgCandNoFormation)
 	}
 	ident := candIdentityKey(c.Identity())
-	stored, err := candScan(tx.QueryRowContext(ctx, `SELECT `+candColumns+` FROM candidats c WHERE `+candMatchWhere+` ORDER BY c.id LIMIT 1`,
-		ident, candScopedKey(ins.CentreID, ident), ins.CentreID))
+	stored, err := candScan(tx.QueryRowContext(ctx, candMatchQuery(actor), ident, candScopedKey(ins.CentreID, ident), ins.CentreID))
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err

@@ -45,7 +45,7 @@ func (p *PlanningPage) edit(id int64, prefill bool) {
 func seanceValues(se *store.SeanceRow) map[string]string {
 	return map[string]string{"module": itoa64(se.ModuleID), "version": itoa64(se.Version),
 		"debut": se.Debut.Format(time.DateOnly), "fin": se.Fin.Format(time.DateOnly),
-		"heures_prevues": strings.Replace(strconv.FormatFloat(se.HeuresPrevues, 'f', -1, 64), ".", ",", 1),
+		"heures_prevues":   strings.Replace(strconv.FormatFloat(se.HeuresPrevues, 'f', -1, 64), ".", ",", 1),
 		"heures_realisees": strings.Replace(strconv.FormatFloat(se.HeuresRealisees, 'f', -1, 64), ".", ",", 1)}
 }
 

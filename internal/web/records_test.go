@@ -1,0 +1,301 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/livret"
+	"github.com/certif/certif/internal/store"
+)
+
+// demoCentre returns the id of a demo centre by name.
+func demoCentre(t *testing.T, e *testEnv, nom string) int64 {
+	t.Helper()
+	orgs, err := e.st.Organismes(t.Context(), account.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orgs {
+		if o.Nom == nom {
+			return o.ID
+		}
+	}
+	t.Fatalf("no demo centre %q", nom)
+	return 0
+}
+
+// demoInscriptions lists the non-VAE demo inscriptions of a centre.
+func demoInscriptions(t *testing.T, e *testEnv, centre int64) []store.InscriptionRow {
+	t.Helper()
+	rows, err := e.st.Inscriptions(t.Context(), account.System, store.InscriptionFilter{CentreID: centre})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.InscriptionRow
+	for _, r := range rows {
+		if !r.IsVAE() {
+			out = append(out, r)
+		}
+	}
+	if len(out) < 2 {
+		t.Fatalf("centre %d: %d non-VAE inscriptions", centre, len(out))
+	}
+	return out
+}
+
+// TestEnrolmentInAnotherCentreNeverReturnsTheOtherRecord is issue 6, defect 1 through HTTP:
+// Nantes' referent enrols someone with the identity of a Lyon candidate.
+func TestEnrolmentInAnotherCentreNeverReturnsTheOtherRecord(t *testing.T) {
+	e := newEnv(t)
+	lyon := demoCentre(t, e, "Campus Numérique Lyon")
+	var victim *store.InscriptionRow
+	for _, r := range demoInscriptions(t, e, lyon) {
+		if u, _, err := e.st.Credentials(t.Context(), r.Candidat.Email); err == nil && u.Role == account.RoleCandidat {
+			victim = &r
+			break
+		}
+	}
+	if victim == nil {
+		t.Fatal("no Lyon candidate with an account")
+	}
+	v := victim.Candidat
+	body := fmt.Sprintf(`{"candidat":{"nom_naissance":%q,"prenoms":[%q],"sexe":%q,"date_naissance":%q,"commune_naissance_code":"44109","commune_naissance":"Nantes","email":"homonyme@exemple.fr"},
+		"inscription":{"voie":"formation_continue","promotion":"NANTES-HOMONYME"}}`,
+		v.NomNaissance, v.Prenoms[0], v.Sexe, v.DateNaissance.Format(time.DateOnly))
+	tok := e.token("referent.nantes@certif.demo")
+	status, out := e.api("POST", "/api/v1/candidats", tok, body)
+	if status != http.StatusCreated {
+		t.Fatalf("enrol: %d %s", status, out)
+	}
+	var got struct {
+		Inscription struct {
+			CandidatID int64 `json:"candidat_id"`
+		} `json:"inscription"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Inscription.CandidatID == v.ID || strings.Contains(string(out), v.Email) {
+		t.Fatalf("Nantes got Lyon's candidate back: %s", out)
+	}
+	if status, out := e.api("GET", fmt.Sprintf("/api/v1/candidats/%d", v.ID), tok, ""); status != http.StatusNotFound {
+		t.Errorf("Nantes reads Lyon's candidate: %d %s", status, out)
+	}
+	nantes := e.login("referent.nantes@certif.demo")
+	for _, promo := range []string{"NANTES-HOMONYME", victim.Promotion} {
+		res := e.post(nantes, "/promotions/"+url.PathEscape(promo)+"/activations.csv", url.Values{})
+		csv, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || strings.Contains(string(csv), v.Email) {
+			t.Errorf("activations.csv of %s for Nantes (%d) holds Lyon's candidate: %s", promo, res.StatusCode, csv)
+		}
+		if promo == "NANTES-HOMONYME" && !strings.Contains(string(csv), "homonyme@exemple.fr") {
+			t.Errorf("activations.csv misses Nantes' own candidate: %s", csv)
+		}
+	}
+}
+
+// TestNestedRoutesCheckTheParent is issue 6, defect 7: a child id (stage, séance, evaluation
+// corrected) given under another inscription's route is 404 (422 for a form field) and
+// changes nothing.
+func TestNestedRoutesCheckTheParent(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	lyon := demoCentre(t, e, "Campus Numérique Lyon")
+	rows := demoInscriptions(t, e, lyon)
+	admin := e.login("admin@certif.demo")
+	var owner, other int64
+	var stage store.Stage
+	for _, r := range rows {
+		st, err := e.st.Stages(ctx, account.System, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st) > 0 && owner == 0 {
+			owner, stage = r.ID, st[0]
+		} else if other == 0 {
+			other = r.ID
+		}
+	}
+	if owner == 0 || other == 0 {
+		t.Fatal("no demo stage")
+	}
+	res := e.post(admin, fmt.Sprintf("/inscriptions/%d/stage", other), url.Values{"stage_id": {itoa64(stage.ID)}, "version": {itoa64(stage.Version)},
+		"entreprise": {"Détournée"}, "tuteur_nom": {"X"}, "tuteur_email": {"x@exemple.fr"}, "debut": {"2026-01-05"}, "fin": {"2026-02-05"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("stage of %d through %d: %d", owner, other, res.StatusCode)
+	}
+	if res := e.post(admin, fmt.Sprintf("/inscriptions/%d/stage/%d/lien", other, stage.ID), url.Values{}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("stage link through another inscription: %d", res.StatusCode)
+	}
+	if st, _ := e.st.Stages(ctx, account.System, owner); st[0].Entreprise != stage.Entreprise || st[0].Version != stage.Version {
+		t.Errorf("stage changed: %+v", st[0])
+	}
+
+	se := firstSeance(t, e, rows)
+	path := fmt.Sprintf("/inscriptions/%d/planning/%d", otherThan(rows, se.InscriptionID), se.ID)
+	res = e.post(admin, path, url.Values{"module": {itoa64(se.ModuleID)}, "version": {itoa64(se.Version)},
+		"debut": {"2026-01-05"}, "fin": {"2026-01-06"}, "heures_prevues": {"1"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("séance through another inscription: %d", res.StatusCode)
+	}
+	if res := e.post(admin, path+"/supprimer", url.Values{}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("séance deleted through another inscription: %d", res.StatusCode)
+	}
+	if after := firstSeance(t, e, rows); after.ID != se.ID || after.Version != se.Version {
+		t.Errorf("séance changed: %+v", after)
+	}
+
+	// A correction names the entry it replaces: one of another inscription is refused.
+	var ev livret.Evaluation
+	for _, r := range rows {
+		if evals, _ := e.st.Evaluations(ctx, account.System, r.ID); len(evals) > 0 {
+			ev = evals[0]
+			break
+		}
+	}
+	if ev.ID == 0 {
+		t.Fatal("no demo evaluation")
+	}
+	target := otherThan(rows, ev.InscriptionID)
+	before, _ := e.st.Evaluations(ctx, account.System, target)
+	res = e.post(admin, fmt.Sprintf("/inscriptions/%d/evaluations", target), url.Values{"remplace": {itoa64(ev.ID)},
+		"competence": {ev.Competences[0]}, "forme": {string(ev.Forme)}, "date": {"2026-01-05"}, "commentaire": {"x"}})
+	if res.StatusCode == http.StatusSeeOther {
+		t.Errorf("correction of another inscription's evaluation accepted")
+	}
+	if after, _ := e.st.Evaluations(ctx, account.System, target); len(after) != len(before) {
+		t.Errorf("evaluations of %d: %d → %d", target, len(before), len(after))
+	}
+}
+
+func firstSeance(t *testing.T, e *testEnv, rows []store.InscriptionRow) store.SeanceRow {
+	t.Helper()
+	for _, r := range rows {
+		if ses, _ := e.st.Seances(t.Context(), account.System, r.ID); len(ses) > 0 {
+			return ses[0]
+		}
+	}
+	t.Fatal("no demo séance")
+	return store.SeanceRow{}
+}
+
+func otherThan(rows []store.InscriptionRow, id int64) int64 {
+	for _, r := range rows {
+		if r.ID != id {
+			return r.ID
+		}
+	}
+	return 0
+}
+
+// TestStatusFormOffersOnlyAllowedStatuses: a referent could certify a candidate with no jury.
+func TestStatusFormOffersOnlyAllowedStatuses(t *testing.T) {
+	e := newEnv(t)
+	rows := demoInscriptions(t, e, demoCentre(t, e, "Campus Numérique Lyon"))
+	var ins store.InscriptionRow
+	for _, r := range rows {
+		if r.Statut == candidat.EnFormation {
+			ins = r
+			break
+		}
+	}
+	if ins.ID == 0 {
+		t.Fatal("no demo inscription en formation")
+	}
+	ref := e.login("referent@certif.demo")
+	_, doc := e.get(ref, fmt.Sprintf("/inscriptions/%d", ins.ID))
+	var offered []string
+	doc.Find("#statut-select option").Each(func(_ int, s *goquery.Selection) { offered = append(offered, s.AttrOr("value", "")) })
+	if strings.Join(offered, ",") != "en_formation,dossier_en_preparation,abandon" {
+		t.Errorf("offered statuses = %v", offered)
+	}
+	res, doc := e.postDoc(ref, fmt.Sprintf("/inscriptions/%d/statut", ins.ID), url.Values{"statut": {"certifie"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(doc.Find("#statut-error")), "délibération du jury") {
+		t.Errorf("certifié by the referent: %d %q", res.StatusCode, text(doc.Find("#statut-error")))
+	}
+	if got, _ := e.st.Inscription(t.Context(), account.System, ins.ID); got.Statut != candidat.EnFormation {
+		t.Errorf("statut = %s", got.Statut)
+	}
+	if res := e.post(ref, fmt.Sprintf("/inscriptions/%d/statut", ins.ID), url.Values{"statut": {"dossier_en_preparation"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("allowed move: %d", res.StatusCode)
+	}
+}
+
+// TestConcurrentEditsKeepTheSecondInput: two people open the same form; the second save is a
+// 409 that shows who changed it, keeps the second person's input and shows the current values.
+func TestConcurrentEditsKeepTheSecondInput(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login("admin@certif.demo")
+	ref := e.login("referent@certif.demo")
+	lyon := demoCentre(t, e, "Campus Numérique Lyon")
+
+	// Centres (admin pages): two tabs of the same admin.
+	_, doc := e.get(admin, fmt.Sprintf("/admin/centres/%d", lyon))
+	version := doc.Find(`input[name="version"]`).AttrOr("value", "")
+	form := func(nom string) url.Values {
+		return url.Values{"nom": {nom}, "siret": {doc.Find("#siret").AttrOr("value", "")}, "habilitation_formation": {"1"}, "active": {"1"}, "version": {version}}
+	}
+	if res := e.post(admin, fmt.Sprintf("/admin/centres/%d", lyon), form("Campus Lyon Part-Dieu")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first save: %d", res.StatusCode)
+	}
+	res, doc2 := e.postDoc(admin, fmt.Sprintf("/admin/centres/%d", lyon), form("Campus Lyon Confluence"))
+	if res.StatusCode != http.StatusConflict {
+		t.Fatalf("second save: %d", res.StatusCode)
+	}
+	if got := text(doc2.Find("#conflict")); !strings.Contains(got, "Modifié entre-temps par Claire Martin") {
+		t.Errorf("conflict notice %q", got)
+	}
+	if doc2.Find("#nom").AttrOr("value", "") != "Campus Lyon Confluence" || !strings.Contains(text(doc2.Find("#nom-theirs")), "Campus Lyon Part-Dieu") {
+		t.Errorf("input %q, theirs %q", doc2.Find("#nom").AttrOr("value", ""), text(doc2.Find("#nom-theirs")))
+	}
+	// Saving again from the re-rendered form (it carries the current version) replaces it.
+	again := form("Campus Lyon Confluence")
+	again.Set("version", doc2.Find(`input[name="version"]`).AttrOr("value", ""))
+	if res := e.post(admin, fmt.Sprintf("/admin/centres/%d", lyon), again); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("deliberate save after the conflict: %d", res.StatusCode)
+	}
+
+	// Stage: the referent and the admin edit the same internship.
+	rows := demoInscriptions(t, e, lyon)
+	var insID int64
+	for _, r := range rows {
+		if st, _ := e.st.Stages(t.Context(), account.System, r.ID); len(st) > 0 {
+			insID = r.ID
+			break
+		}
+	}
+	stagePath := fmt.Sprintf("/inscriptions/%d/stage", insID)
+	_, docA := e.get(ref, stagePath)
+	_, docB := e.get(admin, stagePath)
+	values := func(d *goquery.Document, entreprise string) url.Values {
+		v := url.Values{}
+		for _, k := range []string{"stage_id", "version", "entreprise_siret", "tuteur_nom", "tuteur_email", "debut", "fin"} {
+			v.Set(k, d.Find(`form [name="`+k+`"]`).AttrOr("value", ""))
+		}
+		v.Set("entreprise", entreprise)
+		return v
+	}
+	if res := e.post(ref, stagePath, values(docA, "Agence du référent")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first stage save: %d", res.StatusCode)
+	}
+	res, docB2 := e.postDoc(admin, stagePath, values(docB, "Agence de l'admin"))
+	if res.StatusCode != http.StatusConflict {
+		t.Fatalf("second stage save: %d", res.StatusCode)
+	}
+	if !strings.Contains(text(docB2.Find("#conflict")), "Julien Bernard") ||
+		docB2.Find("#entreprise").AttrOr("value", "") != "Agence de l'admin" ||
+		!strings.Contains(text(docB2.Find("#entreprise-theirs")), "Agence du référent") {
+		t.Errorf("stage conflict: %q / %q / %q", text(docB2.Find("#conflict")), docB2.Find("#entreprise").AttrOr("value", ""), text(docB2.Find("#entreprise-theirs")))
+	}
+}
