@@ -20,7 +20,7 @@ import (
 const (
 	msgCandIdentityTaken = "Un autre candidat a déjà cette identité (nom de naissance, prénom, date de naissance)."
 	msgCandEmailNotCand  = "Cette adresse e-mail appartient à un compte qui n'est pas un compte candidat."
-	msgCandEmailOther    = "Cette adresse e-mail est déjà celle d'un autre candidat."
+	msgCandEmailOther    = "Cette adresse e-mail est déjà celle d'un autre candidat. S'il s'agit de la même personne, inscrite dans un autre centre, indiquez une autre adresse et demandez au certificateur de fusionner les deux dossiers."
 	msgCandDuplicate     = "Ce candidat est déjà inscrit dans cette promotion."
 	msgCandNoFormation   = "Ce centre n'est pas habilité à la formation : seule une inscription en VAE est possible."
 	msgCandCertUnknown   = "Choisissez la certification."

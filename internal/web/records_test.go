@@ -174,9 +174,42 @@ func TestNestedRoutesCheckTheParent(t *testing.T) {
 	if res.StatusCode == http.StatusSeeOther {
 		t.Errorf("correction of another inscription's evaluation accepted")
 	}
+	// The same through the API.
+	status, out := e.api("POST", fmt.Sprintf("/api/v1/inscriptions/%d/evaluations", target), e.token("admin@certif.demo"),
+		fmt.Sprintf(`{"competence":%q,"forme":%q,"commentaire":"x","remplace":%d}`, ev.Competences[0], ev.Forme, ev.ID))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), `"remplace"`) {
+		t.Errorf("API correction through another inscription: %d %s", status, out)
+	}
 	if after, _ := e.st.Evaluations(ctx, account.System, target); len(after) != len(before) {
 		t.Errorf("evaluations of %d: %d → %d", target, len(before), len(after))
 	}
+
+	// A project is named by its bloc under its inscription: deciding through another
+	// inscription finds no project there and leaves the real one pending.
+	for _, r := range rows {
+		pr, _ := e.st.Projets(ctx, account.System, r.ID)
+		for _, p := range pr {
+			if p.Decision != "" {
+				continue
+			}
+			for _, o := range rows {
+				if op, _ := e.st.Projets(ctx, account.System, o.ID); o.ID != r.ID && len(op) == 0 {
+					res := e.post(admin, fmt.Sprintf("/inscriptions/%d/projets/%s/decision", o.ID, p.Bloc), url.Values{"decision": {"valide"}})
+					if res.StatusCode != http.StatusUnprocessableEntity {
+						t.Errorf("decision through another inscription: %d", res.StatusCode)
+					}
+					again, _ := e.st.Projets(ctx, account.System, r.ID)
+					for _, a := range again {
+						if a.Bloc == p.Bloc && a.Decision != "" {
+							t.Errorf("project of %d decided through %d", r.ID, o.ID)
+						}
+					}
+					return
+				}
+			}
+		}
+	}
+	t.Log("no pending demo project: decision route not exercised")
 }
 
 func firstSeance(t *testing.T, e *testEnv, rows []store.InscriptionRow) store.SeanceRow {
