@@ -331,4 +331,73 @@ func TestConcurrentEditsKeepTheSecondInput(t *testing.T) {
 		!strings.Contains(text(docB2.Find("#entreprise-theirs")), "Agence du référent") {
 		t.Errorf("stage conflict: %q / %q / %q", text(docB2.Find("#conflict")), docB2.Find("#entreprise").AttrOr("value", ""), text(docB2.Find("#entreprise-theirs")))
 	}
+
+	// Séance (the planning's edit form) and module: the same for the referent and the admin.
+	se := firstSeance(t, e, rows)
+	planPath := fmt.Sprintf("/inscriptions/%d/planning", se.InscriptionID)
+	_, docA = e.get(ref, fmt.Sprintf("%s?modifier=%d", planPath, se.ID))
+	_, docB = e.get(admin, fmt.Sprintf("%s?modifier=%d", planPath, se.ID))
+	seance := func(d *goquery.Document, heures string) url.Values {
+		v := url.Values{"module": {d.Find("#module option[selected]").AttrOr("value", "")}}
+		for _, k := range []string{"version", "debut", "fin", "heures_realisees"} {
+			v.Set(k, d.Find(`#seance-form [name="`+k+`"]`).AttrOr("value", ""))
+		}
+		v.Set("heures_prevues", heures)
+		return v
+	}
+	action := docA.Find("#seance-form form").AttrOr("action", "")
+	if action != fmt.Sprintf("%s/%d", planPath, se.ID) {
+		t.Fatalf("séance edit form posts to %q", action)
+	}
+	if res := e.post(ref, action, seance(docA, "12")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first séance save: %d", res.StatusCode)
+	}
+	res, docB2 = e.postDoc(admin, action, seance(docB, "13,5"))
+	if res.StatusCode != http.StatusConflict || docB2.Find("#heures_prevues").AttrOr("value", "") != "13,5" ||
+		!strings.Contains(text(docB2.Find("#heures_prevues-theirs")), "12") || text(docB2.Find("#conflict")) == "" {
+		t.Errorf("séance conflict: %d %q %q", res.StatusCode, docB2.Find("#heures_prevues").AttrOr("value", ""), text(docB2.Find("#heures_prevues-theirs")))
+	}
+
+	mods, err := e.st.Modules(t.Context(), account.System, lyon)
+	if err != nil || len(mods) == 0 {
+		t.Fatalf("modules: %v", err)
+	}
+	modPath := fmt.Sprintf("/modules?centre=%d&modifier=%d", lyon, mods[0].ID)
+	_, docA = e.get(ref, modPath)
+	_, docB = e.get(admin, modPath)
+	module := func(d *goquery.Document, intitule string) url.Values {
+		v := url.Values{"intitule": {intitule}, "heures": {d.Find("#heures").AttrOr("value", "")}, "active": {"1"},
+			"centre": {itoa64(lyon)}, "version": {d.Find(`#module-form [name="version"]`).AttrOr("value", "")}}
+		d.Find(`#module-form input[name="competences"][checked]`).Each(func(_ int, s *goquery.Selection) { v.Add("competences", s.AttrOr("value", "")) })
+		return v
+	}
+	modAction := fmt.Sprintf("/modules/%d", mods[0].ID)
+	if res := e.post(ref, modAction, module(docA, "Module du référent")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first module save: %d", res.StatusCode)
+	}
+	res, docB2 = e.postDoc(admin, modAction, module(docB, "Module de l'admin"))
+	if res.StatusCode != http.StatusConflict || docB2.Find("#intitule").AttrOr("value", "") != "Module de l'admin" ||
+		!strings.Contains(text(docB2.Find("#intitule-theirs")), "Module du référent") {
+		t.Errorf("module conflict: %d %q %q", res.StatusCode, docB2.Find("#intitule").AttrOr("value", ""), text(docB2.Find("#intitule-theirs")))
+	}
+
+	// Accounts (admin pages).
+	u, _, _ := e.st.Credentials(t.Context(), "formateur@certif.demo")
+	userPath := fmt.Sprintf("/admin/utilisateurs/%d", u.ID)
+	_, docA = e.get(admin, userPath)
+	accountForm := func(d *goquery.Document, nom string) url.Values {
+		v := url.Values{"nom": {nom}, "role": {"formateur"}, "lang": {"fr"}, "active": {"1"}, "centre": {itoa64(u.CentreID)}}
+		for _, k := range []string{"email", "prenom", "version"} {
+			v.Set(k, d.Find(`form [name="`+k+`"]`).AttrOr("value", ""))
+		}
+		return v
+	}
+	if res := e.post(admin, userPath, accountForm(docA, "Petit-Durand")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first account save: %d", res.StatusCode)
+	}
+	res, docB2 = e.postDoc(admin, userPath, accountForm(docA, "Petit-Martin"))
+	if res.StatusCode != http.StatusConflict || docB2.Find("#nom").AttrOr("value", "") != "Petit-Martin" ||
+		!strings.Contains(text(docB2.Find("#nom-theirs")), "Petit-Durand") {
+		t.Errorf("account conflict: %d %q %q", res.StatusCode, docB2.Find("#nom").AttrOr("value", ""), text(docB2.Find("#nom-theirs")))
+	}
 }
