@@ -56,6 +56,12 @@ func allowed(from, to Statut, by Auteur, vae bool) bool {
 	return slices.Contains(transitions, transition{from, to, by})
 }
 
+// Initial reports whether an inscription may start at status s: en formation (not VAE) or
+// dossier en préparation; every other status is reached through the transition table.
+func Initial(s Statut, vae bool) bool {
+	return s == DossierEnPreparation || (s == EnFormation && !vae)
+}
+
 // Suivants lists, in display order, the statuses by may move an inscription from s to
 // (vae: the inscription is on the VAE path). It is empty for a final status.
 func (s Statut) Suivants(by Auteur, vae bool) []Statut {

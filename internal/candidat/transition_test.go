@@ -52,6 +52,24 @@ func TestCheckTransition(t *testing.T) {
 	}
 }
 
+func TestInitial(t *testing.T) {
+	for _, tc := range []struct {
+		s       candidat.Statut
+		vae, ok bool
+	}{
+		{candidat.EnFormation, false, true},
+		{candidat.EnFormation, true, false},
+		{candidat.DossierEnPreparation, true, true},
+		{candidat.Certifie, false, false},
+		{candidat.PresenteAuJury, false, false},
+		{candidat.Abandon, true, false},
+	} {
+		if got := candidat.Initial(tc.s, tc.vae); got != tc.ok {
+			t.Errorf("Initial(%s, vae %v) = %v", tc.s, tc.vae, got)
+		}
+	}
+}
+
 func TestSuivantsNeverOffersJuryStatusesToTheCentre(t *testing.T) {
 	for _, from := range candidat.Statuts {
 		for _, vae := range []bool{false, true} {

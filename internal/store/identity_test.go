@@ -185,6 +185,12 @@ func TestSetStatutFollowsTransitions(t *testing.T) {
 		if got, _ := s.Inscription(ctx, w.refA, ins.ID); got.Statut != candidat.PresenteAuJury {
 			t.Errorf("statut = %s", got.Statut)
 		}
+		// Nor does an inscription start certified.
+		born := candIns(w, w.centreA.ID, "Q")
+		born.Statut = candidat.Certifie
+		if _, err := s.Inscrire(ctx, w.admin, candPerson(2), born); apperr.FieldErrors(err)["statut"] == "" {
+			t.Errorf("inscription created certifiée: %v", err)
+		}
 	})
 }
 
