@@ -69,8 +69,12 @@ func (c *Candidat) NomAffiche() string {
 	return strings.TrimSpace(p + " " + nom)
 }
 
-// Identity is the key that matches a candidate across imports: birth name, first given name
-// and birth date, compared without case or accents.
+// Identity is the key that matches a candidate across enrolments and imports: birth name,
+// first given name and birth date, compared without case or accents. It matches only within
+// one training centre (the store never attaches, returns or reveals another centre's
+// candidate on an identity match): one person enrolled in two centres has one record per
+// centre, and only the certificateur merges them (store.MergeCandidats, `certif candidat
+// merge`), which is journalled.
 type Identity struct {
 	NomNaissance string
 	Prenom       string
