@@ -319,3 +319,29 @@ func TestChildBelongsToParent(t *testing.T) {
 		}
 	})
 }
+
+// TestOrphanAccountOfAnotherCentreIsNotLinked: a candidat account made for centre B (no
+// candidate yet) is not taken over by A's enrolment or import with its e-mail.
+func TestOrphanAccountOfAnotherCentreIsNotLinked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newCandWorld(t, s)
+		orphan := mustUser(t, s, w.admin, "orpheline@exemple.fr", account.RoleCandidat, w.centreB.ID)
+		c := candPerson(1)
+		c.Email = orphan.Email
+		if _, err := s.Inscrire(ctx, w.refA, c, candIns(w, w.centreA.ID, "P")); apperr.FieldErrors(err)["email"] == "" {
+			t.Errorf("A links B's account: %v", err)
+		}
+		rows := []candidat.ImportRow{{Line: 2, Candidat: *candPerson(1),
+			Inscription: candidat.Inscription{Voie: candidat.FormationContinue, Promotion: "P", Date: candIns(w, 0, "").Date}}}
+		rows[0].Candidat.Email = orphan.Email
+		if _, err := s.ImportCandidats(ctx, w.refA, w.cert.ID, w.centreA.ID, rows); err == nil {
+			t.Error("A's import links B's account")
+		}
+		c = candPerson(1)
+		c.Email = orphan.Email
+		mustInscrire(t, s, w.refB, c, candIns(w, w.centreB.ID, "P"))
+		if c.UserID != orphan.ID {
+			t.Errorf("B's own account not linked: %d", c.UserID)
+		}
+	})
+}

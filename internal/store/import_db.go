@@ -64,6 +64,8 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 		id   int64
 		role string
 		cand int64 // the (first) candidate linked to the account, 0 if none
+		// centre is the centre the account was made for (0: none).
+		centre int64
 	}
 	return im.batches(needs, func(idx []int) error {
 		clear(emails)
@@ -89,7 +91,7 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 		if len(args) == 0 {
 			return nil
 		}
-		st, err := im.stmt(ctx, tx, `SELECT u.id, u.email, u.role, COALESCE((SELECT MIN(c.id) FROM candidats c WHERE c.user_id = u.id), 0)
+		st, err := im.stmt(ctx, tx, `SELECT u.id, u.email, u.role, COALESCE((SELECT MIN(c.id) FROM candidats c WHERE c.user_id = u.id), 0), COALESCE(u.centre_id, 0)
 			FROM users u WHERE u.email IN `+candIn(len(args)))
 		if err != nil {
 			return err
@@ -102,7 +104,7 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 		for rs.Next() {
 			var o owner
 			var email string
-			if err := rs.Scan(&o.id, &email, &o.role, &o.cand); err != nil {
+			if err := rs.Scan(&o.id, &email, &o.role, &o.cand, &o.centre); err != nil {
 				rs.Close()
 				return err
 			}
@@ -120,7 +122,8 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 				p.needUser = true
 			case o.role != string(account.RoleCandidat):
 				im.add(i, "email", msgCandEmailNotCand)
-			case o.cand != 0 && o.cand != p.candID: // p.candID is 0 for a new candidate
+			case o.cand != 0 && o.cand != p.candID, // p.candID is 0 for a new candidate
+				!im.actor.IsAdmin() && o.centre != 0 && o.centre != im.centreID: // made for another centre
 				im.add(i, "email", msgCandEmailOther)
 			default:
 				p.userID = o.id

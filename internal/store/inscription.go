@@ -202,14 +202,18 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 	// The account: none yet, or one to link.
 	var userID int64
 	var role string
+	var userCentre sql.NullInt64
 	if c.UserID == 0 {
-		err := tx.QueryRowContext(ctx, `SELECT id, role FROM users WHERE email = ?`, c.Email).Scan(&userID, &role)
+		err := tx.QueryRowContext(ctx, `SELECT id, role, centre_id FROM users WHERE email = ?`, c.Email).Scan(&userID, &role, &userCentre)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return "", err
 		case role != string(account.RoleCandidat):
 			v.Add("email", msgCandEmailNotCand)
+		case !actor.IsAdmin() && userCentre.Valid && userCentre.Int64 != ins.CentreID:
+			// An account made for another centre is never linked by this one.
+			v.Add("email", msgCandEmailOther)
 		default:
 			// c.ID is 0 for a new candidate: any candidate on this account is another one.
 			if other, err := exists(ctx, tx, `SELECT 1 FROM candidats WHERE user_id = ? AND id <> ?`, userID, c.ID); err != nil {
