@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/french"
 )
 
 // candidat runs "certif candidat merge --from ID --into ID": the certificateur joins the two
@@ -37,11 +38,7 @@ func (e *environment) candidat(ctx context.Context, args []string) error {
 		"moved":       "le compte du dossier fusionné est repris",
 		"deactivated": "le compte du dossier fusionné est désactivé",
 	}[res.Account]
-	moved := "inscription déplacée" // French: 0 and 1 take the singular
-	if res.Inscriptions > 1 {
-		moved = "inscriptions déplacées"
-	}
-	fmt.Fprintf(e.stdout, "Dossier %d fusionné dans le dossier %d : %d %s, %s.\n",
-		*from, *into, res.Inscriptions, moved, account)
+	fmt.Fprintf(e.stdout, "Dossier %d fusionné dans le dossier %d : %s, %s.\n",
+		*from, *into, french.Count(res.Inscriptions, "inscription déplacée", "inscriptions déplacées"), account)
 	return nil
 }
