@@ -73,7 +73,7 @@ func (s *Store) candArgs(args []any, c *candidat.Candidat, centreID, userID int6
 }
 
 // candIdentityKey is the bare identity (column identite): "nom|prénom|YYYY-MM-DD", already
-// folded. Several candidates may share it: one record per centre (see candMatch).
+// folded. Several candidates may share it: one record per centre (see candMatchQuery).
 func candIdentityKey(id candidat.Identity) string {
 	return id.NomNaissance + "|" + id.Prenom + "|" + id.Naissance
 }
