@@ -100,6 +100,9 @@ func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
 			}
 			s.markStale(r, &f, e)
 			f.setTheirs(centreValues(cur))
+			f.setShown("habilitation_formation", s.yesNo(r, cur.HabilitationFormation))
+			f.setShown("habilitation_evaluation", s.yesNo(r, cur.HabilitationEvaluation))
+			f.setShown("active", s.activeShown(r, cur.Active))
 			return s.render(w, http.StatusConflict, "centre_form", &CentreFormPage{Base: s.base(r, "centre.edit"), Form: f, Organisme: cur})
 		}
 		return err

@@ -211,6 +211,15 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 		if perr != nil {
 			return perr
 		}
+		f.setShown("role", p.RoleLabel(cur.Role))
+		f.setShown("active", s.activeShown(r, cur.Active))
+		f.setShown("lang", map[string]string{"fr": "Français", "en": "English"}[cur.Lang])
+		f.setShown("centre", "—")
+		for _, o := range p.Centres {
+			if o.ID == cur.CentreID {
+				f.setShown("centre", o.Nom)
+			}
+		}
 		return s.render(w, http.StatusConflict, "user_form", p)
 	}
 	if err != nil {

@@ -33,7 +33,17 @@ type Field struct {
 // Input builds a Field for name with its label, value and error.
 func (f Form) Input(name, label, typ string, required bool) Field {
 	fd := Field{Name: name, Label: label, Type: typ, Value: f.Values[name], Error: f.Errors[name], Required: required}
-	if fd.Theirs = f.theirs(name); fd.Theirs != "" {
+	if fd.Theirs = f.Theirs(name); fd.Theirs != "" {
+		fd.TheirsLabel = f.Stale.Label
+	}
+	return fd
+}
+
+// TheirsField is a Field carrying only name and, after a 409, the stored value that differs
+// from the user's input (for the "theirs" partial next to checkboxes and selects).
+func (f Form) TheirsField(name string) Field {
+	fd := Field{Name: name, Theirs: f.Theirs(name)}
+	if fd.Theirs != "" {
 		fd.TheirsLabel = f.Stale.Label
 	}
 	return fd

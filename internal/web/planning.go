@@ -37,6 +37,7 @@ func (p *PlanningPage) edit(id int64, prefill bool) {
 				}
 			}
 			p.Form.setTheirs(seanceValues(se))
+			p.Form.setShown("module", se.Module)
 		}
 	}
 }
@@ -193,10 +194,6 @@ func moduleValues(m *candidat.Module) map[string]string {
 		"competences": strings.Join(m.Competences, ","), "active": boolValue(m.Active)}
 }
 
-// Theirs is the value of field name stored in the meantime by someone else, when the form
-// hit a conflict and it differs from the user's input.
-func (p *ModulesPage) Theirs(name string) string { return p.Form.theirs(name) }
-
 // Hours formats hours the French way.
 func (p *ModulesPage) Hours(h float64) string { return formatHours(h) }
 
@@ -314,6 +311,7 @@ func (s *Server) moduleSave(w http.ResponseWriter, r *http.Request, update bool)
 			for i := range p.Modules {
 				if cur := &p.Modules[i]; cur.ID == m.ID {
 					p.Form.setTheirs(moduleValues(cur))
+					p.Form.setShown("active", s.activeShown(r, cur.Active))
 				}
 			}
 		}

@@ -392,12 +392,20 @@ func TestConcurrentEditsKeepTheSecondInput(t *testing.T) {
 		}
 		return v
 	}
-	if res := e.post(admin, userPath, accountForm(docA, "Petit-Durand")); res.StatusCode != http.StatusSeeOther {
+	first := accountForm(docA, "Petit-Durand")
+	first.Del("active") // the first admin deactivates the account
+	if res := e.post(admin, userPath, first); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first account save: %d", res.StatusCode)
 	}
 	res, docB2 = e.postDoc(admin, userPath, accountForm(docA, "Petit-Martin"))
 	if res.StatusCode != http.StatusConflict || docB2.Find("#nom").AttrOr("value", "") != "Petit-Martin" ||
 		!strings.Contains(text(docB2.Find("#nom-theirs")), "Petit-Durand") {
 		t.Errorf("account conflict: %d %q %q", res.StatusCode, docB2.Find("#nom").AttrOr("value", ""), text(docB2.Find("#nom-theirs")))
+	}
+	if got := text(docB2.Find("#active-theirs")); !strings.Contains(got, "Désactivé") || docB2.Find(`input[name="active"][checked]`).Length() != 1 {
+		t.Errorf("account active: theirs %q, own input kept: %d", got, docB2.Find(`input[name="active"][checked]`).Length())
+	}
+	if docB2.Find("#role-theirs").Length() != 0 {
+		t.Error("an unchanged field shows a current value")
 	}
 }
