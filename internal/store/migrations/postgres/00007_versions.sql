@@ -20,6 +20,7 @@ UPDATE candidats SET identity_key = COALESCE(
 CREATE INDEX candidats_identite ON candidats (identite);
 
 -- +goose Down
+-- Fails when one identity has records in several centres (they would collide): merge them first.
 DROP INDEX candidats_identite;
 UPDATE candidats SET identity_key = identite;
 ALTER TABLE candidats DROP COLUMN identite;
