@@ -5,6 +5,7 @@
 //	certif referentiel import FILE | export [--format yaml|json] [--code CODE]
 //	certif user add --email E --role R [--centre ID|SIRET] [--prenom P] [--nom N]
 //	certif token create --email E [--name NAME] [--expires 90d] | list --email E | revoke --id N
+//	certif candidat merge --from ID --into ID
 //	certif demo
 package main
 
@@ -47,6 +48,7 @@ Utilisation :
   certif token create --email E [--expires 90d]           crée un jeton d'API personnel
   certif token list --email E                             liste les jetons d'un compte
   certif token revoke --id N                              révoque un jeton
+  certif candidat merge --from ID --into ID               fusionne deux dossiers d'une même personne
   certif demo                                             charge le jeu de démonstration
 
 Options communes : --data (CERTIF_DATA, défaut ./data), --database (CERTIF_DATABASE_URL,
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.user(ctx, args[1:])
 	case "token":
 		return env.token(ctx, args[1:])
+	case "candidat":
+		return env.candidat(ctx, args[1:])
 	case "demo":
 		return env.demo(ctx, args[1:])
 	default:

@@ -54,6 +54,7 @@ type Organisme struct {
 	HabilitationEvaluation bool
 	Active                 bool
 	CreatedAt              time.Time
+	Version                int64 // the stored version read; an update gives it back
 }
 
 // Validate checks the organisme's fields and returns a *apperr.Validation listing every problem.
@@ -113,6 +114,7 @@ type User struct {
 	Active    bool
 	Lang      string // "fr" (default) or "en"
 	CreatedAt time.Time
+	Version   int64 // the stored version read; an update gives it back
 }
 
 // DisplayName is "Prénom Nom", or the e-mail when both are empty.

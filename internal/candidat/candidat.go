@@ -52,6 +52,9 @@ type Candidat struct {
 	Adresse              Adresse
 	UserID               int64 // the candidate's account, 0 before it exists
 	CreatedAt            time.Time
+	// Version is the stored version this value was read at; an update must give it back
+	// (see store.StaleError).
+	Version int64
 }
 
 // NomAffiche is the name to show: "Prénom NOM-D'USAGE" (birth name when no usage name).
@@ -67,8 +70,12 @@ func (c *Candidat) NomAffiche() string {
 	return strings.TrimSpace(p + " " + nom)
 }
 
-// Identity is the key that matches a candidate across imports: birth name, first given name
-// and birth date, compared without case or accents.
+// Identity is the key that matches a candidate across enrolments and imports: birth name,
+// first given name and birth date, compared without case or accents. It matches only within
+// one training centre (the store never attaches, returns or reveals another centre's
+// candidate on an identity match): one person enrolled in two centres has one record per
+// centre, and only the certificateur merges them (store.MergeCandidats, `certif candidat
+// merge`), which is journalled.
 type Identity struct {
 	NomNaissance string
 	Prenom       string

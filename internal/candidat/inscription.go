@@ -181,6 +181,8 @@ func (i *Inscription) Validate(ref *referentiel.Referentiel) error {
 	}
 	if i.Statut.Libelle() == "" {
 		v.Add("statut", "Statut inconnu.")
+	} else if !Initial(i.Statut, i.Voie == VAE) {
+		v.Add("statut", fmt.Sprintf("Une inscription ne commence pas au statut « %s ».", i.Statut.Libelle()))
 	}
 	i.BlocsVises = referentiel.UniqueCodes(i.BlocsVises)
 	if len(i.BlocsVises) > len(ref.Blocs) {

@@ -18,6 +18,7 @@ type Module struct {
 	Heures      float64 // planned duration
 	Competences []string
 	Active      bool
+	Version     int64 // the stored version read; an update gives it back
 }
 
 // Validate checks the module against the référentiel whose compétences it lists.
@@ -58,6 +59,7 @@ type Seance struct {
 	Debut, Fin      time.Time // dates
 	HeuresPrevues   float64
 	HeuresRealisees float64
+	Version         int64 // the stored version read; an update gives it back
 }
 
 // Validate checks the dates and hours of the séance.

@@ -208,7 +208,7 @@ func seedStage(ctx context.Context, st *store.Store, act account.Actor, insID in
 	if who != 0 {
 		return nil
 	}
-	tok, err := st.StageLink(ctx, act, s.ID)
+	tok, err := st.StageLink(ctx, act, s.InscriptionID, s.ID)
 	if err != nil {
 		return err
 	}

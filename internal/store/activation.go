@@ -79,12 +79,29 @@ func (s *Store) Activate(ctx context.Context, token, passwordHash string) (*acco
 	return u, nil
 }
 
+// candCentreOwnsAccount reports whether centreID owns candidat account u: every inscription of
+// the candidates on u is in centreID, and there is one at least (or, with none, u was created
+// for centreID).
+func candCentreOwnsAccount(ctx context.Context, tx *Tx, centreID int64, u *account.User) (bool, error) {
+	var inside, outside int
+	err := tx.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN i.centre_id = ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN i.centre_id <> ? THEN 1 ELSE 0 END), 0)
+		FROM candidats c JOIN inscriptions i ON i.candidat_id = c.id WHERE c.user_id = ?`,
+		centreID, centreID, u.ID).Scan(&inside, &outside)
+	if err != nil {
+		return false, err
+	}
+	return outside == 0 && (inside > 0 || u.CentreID == centreID), nil
+}
+
 // NewActivation issues a fresh activation token for user userID, replacing any previous one,
 // and returns it in plain text (it cannot be read again); the user's password, if any, stays
 // valid until the token is used. It is audited ("user.activation", without the token).
 //
-// Who: an admin for any user; a referent for a candidat account of their centre (the
-// account's centre, or a centre where its candidate has an inscription). Errors:
+// Who: an admin for any user; a referent for a candidat account their centre owns (see
+// candCentreOwnsAccount): a link activates the whole account, so a centre never gets one for
+// an account that also reads another centre's inscriptions. Errors:
 // apperr.NotFound when the user does not exist or the actor may not see it; apperr.Forbidden
 // when the actor sees the user but may not do this.
 func (s *Store) NewActivation(ctx context.Context, actor account.Actor, userID int64) (string, error) {
@@ -103,11 +120,7 @@ func (s *Store) NewActivation(ctx context.Context, actor account.Actor, userID i
 		if !actor.IsAdmin() {
 			ok := false
 			if u.Role == account.RoleCandidat && actor.CentreID != 0 {
-				if u.CentreID == actor.CentreID {
-					ok = true
-				} else if ok, err = exists(ctx, tx,
-					`SELECT 1 FROM candidats c JOIN inscriptions i ON i.candidat_id = c.id WHERE c.user_id = ? AND i.centre_id = ?`,
-					userID, actor.CentreID); err != nil {
+				if ok, err = candCentreOwnsAccount(ctx, tx, actor.CentreID, u); err != nil {
 					return err
 				}
 			}

@@ -12,18 +12,27 @@ import (
 // replacing any earlier token, and returns them by e-mail. It is how a centre gets the links
 // of a large import (ImportResult.ActivationsOmitted) or re-sends lost ones.
 //
-// Who: an admin, or the referent of centreID (apperr.Forbidden otherwise). One audit row.
+// Who: an admin, or the referent of centreID (apperr.Forbidden otherwise). For a referent,
+// the accounts that also hold an inscription in another centre are left out: a link is only
+// issued by a centre that owns every inscription of the account (the admin issues those).
+// One audit row.
 func (s *Store) PendingActivations(ctx context.Context, actor account.Actor, centreID int64, promotion string) ([]Activation, error) {
 	if err := candMayEnrol(actor, centreID); err != nil {
 		return nil, fmt.Errorf("pending activations: %w", err)
 	}
 	var out []Activation
 	err := s.Transact(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT u.id, u.email FROM users u
+		q := `SELECT DISTINCT u.id, u.email FROM users u
 			JOIN candidats c ON c.user_id = u.id
 			JOIN inscriptions i ON i.candidat_id = c.id
-			WHERE i.centre_id = ? AND i.promotion = ? AND u.role = 'candidat' AND u.password_hash = ''
-			ORDER BY u.email`, centreID, promotion)
+			WHERE i.centre_id = ? AND i.promotion = ? AND u.role = 'candidat' AND u.password_hash = ''`
+		args := []any{centreID, promotion}
+		if !actor.IsAdmin() {
+			q += ` AND NOT EXISTS (SELECT 1 FROM candidats oc JOIN inscriptions oi ON oi.candidat_id = oc.id
+				WHERE oc.user_id = u.id AND oi.centre_id <> ?)`
+			args = append(args, centreID)
+		}
+		rows, err := tx.QueryContext(ctx, q+` ORDER BY u.email`, args...)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 const (
 	msgCandIdentityTaken = "Un autre candidat a déjà cette identité (nom de naissance, prénom, date de naissance)."
 	msgCandEmailNotCand  = "Cette adresse e-mail appartient à un compte qui n'est pas un compte candidat."
-	msgCandEmailOther    = "Cette adresse e-mail est déjà celle d'un autre candidat."
+	msgCandEmailOther    = "Cette adresse e-mail est déjà celle d'un autre candidat. S'il s'agit de la même personne, inscrite dans un autre centre, indiquez une autre adresse et demandez au certificateur de fusionner les deux dossiers."
 	msgCandDuplicate     = "Ce candidat est déjà inscrit dans cette promotion."
 	msgCandCertUnknown   = "Choisissez la certification."
 )
@@ -27,13 +28,14 @@ const (
 // candColumns are the columns of candidats read by candScan, on alias c.
 const candColumns = `c.id, c.nom_naissance, c.nom_usage, c.prenoms, c.sexe, c.date_naissance,
 	c.commune_naissance_code, c.commune_naissance, c.pays_naissance, c.email, c.telephone, c.adresse,
-	c.user_id, c.created_at`
+	c.user_id, c.created_at, c.version`
 
 // candInsertColumns is the column list of an INSERT INTO candidats; candArgs gives the values.
 const candInsertColumns = `(nom_naissance, nom_usage, prenoms, sexe, date_naissance, commune_naissance_code,
-	commune_naissance, pays_naissance, email, telephone, adresse, identity_key, search_key, user_id, created_at, updated_at)`
+	commune_naissance, pays_naissance, email, telephone, adresse, identity_key, identite, search_key, user_id,
+	created_at, updated_at)`
 
-const candInsertArity = 16
+const candInsertArity = 17
 
 // candScan reads the candColumns of one row.
 func candScan(sc interface{ Scan(...any) error }, extra ...any) (candidat.Candidat, error) {
@@ -42,7 +44,7 @@ func candScan(sc interface{ Scan(...any) error }, extra ...any) (candidat.Candid
 	var user sql.NullInt64
 	dest := append([]any{&c.ID, &c.NomNaissance, &c.NomUsage, &prenoms, &c.Sexe, &naissance,
 		&c.CommuneNaissanceCode, &c.CommuneNaissance, &c.PaysNaissance, &c.Email, &c.Telephone, &adresse,
-		&user, scanTime(&c.CreatedAt)}, extra...)
+		&user, scanTime(&c.CreatedAt), &c.Version}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return c, err
 	}
@@ -60,17 +62,46 @@ func candScan(sc interface{ Scan(...any) error }, extra ...any) (candidat.Candid
 	return c, nil
 }
 
-// candArgs appends the values of candInsertColumns for c (already validated, its identity key
-// being key) to args.
-func (s *Store) candArgs(args []any, c *candidat.Candidat, key string, userID int64, now time.Time) []any {
+// candArgs appends the values of candInsertColumns for c (already validated), created by an
+// enrolment into centreID, to args.
+func (s *Store) candArgs(args []any, c *candidat.Candidat, centreID, userID int64, now time.Time) []any {
+	id := candIdentityKey(c.Identity())
 	return append(args, c.NomNaissance, c.NomUsage, candJSON(c.Prenoms), string(c.Sexe), candDate(c.DateNaissance),
 		c.CommuneNaissanceCode, c.CommuneNaissance, c.PaysNaissance, c.Email, c.Telephone, candJSON(c.Adresse),
-		key, candSearchKey(c), nullID(userID), s.t(now), s.t(now))
+		candScopedKey(centreID, id), id, candSearchKey(c), nullID(userID), s.t(now), s.t(now))
 }
 
-// candIdentityKey is the stored form of an identity: "nom|prénom|YYYY-MM-DD", already folded.
+// candIdentityKey is the bare identity (column identite): "nom|prénom|YYYY-MM-DD", already
+// folded. Several candidates may share it: one record per centre (see candMatchQuery).
 func candIdentityKey(id candidat.Identity) string {
 	return id.NomNaissance + "|" + id.Prenom + "|" + id.Naissance
+}
+
+// candScopedKey is the unique identity_key of a candidate record created by an enrolment into
+// centreID: "<centre id>|<identite>". Its uniqueness stops two concurrent enrolments of one
+// new person into one centre from creating two records (the loser retries and matches).
+func candScopedKey(centreID int64, identite string) string {
+	return strconv.FormatInt(centreID, 10) + "|" + identite
+}
+
+// candMatchInCentre is the condition (on alias c, args: scoped key, centre id) that candidate
+// c belongs to the centre enrolled into: it has an inscription there, or was created by an
+// enrolment there.
+const candMatchInCentre = `(c.identity_key = ?
+	OR EXISTS (SELECT 1 FROM inscriptions mi WHERE mi.candidat_id = c.id AND mi.centre_id = ?))`
+
+// candMatchQuery returns the query (args: identite, scoped key, centre id) finding the
+// candidate an enrolment by actor into a centre attaches to, by identity. For a referent it
+// looks only among the candidates of that centre: identity matching never attaches, returns
+// or reveals another centre's candidate (issue 6, defect 1), so one person enrolled in two
+// centres has two records until the certificateur merges them (MergeCandidats). The admin,
+// who reads every candidate, matches among all of them, the target centre's record first.
+func candMatchQuery(actor account.Actor) string {
+	q := `SELECT ` + candColumns + ` FROM candidats c WHERE c.identite = ?`
+	if actor.IsAdmin() {
+		return q + ` ORDER BY CASE WHEN ` + candMatchInCentre + ` THEN 0 ELSE 1 END, c.id LIMIT 1`
+	}
+	return q + ` AND ` + candMatchInCentre + ` ORDER BY c.id LIMIT 1`
 }
 
 // candSearchKey is what InscriptionFilter.Query is matched against.
@@ -198,8 +229,9 @@ func candMayEdit(ctx context.Context, tx *Tx, actor account.Actor, id int64) (bo
 // Errors: apperr.NotFound when c.ID does not exist or is out of the actor's scope (see
 // Candidat); apperr.Forbidden when the actor sees the candidate but may not change it;
 // *apperr.Validation from c.Validate, on "nom_naissance" when another candidate has the new
-// identity, on "email" when another account has the new address; apperr.Conflict when a
-// concurrent write wins the race.
+// identity, on "email" when another account has the new address; a *StaleError (wrapping
+// apperr.Conflict) when c.Version is no longer the stored version; apperr.Conflict when a
+// concurrent write wins the race. On success c.Version is the new version.
 func (s *Store) UpdateCandidat(ctx context.Context, actor account.Actor, c *candidat.Candidat) error {
 	if err := c.Validate(s.now()); err != nil {
 		return err
@@ -216,9 +248,20 @@ func (s *Store) UpdateCandidat(ctx context.Context, actor account.Actor, c *cand
 		}
 		c.UserID, c.CreatedAt = old.UserID, old.CreatedAt
 		v := apperr.NewValidation()
-		key := candIdentityKey(c.Identity())
-		if key != candIdentityKey(old.Identity()) {
-			if taken, err := exists(ctx, tx, `SELECT 1 FROM candidats WHERE identity_key = ? AND id <> ?`, key, c.ID); err != nil {
+		ident := candIdentityKey(c.Identity())
+		var oldKey string
+		if err := tx.QueryRowContext(ctx, `SELECT identity_key FROM candidats WHERE id = ?`, c.ID).Scan(&oldKey); err != nil {
+			return err
+		}
+		// The centre prefix of the scoped key stays; the identity part follows the edit.
+		prefix, _, _ := strings.Cut(oldKey, "|")
+		key := prefix + "|" + ident
+		if ident != candIdentityKey(old.Identity()) {
+			// Taken: the same scoped key, or a candidate of a centre this one is enrolled in
+			// (never a check against centres the actor may not read).
+			if taken, err := exists(ctx, tx, `SELECT 1 FROM candidats o WHERE o.id <> ? AND (o.identity_key = ?
+				OR (o.identite = ? AND EXISTS (SELECT 1 FROM inscriptions oi JOIN inscriptions mi ON mi.centre_id = oi.centre_id
+					WHERE oi.candidat_id = o.id AND mi.candidat_id = ?)))`, c.ID, key, ident, c.ID); err != nil {
 				return err
 			} else if taken {
 				v.Add("nom_naissance", msgCandIdentityTaken)
@@ -245,23 +288,25 @@ func (s *Store) UpdateCandidat(ctx context.Context, actor account.Actor, c *cand
 		fields.add("telephone", c.Telephone != old.Telephone)
 		fields.add("adresse", c.Adresse != old.Adresse)
 		if len(fields) == 0 {
-			return nil
+			return tx.checkVersion(ctx, "candidats", c.ID, c.Version)
 		}
 		now := s.nowUTC()
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE candidats SET nom_naissance = ?, nom_usage = ?, prenoms = ?, sexe = ?, date_naissance = ?,
+		if err := tx.updateVersioned(ctx, "candidats", c.ID, c.Version,
+			`nom_naissance = ?, nom_usage = ?, prenoms = ?, sexe = ?, date_naissance = ?,
 			 commune_naissance_code = ?, commune_naissance = ?, pays_naissance = ?, email = ?, telephone = ?,
-			 adresse = ?, identity_key = ?, search_key = ?, updated_at = ? WHERE id = ?`,
+			 adresse = ?, identity_key = ?, identite = ?, search_key = ?, updated_at = ?`,
 			c.NomNaissance, c.NomUsage, candJSON(c.Prenoms), string(c.Sexe), candDate(c.DateNaissance),
 			c.CommuneNaissanceCode, c.CommuneNaissance, c.PaysNaissance, c.Email, c.Telephone,
-			candJSON(c.Adresse), key, candSearchKey(c), s.t(now), c.ID); err != nil {
+			candJSON(c.Adresse), key, ident, candSearchKey(c), s.t(now)); err != nil {
 			return err
 		}
+		c.Version++
 		if c.UserID != 0 {
 			u := account.User{Email: c.Email}
 			u.Nom, u.Prenom = candUserNames(c)
+			// The account's version moves too: an open edit form of the account is now stale.
 			if _, err := tx.ExecContext(ctx,
-				`UPDATE users SET email = ?, nom = ?, prenom = ?, search_key = ?, updated_at = ? WHERE id = ? AND role = ?`,
+				`UPDATE users SET email = ?, nom = ?, prenom = ?, search_key = ?, updated_at = ?, version = version + 1 WHERE id = ? AND role = ?`,
 				u.Email, u.Nom, u.Prenom, searchKey(&u), s.t(now), c.UserID, string(account.RoleCandidat)); err != nil {
 				return err
 			}

@@ -169,11 +169,20 @@ func TestCandidatScope(t *testing.T) {
 			t.Errorf("CandidatByUser(referent) = %v", err)
 		}
 
-		// Enrolled in B as well, candidate A becomes visible to B's referent, who still sees
-		// only B's inscriptions.
-		mustInscrire(t, s, w.refB, candPerson(1), candIns(w, w.centreB.ID, "CM-2026-B"))
+		// Once merged by the certificateur with a record of B (same identity, enrolled there
+		// separately), candidate A is visible to B's referent, who still sees only B's
+		// inscriptions.
+		inB := candPerson(1)
+		inB.Email = "lefevre1.b@exemple.fr"
+		mustInscrire(t, s, w.refB, inB, candIns(w, w.centreB.ID, "CM-2026-B"))
+		if inB.ID == a.ID {
+			t.Fatalf("B's enrolment matched A's candidate %d", a.ID)
+		}
+		if _, err := s.MergeCandidats(ctx, w.admin, inB.ID, a.ID); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := s.Candidat(ctx, w.refB, a.ID); err != nil {
-			t.Errorf("referent B after enrolment: %v", err)
+			t.Errorf("referent B after merge: %v", err)
 		}
 		list, err := s.Inscriptions(ctx, w.refB, store.InscriptionFilter{CandidatID: a.ID})
 		if err != nil || len(list) != 1 || list[0].CentreID != w.centreB.ID || list[0].Centre != "Centre B" {

@@ -10,9 +10,11 @@ import (
 
 // The database passes of an import: lookups (pass B) and batched inserts (pass C).
 
-// lookupIdentities finds the candidates of the file that exist already.
+// lookupIdentities finds the candidates of the file that exist already in the centre imported
+// into (see candMatchInCentre), whoever imports: an import never joins records across
+// centres (the admin does it with MergeCandidats); with several, the oldest.
 func (im *candImport) lookupIdentities(ctx context.Context, tx *Tx) error {
-	args := make([]any, 0, candBatch)
+	args := make([]any, 0, candBatch+2)
 	rowOf := make(map[string]int, candBatch)
 	return im.batches(im.isFirst, func(idx []int) error {
 		args = args[:0]
@@ -21,7 +23,10 @@ func (im *candImport) lookupIdentities(ctx context.Context, tx *Tx) error {
 			args = append(args, im.keys[i])
 			rowOf[im.keys[i]] = i
 		}
-		st, err := im.stmt(ctx, tx, `SELECT id, identity_key, user_id FROM candidats WHERE identity_key IN `+candIn(len(idx)))
+		args = append(args, candScopedKey(im.centreID, ""), im.centreID)
+		st, err := im.stmt(ctx, tx, `SELECT c.id, c.identite, c.user_id FROM candidats c WHERE c.identite IN `+candIn(len(idx))+
+			` AND (c.identity_key = ? || c.identite
+			OR EXISTS (SELECT 1 FROM inscriptions mi WHERE mi.candidat_id = c.id AND mi.centre_id = ?)) ORDER BY c.id`)
 		if err != nil {
 			return err
 		}
@@ -41,6 +46,7 @@ func (im *candImport) lookupIdentities(ctx context.Context, tx *Tx) error {
 			if !ok {
 				continue
 			}
+			delete(rowOf, key) // the oldest record wins
 			p := &im.plan[f]
 			p.existing, p.candID, p.userID = true, id, user.Int64
 		}
@@ -57,7 +63,9 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 	type owner struct {
 		id   int64
 		role string
-		key  string // identity key of the candidate linked to the account, if any
+		cand int64 // the (first) candidate linked to the account, 0 if none
+		// centre is the centre the account was made for (0: none).
+		centre int64
 	}
 	return im.batches(needs, func(idx []int) error {
 		clear(emails)
@@ -83,7 +91,7 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 		if len(args) == 0 {
 			return nil
 		}
-		st, err := im.stmt(ctx, tx, `SELECT u.id, u.email, u.role, COALESCE((SELECT MIN(c.identity_key) FROM candidats c WHERE c.user_id = u.id), '')
+		st, err := im.stmt(ctx, tx, `SELECT u.id, u.email, u.role, COALESCE((SELECT MIN(c.id) FROM candidats c WHERE c.user_id = u.id), 0), COALESCE(u.centre_id, 0)
 			FROM users u WHERE u.email IN `+candIn(len(args)))
 		if err != nil {
 			return err
@@ -96,7 +104,7 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 		for rs.Next() {
 			var o owner
 			var email string
-			if err := rs.Scan(&o.id, &email, &o.role, &o.key); err != nil {
+			if err := rs.Scan(&o.id, &email, &o.role, &o.cand, &o.centre); err != nil {
 				rs.Close()
 				return err
 			}
@@ -114,7 +122,8 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 				p.needUser = true
 			case o.role != string(account.RoleCandidat):
 				im.add(i, "email", msgCandEmailNotCand)
-			case o.key != "" && o.key != im.keys[i]:
+			case o.cand != 0 && o.cand != p.candID, // p.candID is 0 for a new candidate
+				!im.actor.IsAdmin() && o.centre != 0 && o.centre != im.centreID: // made for another centre
 				im.add(i, "email", msgCandEmailOther)
 			default:
 				p.userID = o.id
@@ -244,7 +253,7 @@ func (im *candImport) insertCandidats(ctx context.Context, tx *Tx, res *ImportRe
 	now := im.s.nowUTC()
 	for i := range im.plan {
 		if p := &im.plan[i]; p.link && p.userID != 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE candidats SET user_id = ?, updated_at = ? WHERE id = ?`,
+			if _, err := tx.ExecContext(ctx, `UPDATE candidats SET user_id = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
 				p.userID, im.s.t(now), p.candID); err != nil {
 				return err
 			}
@@ -257,10 +266,10 @@ func (im *candImport) insertCandidats(ctx context.Context, tx *Tx, res *ImportRe
 		clear(rowOf)
 		for _, i := range idx {
 			rowOf[im.keys[i]] = i
-			args = im.s.candArgs(args, &im.rows[i].Candidat, im.keys[i], im.plan[i].userID, now)
+			args = im.s.candArgs(args, &im.rows[i].Candidat, im.centreID, im.plan[i].userID, now)
 		}
 		st, err := im.stmt(ctx, tx, `INSERT INTO candidats `+candInsertColumns+` VALUES `+
-			candValues(len(idx), candInsertArity)+` RETURNING id, identity_key`)
+			candValues(len(idx), candInsertArity)+` RETURNING id, identite`)
 		if err != nil {
 			return err
 		}

@@ -104,7 +104,9 @@ func candMerge(v *apperr.Validation, err error) error {
 // one-time activation token in plain text ("" otherwise; it cannot be read again).
 //
 // It finds the candidate by identity (candidat.Identity: folded birth name, first prénom and
-// birth date) or creates it from c; an existing candidate keeps its stored details and *c is
+// birth date) among the candidates of the centre enrolled into (those with an inscription
+// there, or created by an enrolment there; for an admin among all, that centre's first: see
+// candMatchQuery) or creates it from c; an existing candidate keeps its stored details and *c is
 // replaced by them (change them with UpdateCandidat). When the candidate has no account yet:
 // if no user has its e-mail, one is created (role candidat, centre ins.CentreID, nom = usage
 // or birth name, prénom = first prénom, no usable password, an activation token valid
@@ -182,8 +184,8 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 			return "", err
 		}
 	}
-	key := candIdentityKey(c.Identity())
-	stored, err := candScan(tx.QueryRowContext(ctx, `SELECT `+candColumns+` FROM candidats c WHERE c.identity_key = ?`, key))
+	ident := candIdentityKey(c.Identity())
+	stored, err := candScan(tx.QueryRowContext(ctx, candMatchQuery(actor), ident, candScopedKey(ins.CentreID, ident), ins.CentreID))
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err
@@ -203,16 +205,21 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 	// The account: none yet, or one to link.
 	var userID int64
 	var role string
+	var userCentre sql.NullInt64
 	if c.UserID == 0 {
-		err := tx.QueryRowContext(ctx, `SELECT id, role FROM users WHERE email = ?`, c.Email).Scan(&userID, &role)
+		err := tx.QueryRowContext(ctx, `SELECT id, role, centre_id FROM users WHERE email = ?`, c.Email).Scan(&userID, &role, &userCentre)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return "", err
 		case role != string(account.RoleCandidat):
 			v.Add("email", msgCandEmailNotCand)
+		case !actor.IsAdmin() && userCentre.Valid && userCentre.Int64 != ins.CentreID:
+			// An account made for another centre is never linked by this one.
+			v.Add("email", msgCandEmailOther)
 		default:
-			if other, err := exists(ctx, tx, `SELECT 1 FROM candidats WHERE user_id = ? AND identity_key <> ?`, userID, key); err != nil {
+			// c.ID is 0 for a new candidate: any candidate on this account is another one.
+			if other, err := exists(ctx, tx, `SELECT 1 FROM candidats WHERE user_id = ? AND id <> ?`, userID, c.ID); err != nil {
 				return "", err
 			} else if other {
 				v.Add("email", msgCandEmailOther)
@@ -243,18 +250,19 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 	switch {
 	case !found:
 		if err := tx.QueryRowContext(ctx, `INSERT INTO candidats `+candInsertColumns+` VALUES `+candValues(1, candInsertArity)+` RETURNING id`,
-			s.candArgs(nil, c, key, userID, now)...).Scan(&c.ID); err != nil {
+			s.candArgs(nil, c, ins.CentreID, userID, now)...).Scan(&c.ID); err != nil {
 			return "", mapErr(err)
 		}
-		c.UserID, c.CreatedAt = userID, now
+		c.UserID, c.CreatedAt, c.Version = userID, now, 1
 		if err := tx.audit(ctx, actor, "candidat.create", "candidat", c.ID, map[string]any{"user_id": userID}); err != nil {
 			return "", err
 		}
 	case c.UserID == 0:
-		if _, err := tx.ExecContext(ctx, `UPDATE candidats SET user_id = ?, updated_at = ? WHERE id = ?`, userID, s.t(now), c.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE candidats SET user_id = ?, updated_at = ?, version = version + 1 WHERE id = ?`, userID, s.t(now), c.ID); err != nil {
 			return "", err
 		}
 		c.UserID = userID
+		c.Version++
 		if err := tx.audit(ctx, actor, "candidat.update", "candidat", c.ID, map[string]any{"fields": []string{"user_id"}}); err != nil {
 			return "", err
 		}
@@ -401,9 +409,12 @@ func (s *Store) Inscriptions(ctx context.Context, actor account.Actor, f Inscrip
 	return out, nil
 }
 
-// SetStatut sets the status of inscription inscriptionID; it is audited (with the old and new
+// SetStatut moves inscription inscriptionID to status st along the transition table of
+// candidat.CheckTransition (as candidat.ParCentre: the result statuses are the jury's), the
+// current status being read inside the transaction; it is audited (with the old and new
 // status) when it changes. Who: an admin, or the referent of the inscription's centre.
-// Errors: *apperr.Validation on "statut" for an unknown status; apperr.NotFound when the
+// Errors: *apperr.Validation on "statut" for an unknown status or a move the table does not
+// allow from the current status; apperr.NotFound when the
 // inscription does not exist or is out of the actor's scope; apperr.Forbidden when the actor
 // sees it but may not change it.
 func (s *Store) SetStatut(ctx context.Context, actor account.Actor, inscriptionID int64, st candidat.Statut) error {
@@ -423,9 +434,19 @@ func (s *Store) SetStatut(ctx context.Context, actor account.Actor, inscriptionI
 		if r.Statut == st {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE inscriptions SET statut = ?, updated_at = ? WHERE id = ?`,
-			string(st), s.t(s.nowUTC()), inscriptionID); err != nil {
+		if err := candidat.CheckTransition(r.Statut, st, candidat.ParCentre, !r.InTraining(nil)); err != nil {
 			return err
+		}
+		// The status read above is the one moved from: a concurrent move makes this a conflict.
+		res, err := tx.ExecContext(ctx, `UPDATE inscriptions SET statut = ?, updated_at = ? WHERE id = ? AND statut = ?`,
+			string(st), s.t(s.nowUTC()), inscriptionID, string(r.Statut))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return apperr.Conflict
 		}
 		return tx.audit(ctx, actor, "inscription.statut", "inscription", inscriptionID,
 			map[string]any{"from": r.Statut, "statut": st})

@@ -237,10 +237,18 @@ func TestActivation(t *testing.T) {
 			t.Errorf("Activate(new token) = %+v, %v", u, err)
 		}
 
-		// A referent of a centre where the candidate is enrolled may reissue too.
-		mustInscrire(t, s, w.refB, candPerson(2), candIns(w, w.centreB.ID, "PB"))
-		if _, err := s.NewActivation(ctx, w.refB, d.UserID); err != nil {
-			t.Errorf("referent B after enrolment = %v", err)
+		// Enrolled in B too (merged by the admin), the account reads both centres' inscriptions:
+		// neither referent may issue its link any more, the admin may.
+		inB := candPerson(2)
+		inB.Email = "autre.adresse@exemple.fr"
+		mustInscrire(t, s, w.refB, inB, candIns(w, w.centreB.ID, "PB"))
+		if _, err := s.MergeCandidats(ctx, w.admin, inB.ID, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, ref := range []account.Actor{w.refA, w.refB} {
+			if _, err := s.NewActivation(ctx, ref, d.UserID); !errors.Is(err, apperr.Forbidden) && !errors.Is(err, apperr.NotFound) {
+				t.Errorf("referent of centre %d for a shared account = %v", ref.CentreID, err)
+			}
 		}
 		// An inactive account cannot be activated.
 		tok5, _ := s.NewActivation(ctx, w.admin, d.UserID)

@@ -17,12 +17,12 @@ const (
 	msgCertificateurOff   = "L'organisme certificateur ne peut pas être désactivé."
 )
 
-const organismeSelect = `SELECT id, nom, siret, certificateur, habilitation_formation, habilitation_evaluation, active, created_at FROM organismes`
+const organismeSelect = `SELECT id, nom, siret, certificateur, habilitation_formation, habilitation_evaluation, active, created_at, version FROM organismes`
 
 func scanOrganisme(sc interface{ Scan(...any) error }) (account.Organisme, error) {
 	var o account.Organisme
 	err := sc.Scan(&o.ID, &o.Nom, &o.SIRET, &o.Certificateur, &o.HabilitationFormation,
-		&o.HabilitationEvaluation, &o.Active, scanTime(&o.CreatedAt))
+		&o.HabilitationEvaluation, &o.Active, scanTime(&o.CreatedAt), &o.Version)
 	return o, err
 }
 
@@ -63,7 +63,7 @@ func (s *Store) CreateOrganisme(ctx context.Context, actor account.Actor, o *acc
 		if err != nil {
 			return mapErr(err)
 		}
-		o.ID, o.CreatedAt, o.Active = id, now, true
+		o.ID, o.CreatedAt, o.Active, o.Version = id, now, true, 1
 		return tx.audit(ctx, actor, "organisme.create", "organisme", id, map[string]any{
 			"certificateur":           o.Certificateur,
 			"habilitation_formation":  o.HabilitationFormation,
@@ -80,7 +80,9 @@ func (s *Store) CreateOrganisme(ctx context.Context, actor account.Actor, o *acc
 // change: o.Certificateur and o.CreatedAt are reset to the stored values); it is audited when
 // something changed. Errors: apperr.Forbidden unless actor is an admin; apperr.NotFound when
 // o.ID does not exist; *apperr.Validation from o.Validate, on "siret" when another organisme
-// has this SIRET, on "active" when deactivating the certificateur.
+// has this SIRET, on "active" when deactivating the certificateur; a *StaleError
+// (apperr.Conflict) when o.Version is no longer the stored version (on success it is the new
+// one).
 func (s *Store) UpdateOrganisme(ctx context.Context, actor account.Actor, o *account.Organisme) error {
 	if !actor.IsAdmin() {
 		return fmt.Errorf("update organisme %d: %w", o.ID, apperr.Forbidden)
@@ -116,13 +118,14 @@ func (s *Store) UpdateOrganisme(ctx context.Context, actor account.Actor, o *acc
 		fields.add("habilitation_evaluation", o.HabilitationEvaluation != old.HabilitationEvaluation)
 		fields.add("active", o.Active != old.Active)
 		if len(fields) == 0 {
-			return nil
+			return tx.checkVersion(ctx, "organismes", o.ID, o.Version)
 		}
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE organismes SET nom = ?, siret = ?, habilitation_formation = ?, habilitation_evaluation = ?, active = ? WHERE id = ?`,
-			o.Nom, o.SIRET, o.HabilitationFormation, o.HabilitationEvaluation, o.Active, o.ID); err != nil {
+		if err := tx.updateVersioned(ctx, "organismes", o.ID, o.Version,
+			`nom = ?, siret = ?, habilitation_formation = ?, habilitation_evaluation = ?, active = ?`,
+			o.Nom, o.SIRET, o.HabilitationFormation, o.HabilitationEvaluation, o.Active); err != nil {
 			return err
 		}
+		o.Version++
 		return tx.audit(ctx, actor, "organisme.update", "organisme", o.ID, map[string]any{"fields": fields})
 	})
 	if err != nil {

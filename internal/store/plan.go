@@ -20,14 +20,14 @@ const (
 )
 
 const (
-	lvModuleCols   = `id, centre_id, intitule, heures, competences, active`
+	lvModuleCols   = `id, centre_id, intitule, heures, competences, active, version`
 	lvModuleSelect = `SELECT ` + lvModuleCols + ` FROM modules`
 )
 
 func lvScanModule(sc interface{ Scan(...any) error }, extra ...any) (candidat.Module, error) {
 	var m candidat.Module
 	var comps string
-	if err := sc.Scan(append([]any{&m.ID, &m.CentreID, &m.Intitule, &m.Heures, &comps, &m.Active}, extra...)...); err != nil {
+	if err := sc.Scan(append([]any{&m.ID, &m.CentreID, &m.Intitule, &m.Heures, &comps, &m.Active, &m.Version}, extra...)...); err != nil {
 		return m, err
 	}
 	var err error
@@ -89,7 +89,7 @@ func (s *Store) CreateModule(ctx context.Context, actor account.Actor, certID in
 		if err != nil {
 			return mapErr(err)
 		}
-		m.ID, m.Active = id, true
+		m.ID, m.Active, m.Version = id, true, 1
 		return tx.audit(ctx, actor, "module.create", "module", id, map[string]any{
 			"centre_id": m.CentreID, "certification_id": certID, "competences": m.Competences,
 		})
@@ -101,12 +101,13 @@ func (s *Store) CreateModule(ctx context.Context, actor account.Actor, certID in
 }
 
 // UpdateModule saves m's intitulé, hours, compétences and active flag (a module never changes
-// centre or certification: m.CentreID is reset to the stored value); it is audited when
-// something changed.
+// centre or certification: m.CentreID is reset to the stored value), m.Version being the
+// version read; it is audited when something changed, and m.Version is then the new version.
 //
 // Errors: apperr.NotFound when the module does not exist or belongs to another centre than
 // the actor's; apperr.Forbidden for a formateur of its centre or any other role;
-// *apperr.Validation from m.Validate against the active référentiel of its certification.
+// *apperr.Validation from m.Validate against the active référentiel of its certification; a
+// *StaleError (apperr.Conflict) when m.Version is no longer the stored version.
 func (s *Store) UpdateModule(ctx context.Context, actor account.Actor, m *candidat.Module) error {
 	err := s.Transact(ctx, func(tx *Tx) error {
 		var certID int64
@@ -133,13 +134,14 @@ func (s *Store) UpdateModule(ctx context.Context, actor account.Actor, m *candid
 		fields.add("competences", !slices.Equal(m.Competences, old.Competences))
 		fields.add("active", m.Active != old.Active)
 		if len(fields) == 0 {
-			return nil
+			return tx.checkVersion(ctx, "modules", m.ID, m.Version)
 		}
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE modules SET intitule = ?, heures = ?, competences = ?, active = ?, updated_at = ? WHERE id = ?`,
-			m.Intitule, m.Heures, lvJSON(m.Competences), m.Active, s.t(s.nowUTC()), m.ID); err != nil {
+		if err := tx.updateVersioned(ctx, "modules", m.ID, m.Version,
+			`intitule = ?, heures = ?, competences = ?, active = ?, updated_at = ?`,
+			m.Intitule, m.Heures, lvJSON(m.Competences), m.Active, s.t(s.nowUTC())); err != nil {
 			return err
 		}
+		m.Version++
 		return tx.audit(ctx, actor, "module.update", "module", m.ID, map[string]any{"fields": fields})
 	})
 	if err != nil {
@@ -208,7 +210,7 @@ func (s *Store) AddSeance(ctx context.Context, actor account.Actor, se *candidat
 		if err != nil {
 			return mapErr(err)
 		}
-		se.ID = id
+		se.ID, se.Version = id, 1
 		return tx.audit(ctx, actor, "seance.add", "seance", id, map[string]any{"inscription_id": ins.ID, "module_id": se.ModuleID})
 	})
 	if err != nil {
@@ -241,10 +243,11 @@ func lvCheckSeance(ctx context.Context, tx *Tx, ins *lvIns, se *candidat.Seance,
 	return v.Err()
 }
 
-// lvSeance reads séance id's inscription and module and checks the actor's access to it.
-func lvSeance(ctx context.Context, tx *Tx, actor account.Actor, id int64) (lvIns, int64, error) {
-	var insID, moduleID int64
-	err := tx.QueryRowContext(ctx, `SELECT inscription_id, module_id FROM seances WHERE id = ?`, id).Scan(&insID, &moduleID)
+// lvSeance reads the module of séance id of inscription insID (the parent named by the route:
+// a séance of another inscription is NotFound) and checks the actor's access to it.
+func lvSeance(ctx context.Context, tx *Tx, actor account.Actor, insID, id int64) (lvIns, int64, error) {
+	var moduleID int64
+	err := tx.QueryRowContext(ctx, `SELECT module_id FROM seances WHERE id = ? AND inscription_id = ?`, id, insID).Scan(&moduleID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return lvIns{}, 0, fmt.Errorf("seance %d: %w", id, apperr.NotFound)
 	}
@@ -258,14 +261,17 @@ func lvSeance(ctx context.Context, tx *Tx, actor account.Actor, id int64) (lvIns
 	return ins, moduleID, err
 }
 
-// UpdateSeance saves se's module, dates and hours (a séance never changes inscription:
-// se.InscriptionID is reset to the stored value); it is audited when something changed.
+// UpdateSeance saves se's module, dates and hours, se.ID being a séance of inscription
+// se.InscriptionID (a séance never changes inscription) and se.Version the version read; it
+// is audited when something changed, and se.Version is then the new version.
 //
-// Who and errors: as AddSeance, with apperr.NotFound when the séance does not exist or the
-// actor may not see it; a module that has since been deactivated may be kept.
+// Who and errors: as AddSeance, with apperr.NotFound when the séance does not exist, is not
+// one of se.InscriptionID or the actor may not see it; a *StaleError (apperr.Conflict) when
+// se.Version is no longer the stored version; a module that has since been deactivated may
+// be kept.
 func (s *Store) UpdateSeance(ctx context.Context, actor account.Actor, se *candidat.Seance) error {
 	err := s.Transact(ctx, func(tx *Tx) error {
-		ins, moduleID, err := lvSeance(ctx, tx, actor, se.ID)
+		ins, moduleID, err := lvSeance(ctx, tx, actor, se.InscriptionID, se.ID)
 		if err != nil {
 			return err
 		}
@@ -286,14 +292,15 @@ func (s *Store) UpdateSeance(ctx context.Context, actor account.Actor, se *candi
 		fields.add("heures_prevues", se.HeuresPrevues != old.HeuresPrevues)
 		fields.add("heures_realisees", se.HeuresRealisees != old.HeuresRealisees)
 		if len(fields) == 0 {
-			return nil
+			return tx.checkVersion(ctx, "seances", se.ID, se.Version)
 		}
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE seances SET module_id = ?, debut = ?, fin = ?, heures_prevues = ?, heures_realisees = ?, updated_at = ? WHERE id = ?`,
+		if err := tx.updateVersioned(ctx, "seances", se.ID, se.Version,
+			`module_id = ?, debut = ?, fin = ?, heures_prevues = ?, heures_realisees = ?, updated_at = ?`,
 			se.ModuleID, se.Debut.Format(time.DateOnly), se.Fin.Format(time.DateOnly), se.HeuresPrevues, se.HeuresRealisees,
-			s.t(s.nowUTC()), se.ID); err != nil {
+			s.t(s.nowUTC())); err != nil {
 			return err
 		}
+		se.Version++
 		return tx.audit(ctx, actor, "seance.update", "seance", se.ID, map[string]any{
 			"inscription_id": ins.ID, "module_id": se.ModuleID, "fields": fields,
 		})
@@ -304,11 +311,11 @@ func (s *Store) UpdateSeance(ctx context.Context, actor account.Actor, se *candi
 	return nil
 }
 
-// DeleteSeance removes séance id from its planning; it is audited.
-// Who and errors: as UpdateSeance.
-func (s *Store) DeleteSeance(ctx context.Context, actor account.Actor, id int64) error {
+// DeleteSeance removes séance id of inscription inscriptionID from its planning; it is
+// audited. Who and errors: as UpdateSeance (no version: a deletion wins).
+func (s *Store) DeleteSeance(ctx context.Context, actor account.Actor, inscriptionID, id int64) error {
 	err := s.Transact(ctx, func(tx *Tx) error {
-		ins, moduleID, err := lvSeance(ctx, tx, actor, id)
+		ins, moduleID, err := lvSeance(ctx, tx, actor, inscriptionID, id)
 		if err != nil {
 			return err
 		}
@@ -334,7 +341,7 @@ func (s *Store) Seances(ctx context.Context, actor account.Actor, inscriptionID 
 		return nil, fmt.Errorf("seances: %w", err)
 	}
 	rows, err := s.query(ctx,
-		`SELECT se.id, se.inscription_id, se.module_id, se.debut, se.fin, se.heures_prevues, se.heures_realisees, m.intitule, m.competences
+		`SELECT se.id, se.inscription_id, se.module_id, se.debut, se.fin, se.heures_prevues, se.heures_realisees, se.version, m.intitule, m.competences
 		 FROM seances se JOIN modules m ON m.id = se.module_id WHERE se.inscription_id = ? ORDER BY se.debut, se.id`, inscriptionID)
 	if err != nil {
 		return nil, fmt.Errorf("seances of inscription %d: %w", inscriptionID, err)
@@ -344,7 +351,7 @@ func (s *Store) Seances(ctx context.Context, actor account.Actor, inscriptionID 
 	for rows.Next() {
 		var r SeanceRow
 		var debut, fin, comps string
-		if err := rows.Scan(&r.ID, &r.InscriptionID, &r.ModuleID, &debut, &fin, &r.HeuresPrevues, &r.HeuresRealisees, &r.Module, &comps); err != nil {
+		if err := rows.Scan(&r.ID, &r.InscriptionID, &r.ModuleID, &debut, &fin, &r.HeuresPrevues, &r.HeuresRealisees, &r.Version, &r.Module, &comps); err != nil {
 			return nil, fmt.Errorf("seances of inscription %d: %w", inscriptionID, err)
 		}
 		if r.Debut, err = lvParseDate(debut); err == nil {

@@ -114,12 +114,17 @@ func TestModulesAndSeances(t *testing.T) {
 		}
 
 		// Update: move the séance, then delete it.
-		s2.Debut, s2.Fin, s2.HeuresRealisees, s2.InscriptionID = d(1, 12), d(1, 14), 20, 999
+		// The séance must belong to the inscription named (defect 7: parent and child ids).
+		s2.Debut, s2.Fin, s2.HeuresRealisees, s2.InscriptionID = d(1, 12), d(1, 14), 20, w.vae
+		if err := s.UpdateSeance(ctx, w.a(w.formA), s2); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("update through another inscription = %v", err)
+		}
+		s2.InscriptionID = w.fc
 		if err := s.UpdateSeance(ctx, w.a(w.formA), s2); err != nil {
 			t.Fatal(err)
 		}
-		if s2.InscriptionID != w.fc {
-			t.Errorf("séance moved to inscription %d", s2.InscriptionID)
+		if s2.Version != 2 {
+			t.Errorf("version after update = %d", s2.Version)
 		}
 		if err := s.UpdateSeance(ctx, w.a(w.formB), s2); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("update by another centre = %v", err)
@@ -128,13 +133,16 @@ func TestModulesAndSeances(t *testing.T) {
 		if len(rows) != 2 || rows[0].ID != s2.ID || rows[0].HeuresRealisees != 20 {
 			t.Errorf("after update = %+v", rows)
 		}
-		if err := s.DeleteSeance(ctx, w.a(w.candUser), s1.ID); !errors.Is(err, apperr.Forbidden) {
+		if err := s.DeleteSeance(ctx, w.a(w.candUser), w.fc, s1.ID); !errors.Is(err, apperr.Forbidden) {
 			t.Errorf("delete by the candidate = %v", err)
 		}
-		if err := s.DeleteSeance(ctx, w.a(w.formA), s1.ID); err != nil {
+		if err := s.DeleteSeance(ctx, w.a(w.formA), w.vae, s1.ID); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("delete through another inscription = %v", err)
+		}
+		if err := s.DeleteSeance(ctx, w.a(w.formA), w.fc, s1.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeleteSeance(ctx, w.a(w.formA), s1.ID); !errors.Is(err, apperr.NotFound) {
+		if err := s.DeleteSeance(ctx, w.a(w.formA), w.fc, s1.ID); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("second delete = %v", err)
 		}
 		if rows, _ = s.Seances(ctx, w.a(w.formA), w.fc); len(rows) != 1 {

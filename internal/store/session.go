@@ -96,7 +96,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 // centre is active too. Scanned by scanUser.
 const authUserColumns = `u.id, u.email, u.nom, u.prenom, u.role, u.centre_id,
 	(u.active AND (u.role NOT IN ('referent', 'formateur') OR COALESCE(o.active, FALSE))),
-	u.lang, u.created_at`
+	u.lang, u.created_at, u.version`
 
 // SessionUser returns user id for the session middleware, with its session epoch: a session
 // authenticates only while it carries the user's current epoch (SetPassword moves it on, which

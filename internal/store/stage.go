@@ -32,6 +32,7 @@ type Stage struct {
 	FicheRemplieLe    time.Time // zero until the fiche is filled
 	CachetFileID      int64     // the company stamp, 0 when none
 	LienExpire        time.Time // zero when no live link
+	Version           int64     // the stored version read; an update gives it back
 }
 
 // FicheStage is the fiche d'appréciation de stage filled by the tutor (candidat.FicheStage).
@@ -52,7 +53,7 @@ type StageForm struct {
 }
 
 const lvStageSelect = `SELECT id, inscription_id, entreprise, entreprise_siret, tuteur_nom, tuteur_email, debut, fin,
-	lien_hash, lien_expire, fiche, fiche_remplie_le, cachet_file_id FROM stages`
+	lien_hash, lien_expire, fiche, fiche_remplie_le, cachet_file_id, version FROM stages`
 
 // lvScanStage reads a stage; the link is live when it has a hash and expires after now.
 func lvScanStage(sc interface{ Scan(...any) error }, now time.Time) (Stage, error) {
@@ -61,7 +62,7 @@ func lvScanStage(sc interface{ Scan(...any) error }, now time.Time) (Stage, erro
 	var hash, fiche sql.NullString
 	var cachet sql.NullInt64
 	err := sc.Scan(&st.ID, &st.InscriptionID, &st.Entreprise, &st.EntrepriseSIRET, &st.TuteurNom, &st.TuteurEmail,
-		&debut, &fin, &hash, scanTime(&st.LienExpire), &fiche, scanTime(&st.FicheRemplieLe), &cachet)
+		&debut, &fin, &hash, scanTime(&st.LienExpire), &fiche, scanTime(&st.FicheRemplieLe), &cachet, &st.Version)
 	if err != nil {
 		return st, err
 	}
@@ -122,7 +123,7 @@ func (s *Store) CreateStage(ctx context.Context, actor account.Actor, st *Stage)
 		if err != nil {
 			return mapErr(err)
 		}
-		st.ID, st.Fiche, st.FicheRemplieLe, st.CachetFileID, st.LienExpire = id, nil, time.Time{}, 0, time.Time{}
+		st.ID, st.Fiche, st.FicheRemplieLe, st.CachetFileID, st.LienExpire, st.Version = id, nil, time.Time{}, 0, time.Time{}, 1
 		return tx.audit(ctx, actor, "stage.create", "stage", id, map[string]any{"inscription_id": ins.ID})
 	})
 	if err != nil {
@@ -131,9 +132,10 @@ func (s *Store) CreateStage(ctx context.Context, actor account.Actor, st *Stage)
 	return nil
 }
 
-// lvStageFor reads stage id and checks the actor's access (need) to its inscription.
-func (s *Store) lvStageFor(ctx context.Context, q querier, actor account.Actor, id int64, need lvAccess) (Stage, lvIns, error) {
-	st, err := lvScanStage(q.QueryRowContext(ctx, lvStageSelect+` WHERE id = ?`, id), s.nowUTC())
+// lvStageFor reads stage id of inscription inscriptionID (the parent named by the route: a
+// stage of another inscription is NotFound) and checks the actor's access (need) to it.
+func (s *Store) lvStageFor(ctx context.Context, q querier, actor account.Actor, inscriptionID, id int64, need lvAccess) (Stage, lvIns, error) {
+	st, err := lvScanStage(q.QueryRowContext(ctx, lvStageSelect+` WHERE id = ? AND inscription_id = ?`, id, inscriptionID), s.nowUTC())
 	if errors.Is(err, sql.ErrNoRows) {
 		return Stage{}, lvIns{}, fmt.Errorf("stage %d: %w", id, apperr.NotFound)
 	}
@@ -147,15 +149,18 @@ func (s *Store) lvStageFor(ctx context.Context, q querier, actor account.Actor, 
 	return st, ins, err
 }
 
-// UpdateStage saves st's company, tutor and dates; the inscription, fiche, stamp and link are
-// kept (st's copies are reset to the stored values), except that changing the tutor's e-mail
-// revokes a live link (it went to the former address). It is audited when something changed.
+// UpdateStage saves st's company, tutor and dates, st.ID being a stage of inscription
+// st.InscriptionID and st.Version the version read; the fiche, stamp and link are kept (st's
+// copies are reset to the stored values), except that changing the tutor's e-mail revokes a
+// live link (it went to the former address). It is audited when something changed, and
+// st.Version is then the new version.
 //
-// Who and errors: as CreateStage, with apperr.NotFound when the stage does not exist or the
-// actor may not see it.
+// Who and errors: as CreateStage, with apperr.NotFound when the stage does not exist, is not
+// one of st.InscriptionID or the actor may not see it, and a *StaleError (apperr.Conflict)
+// when st.Version is no longer the stored version.
 func (s *Store) UpdateStage(ctx context.Context, actor account.Actor, st *Stage) error {
 	err := s.Transact(ctx, func(tx *Tx) error {
-		old, _, err := s.lvStageFor(ctx, tx, actor, st.ID, lvStaff)
+		old, _, err := s.lvStageFor(ctx, tx, actor, st.InscriptionID, st.ID, lvStaff)
 		if err != nil {
 			return err
 		}
@@ -172,18 +177,19 @@ func (s *Store) UpdateStage(ctx context.Context, actor account.Actor, st *Stage)
 		fields.add("debut", !st.Debut.Equal(old.Debut))
 		fields.add("fin", !st.Fin.Equal(old.Fin))
 		if len(fields) == 0 {
-			return nil
+			return tx.checkVersion(ctx, "stages", st.ID, st.Version)
 		}
-		q := `UPDATE stages SET entreprise = ?, entreprise_siret = ?, tuteur_nom = ?, tuteur_email = ?, debut = ?, fin = ?, updated_at = ?`
+		set := `entreprise = ?, entreprise_siret = ?, tuteur_nom = ?, tuteur_email = ?, debut = ?, fin = ?, updated_at = ?`
 		if st.TuteurEmail != old.TuteurEmail {
-			q += `, lien_hash = NULL, lien_expire = NULL`
+			set += `, lien_hash = NULL, lien_expire = NULL`
 			st.LienExpire = time.Time{}
 		}
-		if _, err := tx.ExecContext(ctx, q+` WHERE id = ?`,
+		if err := tx.updateVersioned(ctx, "stages", st.ID, st.Version, set,
 			st.Entreprise, st.EntrepriseSIRET, st.TuteurNom, st.TuteurEmail, st.Debut.Format(time.DateOnly),
-			st.Fin.Format(time.DateOnly), s.t(s.nowUTC()), st.ID); err != nil {
+			st.Fin.Format(time.DateOnly), s.t(s.nowUTC())); err != nil {
 			return err
 		}
+		st.Version++
 		return tx.audit(ctx, actor, "stage.update", "stage", st.ID, map[string]any{
 			"inscription_id": st.InscriptionID, "fields": fields,
 		})
@@ -224,22 +230,23 @@ func (s *Store) Stages(ctx context.Context, actor account.Actor, inscriptionID i
 	return out, nil
 }
 
-// StageLink issues a one-time link token for the tutor of stage stageID and returns it in
+// StageLink issues a one-time link token for the tutor of stage stageID of inscription
+// inscriptionID and returns it in
 // plain text (32 random bytes in base64url; only its SHA-256 is stored). It expires after
 // StageLinkTTL and replaces any previous link. A new link on a stage whose fiche is filled
 // lets the tutor fill it again (the new fiche replaces the old one). It is audited.
 //
 // Who: a formateur or the référent of the inscription's centre, or an admin.
-// Errors: apperr.NotFound when the stage does not exist or the actor may not see it;
-// apperr.Forbidden for the candidate.
-func (s *Store) StageLink(ctx context.Context, actor account.Actor, stageID int64) (string, error) {
+// Errors: apperr.NotFound when the stage does not exist, is not one of inscriptionID, or the
+// actor may not see it; apperr.Forbidden for the candidate.
+func (s *Store) StageLink(ctx context.Context, actor account.Actor, inscriptionID, stageID int64) (string, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", fmt.Errorf("stage link: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	err := s.Transact(ctx, func(tx *Tx) error {
-		st, _, err := s.lvStageFor(ctx, tx, actor, stageID, lvStaff)
+		st, _, err := s.lvStageFor(ctx, tx, actor, inscriptionID, stageID, lvStaff)
 		if err != nil {
 			return err
 		}

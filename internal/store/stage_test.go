@@ -48,17 +48,17 @@ func TestStages(t *testing.T) {
 		}
 
 		// The candidate reads, staff writes.
-		if _, err := s.StageLink(ctx, w.a(w.candUser), st.ID); !errors.Is(err, apperr.Forbidden) {
+		if _, err := s.StageLink(ctx, w.a(w.candUser), st.InscriptionID, st.ID); !errors.Is(err, apperr.Forbidden) {
 			t.Errorf("link by the candidate = %v", err)
 		}
-		if _, err := s.StageLink(ctx, w.a(w.formB), st.ID); !errors.Is(err, apperr.NotFound) {
+		if _, err := s.StageLink(ctx, w.a(w.formB), st.InscriptionID, st.ID); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("link by another centre = %v", err)
 		}
-		first, err := s.StageLink(ctx, w.a(w.formA), st.ID)
+		first, err := s.StageLink(ctx, w.a(w.formA), st.InscriptionID, st.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, err := s.StageLink(ctx, w.actor(w.refA), st.ID) // replaces the first link
+		token, err := s.StageLink(ctx, w.actor(w.refA), st.InscriptionID, st.ID) // replaces the first link
 		if err != nil || len(token) != 43 || token == first {
 			t.Fatalf("link = %q, %v", token, err)
 		}
@@ -133,7 +133,7 @@ func TestStages(t *testing.T) {
 		}
 
 		// Expiry.
-		token2, err := s.StageLink(ctx, w.a(w.formA), st.ID)
+		token2, err := s.StageLink(ctx, w.a(w.formA), st.InscriptionID, st.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestStages(t *testing.T) {
 		}
 
 		// Update keeps the fiche; a new tutor e-mail revokes a live link.
-		token3, _ := s.StageLink(ctx, w.a(w.formA), st.ID)
+		token3, _ := s.StageLink(ctx, w.a(w.formA), st.InscriptionID, st.ID)
 		upd := got
 		upd.TuteurNom, upd.EntrepriseSIRET, upd.Fiche = "Claire Bernard-Roy", newSIRET(), nil
 		if err := s.UpdateStage(ctx, w.a(w.formA), &upd); err != nil {

@@ -22,14 +22,14 @@ const (
 )
 
 const (
-	userColumns = `id, email, nom, prenom, role, centre_id, active, lang, created_at`
+	userColumns = `id, email, nom, prenom, role, centre_id, active, lang, created_at, version`
 	userSelect  = `SELECT ` + userColumns + ` FROM users`
 )
 
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (account.User, error) {
 	var u account.User
 	var centre sql.NullInt64
-	dest := append([]any{&u.ID, &u.Email, &u.Nom, &u.Prenom, &u.Role, &centre, &u.Active, &u.Lang, scanTime(&u.CreatedAt)}, extra...)
+	dest := append([]any{&u.ID, &u.Email, &u.Nom, &u.Prenom, &u.Role, &centre, &u.Active, &u.Lang, scanTime(&u.CreatedAt), &u.Version}, extra...)
 	err := sc.Scan(dest...)
 	u.CentreID = centre.Int64
 	return u, err
@@ -85,7 +85,7 @@ func (s *Store) CreateUser(ctx context.Context, actor account.Actor, u *account.
 		if err != nil {
 			return mapErr(err)
 		}
-		u.ID, u.CreatedAt, u.Active = id, now, true
+		u.ID, u.CreatedAt, u.Active, u.Version = id, now, true, 1
 		return tx.audit(ctx, actor, "user.create", "user", id, map[string]any{"role": u.Role, "centre_id": u.CentreID})
 	})
 	if err != nil {
@@ -100,7 +100,10 @@ func (s *Store) CreateUser(ctx context.Context, actor account.Actor, u *account.
 // candidat accounts of their centre, keeping them formateur or candidat of that centre.
 // Errors: apperr.NotFound when u.ID does not exist or the actor may not see it;
 // apperr.Forbidden when the actor sees it but may not change it (or give it that role);
-// *apperr.Validation as for CreateUser, and on "active" / "role" for an admin's own account.
+// *apperr.Validation as for CreateUser, and on "active" / "role" for an admin's own account;
+// a *StaleError (apperr.Conflict) when u.Version is no longer the stored version (on success
+// it is the new one). Password, activation and token changes do not move the version: they
+// are not edits of the account form.
 func (s *Store) UpdateUser(ctx context.Context, actor account.Actor, u *account.User) error {
 	if !mayManage(actor, u.Role) {
 		return fmt.Errorf("update user %d: %w", u.ID, apperr.Forbidden)
@@ -149,15 +152,15 @@ func (s *Store) UpdateUser(ctx context.Context, actor account.Actor, u *account.
 		fields.add("active", u.Active != old.Active)
 		fields.add("lang", u.Lang != old.Lang)
 		if len(fields) == 0 {
-			return nil
+			return tx.checkVersion(ctx, "users", u.ID, u.Version)
 		}
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE users SET email = ?, nom = ?, prenom = ?, role = ?, centre_id = ?, active = ?, lang = ?, search_key = ?, updated_at = ?
-			 WHERE id = ?`,
+		if err := tx.updateVersioned(ctx, "users", u.ID, u.Version,
+			`email = ?, nom = ?, prenom = ?, role = ?, centre_id = ?, active = ?, lang = ?, search_key = ?, updated_at = ?`,
 			u.Email, u.Nom, u.Prenom, string(u.Role), nullID(u.CentreID), u.Active, u.Lang, searchKey(u),
-			s.t(s.nowUTC()), u.ID); err != nil {
+			s.t(s.nowUTC())); err != nil {
 			return err
 		}
+		u.Version++
 		detail := map[string]any{"fields": fields}
 		if u.Role != old.Role {
 			detail["role"] = u.Role

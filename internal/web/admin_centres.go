@@ -36,7 +36,15 @@ func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "centre_form", &CentreFormPage{Base: s.base(r, "centre.new"), Form: f})
 }
 
-var centreFields = []string{"nom", "siret", "habilitation_formation", "habilitation_evaluation", "active"}
+var centreFields = []string{"nom", "siret", "habilitation_formation", "habilitation_evaluation", "active", "version"}
+
+// centreValues are the form fields of a recorded organisme.
+func centreValues(o *account.Organisme) map[string]string {
+	return map[string]string{"nom": o.Nom, "siret": o.SIRET, "version": itoa64(o.Version),
+		"habilitation_formation":  boolValue(o.HabilitationFormation),
+		"habilitation_evaluation": boolValue(o.HabilitationEvaluation),
+		"active":                  boolValue(o.Active)}
+}
 
 func (s *Server) centreCreate(w http.ResponseWriter, r *http.Request) error {
 	f, err := parseForm(r, centreFields...)
@@ -62,10 +70,9 @@ func (s *Server) centreEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newForm()
-	f.Values["nom"], f.Values["siret"] = o.Nom, o.SIRET
-	f.Values["habilitation_formation"] = boolValue(o.HabilitationFormation)
-	f.Values["habilitation_evaluation"] = boolValue(o.HabilitationEvaluation)
-	f.Values["active"] = boolValue(o.Active)
+	for k, v := range centreValues(o) {
+		f.Values[k] = v
+	}
 	return s.render(w, http.StatusOK, "centre_form", &CentreFormPage{Base: s.base(r, "centre.edit"), Form: f, Organisme: o})
 }
 
@@ -81,9 +88,22 @@ func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
 	o.Nom, o.SIRET = f.Values["nom"], f.Values["siret"]
 	o.HabilitationFormation, o.HabilitationEvaluation = checked(r, "habilitation_formation"), checked(r, "habilitation_evaluation")
 	o.Active = checked(r, "active") || o.Certificateur
+	o.Version = formVersion(r)
 	if err := s.store.UpdateOrganisme(r.Context(), actor(r), o); err != nil {
 		if f.absorb(err) {
 			return s.render(w, http.StatusUnprocessableEntity, "centre_form", &CentreFormPage{Base: s.base(r, "centre.edit"), Form: f, Organisme: o})
+		}
+		if e := staleOf(err); e != nil {
+			cur, cerr := s.loadOrganisme(r)
+			if cerr != nil {
+				return cerr
+			}
+			s.markStale(r, &f, e)
+			f.setTheirs(centreValues(cur))
+			f.setShown("habilitation_formation", s.yesNo(r, cur.HabilitationFormation))
+			f.setShown("habilitation_evaluation", s.yesNo(r, cur.HabilitationEvaluation))
+			f.setShown("active", s.activeShown(r, cur.Active))
+			return s.render(w, http.StatusConflict, "centre_form", &CentreFormPage{Base: s.base(r, "centre.edit"), Form: f, Organisme: cur})
 		}
 		return err
 	}

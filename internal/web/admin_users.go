@@ -88,7 +88,17 @@ func (s *Server) userNew(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "user_form", p)
 }
 
-var userFields = []string{"email", "prenom", "nom", "role", "centre", "lang", "active", "password"}
+var userFields = []string{"email", "prenom", "nom", "role", "centre", "lang", "active", "password", "version"}
+
+// userValues are the form fields of a recorded account.
+func userValues(u *account.User) map[string]string {
+	m := map[string]string{"email": u.Email, "prenom": u.Prenom, "nom": u.Nom, "role": string(u.Role),
+		"lang": u.Lang, "active": boolValue(u.Active), "version": itoa64(u.Version)}
+	if u.CentreID != 0 {
+		m["centre"] = itoa64(u.CentreID)
+	}
+	return m
+}
 
 // userFromForm copies the form into u; an unparsable centre becomes 0 (then "choose a centre").
 func userFromForm(f Form, u *account.User) {
@@ -155,10 +165,8 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newForm()
-	f.Values["email"], f.Values["prenom"], f.Values["nom"] = u.Email, u.Prenom, u.Nom
-	f.Values["role"], f.Values["lang"], f.Values["active"] = string(u.Role), u.Lang, boolValue(u.Active)
-	if u.CentreID != 0 {
-		f.Values["centre"] = itoa64(u.CentreID)
+	for k, v := range userValues(u) {
+		f.Values[k] = v
 	}
 	p, err := s.userFormPage(r, "user.edit", f, u)
 	if err != nil {
@@ -178,6 +186,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	userFromForm(f, u)
 	u.Active = checked(r, "active")
+	u.Version = formVersion(r)
 	if u.ID == actor(r).UserID && !u.Active {
 		f.Errors["active"] = s.msg(r, "user.cannot_deactivate_self")
 	}
@@ -190,6 +199,28 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 			return perr
 		}
 		return s.render(w, http.StatusUnprocessableEntity, "user_form", p)
+	}
+	if e := staleOf(err); e != nil {
+		cur, cerr := s.loadUser(r)
+		if cerr != nil {
+			return cerr
+		}
+		s.markStale(r, &f, e)
+		f.setTheirs(userValues(cur))
+		p, perr := s.userFormPage(r, "user.edit", f, cur)
+		if perr != nil {
+			return perr
+		}
+		f.setShown("role", p.RoleLabel(cur.Role))
+		f.setShown("active", s.activeShown(r, cur.Active))
+		f.setShown("lang", map[string]string{"fr": "Français", "en": "English"}[cur.Lang])
+		f.setShown("centre", "—")
+		for _, o := range p.Centres {
+			if o.ID == cur.CentreID {
+				f.setShown("centre", o.Nom)
+			}
+		}
+		return s.render(w, http.StatusConflict, "user_form", p)
 	}
 	if err != nil {
 		return err

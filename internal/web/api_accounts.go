@@ -19,10 +19,11 @@ type apiUser struct {
 	Active    bool         `json:"active"`
 	Lang      string       `json:"lang"`
 	CreatedAt time.Time    `json:"created_at"`
+	Version   int64        `json:"version"` // give it back in PATCH
 }
 
 func toAPIUser(u *account.User) apiUser {
-	out := apiUser{ID: u.ID, Email: u.Email, Nom: u.Nom, Prenom: u.Prenom, Role: u.Role, Active: u.Active, Lang: u.Lang, CreatedAt: u.CreatedAt.UTC()}
+	out := apiUser{ID: u.ID, Email: u.Email, Nom: u.Nom, Prenom: u.Prenom, Role: u.Role, Active: u.Active, Lang: u.Lang, CreatedAt: u.CreatedAt.UTC(), Version: u.Version}
 	if u.CentreID != 0 {
 		id := u.CentreID
 		out.CentreID = &id
@@ -40,12 +41,13 @@ type apiCentre struct {
 	HabilitationEvaluation bool      `json:"habilitation_evaluation"`
 	Active                 bool      `json:"active"`
 	CreatedAt              time.Time `json:"created_at"`
+	Version                int64     `json:"version"` // give it back in PATCH
 }
 
 func toAPICentre(o *account.Organisme) apiCentre {
 	return apiCentre{ID: o.ID, Nom: o.Nom, SIRET: o.SIRET, Certificateur: o.Certificateur,
 		HabilitationFormation: o.HabilitationFormation, HabilitationEvaluation: o.HabilitationEvaluation,
-		Active: o.Active, CreatedAt: o.CreatedAt.UTC()}
+		Active: o.Active, CreatedAt: o.CreatedAt.UTC(), Version: o.Version}
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
@@ -82,6 +84,8 @@ type centreInput struct {
 	HabilitationFormation  *bool   `json:"habilitation_formation"`
 	HabilitationEvaluation *bool   `json:"habilitation_evaluation"`
 	Active                 *bool   `json:"active"`
+	// Version is required by PATCH: the version read (see apiVersion).
+	Version *int64 `json:"version"`
 }
 
 func (in centreInput) apply(o *account.Organisme) {
@@ -90,6 +94,16 @@ func (in centreInput) apply(o *account.Organisme) {
 	set(&o.HabilitationFormation, in.HabilitationFormation)
 	set(&o.HabilitationEvaluation, in.HabilitationEvaluation)
 	set(&o.Active, in.Active)
+}
+
+// apiVersion reads the required "version" of an API update: the version of the record the
+// client read. Without it the update is refused (422), never applied as last-writer-wins; a
+// stale one gives 409 with the record's current version in error.conflict.
+func apiVersion(v *int64) (int64, error) {
+	if v == nil || *v <= 0 {
+		return 0, fieldError("version", "Indiquez la version lue (champ « version ») : elle protège des modifications simultanées.")
+	}
+	return *v, nil
 }
 
 // set copies *src into *dst when src is present.
@@ -124,6 +138,9 @@ func (s *Server) apiCentreUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.apply(o)
+	if o.Version, err = apiVersion(in.Version); err != nil {
+		return err
+	}
 	if err := s.store.UpdateOrganisme(r.Context(), actor(r), o); err != nil {
 		return err
 	}
@@ -169,6 +186,8 @@ type userInput struct {
 	Lang     *string       `json:"lang"`
 	// Password is only read on creation; when absent one is generated and returned once.
 	Password *string `json:"password"`
+	// Version is required by PATCH: the version read (see apiVersion).
+	Version *int64 `json:"version"`
 }
 
 func (in userInput) apply(u *account.User) {
@@ -228,6 +247,9 @@ func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 		return fieldError("password", "Le mot de passe ne se change pas par cette route.")
 	}
 	in.apply(u)
+	if u.Version, err = apiVersion(in.Version); err != nil {
+		return err
+	}
 	if err := s.store.UpdateUser(r.Context(), actor(r), u); err != nil {
 		return err
 	}

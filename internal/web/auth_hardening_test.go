@@ -237,7 +237,8 @@ func TestInactiveCentreStaffAreSignedOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := e.login("admin@certif.demo")
-	res := e.post(admin, "/admin/centres/"+itoa64(centre.ID), url.Values{"nom": {centre.Nom}, "siret": {centre.SIRET}, "habilitation_formation": {"1"}})
+	res := e.post(admin, "/admin/centres/"+itoa64(centre.ID), url.Values{"nom": {centre.Nom}, "siret": {centre.SIRET}, "habilitation_formation": {"1"},
+		"version": {itoa64(centre.Version)}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deactivate the centre: %d", res.StatusCode)
 	}

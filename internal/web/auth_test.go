@@ -118,7 +118,8 @@ func TestDeactivatedUserIsSignedOut(t *testing.T) {
 	admin := e.login("admin@certif.demo")
 	u, _, _ := e.st.Credentials(t.Context(), "formateur@certif.demo")
 	res := e.post(admin, "/admin/utilisateurs/"+itoa64(u.ID), url.Values{
-		"email": {u.Email}, "prenom": {u.Prenom}, "nom": {u.Nom}, "role": {"formateur"}, "centre": {itoa64(u.CentreID)}, "lang": {"fr"}})
+		"email": {u.Email}, "prenom": {u.Prenom}, "nom": {u.Nom}, "role": {"formateur"}, "centre": {itoa64(u.CentreID)}, "lang": {"fr"},
+		"version": {itoa64(u.Version)}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deactivate: %d", res.StatusCode)
 	}

@@ -83,6 +83,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.As(err, &ierr) {
 			body.Lines = ierr.Errors
 		}
+		if e := staleOf(err); e != nil {
+			body.Conflict = &apiConflict{Version: e.Version, ModifiedBy: e.By}
+			if !e.At.IsZero() {
+				at := e.At.UTC()
+				body.Conflict.ModifiedAt = &at
+			}
+		}
 		if errors.Is(err, candidat.ErrVAE) {
 			body.Message = "L'évaluation en cours de formation ne s'applique pas aux candidats en VAE : pas de livret, d'attestation de formation, de fiche de stage ni de relevé des évaluations."
 		}
@@ -114,6 +121,15 @@ type apiError struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 	// Lines lists the problems of a refused import, by line and column.
 	Lines []candidat.LineError `json:"lignes,omitempty"`
+	// Conflict says, for an update of a stale version, the current one and who made it.
+	Conflict *apiConflict `json:"conflict,omitempty"`
+}
+
+// apiConflict is the detail of a 409 on a versioned record.
+type apiConflict struct {
+	Version    int64      `json:"version"`               // the record's current version
+	ModifiedBy string     `json:"modified_by,omitempty"` // who made the latest change
+	ModifiedAt *time.Time `json:"modified_at,omitempty"` // when (UTC)
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

@@ -15,6 +15,8 @@ import (
 type Form struct {
 	Values map[string]string
 	Errors map[string]string
+	// Stale is set when the save hit a newer version of the record (see markStale).
+	Stale *Stale
 }
 
 // newForm returns an empty form.
@@ -24,11 +26,28 @@ func newForm() Form { return Form{Values: map[string]string{}, Errors: map[strin
 type Field struct {
 	Name, Label, Type, Value, Error, Auto string
 	Required                              bool
+	// Theirs is the value stored in the meantime by someone else, when it differs from
+	// Value (after a 409); TheirsLabel introduces it.
+	Theirs, TheirsLabel string
 }
 
 // Input builds a Field for name with its label, value and error.
 func (f Form) Input(name, label, typ string, required bool) Field {
-	return Field{Name: name, Label: label, Type: typ, Value: f.Values[name], Error: f.Errors[name], Required: required}
+	fd := Field{Name: name, Label: label, Type: typ, Value: f.Values[name], Error: f.Errors[name], Required: required}
+	if fd.Theirs = f.Theirs(name); fd.Theirs != "" {
+		fd.TheirsLabel = f.Stale.Label
+	}
+	return fd
+}
+
+// TheirsField is a Field carrying only name and, after a 409, the stored value that differs
+// from the user's input (for the "theirs" partial next to checkboxes and selects).
+func (f Form) TheirsField(name string) Field {
+	fd := Field{Name: name, Theirs: f.Theirs(name)}
+	if fd.Theirs != "" {
+		fd.TheirsLabel = f.Stale.Label
+	}
+	return fd
 }
 
 // HasErrors reports whether the form has any field error.
@@ -122,11 +141,16 @@ func fieldError(field, msg string) error {
 }
 
 // finish ends a form POST the one way every form does: field problems (in the form or in
-// err) re-render the page with status 422, another error is returned, and success flashes
+// err) re-render the page with status 422, a save on a stale version re-renders it with 409
+// and f.Stale set (the user's input kept), another error is returned, and success flashes
 // flash and redirects (303) to dest.
-func (s *Server) finish(w http.ResponseWriter, r *http.Request, f *Form, err error, rerender func() error, flash, dest string) error {
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, f *Form, err error, rerender func(status int) error, flash, dest string) error {
 	if f.HasErrors() || (err != nil && f.absorb(err)) {
-		return rerender()
+		return rerender(http.StatusUnprocessableEntity)
+	}
+	if e := staleOf(err); e != nil {
+		s.markStale(r, f, e)
+		return rerender(http.StatusConflict)
 	}
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ func TestTutorFormWithoutMultipart(t *testing.T) {
 		stages, _ := e.st.Stages(ctx, account.System, row.Inscription.ID)
 		for _, st := range stages {
 			if st.Fiche == nil {
-				if tok, err = e.st.StageLink(ctx, account.System, st.ID); err != nil {
+				if tok, err = e.st.StageLink(ctx, account.System, st.InscriptionID, st.ID); err != nil {
 					t.Fatal(err)
 				}
 			}

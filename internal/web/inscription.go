@@ -75,10 +75,15 @@ type InscriptionPage struct {
 	IsSelf      bool // the candidate themself
 	// Files are the evidence files by evaluation id (the livret page only).
 	Files map[int64][]store.File
+	// StatutError is the refusal of a status change, shown next to the status form.
+	StatutError string
 }
 
-// Statuts lists the statuses for the status form.
-func (p *InscriptionPage) Statuts() []candidat.Statut { return candidat.Statuts }
+// Statuts lists the statuses the status form offers: the current one and those the centre
+// may move it to (candidat.Statut.Suivants); the jury's result statuses are never offered.
+func (p *InscriptionPage) Statuts() []candidat.Statut {
+	return append([]candidat.Statut{p.Ins.Statut}, p.Ins.Statut.Suivants(candidat.ParCentre, !p.InTraining)...)
+}
 
 func (s *Server) pageFor(r *http.Request, titleID string, d *inscriptionView) *InscriptionPage {
 	u := currentUser(r)
@@ -110,10 +115,17 @@ func (s *Server) inscriptionStatut(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	st := candidat.Statut(f.Values["statut"])
-	if st.Libelle() == "" {
-		return fieldError("statut", "Statut inconnu.")
+	err = s.store.SetStatut(r.Context(), actor(r), id, st)
+	if msg := apperr.FieldErrors(err)["statut"]; msg != "" {
+		d, derr := s.loadInscription(r, true)
+		if derr != nil {
+			return derr
+		}
+		p := s.pageFor(r, "inscription.title", d)
+		p.StatutError = msg
+		return s.render(w, http.StatusUnprocessableEntity, "inscription", p)
 	}
-	if err := s.store.SetStatut(r.Context(), actor(r), id, st); err != nil {
+	if err != nil {
 		return err
 	}
 	s.sessions.Put(r.Context(), "flash", s.msg(r, "inscription.statut_changed", "Statut", st.Libelle()))

@@ -32,7 +32,8 @@ func TestModulesCreateEditDeactivate(t *testing.T) {
 	if doc.Find("#intitule").AttrOr("value", "") != "Tournage et montage vidéo" || !strings.HasPrefix(action, "/modules/") {
 		t.Fatalf("edit form not prefilled: %q", action)
 	}
-	res = e.post(ref, action, url.Values{"intitule": {"Tournage et montage vidéo"}, "heures": {"21"}, "competences": {"C2.4"}})
+	version := doc.Find(`#module-form input[name="version"]`).AttrOr("value", "")
+	res = e.post(ref, action, url.Values{"intitule": {"Tournage et montage vidéo"}, "heures": {"21"}, "competences": {"C2.4"}, "version": {version}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deactivate: %d", res.StatusCode)
 	}

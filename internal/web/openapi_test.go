@@ -139,7 +139,13 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 	call("POST", "/api/v1/centres", referent, `{"nom":"X","siret":"77612345600035"}`, 403)
 	call("GET", "/api/v1/centres/"+itoa64(centre.ID), admin, "", 200)
 	call("GET", "/api/v1/centres/"+itoa64(centre.ID), referent, "", 404)
-	call("PATCH", "/api/v1/centres/"+itoa64(centre.ID), admin, `{"habilitation_evaluation":true}`, 200)
+	call("PATCH", "/api/v1/centres/"+itoa64(centre.ID), admin, `{"habilitation_evaluation":true}`, 422) // no version
+	call("PATCH", "/api/v1/centres/"+itoa64(centre.ID), admin, `{"habilitation_evaluation":true,"version":1}`, 200)
+	// Two clients from version 1: the second gets 409 with the current version and who.
+	out = call("PATCH", "/api/v1/centres/"+itoa64(centre.ID), admin, `{"nom":"Autre nom","version":1}`, 409)
+	if !strings.Contains(string(out), `"conflict":{"version":2,"modified_by":"Claire Martin"`) {
+		t.Errorf("conflict body: %s", out)
+	}
 
 	out = call("POST", "/api/v1/users", admin, fmt.Sprintf(`{"email":"formateur.bordeaux@exemple.fr","prenom":"Inès","nom":"Garnier","role":"formateur","centre_id":%d}`, centre.ID), 201)
 	var created struct {
@@ -155,8 +161,9 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 	call("GET", "/api/v1/users?role=formateur", referent, "", 200)
 	call("GET", "/api/v1/users/"+itoa64(created.ID), admin, "", 200)
 	call("GET", "/api/v1/users/"+itoa64(created.ID), referent, "", 404)
-	call("PATCH", "/api/v1/users/"+itoa64(created.ID), admin, `{"active":false}`, 200)
-	call("PATCH", "/api/v1/users/"+itoa64(created.ID), admin, `{"role":"inconnu"}`, 422)
+	call("PATCH", "/api/v1/users/"+itoa64(created.ID), admin, `{"active":false,"version":1}`, 200)
+	call("PATCH", "/api/v1/users/"+itoa64(created.ID), admin, `{"active":true,"version":1}`, 409)
+	call("PATCH", "/api/v1/users/"+itoa64(created.ID), admin, `{"role":"inconnu","version":2}`, 422)
 
 	exerciseLivretAPI(t, e, call)
 	exerciseTokenAPI(t, e, call)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
@@ -20,6 +21,33 @@ type PlanningPage struct {
 	Modules []candidat.Module
 	Form    Form
 	Totals  [2]float64 // planned, done
+	// Editing is the séance whose form is shown (?modifier=ID), nil for a new one.
+	Editing *store.SeanceRow
+}
+
+// edit shows séance id in the form: its values prefilled, unless the form carries the user's
+// input already; unknown ids leave the page on the new-séance form.
+func (p *PlanningPage) edit(id int64, prefill bool) {
+	for i := range p.Seances {
+		if se := &p.Seances[i]; se.ID == id {
+			p.Editing = se
+			if prefill {
+				for k, v := range seanceValues(se) {
+					p.Form.Values[k] = v
+				}
+			}
+			p.Form.setTheirs(seanceValues(se))
+			p.Form.setShown("module", se.Module)
+		}
+	}
+}
+
+// seanceValues are the form fields of a recorded séance.
+func seanceValues(se *store.SeanceRow) map[string]string {
+	return map[string]string{"module": itoa64(se.ModuleID), "version": itoa64(se.Version),
+		"debut": se.Debut.Format(time.DateOnly), "fin": se.Fin.Format(time.DateOnly),
+		"heures_prevues":   strings.Replace(strconv.FormatFloat(se.HeuresPrevues, 'f', -1, 64), ".", ",", 1),
+		"heures_realisees": strings.Replace(strconv.FormatFloat(se.HeuresRealisees, 'f', -1, 64), ".", ",", 1)}
 }
 
 // Hours formats hours the French way (« 3,5 h »).
@@ -40,6 +68,9 @@ func (s *Server) planningPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.planningData(r, d, newForm())
 	if err != nil {
 		return err
+	}
+	if id, _ := strconv.ParseInt(r.URL.Query().Get("modifier"), 10, 64); id != 0 && p.CanEvaluate {
+		p.edit(id, true)
 	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.render(w, http.StatusOK, "planning", p)
@@ -80,7 +111,7 @@ func seanceFromForm(f *Form) *candidat.Seance {
 	return se
 }
 
-var seanceFields = []string{"module", "debut", "fin", "heures_prevues", "heures_realisees"}
+var seanceFields = []string{"module", "version", "debut", "fin", "heures_prevues", "heures_realisees"}
 
 func (s *Server) seanceCreate(w http.ResponseWriter, r *http.Request) error {
 	return s.seanceSave(w, r, false)
@@ -108,6 +139,7 @@ func (s *Server) seanceSave(w http.ResponseWriter, r *http.Request, update bool)
 		if se.ID, err = pathID(r, "seance"); err != nil {
 			return err
 		}
+		se.Version = formVersion(r)
 	}
 	if !f.HasErrors() {
 		if update {
@@ -116,12 +148,15 @@ func (s *Server) seanceSave(w http.ResponseWriter, r *http.Request, update bool)
 			err = s.store.AddSeance(r.Context(), actor(r), se)
 		}
 	}
-	return s.finish(w, r, &f, err, func() error {
+	return s.finish(w, r, &f, err, func(status int) error {
 		p, err := s.planningData(r, d, f)
 		if err != nil {
 			return err
 		}
-		return s.render(w, http.StatusUnprocessableEntity, "planning", p)
+		if update {
+			p.edit(se.ID, false)
+		}
+		return s.render(w, status, "planning", p)
 	}, s.msg(r, "planning.saved"), fmt.Sprintf("/inscriptions/%d/planning", d.Ins.ID))
 }
 
@@ -137,7 +172,7 @@ func (s *Server) seanceDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteSeance(r.Context(), actor(r), id); err != nil {
+	if err := s.store.DeleteSeance(r.Context(), actor(r), d.Ins.ID, id); err != nil {
 		return err
 	}
 	s.sessions.Put(r.Context(), "flash", s.msg(r, "planning.deleted"))
@@ -156,6 +191,13 @@ type ModulesPage struct {
 	Centres   []account.Organisme
 	// Editing is the module whose form is shown, nil for a new one.
 	Editing *candidat.Module
+}
+
+// moduleValues are the form fields of a recorded module.
+func moduleValues(m *candidat.Module) map[string]string {
+	return map[string]string{"version": itoa64(m.Version), "intitule": m.Intitule,
+		"heures":      strings.Replace(strconv.FormatFloat(m.Heures, 'f', -1, 64), ".", ",", 1),
+		"competences": strings.Join(m.Competences, ","), "active": boolValue(m.Active)}
 }
 
 // Hours formats hours the French way.
@@ -209,8 +251,9 @@ func (s *Server) modulesPage(w http.ResponseWriter, r *http.Request) error {
 		for i := range p.Modules {
 			if m := &p.Modules[i]; m.ID == id {
 				p.Editing = m
-				p.Form.Values["intitule"], p.Form.Values["heures"] = m.Intitule, strings.Replace(strconv.FormatFloat(m.Heures, 'f', -1, 64), ".", ",", 1)
-				p.Form.Values["competences"], p.Form.Values["active"] = strings.Join(m.Competences, ","), boolValue(m.Active)
+				for k, v := range moduleValues(m) {
+					p.Form.Values[k] = v
+				}
 			}
 		}
 	}
@@ -227,7 +270,7 @@ func (s *Server) moduleUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) moduleSave(w http.ResponseWriter, r *http.Request, update bool) error {
-	f, err := parseForm(r, "intitule", "heures", "centre")
+	f, err := parseForm(r, "intitule", "heures", "centre", "version")
 	if err != nil {
 		return err
 	}
@@ -247,6 +290,7 @@ func (s *Server) moduleSave(w http.ResponseWriter, r *http.Request, update bool)
 			return err
 		}
 		m.Active = checked(r, "active")
+		m.Version = formVersion(r)
 		f.Values["active"] = boolValue(m.Active)
 		p.Editing = m
 	}
@@ -263,6 +307,21 @@ func (s *Server) moduleSave(w http.ResponseWriter, r *http.Request, update bool)
 			err = s.store.CreateModule(r.Context(), actor(r), certs[0].ID, m)
 		}
 	}
-	return s.finish(w, r, &f, err, func() error { return s.render(w, http.StatusUnprocessableEntity, "modules", p) },
+	return s.finish(w, r, &f, err, func(status int) error {
+		p.Form = f // f.Stale is set on a conflict
+		if f.Stale != nil {
+			// The page's list was read before the save: read the current values again.
+			if p.Modules, err = s.store.Modules(r.Context(), actor(r), p.CentreID); err != nil {
+				return err
+			}
+			for i := range p.Modules {
+				if cur := &p.Modules[i]; cur.ID == m.ID {
+					p.Form.setTheirs(moduleValues(cur))
+					p.Form.setShown("active", s.activeShown(r, cur.Active))
+				}
+			}
+		}
+		return s.render(w, status, "modules", p)
+	},
 		s.msg(r, "modules.saved", "Intitule", m.Intitule), fmt.Sprintf("/modules?centre=%d", m.CentreID))
 }

@@ -25,16 +25,23 @@ func (p *StagePage) prefill() {
 	if len(p.Stages) == 0 {
 		return
 	}
-	st, f := p.Stages[0], p.Form
-	f.Values["stage_id"], f.Values["entreprise"], f.Values["entreprise_siret"] = itoa64(st.ID), st.Entreprise, st.EntrepriseSIRET
-	f.Values["tuteur_nom"], f.Values["tuteur_email"] = st.TuteurNom, st.TuteurEmail
-	f.Values["debut"], f.Values["fin"] = st.Debut.Format(time.DateOnly), st.Fin.Format(time.DateOnly)
+	for k, v := range stageValues(&p.Stages[0]) {
+		p.Form.Values[k] = v
+	}
+}
+
+// stageValues are the form fields of a recorded internship.
+func stageValues(st *store.Stage) map[string]string {
+	return map[string]string{"stage_id": itoa64(st.ID), "version": itoa64(st.Version),
+		"entreprise": st.Entreprise, "entreprise_siret": st.EntrepriseSIRET,
+		"tuteur_nom": st.TuteurNom, "tuteur_email": st.TuteurEmail,
+		"debut": st.Debut.Format(time.DateOnly), "fin": st.Fin.Format(time.DateOnly)}
 }
 
 // Niveau translates an appreciation level.
 func (p *StagePage) Niveau(n string) string { return p.T("stage.niveau." + n) }
 
-var stageFields = []string{"stage_id", "entreprise", "entreprise_siret", "tuteur_nom", "tuteur_email", "debut", "fin"}
+var stageFields = []string{"stage_id", "version", "entreprise", "entreprise_siret", "tuteur_nom", "tuteur_email", "debut", "fin"}
 
 func (s *Server) stageData(r *http.Request, d *inscriptionView, f Form) (*StagePage, error) {
 	p := &StagePage{InscriptionPage: s.pageFor(r, "stage.title", d), Form: f}
@@ -75,6 +82,7 @@ func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
 	st := &store.Stage{InscriptionID: d.Ins.ID, Entreprise: f.Values["entreprise"], EntrepriseSIRET: f.Values["entreprise_siret"],
 		TuteurNom: f.Values["tuteur_nom"], TuteurEmail: f.Values["tuteur_email"]}
 	st.ID, _ = strconv.ParseInt(f.Values["stage_id"], 10, 64)
+	st.Version = formVersion(r)
 	st.Debut, st.Fin = f.date("debut"), f.date("fin")
 	if !f.HasErrors() {
 		if st.ID != 0 {
@@ -83,12 +91,17 @@ func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
 			err = s.store.CreateStage(r.Context(), actor(r), st)
 		}
 	}
-	return s.finish(w, r, &f, err, func() error {
+	return s.finish(w, r, &f, err, func(status int) error {
 		p, err := s.stageData(r, d, f)
 		if err != nil {
 			return err
 		}
-		return s.render(w, http.StatusUnprocessableEntity, "stage", p)
+		for i := range p.Stages {
+			if p.Stages[i].ID == st.ID {
+				p.Form.setTheirs(stageValues(&p.Stages[i]))
+			}
+		}
+		return s.render(w, status, "stage", p)
 	}, s.msg(r, "stage.saved"), fmt.Sprintf("/inscriptions/%d/stage", d.Ins.ID))
 }
 
@@ -104,7 +117,7 @@ func (s *Server) stageLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tok, err := s.store.StageLink(r.Context(), actor(r), id)
+	tok, err := s.store.StageLink(r.Context(), actor(r), d.Ins.ID, id)
 	if err != nil {
 		return err
 	}
