@@ -43,7 +43,7 @@ func demoInscriptions(t *testing.T, e *testEnv, centre int64) []store.Inscriptio
 	}
 	var out []store.InscriptionRow
 	for _, r := range rows {
-		if !!r.InTraining(nil) {
+		if r.InTraining(nil) {
 			out = append(out, r)
 		}
 	}
