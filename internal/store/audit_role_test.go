@@ -63,12 +63,19 @@ func TestAuditLogAppRole(t *testing.T) {
 		t.Fatalf("VerifyAudit as certif_app = %+v, %v", c, err)
 	}
 
+	// It cannot remove the triggers either.
+	for _, q := range []string{`DROP TRIGGER audit_log_no_update_delete ON audit_log`, `ALTER TABLE audit_log DISABLE TRIGGER ALL`} {
+		_, err := app.DB().Exec(q)
+		var pg *pgconn.PgError
+		if !errors.As(err, &pg) || pg.Code != "42501" {
+			t.Errorf("%s as certif_app: %v, want 42501", q, err)
+		}
+	}
 	withoutTriggers(t, owner, func(_ *sql.DB) {
 		for _, q := range []string{
 			`UPDATE audit_log SET detail = '{}'`,
 			`DELETE FROM audit_log`,
 			`TRUNCATE audit_log`,
-			`DROP TRIGGER audit_log_no_truncate ON audit_log`,
 			`UPDATE goose_db_version SET is_applied = false`,
 		} {
 			_, err := app.DB().Exec(q)
