@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/certif/certif/internal/account"
@@ -49,32 +51,34 @@ const auditEncodingVersion = "certif.audit.v1\n"
 // hash of the schema, so that schemas sharing a cluster do not wait on each other).
 const auditLockClass = 0x63657274 // "cert"
 
-// auditEncode appends the canonical encoding of e (with e.PrevHash) to dst.
-func auditEncode(dst []byte, e *AuditEntry) []byte {
+// auditEncode appends the canonical encoding of one row to dst (text fields as strings or as
+// bytes, so that VerifyAudit encodes what it scans without copying).
+func auditEncode[T ~string | ~[]byte](dst []byte, id int64, at time.Time, actorID int64, action, entity T, entityID int64, detail, prevHash T) []byte {
 	dst = append(dst, auditEncodingVersion...)
-	field := func(b []byte) {
-		dst = strconv.AppendInt(dst, int64(len(b)), 10)
-		dst = append(dst, ':')
-		dst = append(dst, b...)
-		dst = append(dst, '\n')
-	}
-	var num [24]byte
-	field(strconv.AppendInt(num[:0], e.ID, 10))
-	field(e.At.UTC().AppendFormat(num[:0], sqliteTime))
-	field(strconv.AppendInt(num[:0], e.ActorID, 10))
-	field([]byte(e.Action))
-	field([]byte(e.Entity))
-	field(strconv.AppendInt(num[:0], e.EntityID, 10))
-	field([]byte(e.Detail))
-	field([]byte(e.PrevHash))
-	return dst
+	var num [32]byte
+	dst = auditField(dst, strconv.AppendInt(num[:0], id, 10))
+	dst = auditField(dst, at.UTC().AppendFormat(num[:0], sqliteTime))
+	dst = auditField(dst, strconv.AppendInt(num[:0], actorID, 10))
+	dst = auditField(dst, action)
+	dst = auditField(dst, entity)
+	dst = auditField(dst, strconv.AppendInt(num[:0], entityID, 10))
+	dst = auditField(dst, detail)
+	return auditField(dst, prevHash)
+}
+
+// auditField appends one length-prefixed field: len(b) in decimal, ':', b, '\n'.
+func auditField[T ~string | ~[]byte](dst []byte, b T) []byte {
+	dst = strconv.AppendInt(dst, int64(len(b)), 10)
+	dst = append(dst, ':')
+	dst = append(dst, b...)
+	return append(dst, '\n')
 }
 
 // AuditHash returns the hash of e as the chain stores it: lowercase hex SHA-256 of the
 // canonical encoding of e's id, time, actor, action, entity, entity id, detail and PrevHash
 // (e.Hash is ignored).
 func AuditHash(e *AuditEntry) string {
-	sum := sha256.Sum256(auditEncode(make([]byte, 0, 256+len(e.Detail)), e))
+	sum := sha256.Sum256(auditEncode(make([]byte, 0, 256+len(e.Detail)), e.ID, e.At, e.ActorID, e.Action, e.Entity, e.EntityID, e.Detail, e.PrevHash))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -101,19 +105,42 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	insert := `INSERT INTO audit_log (id, at, actor_id, action, entity, entity_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	if tx.s.dialect == DialectPostgres {
-		insert = `INSERT INTO audit_log (id, at, actor_id, action, entity, entity_id, detail, prev_hash, hash) OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	}
-	for i, p := range rows {
-		e := AuditEntry{ID: ids[i], At: p.at, ActorID: p.actorID, Action: p.action, Entity: p.entity, EntityID: p.entityID, Detail: p.detail, PrevHash: prev}
-		e.Hash = AuditHash(&e)
-		if _, err := tx.ExecContext(ctx, insert, e.ID, tx.s.t(e.At), e.ActorID, e.Action, e.Entity, e.EntityID, e.Detail, e.PrevHash, e.Hash); err != nil {
-			return fmt.Errorf("audit %s: %w", p.action, err)
+	// Rows go in by chunks of one multi-row INSERT (most transactions have one row; an import
+	// or a test may have thousands).
+	const chunk = 500
+	args := make([]any, 0, 9*min(len(rows), chunk))
+	for start := 0; start < len(rows); start += chunk {
+		part := rows[start:min(start+chunk, len(rows))]
+		args = args[:0]
+		for i, p := range part {
+			e := AuditEntry{ID: ids[start+i], At: p.at, ActorID: p.actorID, Action: p.action, Entity: p.entity, EntityID: p.entityID, Detail: p.detail, PrevHash: prev}
+			e.Hash = AuditHash(&e)
+			args = append(args, e.ID, tx.s.t(e.At), e.ActorID, e.Action, e.Entity, e.EntityID, e.Detail, e.PrevHash, e.Hash)
+			prev = e.Hash
 		}
-		prev = e.Hash
+		if _, err := tx.ExecContext(ctx, auditInsert(tx.s.dialect, len(part)), args...); err != nil {
+			return fmt.Errorf("audit %s: %w", part[0].action, err)
+		}
 	}
 	return nil
+}
+
+// auditInsert is the INSERT of n chained audit rows with their ids (PostgreSQL's identity
+// column is GENERATED ALWAYS: the id taken from its sequence is given with OVERRIDING).
+func auditInsert(dialect string, n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_log (id, at, actor_id, action, entity, entity_id, detail, prev_hash, hash) `)
+	if dialect == DialectPostgres {
+		b.WriteString(`OVERRIDING SYSTEM VALUE `)
+	}
+	b.WriteString(`VALUES `)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	}
+	return b.String()
 }
 
 // chainHead locks the chain for the rest of the transaction and returns the hash of its last
@@ -300,42 +327,47 @@ func (s *Store) VerifyAudit(ctx context.Context, actor account.Actor) (AuditChai
 		return c, fmt.Errorf("audit verify: %w", err)
 	}
 	defer rows.Close()
+	// The loop allocates nothing per row: text columns are scanned as raw bytes, encoded and
+	// hashed in one reused buffer, and the hash is compared in hex on the stack.
 	var (
-		e           AuditEntry
-		prev, hash  sql.NullString
-		prevHash    string // the hash the next sealed row must point to
-		prevID      int64
-		buf         []byte
-		detail, act sql.RawBytes
-		entity      sql.RawBytes
-		brk         = func(b AuditBreak) {
-			c.Breaks++
-			if c.First == nil {
-				c.First = &b
-			}
-		}
+		id, actorID, entityID int64
+		at                    time.Time
+		action, entity        sql.RawBytes
+		detail, prev, hash    sql.RawBytes
+		prevHash              []byte // the hash the next sealed row must point to
+		prevID                int64
+		buf                   []byte
+		got                   [2 * sha256.Size]byte
 	)
+	brk := func(b AuditBreak) {
+		c.Breaks++
+		if c.First == nil {
+			c.First = &b
+		}
+	}
 	for rows.Next() {
-		if err := rows.Scan(&e.ID, scanTime(&e.At), &e.ActorID, &act, &entity, &e.EntityID, &detail, &prev, &hash); err != nil {
+		if err := rows.Scan(&id, scanTime(&at), &actorID, &action, &entity, &entityID, &detail, &prev, &hash); err != nil {
 			return c, fmt.Errorf("audit verify: %w", err)
 		}
 		c.Entries++
-		c.HeadID, c.HeadHash = e.ID, hash.String
-		if !hash.Valid {
-			brk(AuditBreak{ID: e.ID, Kind: AuditUnsealed, PrevID: prevID})
+		c.HeadID = id
+		if len(hash) == 0 { // NULL: never a hash of ours
+			brk(AuditBreak{ID: id, Kind: AuditUnsealed, PrevID: prevID})
 			continue
 		}
-		e.Action, e.Entity, e.Detail, e.PrevHash = string(act), string(entity), string(detail), prev.String
-		buf = auditEncode(buf[:0], &e)
+		buf = auditEncode(buf[:0], id, at, actorID, action, entity, entityID, detail, prev)
 		sum := sha256.Sum256(buf)
-		got := hex.EncodeToString(sum[:])
+		hex.Encode(got[:], sum[:])
 		switch {
-		case prev.String != prevHash:
-			brk(AuditBreak{ID: e.ID, Kind: AuditUnlinked, PrevID: prevID, Want: prevHash, Got: prev.String})
-		case got != hash.String:
-			brk(AuditBreak{ID: e.ID, Kind: AuditAltered, PrevID: prevID, Want: got, Got: hash.String})
+		case !bytes.Equal(prev, prevHash):
+			brk(AuditBreak{ID: id, Kind: AuditUnlinked, PrevID: prevID, Want: string(prevHash), Got: string(prev)})
+		case !bytes.Equal(got[:], hash):
+			brk(AuditBreak{ID: id, Kind: AuditAltered, PrevID: prevID, Want: string(got[:]), Got: string(hash)})
 		}
-		prevHash, prevID = hash.String, e.ID
+		prevHash, prevID = append(prevHash[:0], hash...), id
+	}
+	if c.Entries > 0 && prevID == c.HeadID {
+		c.HeadHash = string(prevHash) // "" when the last row is unsealed
 	}
 	if err := rows.Err(); err != nil {
 		return c, fmt.Errorf("audit verify: %w", err)
