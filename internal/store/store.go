@@ -65,13 +65,20 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 
-	// writeSem serialises write transactions of this process on SQLite: SQLite allows one writer
-	// at a time anyway, and waiting here is fair and cheap where the busy handler polls.
+	// writeSem bounds the write transactions of this process. On SQLite it serialises them:
+	// SQLite allows one writer at a time anyway, and waiting here is fair and cheap where the
+	// busy handler polls. On PostgreSQL it admits pgWriters at once: audited writes queue on the
+	// audit chain's lock anyway, and without a bound the waiting transactions hold every pooled
+	// connection, so that reads (and a write needing a second connection) wait behind them.
 	writeSem chan struct{}
 
 	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
 	refs    refCache
 }
+
+// pgWriters is how many write transactions one process runs at once on PostgreSQL (of its 25
+// connections).
+const pgWriters = 8
 
 // Open connects to the database named by url, without migrating it (see Migrate).
 //
@@ -98,6 +105,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
 		s.db.SetMaxOpenConns(25)
+		s.writeSem = make(chan struct{}, pgWriters)
 		s.db.SetMaxIdleConns(10)
 		s.db.SetConnMaxIdleTime(5 * time.Minute)
 		s.db.SetConnMaxLifetime(time.Hour)
