@@ -44,9 +44,8 @@ func BenchmarkLivretWriteLoad(b *testing.B) {
 					ins[i] = lvFixtureInscription(b, s, lvIns{centre: centre.ID, cert: certID, version: versionID,
 						voie: candidat.FormationContinue, promotion: "CM-2026-A", nom: fmt.Sprintf("N%d", i), prenom: "P"})
 				}
-				// Warm the référentiel cache first, as a running server is: AddEvaluation reads a
-				// cold cache through the pool while holding a transaction, and 25 such
-				// transactions at once hold PostgreSQL's 25 connections and wait forever.
+				// Warm the référentiel cache first, as a running server's is, to measure the
+				// steady state (TestPostgresConcurrentWritesColdCache covers the cold start).
 				if _, err := s.ReferentielVersion(ctx, versionID); err != nil {
 					b.Fatal(err)
 				}
