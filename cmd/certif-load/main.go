@@ -6,6 +6,7 @@
 // Only loopback addresses are ever targeted; every loop is bounded in time and count.
 //
 //	go run ./cmd/certif-load --bin ./bin/certif [--clients 32] [--duration 5s]
+//	go run ./cmd/certif-load write --bin ./bin/certif [--engines sqlite,postgres] (see writeload.go)
 package main
 
 import (
@@ -45,6 +46,9 @@ type config struct {
 }
 
 func run(args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "write" {
+		return writeLoad(args[1:], out) // writeload.go
+	}
 	fs := flag.NewFlagSet("certif-load", flag.ContinueOnError)
 	var c config
 	fs.StringVar(&c.bin, "bin", "./bin/certif", "the certif binary to measure")

@@ -7,6 +7,7 @@
 //	certif token create --email E [--name NAME] [--expires 90d] | list --email E | revoke --id N
 //	certif candidat merge --from ID --into ID
 //	certif demo
+//	certif audit verify [--ancre N:EMPREINTE]
 package main
 
 import (
@@ -50,6 +51,7 @@ Utilisation :
   certif token revoke --id N                              révoque un jeton
   certif candidat merge --from ID --into ID               fusionne deux dossiers d'une même personne
   certif demo                                             charge le jeu de démonstration
+  certif audit verify [--ancre N:EMPREINTE]               vérifie la chaîne du journal d’audit
 
 Options communes : --data (CERTIF_DATA, défaut ./data), --database (CERTIF_DATABASE_URL,
 défaut sqlite dans le dossier de données).
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.candidat(ctx, args[1:])
 	case "demo":
 		return env.demo(ctx, args[1:])
+	case "audit":
+		return env.audit(ctx, args[1:])
 	default:
 		return fmt.Errorf("commande inconnue %q\n\n%s", args[0], usage)
 	}

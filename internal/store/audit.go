@@ -11,7 +11,7 @@ import (
 )
 
 // AuditEntry is one row of the append-only audit log. The database rejects any UPDATE or
-// DELETE of these rows.
+// DELETE of these rows, and the rows form a hash chain (see audit_chain.go and VerifyAudit).
 type AuditEntry struct {
 	ID      int64
 	At      time.Time // UTC
@@ -23,10 +23,15 @@ type AuditEntry struct {
 	// Detail is a JSON object. It never holds personal data (no e-mails, names, passwords,
 	// tokens): only ids, codes and the names of the fields changed.
 	Detail string
+	// PrevHash is the hash of the previous row of the chain ("" for the first row); Hash is
+	// this row's (AuditHash). Both are lowercase hex SHA-256.
+	PrevHash, Hash string
 }
 
-// audit appends one audit row in the transaction, stamped with the store's clock. detail is
-// marshalled to JSON (nil gives "{}"); callers pass only ids, codes and field names.
+// audit appends one audit row to the transaction, stamped with the store's clock. detail is
+// marshalled to JSON (nil gives "{}"); callers pass only ids, codes and field names. The row is
+// chained and written just before the transaction commits (flushAudit): an error writing it
+// comes back from Transact.
 func (tx *Tx) audit(ctx context.Context, actor account.Actor, action, entity string, entityID int64, detail any) error {
 	d := []byte("{}")
 	if detail != nil {
@@ -35,12 +40,8 @@ func (tx *Tx) audit(ctx context.Context, actor account.Actor, action, entity str
 			return fmt.Errorf("audit %s: %w", action, err)
 		}
 	}
-	_, err := tx.ExecContext(ctx,
-		`INSERT INTO audit_log (at, actor_id, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-		tx.s.t(tx.s.nowUTC()), actor.UserID, action, entity, entityID, string(d))
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
+	tx.pending = append(tx.pending, pendingAudit{at: tx.s.nowUTC(), actorID: actor.UserID,
+		action: action, entity: entity, entityID: entityID, detail: string(d)})
 	return nil
 }
 
@@ -55,7 +56,8 @@ func (s *Store) AuditLog(ctx context.Context, actor account.Actor, limit int) ([
 	}
 	limit = min(limit, 1000)
 	rows, err := s.query(ctx,
-		`SELECT id, at, actor_id, action, entity, entity_id, detail FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
+		`SELECT id, at, actor_id, action, entity, entity_id, detail, COALESCE(prev_hash, ''), COALESCE(hash, '')
+		 FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
@@ -63,7 +65,7 @@ func (s *Store) AuditLog(ctx context.Context, actor account.Actor, limit int) ([
 	out := []AuditEntry{}
 	for rows.Next() {
 		var e AuditEntry
-		if err := rows.Scan(&e.ID, scanTime(&e.At), &e.ActorID, &e.Action, &e.Entity, &e.EntityID, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, scanTime(&e.At), &e.ActorID, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
 			return nil, fmt.Errorf("audit log: %w", err)
 		}
 		out = append(out, e)

@@ -65,13 +65,20 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 
-	// writeSem serialises write transactions of this process on SQLite: SQLite allows one writer
-	// at a time anyway, and waiting here is fair and cheap where the busy handler polls.
+	// writeSem bounds the write transactions of this process. On SQLite it serialises them:
+	// SQLite allows one writer at a time anyway, and waiting here is fair and cheap where the
+	// busy handler polls. On PostgreSQL it admits pgWriters at once: audited writes queue on the
+	// audit chain's lock anyway, and without a bound the waiting transactions hold every pooled
+	// connection, so that reads (and a write needing a second connection) wait behind them.
 	writeSem chan struct{}
 
 	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
 	refs    refCache
 }
+
+// pgWriters is how many write transactions one process runs at once on PostgreSQL (of its 25
+// connections).
+const pgWriters = 8
 
 // Open connects to the database named by url, without migrating it (see Migrate).
 //
@@ -98,6 +105,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
 		s.db.SetMaxOpenConns(25)
+		s.writeSem = make(chan struct{}, pgWriters)
 		s.db.SetMaxIdleConns(10)
 		s.db.SetConnMaxIdleTime(5 * time.Minute)
 		s.db.SetConnMaxLifetime(time.Hour)
@@ -166,6 +174,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for _, r := range res {
 		s.log.InfoContext(ctx, "migration applied", "version", r.Source.Version, "duration", r.Duration)
 	}
+	if err := s.sealAudit(ctx); err != nil {
+		return fmt.Errorf("store: seal audit log: %w", err)
+	}
 	return nil
 }
 
@@ -188,12 +199,14 @@ func (s *Store) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsec
 // Tx is one transaction opened by Transact. Its methods take SQL written with `?` placeholders
 // (rebound to `$n` on PostgreSQL). A Tx must not be used after its function returns.
 type Tx struct {
-	tx *sql.Tx
-	s  *Store
+	tx      *sql.Tx
+	s       *Store
+	pending []pendingAudit // audit rows, chained and written at commit (flushAudit)
 }
 
 // Transact runs fn in one transaction: it commits when fn returns nil, rolls back when fn
-// returns an error (returned as is) or panics (the panic goes on). A failed commit returns its
+// returns an error (returned as is) or panics (the panic goes on). The audit rows fn added
+// (tx.audit) are chained and written after fn returns, just before the commit. A failed commit returns its
 // error, mapped like ExecContext's. On SQLite, transactions of one process run one at a time
 // (a cancelled ctx while waiting returns ctx.Err()), so fn must not call Transact or a Store
 // write method: it would wait for itself.
@@ -216,7 +229,12 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{tx: sqlTx, s: s}); err != nil {
+	tx := &Tx{tx: sqlTx, s: s}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flushAudit(ctx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

@@ -89,10 +89,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// AuditPage lists the latest audit entries (admin).
+// AuditPage lists the latest audit entries (admin), under the verdict on the journal's chain.
 type AuditPage struct {
 	Base
 	Entries []store.AuditEntry
+	Chain   store.AuditChain
+	// ChainStatus is the verdict (« Chaîne intègre : 1 234 entrées vérifiées »), ChainDetail
+	// what is wrong at the first broken entry; both in the page's language.
+	ChainStatus, ChainDetail string
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
@@ -100,5 +104,11 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "audit", &AuditPage{Base: s.base(r, "audit.title"), Entries: entries})
+	chain, err := s.store.VerifyAudit(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	p := &AuditPage{Base: s.base(r, "audit.title"), Entries: entries, Chain: chain}
+	p.ChainStatus, p.ChainDetail = auditVerdict(&p.Base, &chain)
+	return s.render(w, http.StatusOK, "audit", p)
 }

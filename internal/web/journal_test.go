@@ -1,0 +1,80 @@
+package web
+
+import (
+	"database/sql"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/certif/certif/internal/store"
+	"github.com/certif/certif/internal/store/storetest"
+)
+
+// The journal page says whether the chain holds, and names the first broken entry once a row
+// was rewritten directly in the database (trigger dropped, detail updated, trigger recreated).
+func TestJournalChainVerdict(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			st := storetest.Open(t)
+			if engine == "postgres" {
+				st = storetest.OpenPostgres(t, store.Options{})
+			}
+			e := newEnvOn(t, st)
+			admin := e.login("admin@certif.demo")
+			res, doc := e.get(admin, "/admin/journal")
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			var n int
+			if err := st.DB().QueryRow(`SELECT COUNT(*) FROM audit_log`).Scan(&n); err != nil || n < 100 {
+				t.Fatalf("audit rows: %d, %v", n, err)
+			}
+			box := doc.Find("#audit-chain")
+			re := regexp.MustCompile(`^Chaîne intègre : ` + formatInt("fr", n) + ` entrées vérifiées Dernière entrée : n° \d+, empreinte [0-9a-f]{64}$`)
+			if v, _ := box.Attr("data-state"); v != "ok" || !re.MatchString(text(box)) {
+				t.Fatalf("intact verdict = %q (%s)", text(box), v)
+			}
+
+			// The fourth row of the chain, tampered with by whoever owns the database.
+			var id int64
+			if err := st.DB().QueryRow(`SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 3`).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			tamper(t, st, `UPDATE audit_log SET detail = '{"fields":["nom"]}' WHERE id = `+itoa64(id))
+			_, doc = e.get(admin, "/admin/journal")
+			box = doc.Find("#audit-chain")
+			head, why := text(box.Find("p").Eq(0)), text(box.Find("p").Eq(1))
+			if v, _ := box.Attr("data-state"); v != "broken" || head != "Chaîne rompue à l’entrée n° "+itoa64(id) ||
+				why != "Son contenu ne correspond plus à son empreinte : elle a été modifiée après son écriture. 1 entrée en défaut sur "+formatInt("fr", n)+"." {
+				t.Errorf("broken verdict = %q / %q (%s)", head, why, v)
+			}
+		})
+	}
+}
+
+// tamper runs q with the audit log's UPDATE trigger dropped, then recreates it.
+func tamper(t *testing.T, st *store.Store, q string) {
+	t.Helper()
+	db := st.DB()
+	var def, drop string
+	var err error
+	if st.Dialect() == store.DialectSQLite {
+		err = db.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_update'`).Scan(&def)
+		drop = `DROP TRIGGER audit_log_no_update`
+	} else {
+		err = db.QueryRow(`SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'audit_log_no_update_delete' AND tgrelid = 'audit_log'::regclass`).Scan(&def)
+		drop = `DROP TRIGGER audit_log_no_update_delete ON audit_log`
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() (sql.Result, error){
+		func() (sql.Result, error) { return db.Exec(drop) },
+		func() (sql.Result, error) { return db.Exec(q) },
+		func() (sql.Result, error) { return db.Exec(def) },
+	} {
+		if _, err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
