@@ -137,7 +137,7 @@ func (u *User) Validate() error {
 	} else if !ValidEmail(u.Email) {
 		v.Add("email", "Cette adresse e-mail n'est pas valide.")
 	}
-	if len(u.Email) > 254 {
+	if len(u.Email) > MaxEmailLen {
 		v.Add("email", "L'adresse e-mail ne doit pas dépasser 254 caractères.")
 	}
 	if len([]rune(u.Nom)) > 100 {
@@ -163,13 +163,23 @@ func (u *User) Validate() error {
 	return v.Err()
 }
 
+// MaxEmailLen is the longest e-mail address accepted (RFC 5321's path limit less its brackets).
+const MaxEmailLen = 254
+
 // ValidEmail reports whether s is a bare address (no display name) with a dot in its
 // domain, that does not start with a character a spreadsheet takes for a formula ('=',
 // '+', '-', '@'): RFC 5322 allows "=cmd|'/C calc'!A0@x.fr", but such an address only ever
 // serves CSV injection. It is the one check of an e-mail address in input.
 func ValidEmail(s string) bool {
-	if s == "" || strings.IndexByte("=+-@", s[0]) >= 0 {
+	if s == "" || len(s) > MaxEmailLen || strings.IndexByte("=+-@", s[0]) >= 0 {
 		return false
+	}
+	// Printable ASCII only: an invisible or full-width character in front of a formula sign
+	// ("\u200b=cmd…", "＝cmd…") would pass the check above and still reach a spreadsheet.
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
 	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.IndexByte(s, '@'):], ".")

@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/certif/certif/internal/account"
@@ -49,5 +50,25 @@ func TestPasswords(t *testing.T) {
 	}
 	if p := account.GeneratePassword(); len(p) != 20 || account.CheckPassword(p) != nil {
 		t.Errorf("generated %q", p)
+	}
+}
+
+func TestValidEmail(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"marie.dupont@exemple.fr", true},
+		{"=cmd|'/Ccalc'!A0@x.fr", false},
+		{"+33@x.fr", false},
+		{"\u200b=cmd@x.fr", false}, // invisible character before a formula sign
+		{"＝cmd@x.fr", false},       // full-width equals
+		{"marie dupont@exemple.fr", false},
+		{"marie@exemple", false},
+		{strings.Repeat("a", 250) + "@x.fr", false},
+	} {
+		if got := account.ValidEmail(tt.in); got != tt.want {
+			t.Errorf("ValidEmail(%q) = %v, want %v", tt.in, got, tt.want)
+		}
 	}
 }

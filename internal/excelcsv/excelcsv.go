@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"unicode"
 )
 
 // Cell returns s made safe for a spreadsheet cell: a value starting with '=', '+', '-',
@@ -18,9 +19,17 @@ func Cell(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
+	// Spreadsheets skip invisible format characters (zero-width space, BOM…) and read the
+	// full-width signs as their ASCII forms: look at the first visible character.
+	for _, r := range s {
+		if unicode.Is(unicode.Cf, r) {
+			continue
+		}
+		switch r {
+		case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+			return "'" + s
+		}
+		break
 	}
 	return s
 }

@@ -20,6 +20,12 @@ func TestCell(t *testing.T) {
 		{"a=1", "a=1"},
 		{" =1", " =1"},
 		{"'déjà", "'déjà"},
+		// Invisible format characters and full-width signs in front of a formula.
+		{"\u200b=cmd|'/Ccalc'!A0@x.fr", "'\u200b=cmd|'/Ccalc'!A0@x.fr"},
+		{"\ufeff+1", "'\ufeff+1"},
+		{"＝HYPERLINK(\"x\")", "'＝HYPERLINK(\"x\")"},
+		{"＠x", "'＠x"},
+		{"\u200bmarie@example.fr", "\u200bmarie@example.fr"},
 	}
 	for _, tt := range tests {
 		if got := Cell(tt.in); got != tt.want {

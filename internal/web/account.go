@@ -55,12 +55,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	// The current password is guessed no faster here than at the login form: same limits,
 	// spent only by a wrong answer.
 	ip := clientIP(r, s.proxyTrust())
-	if !s.loginLimits.allow(ip, u.Email) {
+	done, allowed := s.loginLimits.attempt(ip, u.Email)
+	if !allowed {
 		p.Form = Form{Values: map[string]string{}, Errors: map[string]string{"current": p.T("login.too_many")}}
 		return s.renderAccount(w, r, http.StatusTooManyRequests, p)
 	}
-	if !s.verifyPassword(hash, r.PostFormValue("current")) { // untrimmed, as typed at login
-		s.loginLimits.failed(ip, u.Email)
+	ok := s.verifyPassword(hash, r.PostFormValue("current")) // untrimmed, as typed at login
+	done(ok)
+	if !ok {
 		f.Errors["current"] = p.T("account.wrong_current")
 	}
 	if err := account.CheckPassword(r.PostFormValue("password")); err != nil {

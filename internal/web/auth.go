@@ -153,19 +153,29 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "login", p)
 }
 
+// maxLoginForm caps the sign-in form's body: an e-mail, a password and a return path.
+const maxLoginForm = 16 << 10
+
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxLoginForm)
 	if err := r.ParseForm(); err != nil {
 		return fmt.Errorf("login form: %w", apperr.Invalid)
 	}
 	cleanForm(r) // a NUL in the e-mail must not reach the database
 	email := account.NormalizeEmail(r.PostFormValue("email"))
+	if len(email) > account.MaxEmailLen {
+		// No account has it; keep it out of the limiter's memory (its keys hold the e-mail)
+		// and of the page sent back. The attempt still costs one verification below.
+		email = ""
+	}
 	password := r.PostFormValue("password")
 	p := &LoginPage{Base: s.base(r, "login.title"), Email: email, Next: safeNext(r.PostFormValue("next"))}
 	ip := clientIP(r, s.proxyTrust())
 	// The limits count failures only, so check them without spending: a success spends nothing.
 	// A refusal here verifies no password: it depends on the address and the e-mail typed,
 	// never on whether an account has it, so it reveals nothing and costs the server nothing.
-	if !s.loginLimits.allow(ip, email) {
+	done, allowed := s.loginLimits.attempt(ip, email)
+	if !allowed {
 		p.Error = p.T("login.too_many")
 		return s.render(w, http.StatusTooManyRequests, "login", p)
 	}
@@ -173,8 +183,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	done(failure == "")
 	if failure != "" {
-		s.loginLimits.failed(ip, email)
 		var id int64
 		if u != nil {
 			id = u.ID
@@ -186,7 +196,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		p.Error = p.T("login.failed")
 		return s.render(w, http.StatusUnauthorized, "login", p)
 	}
-	s.loginLimits.succeeded(ip, email)
 	if err := s.store.AuditLogin(r.Context(), u.ID, ""); err != nil {
 		return err
 	}

@@ -344,3 +344,69 @@ func TestCurrentPasswordIsRateLimited(t *testing.T) {
 		t.Errorf("right password while limited: %d", res.StatusCode)
 	}
 }
+
+// TestSimultaneousGuessesPayBeforeTheyAreChecked: a hundred wrong passwords sent at the same
+// moment from one address for one account are not all verified (the limit is spent before the
+// verification, not after), and no more verifications run at once than the server allows.
+func TestSimultaneousGuessesPayBeforeTheyAreChecked(t *testing.T) {
+	e := newEnv(t)
+	var mu sync.Mutex
+	running, peak, calls := 0, 0, 0
+	real := e.srv.verifyPassword
+	e.srv.verifyPassword = boundedVerify(func(hash, pw string) bool {
+		mu.Lock()
+		running++
+		calls++
+		peak = max(peak, running)
+		mu.Unlock()
+		defer func() { mu.Lock(); running--; mu.Unlock() }()
+		return real(hash, pw)
+	}, 2)
+	var wg sync.WaitGroup
+	codes := make(chan int, 100)
+	for range 100 {
+		wg.Go(func() {
+			res := e.post(e.client(), "/connexion", url.Values{"email": {"candidat@certif.demo"}, "password": {"mauvais"}})
+			codes <- res.StatusCode
+		})
+	}
+	wg.Wait()
+	close(codes)
+	refused := 0
+	for c := range codes {
+		if c == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	if calls > limitAccountAddr.burst || refused != 100-calls {
+		t.Errorf("%d verifications, %d refused: the (account, address) limit allows %d", calls, refused, limitAccountAddr.burst)
+	}
+	if peak > 2 {
+		t.Errorf("%d verifications at once, want at most 2", peak)
+	}
+	// The owner's successful sign-in is not counted either way.
+	if res := e.post(e.client(), "/connexion", url.Values{"email": {"admin@certif.demo"}, "password": {demo.Password}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("admin sign-in after the burst: %d", res.StatusCode)
+	}
+}
+
+// TestOverlongLoginFormsStayOutOfMemory: a 5 MB e-mail is refused before it is read whole,
+// and a long one never becomes a key of the limiter's memory.
+func TestOverlongLoginFormsStayOutOfMemory(t *testing.T) {
+	e := newEnv(t)
+	res := e.post(e.client(), "/connexion", url.Values{"email": {strings.Repeat("a", 5<<20) + "@x.fr"}, "password": {"x"}})
+	if res.StatusCode < 400 || res.StatusCode >= 500 {
+		t.Errorf("5 MB e-mail: %d, want a 4xx", res.StatusCode)
+	}
+	long := strings.Repeat("b", 2000) + "@x.fr"
+	if res := e.post(e.client(), "/connexion", url.Values{"email": {long}, "password": {"x"}}); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("2 000-character e-mail: %d, want 401", res.StatusCode)
+	}
+	e.srv.loginLimits.mu.Lock()
+	defer e.srv.loginLimits.mu.Unlock()
+	for k := range e.srv.loginLimits.byKey {
+		if strings.Contains(k, "bbbb") {
+			t.Fatalf("the limiter keeps a key of %d bytes", len(k))
+		}
+	}
+}

@@ -133,11 +133,13 @@ type loginLimiter struct {
 	mu    sync.Mutex
 	now   func() time.Time
 	byKey map[string]*limiterEntry
-	known map[string]time.Time // account + address → last successful sign-in
+	// pending counts, per limiter key, the attempts whose password is being verified.
+	pending map[string]int
+	known   map[string]time.Time // account + address → last successful sign-in
 }
 
 func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, byKey: map[string]*limiterEntry{}, known: map[string]time.Time{}}
+	return &loginLimiter{now: now, byKey: map[string]*limiterEntry{}, pending: map[string]int{}, known: map[string]time.Time{}}
 }
 
 // addrKey groups IPv6 addresses by /64 (what one subscriber usually holds).
@@ -169,15 +171,67 @@ func (l *loginLimiter) limiter(key string, rule limitRule, now time.Time) *rate.
 func (l *loginLimiter) allow(ip, email string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	return l.allowLocked(ip, email, l.now())
+}
+
+func (l *loginLimiter) allowLocked(ip, email string, now time.Time) bool {
 	aa, a, u, k := l.keys(ip, email)
-	if l.limiter(aa, limitAccountAddr, now).TokensAt(now) < 1 || l.limiter(a, limitAddr, now).TokensAt(now) < 1 {
+	// Attempts being verified right now count as failures until they are known not to be.
+	free := func(key string, rule limitRule) bool {
+		return l.limiter(key, rule, now).TokensAt(now)-float64(l.pending[key]) >= 1
+	}
+	if !free(aa, limitAccountAddr) || !free(a, limitAddr) {
 		return false
 	}
 	if seen, ok := l.known[k]; ok && now.Sub(seen) < knownAddrTTL {
 		return true
 	}
-	return l.limiter(u, limitAccount, now).TokensAt(now) >= 1
+	return free(u, limitAccount)
+}
+
+// attempt is what the login and password forms use: when the limits of (ip, email) allow an
+// attempt, it holds one failure's worth of each of them while the password is verified, so
+// that a hundred simultaneous guesses cannot all pass a check that none of them has paid for
+// yet. done reports the outcome: a failure spends what was held, a success gives it back
+// (successes are never counted) and records the address as known for the account. ok is
+// false, and done nil, when the attempt is refused.
+func (l *loginLimiter) attempt(ip, email string) (done func(success bool), ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.allowLocked(ip, email, l.now()) {
+		return nil, false
+	}
+	aa, a, u, _ := l.keys(ip, email)
+	for _, k := range []string{aa, a, u} {
+		l.pending[k]++
+	}
+	return func(success bool) {
+		l.mu.Lock()
+		for _, k := range []string{aa, a, u} {
+			if l.pending[k]--; l.pending[k] <= 0 {
+				delete(l.pending, k)
+			}
+		}
+		l.mu.Unlock()
+		if success {
+			l.succeeded(ip, email)
+		} else {
+			l.failed(ip, email)
+		}
+	}, true
+}
+
+// boundedVerify lets at most n password verifications run at once: each argon2id check takes
+// about 19 MiB and 35 ms of one core, so a burst of simultaneous logins would otherwise take the
+// server's memory with it. Attempts beyond n wait their turn; the limits above bound how many
+// can wait per address.
+func boundedVerify(verify func(hash, password string) bool, n int) func(hash, password string) bool {
+	sem := make(chan struct{}, n)
+	return func(hash, password string) bool {
+		sem <- struct{}{}
+		defer func() { <-sem }()
+		return verify(hash, password)
+	}
 }
 
 // failed spends one attempt of every limit of (ip, email). Concurrent failures may drive a

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strings"
 	"time"
 
@@ -103,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, tr: tr, tpl: tpl, static: st,
 		sessions: sm, loginLimits: newLoginLimiter(time.Now), metrics: newMetrics(cfg.Registry),
-		refCache: newRefPageCache(), verifyPassword: account.VerifyPassword,
+		refCache: newRefPageCache(), verifyPassword: boundedVerify(account.VerifyPassword, max(2, runtime.NumCPU())),
 	}
 	// A session that cannot be loaded or saved is a server error like any other: French
 	// page, logged by our logger without the session token.
