@@ -194,6 +194,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.log.InfoContext(r.Context(), "login failed", slog.String("reason", string(failure)))
 		p.Error = p.T("login.failed")
+		if failure == store.LoginInactive {
+			// Only a right password reaches LoginInactive (checkCredentials): it proves who is
+			// asking, so they may learn why they cannot sign in.
+			if p.Error, err = s.inactiveMessage(r, u); err != nil {
+				return err
+			}
+		}
 		return s.render(w, http.StatusUnauthorized, "login", p)
 	}
 	if err := s.store.AuditLogin(r.Context(), u.ID, ""); err != nil {
@@ -240,6 +247,19 @@ func (s *Server) checkCredentials(r *http.Request, email, password string) (*acc
 		return u, store.LoginInactive, nil
 	}
 	return u, "", nil
+}
+
+// inactiveMessage says why u, whose password was right, may not sign in: their account is
+// deactivated, or (staff) their centre is. It reads the account once more, verifying nothing.
+func (s *Server) inactiveMessage(r *http.Request, u *account.User) (string, error) {
+	own, err := s.store.User(r.Context(), account.ActorOf(u), u.ID)
+	if err != nil {
+		return "", err
+	}
+	if own.Active { // the account itself is active: its centre is not
+		return s.msg(r, "login.centre_inactive"), nil
+	}
+	return s.msg(r, "login.account_inactive"), nil
 }
 
 // signIn renews the session token and binds the session to user id at its current session

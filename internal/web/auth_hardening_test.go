@@ -103,21 +103,28 @@ func TestEveryLoginFailureVerifiesOnePassword(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	const (
+		generic    = "Adresse e-mail ou mot de passe incorrect."
+		accountOff = "Votre compte est désactivé : il ne permet plus de vous connecter. Contactez le certificateur."
+		centreOff  = "Votre centre de formation a été désactivé : votre compte ne permet plus de vous connecter. Contactez le certificateur."
+	)
 	for _, tc := range []struct {
 		name, email, password string
 		dummy                 bool // verified against account.DummyHash
-		reason                string
+		reason, message       string
 	}{
-		{"unknown address", "personne@certif.demo", "mauvais mot de passe", true, "unknown_account"},
-		{"never activated", fresh.Email, "mauvais mot de passe", true, "not_activated"},
-		{"never activated, empty password", fresh.Email, "", true, "not_activated"},
-		{"wrong password", "admin@certif.demo", "mauvais mot de passe", false, "wrong_password"},
-		{"inactive account, right password", "jury@certif.demo", demo.Password, false, "inactive"},
-		{"inactive account, wrong password", "jury@certif.demo", "mauvais", false, "wrong_password"},
-		{"staff of an inactive centre", "referent.nantes@certif.demo", demo.Password, false, "inactive"},
+		{"unknown address", "personne@certif.demo", "mauvais mot de passe", true, "unknown_account", generic},
+		{"never activated", fresh.Email, "mauvais mot de passe", true, "not_activated", generic},
+		{"never activated, empty password", fresh.Email, "", true, "not_activated", generic},
+		{"wrong password", "admin@certif.demo", "mauvais mot de passe", false, "wrong_password", generic},
+		// The right password proves who asks: they learn why they cannot sign in.
+		{"inactive account, right password", "jury@certif.demo", demo.Password, false, "inactive", accountOff},
+		{"inactive account, wrong password", "jury@certif.demo", "mauvais", false, "wrong_password", generic},
+		{"staff of an inactive centre", "referent.nantes@certif.demo", demo.Password, false, "inactive", centreOff},
+		{"staff of an inactive centre, wrong password", "referent.nantes@certif.demo", "mauvais", false, "wrong_password", generic},
 	} {
 		res, doc := e.postDoc(e.client(), "/connexion", url.Values{"email": {tc.email}, "password": {tc.password}})
-		if res.StatusCode != http.StatusUnauthorized || text(doc.Find("#login-error")) != "Adresse e-mail ou mot de passe incorrect." {
+		if res.StatusCode != http.StatusUnauthorized || text(doc.Find("#login-error")) != tc.message {
 			t.Errorf("%s: %d %q", tc.name, res.StatusCode, text(doc.Find("#login-error")))
 		}
 		hashes := cv.take()

@@ -626,7 +626,7 @@ func lvOpenFile(p *browserTab, base, query, name string) {
 	p.t.Helper()
 	p.navigate(base+"/candidats", http.StatusOK)
 	p.do(chromedp.SendKeys("#q", query))
-	lvClick(p, `#contenu form[role=search] button[type=submit]`, http.StatusOK)
+	lvClick(p, `#contenu form.filters button[type=submit]`, http.StatusOK)
 	if n := p.eval(`document.querySelectorAll("#contenu table tbody tr").length`); n != 1 {
 		p.t.Errorf("searching %q: %d rows, want 1", query, n)
 	}
