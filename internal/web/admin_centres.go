@@ -87,6 +87,7 @@ func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	o.Nom, o.SIRET = f.Values["nom"], f.Values["siret"]
 	o.HabilitationFormation, o.HabilitationEvaluation = checked(r, "habilitation_formation"), checked(r, "habilitation_evaluation")
+	wasActive := o.Active
 	o.Active = checked(r, "active") || o.Certificateur
 	o.Version = formVersion(r)
 	if err := s.store.UpdateOrganisme(r.Context(), actor(r), o); err != nil {
@@ -107,7 +108,11 @@ func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "centre.updated", "Nom", o.Nom))
+	flash := "centre.updated"
+	if wasActive && !o.Active { // say what the deactivation does to the centre's staff
+		flash = "centre.deactivated"
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, flash, "Nom", o.Nom))
 	http.Redirect(w, r, "/admin/centres", http.StatusSeeOther)
 	return nil
 }

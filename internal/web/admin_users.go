@@ -15,6 +15,14 @@ type UsersPage struct {
 	Role    string
 	Query   string
 	Centres map[int64]string
+	// InactiveCentres holds the ids of the deactivated centres.
+	InactiveCentres map[int64]bool
+}
+
+// CentreOff reports whether u is staff (referent, formateur) of a deactivated centre: such
+// an account cannot sign in, whatever its own state.
+func (p *UsersPage) CentreOff(u account.User) bool {
+	return u.Role.NeedsCentre() && p.InactiveCentres[u.CentreID]
 }
 
 // Roles lists the roles for the filter.
@@ -45,23 +53,19 @@ func (s *Server) usersList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Users = users
-	if p.Centres, err = s.centreNames(r); err != nil {
+	orgs, err := s.store.Organismes(r.Context(), actor(r))
+	if err != nil {
 		return err
+	}
+	p.Centres, p.InactiveCentres = make(map[int64]string, len(orgs)), map[int64]bool{}
+	for _, o := range orgs {
+		p.Centres[o.ID] = o.Nom
+		if !o.Active {
+			p.InactiveCentres[o.ID] = true
+		}
 	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.render(w, http.StatusOK, "users", p)
-}
-
-func (s *Server) centreNames(r *http.Request) (map[int64]string, error) {
-	orgs, err := s.store.Organismes(r.Context(), actor(r))
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[int64]string, len(orgs))
-	for _, o := range orgs {
-		m[o.ID] = o.Nom
-	}
-	return m, nil
 }
 
 func (s *Server) userFormPage(r *http.Request, title string, f Form, edited *account.User) (*UserFormPage, error) {

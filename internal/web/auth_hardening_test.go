@@ -252,6 +252,19 @@ func TestInactiveCentreStaffAreSignedOut(t *testing.T) {
 	if c, _ := e.st.Organisme(ctx, account.System, centre.ID); c.Active {
 		t.Fatal("the centre is still active")
 	}
+	// The admin is told what the deactivation does, and sees it on the staff's accounts.
+	if _, doc := e.get(admin, "/admin/centres"); text(doc.Find(".flash")) != "Le centre « "+centre.Nom+" » a été désactivé : ses référents et formateurs ne peuvent plus se connecter." {
+		t.Errorf("flash after the deactivation: %q", text(doc.Find(".flash")))
+	}
+	_, doc := e.get(admin, "/admin/utilisateurs?q=referent")
+	row := doc.Find("tr").FilterFunction(func(_ int, s *goquery.Selection) bool { return strings.Contains(s.Text(), "referent@certif.demo") })
+	if got := text(row.Find(".badge")); got != "Centre désactivé" || !row.Find(".badge").HasClass("state-off") {
+		t.Errorf("referent of the deactivated centre listed as %q", got)
+	}
+	_, doc = e.get(admin, "/admin/utilisateurs/nouveau")
+	if got := text(doc.Find(`#centre option[value="` + itoa64(centre.ID) + `"]`)); got != centre.Nom+" (désactivé)" {
+		t.Errorf("centre option %q", got)
+	}
 	for name, c := range map[string]*http.Client{"referent": ref, "formateur": form} {
 		if res, _ := e.get(c, "/candidats"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/connexion") {
 			t.Errorf("%s session of an inactive centre: %d", name, res.StatusCode)
@@ -262,7 +275,7 @@ func TestInactiveCentreStaffAreSignedOut(t *testing.T) {
 	}
 	for _, email := range []string{"referent@certif.demo", "formateur@certif.demo"} {
 		res, doc := e.postDoc(e.client(), "/connexion", url.Values{"email": {email}, "password": {demo.Password}})
-		if res.StatusCode != http.StatusUnauthorized || text(doc.Find("#login-error")) != "Adresse e-mail ou mot de passe incorrect." {
+		if res.StatusCode != http.StatusUnauthorized || text(doc.Find("#login-error")) != "Votre centre de formation a été désactivé : votre compte ne permet plus de vous connecter. Contactez le certificateur." {
 			t.Errorf("login of %s: %d %q", email, res.StatusCode, text(doc.Find("#login-error")))
 		}
 	}

@@ -71,7 +71,7 @@ func TestLoginIsRateLimitedPerAccount(t *testing.T) {
 	}
 	// Even the right password is refused while limited, with a French message.
 	res, doc := e.postDoc(e.client(), "/connexion", url.Values{"email": {"jury@certif.demo"}, "password": {demo.Password}})
-	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(text(doc.Find("#login-error")), "Trop de tentatives") {
+	if res.StatusCode != http.StatusTooManyRequests || text(doc.Find("#login-error")) != "Trop de tentatives infructueuses depuis cette adresse. Réessayez dans quelques minutes." {
 		t.Errorf("limited login: %d %q", res.StatusCode, text(doc.Find("#login-error")))
 	}
 	// Another account from another address is not affected.
