@@ -22,6 +22,9 @@ type AccountPage struct {
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 	p := &AccountPage{Base: s.base(r, "account.title"), Form: newForm(), TokenForm: newForm()}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	if p.NewToken = s.sessions.PopString(r.Context(), newTokenKey); p.NewToken != "" {
+		w.Header().Set("Cache-Control", "no-store") // the secret stays out of every cache
+	}
 	return s.renderAccount(w, r, http.StatusOK, p)
 }
 
@@ -60,14 +63,21 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		p.Form = Form{Values: map[string]string{}, Errors: map[string]string{"current": p.T("login.too_many")}}
 		return s.renderAccount(w, r, http.StatusTooManyRequests, p)
 	}
-	ok := s.verifyPassword(hash, r.PostFormValue("current")) // untrimmed, as typed at login
-	done(ok)
-	if !ok {
+	current, password := r.PostFormValue("current"), r.PostFormValue("password") // untrimmed, as typed at login
+	currentOK := s.verifyPassword(hash, current)
+	done(currentOK)
+	if !currentOK {
 		f.Errors["current"] = p.T("account.wrong_current")
 	}
-	if err := account.CheckPassword(r.PostFormValue("password")); err != nil {
+	// Every problem at once, each next to its field: a short password does not hide a
+	// confirmation that differs (it used to, being checked only once the password was long
+	// enough).
+	if err := account.CheckPassword(password); err != nil {
 		f.absorb(err)
-	} else if r.PostFormValue("password") != r.PostFormValue("confirm") {
+	} else if currentOK && password == current {
+		f.Errors["password"] = p.T("account.same_password")
+	}
+	if password != r.PostFormValue("confirm") {
 		f.Errors["confirm"] = p.T("account.mismatch")
 	}
 	if f.HasErrors() {

@@ -8,8 +8,15 @@ import (
 	"github.com/certif/certif/internal/store"
 )
 
-// tokenDayChoices are the lifetimes offered by the account page, in days (default first).
-var tokenDayChoices = []int{90, 30, 180, 365}
+// tokenDayChoices are the lifetimes offered by the account page, in days, shortest first;
+// tokenDaysDefault is preselected (store.DefaultTokenTTL).
+var tokenDayChoices = []int{30, 90, 180, 365}
+
+const tokenDaysDefault = 90
+
+// newTokenKey is the session key carrying a token's secret from its creation (POST) to the
+// one page that shows it (GET), which pops it.
+const newTokenKey = "new_token"
 
 // tokenTTL turns a lifetime in days into a duration: 1 to 365 days, 0 meaning the default.
 func tokenTTL(field string, days int) (time.Duration, error) {
@@ -32,6 +39,15 @@ type TokenRow struct {
 // TokenDays lists the lifetimes (days) the token form offers.
 func (p *AccountPage) TokenDays() []int { return tokenDayChoices }
 
+// TokenDaysSelected reports whether the token form preselects days: the value typed, else
+// the default.
+func (p *AccountPage) TokenDaysSelected(days int) bool {
+	if v := p.TokenForm.Values["token_days"]; v != "" {
+		return v == strconv.Itoa(days)
+	}
+	return days == tokenDaysDefault
+}
+
 // loadTokens fills the page's token list.
 func (s *Server) loadTokens(r *http.Request, p *AccountPage) error {
 	toks, err := s.store.Tokens(r.Context(), actor(r), p.User.ID)
@@ -46,8 +62,9 @@ func (s *Server) loadTokens(r *http.Request, p *AccountPage) error {
 	return nil
 }
 
-// tokenCreate creates a personal API token and shows it once, on the account page itself
-// (never through the session, which is stored in the database).
+// tokenCreate creates a personal API token, then redirects (303) to the account page, which
+// shows its secret once: the secret rides in the session only until that page pops it, so
+// reloading the page neither shows it again nor creates another token.
 func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	f, err := parseForm(r, "token_name", "token_days")
 	if err != nil {
@@ -56,10 +73,9 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	p := &AccountPage{Base: s.base(r, "account.title"), Form: newForm(), TokenForm: f}
 	days, _ := strconv.Atoi(f.Values["token_days"])
 	ttl, err := tokenTTL("token_days", days)
+	var secret string
 	if err == nil {
-		var secret string
 		_, secret, err = s.store.CreateToken(r.Context(), actor(r), p.User.ID, f.Values["token_name"], ttl)
-		p.NewToken = secret
 	}
 	if err != nil {
 		if !f.absorb(err) {
@@ -67,16 +83,18 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		if msg, ok := f.Errors["name"]; ok {
 			f.Errors["token_name"] = msg
+			delete(f.Errors, "name")
 		}
 		if msg, ok := f.Errors["expires"]; ok {
 			f.Errors["token_days"] = msg
+			delete(f.Errors, "expires")
 		}
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, p)
 	}
-	p.TokenForm = newForm()
-	p.Flash = p.T("account.token_created_flash")
-	w.Header().Set("Cache-Control", "no-store")
-	return s.renderAccount(w, r, http.StatusCreated, p)
+	s.sessions.Put(r.Context(), newTokenKey, secret)
+	s.sessions.Put(r.Context(), "flash", p.T("account.token_created_flash"))
+	http.Redirect(w, r, "/compte#jetons", http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"github.com/PuerkitoBio/goquery"
 	"net/http"
 	"net/url"
 	"strings"
@@ -64,26 +65,59 @@ func TestAccountPageTokens(t *testing.T) {
 	if _, doc := e.get(c, "/compte"); text(doc.Find("#jetons tbody")) != "Aucun jeton." {
 		t.Errorf("empty list: %q", text(doc.Find("#jetons tbody")))
 	}
-	res, doc := e.postDoc(c, "/compte/jetons", url.Values{"token_name": {"tableur"}, "token_days": {"30"}})
-	secret := text(doc.Find("#new-token code"))
-	if res.StatusCode != http.StatusCreated || !strings.HasPrefix(secret, "ctf_") || res.Header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("create: %d %q %q", res.StatusCode, secret, res.Header.Get("Cache-Control"))
+	// The lifetimes go from the shortest, the default (90 days) preselected.
+	_, doc := e.get(c, "/compte")
+	if got := strings.Join(doc.Find("#token_days option").Map(func(_ int, o *goquery.Selection) string { return text(o) }), " / "); got != "30 jours / 90 jours / 180 jours / 365 jours" {
+		t.Errorf("lifetimes %q", got)
+	}
+	if v, _ := doc.Find("#token_days option[selected]").Attr("value"); v != "90" {
+		t.Errorf("preselected lifetime %q, want 90", v)
+	}
+	// Creating is a POST answered by a redirect (a reload does not create another token); the
+	// page it leads to shows the secret once, in a read-only field with a copy button.
+	res := e.post(c, "/compte/jetons", url.Values{"token_name": {"tableur"}, "token_days": {"30"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/compte#jetons" {
+		t.Fatalf("create: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, doc = e.get(c, "/compte")
+	secret, _ := doc.Find("#new-token input#new-token-secret[readonly]").Attr("value")
+	if !strings.HasPrefix(secret, "ctf_") || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("created: %q %q", secret, res.Header.Get("Cache-Control"))
+	}
+	if doc.Find(`#new-token button[type=button][data-copy="new-token-secret"]`).Length() != 1 {
+		t.Error("no copy button next to the secret")
+	}
+	if text(doc.Find(".flash").First()) != "Jeton créé." {
+		t.Errorf("flash %q", text(doc.Find(".flash").First()))
 	}
 	row := doc.Find("#jetons tbody tr")
-	if row.Length() != 1 || !strings.Contains(text(row), "tableur") || !strings.Contains(text(row), "Valide") ||
+	if row.Length() != 1 || !strings.Contains(text(row), "tableur") || text(row.Find(".badge.state-on")) != "Valide" ||
 		!strings.Contains(text(row), "jamais") || !strings.Contains(text(row), strings.Join(strings.Fields(formatDate("fr", time.Now().AddDate(0, 0, 30))), " ")) {
 		t.Errorf("token row %q", text(row))
 	}
 	if status, _ := e.api("GET", "/api/v1/me", secret, ""); status != http.StatusOK {
 		t.Errorf("token from the page: %d", status)
 	}
-	// The secret is shown once only.
-	if _, doc := e.get(c, "/compte"); doc.Find("#new-token").Length() != 0 || strings.Contains(doc.Text(), secret) {
-		t.Error("the secret is shown again")
+	// The secret is shown once only: a reload neither shows it nor creates a token.
+	if _, doc := e.get(c, "/compte"); doc.Find("#new-token").Length() != 0 || strings.Contains(doc.Text(), secret) ||
+		doc.Find("#jetons tbody tr").Length() != 1 {
+		t.Error("the secret is shown again, or another token was created")
 	}
-	// A lifetime out of range is refused next to its field.
-	if res, doc := e.postDoc(c, "/compte/jetons", url.Values{"token_days": {"400"}}); res.StatusCode != http.StatusUnprocessableEntity || doc.Find(".field-error").Length() == 0 {
-		t.Errorf("400 days: %d", res.StatusCode)
+	// A lifetime out of range is refused next to its field and in the summary on top.
+	res, doc = e.postDoc(c, "/compte/jetons", url.Values{"token_days": {"400"}})
+	const tooLong = "La durée de validité d’un jeton va de 1 à 365 jours."
+	if res.StatusCode != http.StatusUnprocessableEntity || text(doc.Find("#token_days-error")) != tooLong ||
+		text(doc.Find(`#token-errors a[href="#token_days"]`)) != tooLong {
+		t.Errorf("400 days: %d %q %q", res.StatusCode, text(doc.Find("#token_days-error")), text(doc.Find("#token-errors")))
+	}
+	// « Révoquer » is not the section's first button, and asks for a confirmation (works
+	// without JavaScript: a <details> holding the form).
+	if first := doc.Find("#jetons button").First(); strings.Contains(text(first), "Révoquer") {
+		t.Errorf("first button of the token section: %q", text(first))
+	}
+	if row.Find("details.confirm form button[type=submit]").Length() != 1 || row.Find("details > summary").Length() != 1 {
+		t.Error("revocation without a confirmation step")
 	}
 	// Revoke from the page; someone else cannot.
 	action, _ := row.Find("form").Attr("action")
@@ -97,7 +131,7 @@ func TestAccountPageTokens(t *testing.T) {
 		t.Errorf("revoked token: %d", status)
 	}
 	_, doc = e.get(c, "/compte")
-	if row := doc.Find("#jetons tbody tr"); !strings.Contains(text(row), "Révoqué") || row.Find("form").Length() != 0 {
+	if row := doc.Find("#jetons tbody tr"); text(row.Find(".badge.state-off")) != "Révoqué" || row.Find("form").Length() != 0 {
 		t.Errorf("revoked row %q", text(row))
 	}
 	if !strings.Contains(text(doc.Find(".flash")), "Jeton révoqué") {
