@@ -25,6 +25,13 @@ const (
 	Homme Sexe = "M"
 )
 
+// The messages of a missing or unknown sexe: the form offers « Femme » and « Homme », a file
+// (import) writes F or M. One set, so that the form and the import never disagree.
+const (
+	SexeFormMessage   = "Choisissez Femme ou Homme."
+	SexeImportMessage = "Indiquez F (femme) ou M (homme)."
+)
+
 // Adresse is a postal address.
 type Adresse struct {
 	Ligne1     string `json:"ligne1"`
@@ -172,7 +179,7 @@ func (c *Candidat) Validate(now time.Time) error {
 		}
 	}
 	if c.Sexe != Femme && c.Sexe != Homme {
-		v.Add("sexe", "Indiquez F ou M.")
+		v.Add("sexe", SexeFormMessage)
 	}
 	switch {
 	case c.DateNaissance.IsZero():

@@ -111,7 +111,7 @@ func (r *Reader) parse(line int, cells []string) (candidat.ImportRow, error) {
 	if v := get(kSexe); v != "" {
 		s, ok := parseSexe(v)
 		if !ok {
-			p.add(kSexe, fmt.Sprintf("valeur « %s » non reconnue : indiquez F ou M (Madame ou Monsieur).", short(v)))
+			p.add(kSexe, fmt.Sprintf("Valeur « %s » non reconnue. %s", short(v), candidat.SexeImportMessage))
 		}
 		c.Sexe = s
 	}
@@ -128,6 +128,9 @@ func (r *Reader) parse(line int, cells []string) (candidat.ImportRow, error) {
 			return candidat.ImportRow{}, fmt.Errorf("ligne %d : %w", line, err)
 		}
 		for k, msg := range fields {
+			if k == "sexe" { // a file writes F or M, not the form's « Femme » or « Homme »
+				msg = candidat.SexeImportMessage
+			}
 			p.add(candidat.ImportField(k), msg)
 		}
 	}

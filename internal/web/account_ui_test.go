@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/certif/certif/internal/demo"
@@ -51,5 +52,51 @@ func TestPasswordChangeReportsEveryProblem(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEnrolmentFormMessages: the enrolment form speaks of what it offers (« Femme » or
+// « Homme »), shows the missing prénom under the first prénom, marked invalid, and lists the
+// problems on top; once enrolled, the activation link comes with a copy button.
+func TestEnrolmentFormMessages(t *testing.T) {
+	e := newEnv(t)
+	c := e.login("referent@certif.demo")
+	res, doc := e.postDoc(c, "/candidats", url.Values{"nom_naissance": {"Garnier"}, "voie": {"formation_continue"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if got := text(doc.Find("#sexe-error")); got != "Choisissez Femme ou Homme." {
+		t.Errorf("sexe: %q", got)
+	}
+	if got := text(doc.Find("#prenom1-error")); got != "Au moins un prénom est obligatoire." {
+		t.Errorf("under the first prénom: %q", got)
+	}
+	if v, _ := doc.Find("#prenom1").Attr("aria-invalid"); v != "true" {
+		t.Error("the first prénom is not marked invalid")
+	}
+	if n := doc.Find("#prenom2-error, #prenom3-error").Length(); n != 0 {
+		t.Errorf("%d errors under the other prénoms", n)
+	}
+	if text(doc.Find(`#inscrire-errors a[href="#prenom1"]`)) != "Au moins un prénom est obligatoire." || text(doc.Find(`#inscrire-errors a[href="#sexe"]`)) != "Choisissez Femme ou Homme." {
+		t.Errorf("summary %q", text(doc.Find("#inscrire-errors")))
+	}
+
+	res, doc = e.postDoc(c, "/candidats", url.Values{"nom_naissance": {"Garnier"}, "prenom1": {"Élodie"}, "sexe": {"F"},
+		"date_naissance": {"14/05/1999"}, "commune_naissance": {"Lyon"}, "commune_naissance_code": {"69123"},
+		"email": {"elodie.garnier@exemple.fr"}, "voie": {"formation_continue"}, "date_inscription": {"01/09/2026"}})
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("enrol: %d %q", res.StatusCode, text(doc.Find(".field-error")))
+	}
+	if !strings.Contains(text(doc.Find("#activation-link")), "/activation/") ||
+		doc.Find(`button[type=button][data-copy="activation-link"]`).Length() != 1 {
+		t.Errorf("activation link %q without its copy button", text(doc.Find("#activation-link")))
+	}
+	// copy.js is served from the same origin (CSP script-src 'self') by the layout.
+	src, ok := doc.Find(`script[src*="js/copy.js"]`).Attr("src")
+	if !ok {
+		t.Fatal("copy.js not loaded")
+	}
+	if res, _ := e.get(c, src); res.StatusCode != http.StatusOK {
+		t.Errorf("GET %s: %d", src, res.StatusCode)
 	}
 }

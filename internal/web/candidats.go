@@ -159,6 +159,13 @@ func (s *Server) inscrireCreate(w http.ResponseWriter, r *http.Request) error {
 		if verr := c.Validate(s.now()); verr != nil { // every field problem at once
 			p.Form.absorb(verr)
 		}
+		// The domain speaks of the prénoms as a whole; the form shows it on the first one.
+		if msg, ok := p.Form.Errors["prenoms"]; ok {
+			if _, taken := p.Form.Errors["prenom1"]; !taken {
+				p.Form.Errors["prenom1"] = msg
+			}
+			delete(p.Form.Errors, "prenoms")
+		}
 		return s.render(w, http.StatusUnprocessableEntity, "inscrire", p)
 	}
 	if err != nil {
