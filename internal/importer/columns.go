@@ -125,7 +125,7 @@ func mapHeader(cells []string) (columns, []string) {
 			continue
 		}
 		if j, dup := c.index[key]; dup {
-			problems = append(problems, fmt.Sprintf("les colonnes « %s » et « %s » désignent toutes deux « %s » : gardez-en une seule",
+			problems = append(problems, fmt.Sprintf("Les colonnes « %s » et « %s » désignent toutes deux « %s » : gardez-en une seule",
 				short(c.headers[j]), short(h), frenchName(key)))
 			continue
 		}
@@ -147,9 +147,9 @@ func mapHeader(cells []string) (columns, []string) {
 	switch len(missing) {
 	case 0:
 	case 1:
-		problems = append(problems, "colonne obligatoire absente : "+missing[0]+" (la première ligne doit contenir les en-têtes des colonnes)")
+		problems = append(problems, "Colonne obligatoire absente : "+missing[0]+" (la première ligne doit contenir les en-têtes des colonnes)")
 	default:
-		problems = append(problems, "colonnes obligatoires absentes : "+strings.Join(missing, ", ")+" (la première ligne doit contenir les en-têtes des colonnes)")
+		problems = append(problems, "Colonnes obligatoires absentes : "+strings.Join(missing, ", ")+" (la première ligne doit contenir les en-têtes des colonnes)")
 	}
 	return c, problems
 }

@@ -173,34 +173,34 @@ func TestXLSXBombs(t *testing.T) {
 		want []candidat.LineError
 	}{
 		{"one shared string of 64 MiB", zipPart{name: "xl/sharedStrings.xml", body: huge(sst("<si><t>"), 64<<10, "</t></si>")}, 64 * mib,
-			[]candidat.LineError{{Line: 1, Message: "le texte n° 1 du classeur dépasse 32\u202f767 caractères, la limite d'une cellule Excel : raccourcissez-le"}}},
+			[]candidat.LineError{{Line: 1, Message: "Le texte n° 1 du classeur dépasse 32\u202f767 caractères, la limite d'une cellule Excel : raccourcissez-le"}}},
 		{"shared string split in runs", zipPart{name: "xl/sharedStrings.xml", body: func() io.Reader {
 			return io.MultiReader(strings.NewReader(sst("<si>")), repeated("<r><t>AAAAAAAAAAAAAAAAAAAAAAA</t></r>", 2<<20)(), strings.NewReader("</si></sst>"))
-		}}, 64 * mib, []candidat.LineError{{Line: 1, Message: "le texte n° 1 du classeur dépasse 32\u202f767 caractères, la limite d'une cellule Excel : raccourcissez-le"}}},
+		}}, 64 * mib, []candidat.LineError{{Line: 1, Message: "Le texte n° 1 du classeur dépasse 32\u202f767 caractères, la limite d'une cellule Excel : raccourcissez-le"}}},
 		{"shared strings declared at 480 MiB", zipPart{name: "xl/sharedStrings.xml", body: huge(sst("<si><t>"), 1<<10, "</t></si>"), declared: 480 * mib}, 480 * mib,
-			[]candidat.LineError{{Line: 1, Message: "les textes du classeur dépassent 256 Mo une fois décompressés : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}},
+			[]candidat.LineError{{Line: 1, Message: "Les textes du classeur dépassent 256 Mo une fois décompressés : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}},
 		{"shared strings declared small, inflating to 64 MiB", zipPart{name: "xl/sharedStrings.xml", body: huge(sst("<si><t>"), 64<<10, "</t></si>"), declared: 1024}, 64 * mib,
 			[]candidat.LineError{{Line: 1, Message: unreadableXLSX}}},
 		{"millions of empty shared strings", zipPart{name: "xl/sharedStrings.xml", body: func() io.Reader {
 			return io.MultiReader(strings.NewReader(sst("")[:len(sst(""))-6]), repeated("<si/>", maxSharedStrings+1)(), strings.NewReader("</sst>"))
-		}}, 5 * mib, []candidat.LineError{{Line: 1, Message: "le classeur contient plus d'un million de textes différents : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}},
+		}}, 5 * mib, []candidat.LineError{{Line: 1, Message: "Le classeur contient plus d'un million de textes différents : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}},
 		{"elements nested a million deep", zipPart{name: "xl/sharedStrings.xml", body: func() io.Reader {
 			return io.MultiReader(strings.NewReader(sst("")[:len(sst(""))-6]), repeated("<a>", 1<<20)())
-		}}, 3 * mib, []candidat.LineError{{Line: 1, Message: "classeur refusé : plus de 64 éléments imbriqués dans la partie « xl/sharedStrings.xml » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},
+		}}, 3 * mib, []candidat.LineError{{Line: 1, Message: "Classeur refusé : plus de 64 éléments imbriqués dans la partie « xl/sharedStrings.xml » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},
 		{"CDATA of 64 MiB in a cell", zipPart{name: "xl/worksheets/sheet1.xml", body: func() io.Reader {
 			return io.MultiReader(strings.NewReader(sheetNS+`<row r="1"><c r="B1" t="inlineStr"><is><t><![CDATA[`), repeated("<a>", 22<<20)(), strings.NewReader("]]></t></is></c></row></sheetData></worksheet>"))
-		}}, 64 * mib, []candidat.LineError{{Line: 1, Message: "la cellule B1 dépasse 32\u202f767 caractères, la limite d'une cellule Excel : raccourcissez-la"}}},
+		}}, 64 * mib, []candidat.LineError{{Line: 1, Message: "La cellule B1 dépasse 32\u202f767 caractères, la limite d'une cellule Excel : raccourcissez-la"}}},
 		{"comment of 64 MiB", zipPart{name: "xl/worksheets/sheet1.xml", body: func() io.Reader {
 			return io.MultiReader(strings.NewReader(sheetNS+`<!--`), repeated("<a>", 22<<20)(), strings.NewReader("--></sheetData></worksheet>"))
-		}}, 64 * mib, []candidat.LineError{{Line: 1, Message: "classeur refusé : un élément XML démesuré dans la partie « xl/worksheets/sheet1.xml » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},
+		}}, 64 * mib, []candidat.LineError{{Line: 1, Message: "Classeur refusé : un élément XML démesuré dans la partie « xl/worksheets/sheet1.xml » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},
 		{"a row of 64 MiB of cells", zipPart{name: "xl/worksheets/sheet1.xml", body: func() io.Reader {
 			return io.MultiReader(strings.NewReader(sheetNS+`<row r="7">`), repeated(`<c r="A7"><v>1</v></c>`, 3<<20)(), strings.NewReader("</row></sheetData></worksheet>"))
-		}}, 64 * mib, []candidat.LineError{{Line: 7, Message: "la ligne dépasse 1 Mo dans le classeur : raccourcissez ses cellules ou enregistrez-le en « CSV UTF-8 »"}}},
+		}}, 64 * mib, []candidat.LineError{{Line: 7, Message: "La ligne dépasse 1 Mo dans le classeur : raccourcissez ses cellules ou enregistrez-le en « CSV UTF-8 »"}}},
 		{"too many rows", zipPart{name: "xl/worksheets/sheet1.xml", body: func() io.Reader {
 			return io.MultiReader(strings.NewReader(sheetNS), repeated(`<row/>`, MaxLines+1)(), strings.NewReader("</sheetData></worksheet>"))
-		}}, 1 * mib, []candidat.LineError{{Line: MaxLines + 1, Message: "le fichier dépasse 200\u202f000 lignes : découpez-le en plusieurs fichiers"}}},
+		}}, 1 * mib, []candidat.LineError{{Line: MaxLines + 1, Message: "Le fichier dépasse 200\u202f000 lignes : découpez-le en plusieurs fichiers"}}},
 		{"DOCTYPE", zipPart{name: "xl/workbook.xml", body: text(`<?xml version="1.0"?><!DOCTYPE workbook [<!ENTITY a "aaaa">]>` + wbXML[strings.Index(wbXML, "<workbook"):])}, 0,
-			[]candidat.LineError{{Line: 1, Message: "classeur refusé : une déclaration « <!…> » dans la partie « xl/workbook.xml » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},
+			[]candidat.LineError{{Line: 1, Message: "Classeur refusé : une déclaration « <!…> » dans la partie « xl/workbook.xml » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,7 +258,7 @@ func TestXLSXUnreadPartsIgnored(t *testing.T) {
 func TestImportDeadline(t *testing.T) {
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	want := []candidat.LineError{{Line: 1, Message: "la lecture du fichier a dépassé le temps permis : découpez-le en plusieurs fichiers"}}
+	want := []candidat.LineError{{Line: 1, Message: "La lecture du fichier a dépassé le temps permis : découpez-le en plusieurs fichiers"}}
 	for name, data := range map[string][]byte{
 		"c.csv":  []byte(hdr + "\nDupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE classique\n"),
 		"c.xlsx": workbook(t),
@@ -306,8 +306,8 @@ func TestQuotedValuesShortened(t *testing.T) {
 	long := strings.Repeat("x", 10_000)
 	_, err := ReadAll(context.Background(), strings.NewReader(hdr+";Blocs visés\nDupont;Marie;"+long+";01/02/1990;69123;Lyon;m@example.fr;VAE classique;a,b,c,d,e,f,g\n"), "c.csv", cmRef(t), testNow)
 	want := []candidat.LineError{
-		{Line: 2, Column: "Sexe", Message: "valeur « " + strings.Repeat("x", maxQuoted) + "… » non reconnue : indiquez F ou M (Madame ou Monsieur)."},
-		{Line: 2, Column: "Blocs visés", Message: "blocs inconnus : « a », « b », « c », « d », « e » … (blocs du référentiel : BC01, BC02, BC03 ; laissez vide ou écrivez « tous » pour tous les blocs)."},
+		{Line: 2, Column: "Sexe", Message: "Valeur « " + strings.Repeat("x", maxQuoted) + "… » non reconnue. Indiquez F (femme) ou M (homme)."},
+		{Line: 2, Column: "Blocs visés", Message: "Blocs inconnus : « a », « b », « c », « d », « e » … (blocs du référentiel : BC01, BC02, BC03 ; laissez vide ou écrivez « tous » pour tous les blocs)."},
 	}
 	if got := importErrors(t, err); !equalErrors(got, want) {
 		t.Errorf("errors = %#v", got)

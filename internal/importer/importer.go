@@ -21,6 +21,7 @@ import (
 	"hash/maphash"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,13 +88,13 @@ func NewReader(ctx context.Context, r io.Reader, filename string, ref *referenti
 	if err != nil {
 		_ = rd.src.close()
 		if errors.Is(err, io.EOF) {
-			return nil, fileError(1, "le fichier est vide : la première ligne doit contenir les en-têtes des colonnes")
+			return nil, fileError(1, "Le fichier est vide : la première ligne doit contenir les en-têtes des colonnes")
 		}
 		return nil, asImportError(err)
 	}
 	if i := longCell(cells); i >= 0 {
 		_ = rd.src.close()
-		return nil, fileError(line, fmt.Sprintf("en-tête de la colonne %d : %s", i+1, longCellMessage))
+		return nil, fileError(line, "En-tête de la colonne "+strconv.Itoa(i+1)+" : cellule de "+longCellProblem)
 	}
 	cols, problems := mapHeader(cells)
 	if len(problems) > 0 {
@@ -115,18 +116,18 @@ func refuseFormat(head []byte, filename string) string {
 	zip := bytes.HasPrefix(head, []byte("PK\x03\x04"))
 	switch {
 	case len(head) == 0:
-		return "le fichier est vide : la première ligne doit contenir les en-têtes des colonnes"
+		return "Le fichier est vide : la première ligne doit contenir les en-têtes des colonnes"
 	case ext == ".xls" || bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0")):
-		return "classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le en .xlsx (sans mot de passe) ou en « CSV UTF-8 »"
+		return "Classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le en .xlsx (sans mot de passe) ou en « CSV UTF-8 »"
 	case ext == ".ods":
-		return "classeur OpenDocument (.ods) non pris en charge : enregistrez-le en .xlsx ou en « CSV UTF-8 »"
+		return "Classeur OpenDocument (.ods) non pris en charge : enregistrez-le en .xlsx ou en « CSV UTF-8 »"
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF")):
-		return "le fichier est en UTF-16 (« Texte Unicode ») — enregistrez-le en « CSV UTF-8 »"
+		return "Le fichier est en UTF-16 (« Texte Unicode ») — enregistrez-le en « CSV UTF-8 »"
 	case (ext == ".xlsx" || ext == ".xlsm") && !zip:
-		return "le fichier porte l'extension " + ext + " mais n'est pas un classeur Excel : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"
+		return "Le fichier porte l'extension " + ext + " mais n'est pas un classeur Excel : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"
 	case !zip && bytes.IndexByte(head, 0) >= 0,
 		ext == ".pdf", ext == ".doc", ext == ".docx", ext == ".odt", ext == ".zip", ext == ".numbers":
-		return "le fichier n'est ni un CSV ni un classeur Excel .xlsx : enregistrez la liste des candidats en .xlsx ou en « CSV UTF-8 »"
+		return "Le fichier n'est ni un CSV ni un classeur Excel .xlsx : enregistrez la liste des candidats en .xlsx ou en « CSV UTF-8 »"
 	}
 	return ""
 }

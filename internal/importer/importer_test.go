@@ -135,25 +135,25 @@ func TestFileErrors(t *testing.T) {
 		name, file, filename string
 		want                 []candidat.LineError
 	}{
-		{"empty", "", "c.csv", []candidat.LineError{{Line: 1, Message: "le fichier est vide : la première ligne doit contenir les en-têtes des colonnes"}}},
-		{"blank lines only", "\r\n\r\n;;;\r\n", "c.csv", []candidat.LineError{{Line: 1, Message: "le fichier est vide : la première ligne doit contenir les en-têtes des colonnes"}}},
+		{"empty", "", "c.csv", []candidat.LineError{{Line: 1, Message: "Le fichier est vide : la première ligne doit contenir les en-têtes des colonnes"}}},
+		{"blank lines only", "\r\n\r\n;;;\r\n", "c.csv", []candidat.LineError{{Line: 1, Message: "Le fichier est vide : la première ligne doit contenir les en-têtes des colonnes"}}},
 		{"Latin-1 header", latin1, "c.csv", []candidat.LineError{{Line: 1, Message: notUTF8}}},
 		{"missing columns", csvLines("Nom;Prénom;Date de naissance;Email;Adresse"), "c.csv", []candidat.LineError{{Line: 1,
-			Message: "colonnes obligatoires absentes : « Sexe », « Commune de naissance », « Voie d'accès » (la première ligne doit contenir les en-têtes des colonnes)"}}},
+			Message: "Colonnes obligatoires absentes : « Sexe », « Commune de naissance », « Voie d'accès » (la première ligne doit contenir les en-têtes des colonnes)"}}},
 		{"one missing column", csvLines("Nom;Prénom;Sexe;Date de naissance;Commune de naissance;Email"), "c.csv", []candidat.LineError{{Line: 1,
-			Message: "colonne obligatoire absente : « Voie d'accès » (la première ligne doit contenir les en-têtes des colonnes)"}}},
+			Message: "Colonne obligatoire absente : « Voie d'accès » (la première ligne doit contenir les en-têtes des colonnes)"}}},
 		{"two columns for one field", csvLines(hdr + ";Courriel"), "c.csv", []candidat.LineError{{Line: 1,
-			Message: "les colonnes « E-mail » et « Courriel » désignent toutes deux « E-mail » : gardez-en une seule"}}},
+			Message: "Les colonnes « E-mail » et « Courriel » désignent toutes deux « E-mail » : gardez-en une seule"}}},
 		{"header only", csvLines(hdr), "c.csv", []candidat.LineError{{Line: 2, Message: "le fichier ne contient aucun candidat après la ligne d'en-tête"}}},
 		{"xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "c.xls", []candidat.LineError{{Line: 1,
-			Message: "classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le en .xlsx (sans mot de passe) ou en « CSV UTF-8 »"}}},
-		{"UTF-16", "\xFF\xFEN\x00o\x00m\x00", "c.txt", []candidat.LineError{{Line: 1, Message: "le fichier est en UTF-16 (« Texte Unicode ») — enregistrez-le en « CSV UTF-8 »"}}},
+			Message: "Classeur Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le en .xlsx (sans mot de passe) ou en « CSV UTF-8 »"}}},
+		{"UTF-16", "\xFF\xFEN\x00o\x00m\x00", "c.txt", []candidat.LineError{{Line: 1, Message: "Le fichier est en UTF-16 (« Texte Unicode ») — enregistrez-le en « CSV UTF-8 »"}}},
 		{"binary", "\x89PNG\r\n\x1a\n\x00\x00", "photo.png", []candidat.LineError{{Line: 1,
-			Message: "le fichier n'est ni un CSV ni un classeur Excel .xlsx : enregistrez la liste des candidats en .xlsx ou en « CSV UTF-8 »"}}},
+			Message: "Le fichier n'est ni un CSV ni un classeur Excel .xlsx : enregistrez la liste des candidats en .xlsx ou en « CSV UTF-8 »"}}},
 		{"xlsx name, CSV content", csvLines(hdr), "c.xlsx", []candidat.LineError{{Line: 1,
-			Message: "le fichier porte l'extension .xlsx mais n'est pas un classeur Excel : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},
+			Message: "Le fichier porte l'extension .xlsx mais n'est pas un classeur Excel : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"}}},
 		{"broken zip", "PK\x03\x04garbage", "c.xlsx", []candidat.LineError{{Line: 1,
-			Message: "classeur Excel illisible (fichier abîmé, protégé par un mot de passe ou d'un autre format) : enregistrez-le en .xlsx ou en « CSV UTF-8 »"}}},
+			Message: "Classeur Excel illisible (fichier abîmé, protégé par un mot de passe ou d'un autre format) : enregistrez-le en .xlsx ou en « CSV UTF-8 »"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,7 +178,7 @@ func TestLatin1Data(t *testing.T) {
 	if got := importErrors(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("errors = %#v, want %#v", got, want)
 	}
-	if got := err.Error(); got != "ligne 3 : le fichier n'est pas en UTF-8 — enregistrez-le en « CSV UTF-8 »" {
+	if got := err.Error(); got != "ligne 3 : Le fichier n'est pas en UTF-8 — enregistrez-le en « CSV UTF-8 »" {
 		t.Errorf("Error() = %q", got)
 	}
 }
@@ -199,14 +199,14 @@ func TestRowErrors(t *testing.T) {
 		}, []candidat.LineError{
 			{Line: 2, Column: "Nom de naissance", Message: "Le nom de naissance est obligatoire."},
 			{Line: 2, Column: "Prénoms", Message: "Au moins un prénom est obligatoire."},
-			{Line: 2, Column: "Sexe", Message: "valeur « X » non reconnue : indiquez F ou M (Madame ou Monsieur)."},
+			{Line: 2, Column: "Sexe", Message: "Valeur « X » non reconnue. Indiquez F (femme) ou M (homme)."},
 			{Line: 2, Column: "Date de naissance", Message: "Date « 31/02/1990 » inexistante : vérifiez le jour et le mois (JJ/MM/AAAA)."},
 			{Line: 2, Column: "Code commune de naissance", Message: "Le code de la commune comporte 5 caractères (code INSEE ou code postal)."},
 			{Line: 2, Column: "Commune de naissance", Message: "La commune (ou ville) de naissance est obligatoire."},
 			{Line: 2, Column: "E-mail", Message: "Cette adresse e-mail n'est pas valide."},
-			{Line: 2, Column: "Voie d'accès", Message: "voie d'accès « à distance » inconnue : indiquez formation continue, contrat de professionnalisation, apprentissage ou VAE."},
+			{Line: 2, Column: "Voie d'accès", Message: "Voie d'accès « à distance » inconnue : indiquez formation continue, contrat de professionnalisation, apprentissage ou VAE."},
 			{Line: 2, Column: "Date d'inscription", Message: "Date « demain » illisible : attendu JJ/MM/AAAA (par exemple 31/12/1990)."},
-			{Line: 2, Column: "Blocs visés", Message: "blocs inconnus : « BC09 », « 7 » (blocs du référentiel : BC01, BC02, BC03 ; laissez vide ou écrivez « tous » pour tous les blocs)."},
+			{Line: 2, Column: "Blocs visés", Message: "Blocs inconnus : « BC09 », « 7 » (blocs du référentiel : BC01, BC02, BC03 ; laissez vide ou écrivez « tous » pour tous les blocs)."},
 			{Line: 2, Column: "Téléphone", Message: "Ce numéro de téléphone n'est pas valide."},
 		}},
 		{"too young, VAE without type", h, []string{
@@ -223,7 +223,7 @@ func TestRowErrors(t *testing.T) {
 		{"unknown type de VAE", h, []string{
 			`Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE;partielle;;;;`,
 		}, []candidat.LineError{
-			{Line: 2, Column: "Type de VAE", Message: "type de VAE « partielle » inconnu : indiquez congé VAE ou VAE classique."},
+			{Line: 2, Column: "Type de VAE", Message: "Type de VAE « partielle » inconnu : indiquez congé VAE ou VAE classique."},
 		}},
 		{"no code commune column", "Nom;Prénom;Sexe;Date de naissance;Commune de naissance;Email;Voie", []string{
 			`Dupont;Marie;F;01/02/1990;Lyon;m@example.fr;VAE classique`,
@@ -234,7 +234,7 @@ func TestRowErrors(t *testing.T) {
 			`Dupont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;;;;01/01/1999;;`,
 		}, []candidat.LineError{
 			{Line: 2, Column: "Voie d'accès", Message: "La voie d'accès est obligatoire : formation continue, contrat de professionnalisation, apprentissage ou VAE."},
-			{Line: 2, Column: "Date d'inscription", Message: "date d'inscription invraisemblable : attendu une date entre 2000 et 2028."},
+			{Line: 2, Column: "Date d'inscription", Message: "Date d'inscription invraisemblable : attendu une date entre 2000 et 2028."},
 		}},
 		{"duplicates", h, []string{
 			ok("Dupont", "Marie", "01/02/1990", "marie@example.fr"),
@@ -254,15 +254,27 @@ func TestRowErrors(t *testing.T) {
 			`Durand;Paul;M;01/02/1990;69123;Lyon;p@example.fr;VAE classique`,
 			`Durand;Paul;M;01/02/1990;69123;Lyon;p@example.fr;VAE classique;;en trop`,
 		}, []candidat.LineError{
-			{Line: 2, Message: `guillemet « " » au milieu d'un champ : entourez le champ de guillemets et doublez le guillemet (« "" »)`},
-			{Line: 4, Message: "la ligne compte 10 cellules pour 8 colonnes d'en-tête : une valeur contenant « ; » doit être entre guillemets"},
+			{Line: 2, Message: `Guillemet « " » au milieu d'un champ : entourez le champ de guillemets et doublez le guillemet (« "" »)`},
+			{Line: 4, Message: "La ligne compte 10 cellules pour 8 colonnes d'en-tête : une valeur contenant « ; » doit être entre guillemets"},
 			{Line: 4, Message: "Doublon de la ligne 3 : même nom de naissance, prénom et date de naissance dans la même promotion."},
+		}},
+		{"line shorter than the header", h, []string{
+			ok("Dupont", "Marie", "01/02/1990", "marie@example.fr"),
+			`Durand;Paul;M`, // a line cut short: its problems come after the explanation
+			`Martin;Léa;F;05/05/1995;69123;Lyon;lea@example.fr;formation continue`, // trailing empty cells left out: fine
+		}, []candidat.LineError{
+			{Line: 3, Message: "La ligne 3 a 3 colonnes au lieu de 13 : vérifiez qu'aucun séparateur ne manque."},
+			{Line: 3, Column: "Date de naissance", Message: "La date de naissance est obligatoire."},
+			{Line: 3, Column: "Code commune de naissance", Message: "Le code INSEE ou le code postal de la commune de naissance est obligatoire (ou indiquez le pays de naissance)."},
+			{Line: 3, Column: "Commune de naissance", Message: "La commune (ou ville) de naissance est obligatoire."},
+			{Line: 3, Column: "E-mail", Message: "L'adresse e-mail est obligatoire."},
+			{Line: 3, Column: "Voie d'accès", Message: "La voie d'accès est obligatoire : formation continue, contrat de professionnalisation, apprentissage ou VAE."},
 		}},
 		{"unterminated quote", hdr, []string{
 			`Dupont;"Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE classique`,
 			`Durand;Paul;M;01/02/1990;69123;Lyon;p@example.fr;VAE classique`,
 		}, []candidat.LineError{
-			{Line: 2, Message: `guillemet « " » mal placé ou jamais refermé : un champ entre guillemets se termine par un guillemet suivi du séparateur (le champ court jusqu'à la ligne 3)`},
+			{Line: 2, Message: `Guillemet « " » mal placé ou jamais refermé : un champ entre guillemets se termine par un guillemet suivi du séparateur (le champ court jusqu'à la ligne 3)`},
 		}},
 	}
 	for _, tt := range tests {
@@ -327,7 +339,7 @@ func TestRecordTooLong(t *testing.T) {
 	file := csvLines(hdr, `Dupont;"`+strings.Repeat("x", 2*maxRecordBytes))
 	_, err := ReadAll(context.Background(), strings.NewReader(file), "c.csv", cmRef(t), testNow)
 	got := importErrors(t, err)
-	if len(got) != 1 || got[0].Line != 2 || !strings.HasPrefix(got[0].Message, "ligne de plus de 1 Mo") {
+	if len(got) != 1 || got[0].Line != 2 || !strings.HasPrefix(got[0].Message, "Ligne de plus de 1 Mo") {
 		t.Errorf("errors = %+v", got)
 	}
 }

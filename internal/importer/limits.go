@@ -18,7 +18,7 @@ const maxCellChars = 32_767
 // maxCellCharsText is maxCellChars written the French way.
 const maxCellCharsText = "32\u202f767"
 
-var tooManyLines = fmt.Sprintf("le fichier dépasse %d\u202f%03d lignes : découpez-le en plusieurs fichiers", MaxLines/1000, MaxLines%1000)
+var tooManyLines = fmt.Sprintf("Le fichier dépasse %d\u202f%03d lignes : découpez-le en plusieurs fichiers", MaxLines/1000, MaxLines%1000)
 
 // longCell returns the index of the first cell longer than maxCellChars, or -1.
 func longCell(cells []string) int {
@@ -31,13 +31,16 @@ func longCell(cells []string) int {
 }
 
 // longCellMessage is the problem of a cell longer than maxCellChars.
-const longCellMessage = "cellule de plus de " + maxCellCharsText + " caractères, la limite d'une cellule Excel : raccourcissez-la."
+const longCellMessage = "Cellule de " + longCellProblem
+
+// longCellProblem is what is wrong with a cell too long, after « cellule de ».
+const longCellProblem = "plus de " + maxCellCharsText + " caractères, la limite d'une cellule Excel : raccourcissez-la."
 
 // ctxProblem turns the end of ctx into the problem reported at line: the deadline is a
 // problem of the file (too slow to read), a cancellation is returned as it is.
 func ctxProblem(err error, line int) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &sourceError{line: line, msg: "la lecture du fichier a dépassé le temps permis : découpez-le en plusieurs fichiers", fatal: true}
+		return &sourceError{line: line, msg: "La lecture du fichier a dépassé le temps permis : découpez-le en plusieurs fichiers", fatal: true}
 	}
 	return err
 }

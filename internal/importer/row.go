@@ -79,7 +79,7 @@ func (r *Reader) parse(line int, cells []string) (candidat.ImportRow, error) {
 	p := &problems{cols: &r.cols, line: line}
 	get := func(key string) string { return input.Clean(r.cols.cell(cells, key), false) } // a file is an edge like a form
 	if r.csv && len(cells) > len(r.cols.headers) && !blank(cells[len(r.cols.headers):]) {
-		p.addLine(fmt.Sprintf("la ligne compte %d cellules pour %d colonnes d'en-tête : une valeur contenant « %c » doit être entre guillemets",
+		p.addLine(fmt.Sprintf("La ligne compte %d cellules pour %d colonnes d'en-tête : une valeur contenant « %c » doit être entre guillemets",
 			len(cells), len(r.cols.headers), r.comma))
 	}
 
@@ -137,6 +137,12 @@ func (r *Reader) parse(line int, cells []string) (candidat.ImportRow, error) {
 
 	ins := r.inscription(get, p)
 	r.duplicates(&c, ins.Promotion, p)
+	// A CSV line with fewer cells than the header (a separator missing, a line cut in two)
+	// leaves its last columns empty: say so first, since it explains the problems found.
+	// A short line without problems is accepted (trailing empty cells may be left out).
+	if r.csv && len(cells) < len(r.cols.headers) && len(p.list) > 0 {
+		p.addLine(shortLine(line, len(cells), len(r.cols.headers)))
+	}
 	if err := p.err(); err != nil {
 		return candidat.ImportRow{Line: line}, err
 	}
@@ -151,14 +157,14 @@ func (r *Reader) inscription(get func(string) string, p *problems) candidat.Insc
 	raw := get(kVoie)
 	voie, typ, ok := parseVoie(raw)
 	if raw != "" && !ok {
-		p.add(kVoie, fmt.Sprintf("voie d'accès « %s » inconnue : indiquez formation continue, contrat de professionnalisation, apprentissage ou VAE.", short(raw)))
+		p.add(kVoie, fmt.Sprintf("Voie d'accès « %s » inconnue : indiquez formation continue, contrat de professionnalisation, apprentissage ou VAE.", short(raw)))
 	}
 	ins.Voie = voie
 	if voie == candidat.VAE {
 		if t := get(kTypeVAE); t != "" {
 			var ok bool
 			if typ, ok = parseTypeVAE(t); !ok {
-				p.add(kTypeVAE, fmt.Sprintf("type de VAE « %s » inconnu : indiquez congé VAE ou VAE classique.", short(t)))
+				p.add(kTypeVAE, fmt.Sprintf("Type de VAE « %s » inconnu : indiquez congé VAE ou VAE classique.", short(t)))
 			}
 		}
 		ins.TypeVAE = typ
@@ -171,7 +177,7 @@ func (r *Reader) inscription(get func(string) string, p *problems) candidat.Insc
 		case msg != "":
 			p.add(kDateInscription, msg)
 		case d.Year() < 2000 || d.After(r.now.AddDate(2, 0, 0)):
-			p.add(kDateInscription, fmt.Sprintf("date d'inscription invraisemblable : attendu une date entre 2000 et %d.", r.now.Year()+2))
+			p.add(kDateInscription, fmt.Sprintf("Date d'inscription invraisemblable : attendu une date entre 2000 et %d.", r.now.Year()+2))
 		default:
 			ins.Date = d
 		}
@@ -181,9 +187,9 @@ func (r *Reader) inscription(get func(string) string, p *problems) candidat.Insc
 	case 0:
 		ins.BlocsVises = blocs
 	case 1:
-		p.add(kBlocs, fmt.Sprintf("bloc inconnu : « %s » (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", short(unknown[0]), r.blocCodes()))
+		p.add(kBlocs, fmt.Sprintf("Bloc inconnu : « %s » (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", short(unknown[0]), r.blocCodes()))
 	default:
-		p.add(kBlocs, fmt.Sprintf("blocs inconnus : %s (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", quotedList(unknown), r.blocCodes()))
+		p.add(kBlocs, fmt.Sprintf("Blocs inconnus : %s (blocs du référentiel : %s ; laissez vide ou écrivez « tous » pour tous les blocs).", quotedList(unknown), r.blocCodes()))
 	}
 	check := ins // Validate normalises: the row keeps what the file says, the store validates it again
 	check.BlocsVises = append([]string(nil), ins.BlocsVises...)
@@ -226,4 +232,13 @@ func (r *Reader) duplicates(c *candidat.Candidat, promotion string, p *problems)
 	} else if seen>>32 != idKey>>32 {
 		p.add(kEmail, fmt.Sprintf(candidat.MsgImportEmail, uint32(seen)))
 	}
+}
+
+// shortLine is the problem of a CSV line with cells cells for headers header columns.
+func shortLine(line, cells, headers int) string {
+	unit := "colonnes"
+	if cells <= 1 {
+		unit = "colonne"
+	}
+	return fmt.Sprintf("La ligne %d a %d %s au lieu de %d : vérifiez qu'aucun séparateur ne manque.", line, cells, unit, headers)
 }

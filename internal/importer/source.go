@@ -43,7 +43,7 @@ func blank(cells []string) bool {
 	return true
 }
 
-const notUTF8 = "le fichier n'est pas en UTF-8 — enregistrez-le en « CSV UTF-8 »"
+const notUTF8 = "Le fichier n'est pas en UTF-8 — enregistrez-le en « CSV UTF-8 »"
 
 // maxRecordBytes bounds one CSV record, so that a stray quote cannot make the reader hold
 // the rest of the file in memory.
@@ -171,15 +171,15 @@ func csvError(err error, line int) error {
 	var pe *csv.ParseError
 	switch {
 	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
-		return &sourceError{line: pe.StartLine, msg: `guillemet « " » au milieu d'un champ : entourez le champ de guillemets et doublez le guillemet (« "" »)`}
+		return &sourceError{line: pe.StartLine, msg: `Guillemet « " » au milieu d'un champ : entourez le champ de guillemets et doublez le guillemet (« "" »)`}
 	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
-		msg := `guillemet « " » mal placé ou jamais refermé : un champ entre guillemets se termine par un guillemet suivi du séparateur`
+		msg := `Guillemet « " » mal placé ou jamais refermé : un champ entre guillemets se termine par un guillemet suivi du séparateur`
 		if pe.Line != pe.StartLine {
 			msg += fmt.Sprintf(" (le champ court jusqu'à la ligne %d)", pe.Line)
 		}
 		return &sourceError{line: pe.StartLine, msg: msg}
 	case errors.Is(err, errRecordTooLong):
-		return &sourceError{line: line, msg: "ligne de plus de 1 Mo : vérifiez les guillemets (un guillemet non refermé englobe la suite du fichier)", fatal: true}
+		return &sourceError{line: line, msg: "Ligne de plus de 1 Mo : vérifiez les guillemets (un guillemet non refermé englobe la suite du fichier)", fatal: true}
 	}
 	return fmt.Errorf("lecture du fichier CSV : %w", err)
 }
@@ -213,7 +213,7 @@ func openXLSX(ctx context.Context, r io.Reader) (*xlsxSource, error) {
 		return nil, fmt.Errorf("copie du classeur : %w", err)
 	}
 	if n > MaxXLSXSize {
-		return nil, &sourceError{line: 1, msg: fmt.Sprintf("le classeur dépasse %d Mo : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", MaxXLSXSize>>20)}
+		return nil, &sourceError{line: 1, msg: fmt.Sprintf("Le classeur dépasse %d Mo : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", MaxXLSXSize>>20)}
 	}
 	out, err := os.Create(canon)
 	if err != nil {
@@ -240,7 +240,7 @@ func openXLSX(ctx context.Context, r io.Reader) (*xlsxSource, error) {
 	rows, err := f.Rows(info.sheet)
 	if err != nil {
 		_ = f.Close()
-		return nil, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", short(info.sheet))}
+		return nil, &sourceError{line: 1, msg: fmt.Sprintf("Feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", short(info.sheet))}
 	}
 	return &xlsxSource{f: f, rows: rows, date1904: info.date1904}, nil
 }
@@ -268,14 +268,14 @@ func (s *xlsxSource) next() (int, []string, error) {
 		}
 		cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return 0, nil, &sourceError{line: s.line, msg: "ligne illisible dans le classeur : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »", fatal: true}
+			return 0, nil, &sourceError{line: s.line, msg: "Ligne illisible dans le classeur : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »", fatal: true}
 		}
 		if !blank(cells) {
 			return s.line, cells, nil
 		}
 	}
 	if err := s.rows.Error(); err != nil {
-		return 0, nil, &sourceError{line: s.line + 1, msg: "le classeur dépasse le nombre de lignes permis par Excel", fatal: true}
+		return 0, nil, &sourceError{line: s.line + 1, msg: "Le classeur dépasse le nombre de lignes permis par Excel", fatal: true}
 	}
 	return 0, nil, io.EOF
 }

@@ -115,11 +115,11 @@ func TestXLSXFileErrors(t *testing.T) {
 		rows [][]any
 		want []candidat.LineError
 	}{
-		{"empty sheet", nil, []candidat.LineError{{Line: 1, Message: "le fichier est vide : la première ligne doit contenir les en-têtes des colonnes"}}},
+		{"empty sheet", nil, []candidat.LineError{{Line: 1, Message: "Le fichier est vide : la première ligne doit contenir les en-têtes des colonnes"}}},
 		{"missing columns", [][]any{{"Nom", "Prénom", "Sexe", "Date de naissance"}}, []candidat.LineError{{Line: 1,
-			Message: "colonnes obligatoires absentes : « Commune de naissance », « E-mail », « Voie d'accès » (la première ligne doit contenir les en-têtes des colonnes)"}}},
+			Message: "Colonnes obligatoires absentes : « Commune de naissance », « E-mail », « Voie d'accès » (la première ligne doit contenir les en-têtes des colonnes)"}}},
 		{"header on row 3", [][]any{nil, nil, {"Nom"}}, []candidat.LineError{{Line: 3,
-			Message: "colonnes obligatoires absentes : « Prénoms », « Sexe », « Date de naissance », « Commune de naissance », « E-mail », « Voie d'accès » (la première ligne doit contenir les en-têtes des colonnes)"}}},
+			Message: "Colonnes obligatoires absentes : « Prénoms », « Sexe », « Date de naissance », « Commune de naissance », « E-mail », « Voie d'accès » (la première ligne doit contenir les en-têtes des colonnes)"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,7 +134,7 @@ func TestXLSXFileErrors(t *testing.T) {
 func TestXLSXTooBig(t *testing.T) {
 	big := io.MultiReader(bytes.NewReader([]byte("PK\x03\x04")), io.LimitReader(zeros{}, MaxXLSXSize))
 	_, err := ReadAll(context.Background(), big, "c.xlsx", cmRef(t), testNow)
-	want := []candidat.LineError{{Line: 1, Message: "le classeur dépasse 50 Mo : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}
+	want := []candidat.LineError{{Line: 1, Message: "Le classeur dépasse 50 Mo : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}}
 	if got := importErrors(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("errors = %#v", got)
 	}

@@ -26,7 +26,7 @@ const (
 )
 
 // unreadableXLSX is the refusal of a file that is not a readable workbook.
-const unreadableXLSX = "classeur Excel illisible (fichier abîmé, protégé par un mot de passe ou d'un autre format) : enregistrez-le en .xlsx ou en « CSV UTF-8 »"
+const unreadableXLSX = "Classeur Excel illisible (fichier abîmé, protégé par un mot de passe ou d'un autre format) : enregistrez-le en .xlsx ou en « CSV UTF-8 »"
 
 // workbookInfo is what canonicalXLSX learnt from the workbook.
 type workbookInfo struct {
@@ -48,7 +48,7 @@ func canonicalXLSX(ctx context.Context, src string, dst io.Writer) (workbookInfo
 	}
 	defer zr.Close()
 	if len(zr.File) > maxZipEntries {
-		return workbookInfo{}, &sourceError{line: 1, msg: fmt.Sprintf("classeur refusé : plus de %d parties dans le fichier (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »", maxZipEntries)}
+		return workbookInfo{}, &sourceError{line: 1, msg: fmt.Sprintf("Classeur refusé : plus de %d parties dans le fichier (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »", maxZipEntries)}
 	}
 	parts := map[string]*zip.File{}
 	for _, f := range zr.File {
@@ -87,7 +87,7 @@ func canonicalXLSX(ctx context.Context, src string, dst io.Writer) (workbookInfo
 		return workbookInfo{}, err
 	}
 	if len(wb.Sheets) == 0 {
-		return workbookInfo{}, &sourceError{line: 1, msg: "le classeur ne contient aucune feuille"}
+		return workbookInfo{}, &sourceError{line: 1, msg: "Le classeur ne contient aucune feuille"}
 	}
 	info := workbookInfo{sheet: wb.Sheets[0].Name, date1904: wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"}
 	var wbRels xlsxRels
@@ -100,7 +100,7 @@ func canonicalXLSX(ctx context.Context, src string, dst io.Writer) (workbookInfo
 	sheetID := wb.Sheets[0].ID + wb.Sheets[0].IDs
 	sheet := find(wbRels.byID(sheetID, dir))
 	if sheet == nil {
-		return workbookInfo{}, &sourceError{line: 1, msg: fmt.Sprintf("feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", short(info.sheet))}
+		return workbookInfo{}, &sourceError{line: 1, msg: fmt.Sprintf("Feuille « %s » illisible : enregistrez le classeur en .xlsx ou en « CSV UTF-8 »", short(info.sheet))}
 	}
 	stringsPart := find(wbRels.target("/sharedStrings", dir))
 	if stringsPart == nil {

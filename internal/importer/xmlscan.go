@@ -79,7 +79,7 @@ func newXMLScan(ctx context.Context, part string, kind partKind, limit int64) *x
 
 // damaged is the refusal of a part that no spreadsheet program writes.
 func (s *xmlScan) damaged(what string) error {
-	return &sourceError{line: 1, msg: fmt.Sprintf("classeur refusé : %s dans la partie « %s » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »", what, s.part)}
+	return &sourceError{line: 1, msg: fmt.Sprintf("Classeur refusé : %s dans la partie « %s » (fichier abîmé ou fabriqué) — enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »", what, s.part)}
 }
 
 // Write scans p; it fails as soon as a bound is passed.
@@ -123,9 +123,9 @@ func (s *xmlScan) Write(p []byte) (int, error) {
 func (s *xmlScan) tooBig() error {
 	switch s.kind {
 	case partSheet:
-		return &sourceError{line: 1, msg: fmt.Sprintf("la feuille dépasse %d Mo une fois décompressée : découpez le classeur en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", s.limit>>20)}
+		return &sourceError{line: 1, msg: fmt.Sprintf("La feuille dépasse %d Mo une fois décompressée : découpez le classeur en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", s.limit>>20)}
 	case partStrings:
-		return &sourceError{line: 1, msg: fmt.Sprintf("les textes du classeur dépassent %d Mo une fois décompressés : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", s.limit>>20)}
+		return &sourceError{line: 1, msg: fmt.Sprintf("Les textes du classeur dépassent %d Mo une fois décompressés : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »", s.limit>>20)}
 	}
 	return s.damaged(fmt.Sprintf("plus de %d Mo une fois décompressé", s.limit>>20))
 }
@@ -141,12 +141,12 @@ func (s *xmlScan) tooLongText() error {
 }
 
 func (s *xmlScan) longString() error {
-	return &sourceError{line: 1, msg: fmt.Sprintf("le texte n° %d du classeur dépasse %s caractères, la limite d'une cellule Excel : raccourcissez-le", s.strings, maxCellCharsText)}
+	return &sourceError{line: 1, msg: fmt.Sprintf("Le texte n° %d du classeur dépasse %s caractères, la limite d'une cellule Excel : raccourcissez-le", s.strings, maxCellCharsText)}
 }
 
 func (s *xmlScan) longCell() error {
 	line := max(s.rowLine, 1)
-	return &sourceError{line: line, msg: fmt.Sprintf("la cellule %s dépasse %s caractères, la limite d'une cellule Excel : raccourcissez-la", s.cellRef, maxCellCharsText)}
+	return &sourceError{line: line, msg: fmt.Sprintf("La cellule %s dépasse %s caractères, la limite d'une cellule Excel : raccourcissez-la", s.cellRef, maxCellCharsText)}
 }
 
 // tagByte advances through a tag; at its end it updates the element bounds.
@@ -236,7 +236,7 @@ func (s *xmlScan) element(off int64, selfClosing bool) error {
 		if !closing {
 			s.strings++
 			if s.strings > maxSharedStrings {
-				return &sourceError{line: 1, msg: "le classeur contient plus d'un million de textes différents : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}
+				return &sourceError{line: 1, msg: "Le classeur contient plus d'un million de textes différents : découpez-le en plusieurs fichiers ou enregistrez-le en « CSV UTF-8 »"}
 			}
 			s.elemStart = off
 		}
@@ -282,7 +282,7 @@ func (s *xmlScan) checkSpans(off int64) error {
 		}
 		return s.longCell()
 	case s.rowStart >= 0 && off-s.rowStart > maxRowXMLBytes:
-		return &sourceError{line: max(s.rowLine, 1), msg: fmt.Sprintf("la ligne dépasse %d Mo dans le classeur : raccourcissez ses cellules ou enregistrez-le en « CSV UTF-8 »", maxRowXMLBytes>>20)}
+		return &sourceError{line: max(s.rowLine, 1), msg: fmt.Sprintf("La ligne dépasse %d Mo dans le classeur : raccourcissez ses cellules ou enregistrez-le en « CSV UTF-8 »", maxRowXMLBytes>>20)}
 	}
 	return nil
 }

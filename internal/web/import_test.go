@@ -146,7 +146,7 @@ func TestImportXLSXBombRefused(t *testing.T) {
 		Error apiError `json:"error"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil || status != http.StatusUnprocessableEntity || len(out.Error.Lines) != 1 ||
-		out.Error.Lines[0] != (candidat.LineError{Line: 1, Message: "le texte n° 1 du classeur dépasse 32\u202f767 caractères, la limite d'une cellule Excel : raccourcissez-le"}) {
+		out.Error.Lines[0] != (candidat.LineError{Line: 1, Message: "Le texte n° 1 du classeur dépasse 32\u202f767 caractères, la limite d'une cellule Excel : raccourcissez-le"}) {
 		t.Errorf("bomb: %d %s", status, body)
 	}
 }
