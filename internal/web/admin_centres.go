@@ -108,11 +108,11 @@ func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	flash := "centre.updated"
+	flash := s.msg(r, "centre.updated", "Nom", o.Nom)
 	if wasActive && !o.Active { // say what the deactivation does to the centre's staff
-		flash = "centre.deactivated"
+		flash = s.msg(r, "centre.deactivated", "Nom", o.Nom)
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, flash, "Nom", o.Nom))
+	s.sessions.Put(r.Context(), "flash", flash)
 	http.Redirect(w, r, "/admin/centres", http.StatusSeeOther)
 	return nil
 }
