@@ -23,6 +23,9 @@ var (
 	Forbidden = errors.New("forbidden")
 	// Unauthenticated: no valid session or token.
 	Unauthenticated = errors.New("unauthenticated")
+	// Busy: the database is too busy to take the write now (it waited and gave up); the
+	// client may try again in a moment.
+	Busy = errors.New("busy")
 )
 
 // Validation lists field problems, keyed by field path (e.g. "email",

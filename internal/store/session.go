@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -53,19 +55,63 @@ func (ss sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	return b, true, nil
 }
 
-// CommitCtx is Commit with a context.
+// sessionRefreshSlack is how far an unchanged session's expiry must move before CommitCtx
+// rewrites it: scs commits every request (the idle timeout slides), and most requests change
+// nothing else, so most of them write nothing.
+const sessionRefreshSlack = time.Minute
+
+// CommitCtx is Commit with a context. A session whose data is unchanged and whose expiry
+// moves by less than sessionRefreshSlack is left as it is (no write). When only the expiry
+// of an unchanged session is to be refreshed and the database is busy (SQLite's single
+// writer held past the busy timeout), the refresh is skipped with a debug log: the session
+// keeps working and its idle deadline is extended by a later request. Any other failure is
+// returned, wrapping apperr.Busy for a busy database.
 func (ss sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	if b == nil {
 		b = []byte{}
 	}
-	_, err := ss.s.db.ExecContext(ctx, ss.s.rebind(
+	key := hashToken(token)
+	var old []byte
+	var oldExpiry time.Time
+	refresh := false // the data is stored already: only the expiry would change
+	err := ss.s.queryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ?`, key).Scan(&old, scanTime(&oldExpiry))
+	if err == nil && sameSessionData(old, b) {
+		if d := expiry.Sub(oldExpiry); d < sessionRefreshSlack && d > -sessionRefreshSlack {
+			return nil
+		}
+		refresh = true
+	}
+	_, err = ss.s.db.ExecContext(ctx, ss.s.rebind(
 		`INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
 		 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`),
-		hashToken(token), b, ss.s.t(expiry))
+		key, b, ss.s.t(expiry))
 	if err != nil {
-		return fmt.Errorf("session commit: %w", err)
+		if refresh && isBusy(err) {
+			ss.s.log.DebugContext(ctx, "session expiry not refreshed: database busy")
+			return nil
+		}
+		return fmt.Errorf("session commit: %w", mapBusy(err))
 	}
 	return nil
+}
+
+// sameSessionData reports whether two encoded sessions hold the same deadline and values.
+// scs's gob codec encodes a map in random order, so equal sessions may differ in bytes: those
+// are decoded and compared (a session another codec encoded is never "the same").
+func sameSessionData(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var codec scs.GobCodec
+	da, va, err := codec.Decode(a)
+	if err != nil {
+		return false
+	}
+	db, vb, err := codec.Decode(b)
+	if err != nil {
+		return false
+	}
+	return da.Equal(db) && reflect.DeepEqual(va, vb)
 }
 
 // DeleteCtx is Delete with a context.

@@ -221,7 +221,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return fmt.Errorf("store: begin: %w", mapErr(err))
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -236,7 +236,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := tx.flushAudit(ctx); err != nil {
 		_ = sqlTx.Rollback()
-		return err
+		return mapBusy(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", mapErr(err))
@@ -416,12 +416,32 @@ func constraintOf(err error) constraint {
 	return noConstraint
 }
 
-// mapErr wraps constraint violations with apperr.Conflict, keeping the driver's error.
+// mapErr wraps constraint violations with apperr.Conflict and a busy database with
+// apperr.Busy (mapBusy), keeping the driver's error.
 func mapErr(err error) error {
-	if err == nil || constraintOf(err) == noConstraint {
-		return err
+	if err == nil {
+		return nil
+	}
+	if constraintOf(err) == noConstraint {
+		return mapBusy(err)
 	}
 	return fmt.Errorf("%w: %w", apperr.Conflict, err)
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code: the busy timeout ran
+// out while another connection held the write lock), by driver code.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+// mapBusy wraps a busy database's error with apperr.Busy (once), keeping the driver's error;
+// other errors are returned as they are.
+func mapBusy(err error) error {
+	if err == nil || !isBusy(err) || errors.Is(err, apperr.Busy) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", apperr.Busy, err)
 }
 
 // paginate appends LIMIT/OFFSET to q: limit ≤ 0 means no limit (an offset alone still

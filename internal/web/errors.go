@@ -32,7 +32,11 @@ var errorKinds = []struct {
 	{apperr.Invalid, http.StatusUnprocessableEntity, "invalid"},
 	{apperr.Conflict, http.StatusConflict, "conflict"},
 	{errTooMany, http.StatusTooManyRequests, "too_many_requests"},
+	{apperr.Busy, http.StatusServiceUnavailable, "busy"},
 }
+
+// busyRetryAfter is the Retry-After, in seconds, of a 503 for a busy database.
+const busyRetryAfter = "5"
 
 // errTooMany is returned when a rate limit is exceeded.
 var errTooMany = errors.New("too many requests")
@@ -71,6 +75,11 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, code := classify(err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", busyRetryAfter)
+		s.log.WarnContext(r.Context(), "database busy", slog.String("method", r.Method),
+			slog.String("route", r.Pattern), slog.String("error", err.Error()))
+	}
 	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
 			slog.String("route", r.Pattern), slog.String("error", err.Error()))
