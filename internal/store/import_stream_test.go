@@ -1,8 +1,12 @@
 package store_test
 
 import (
+	"context"
+	"fmt"
 	"io"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/store"
@@ -70,6 +74,52 @@ func TestImportCandidatsStreamAcrossChunks(t *testing.T) {
 		}
 		if _, err := s.PendingActivations(ctx, w.refB, w.centreA.ID, "FLUX"); err == nil {
 			t.Error("referent of another centre got the links")
+		}
+	})
+}
+
+// TestImportCandidatsStreamReadsOutsideTheWriteLock: the file is read (next) before the
+// write transaction opens, so that another write made while a slow file is being parsed
+// goes through instead of waiting for the whole import (on SQLite, for the single writer);
+// the temporary spool file is removed afterwards, whether the import succeeds or not.
+func TestImportCandidatsStreamReadsOutsideTheWriteLock(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newCandWorld(t, s)
+		for _, bad := range []bool{false, true} {
+			rows := candRows(0, 2500, fmt.Sprintf("VERROU-%v", bad))
+			if bad {
+				rows[2400].Candidat.Email = "pas-une-adresse"
+			}
+			next := streamOf(rows)
+			read, wrote := 0, false
+			slowNext := func() (candidat.ImportRow, error) {
+				if read++; read == 2300 { // in the second chunk, after the first was validated
+					short, cancel := context.WithTimeout(ctx, 2*time.Second)
+					defer cancel()
+					if err := s.AuditLogin(short, 0, store.LoginUnknownAccount); err != nil {
+						t.Errorf("a write while the import reads its file: %v", err)
+					}
+					wrote = true
+				}
+				return next()
+			}
+			_, err := s.ImportCandidatsStream(ctx, w.refA, w.cert.ID, w.centreA.ID, slowNext)
+			if bad {
+				if errs := candImportErr(t, err); !candHas(errs, rows[2400].Line, "email") {
+					t.Errorf("problems: %+v", errs)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if !wrote {
+				t.Error("the test did not write while the file was read")
+			}
+			left, _ := filepath.Glob(filepath.Join(tmp, "certif-import-*"))
+			if len(left) > 0 {
+				t.Errorf("spool files left behind: %v", left)
+			}
 		}
 	})
 }

@@ -108,3 +108,50 @@ func TestSessionManager(t *testing.T) {
 		t.Errorf("user_id = %d", got)
 	}
 }
+
+// TestSessionCommitSkipsUnchanged: scs commits every request (sliding idle timeout); a
+// session whose data is the same (even encoded in another map order) and whose expiry moves
+// by less than a minute is not rewritten, while a change of data or a larger move is.
+func TestSessionCommitSkipsUnchanged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ss := s.SessionStore()
+		values := map[string]any{"a": int64(1), "b": "deux", "c": true, "d": 4.5}
+		enc := func(v map[string]any) []byte {
+			b, err := scs.GobCodec{}.Encode(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		soon := time.Now().Add(300 * time.Millisecond)
+		if err := ss.Commit("same", enc(values), soon); err != nil {
+			t.Fatal(err)
+		}
+		// 30 s later, the same data: not rewritten, the session still expires soon.
+		for range 5 { // several encodings, in whatever map order gob picks
+			if err := ss.Commit("same", enc(values), soon.Add(30*time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Changed data: rewritten, with the new expiry.
+		if err := ss.Commit("changed", enc(values), soon); err != nil {
+			t.Fatal(err)
+		}
+		if err := ss.Commit("changed", enc(map[string]any{"a": int64(2)}), soon.Add(30*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		// Same data, expiry moved by two minutes: rewritten.
+		if err := ss.Commit("moved", enc(values), soon); err != nil {
+			t.Fatal(err)
+		}
+		if err := ss.Commit("moved", enc(values), soon.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Until(soon) + 100*time.Millisecond)
+		for tok, want := range map[string]bool{"same": false, "changed": true, "moved": true} {
+			if _, found, err := ss.Find(tok); err != nil || found != want {
+				t.Errorf("Find(%s) after the first expiry = %v, %v; want %v", tok, found, err, want)
+			}
+		}
+	})
+}
