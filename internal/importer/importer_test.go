@@ -377,3 +377,24 @@ func TestImportAndFormShareTheirMessages(t *testing.T) {
 		t.Errorf("errors:\n%s\nwant:\n%s", (&candidat.ImportError{Errors: got}).Error(), (&candidat.ImportError{Errors: want}).Error())
 	}
 }
+
+// TestBlankLinesDoNotCountAsOneRecord: more than 1 MiB of blank CRLF lines (which
+// encoding/csv skips inside one Read) is not « ligne de plus de 1 Mo, vérifiez les
+// guillemets »: such a file is refused for what it is, too many lines, at the first row
+// past the limit; and a row after many blank lines within the limit is read at its line.
+func TestBlankLinesDoNotCountAsOneRecord(t *testing.T) {
+	row := "Dupont;Marie;F;01/02/1990;69123;Lyon;marie@example.fr;VAE classique\r\n"
+	blanks := maxRecordBytes * 3 / 5 // 2 bytes each: 1.2 MiB
+	file := hdr + "\r\n" + strings.Repeat("\r\n", blanks) + row
+	_, err := ReadAll(context.Background(), strings.NewReader(file), "c.csv", cmRef(t), testNow)
+	got := importErrors(t, err)
+	if len(got) != 1 || strings.Contains(got[0].Message, "1 Mo") || !strings.Contains(got[0].Message, "lignes") {
+		t.Errorf("errors = %+v, want the too-many-lines problem", got)
+	}
+	blanks = 150_000
+	file = hdr + "\r\n" + strings.Repeat("\r\n", blanks) + row
+	rows, err := ReadAll(context.Background(), strings.NewReader(file), "c.csv", cmRef(t), testNow)
+	if err != nil || len(rows) != 1 || rows[0].Line != blanks+2 {
+		t.Fatalf("rows = %+v, %v; want 1 at line %d", rows, err, blanks+2)
+	}
+}

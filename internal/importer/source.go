@@ -51,10 +51,15 @@ const maxRecordBytes = 1 << 20
 
 var errRecordTooLong = errors.New("importer: record too long")
 
-// recordGuard counts the bytes read since the last reset and fails beyond maxRecordBytes.
+// recordGuard counts the bytes of the record being read and fails beyond maxRecordBytes. It
+// sees the bytes before encoding/csv (which reads ahead and skips blank lines inside one
+// Read), so it finds the record boundaries itself: a line feed outside quotes ends a record
+// and resets the count, whether the line was blank or not; inside quotes (a multi-line field,
+// or a stray quote swallowing the rest of the file) the count goes on.
 type recordGuard struct {
-	r io.Reader
-	n int
+	r      io.Reader
+	n      int
+	quoted bool // inside a quoted field ("" toggles twice)
 }
 
 func (g *recordGuard) Read(p []byte) (int, error) {
@@ -62,7 +67,16 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 		return 0, errRecordTooLong
 	}
 	n, err := g.r.Read(p)
-	g.n += n
+	for _, b := range p[:n] {
+		switch {
+		case b == '"':
+			g.quoted = !g.quoted
+		case b == '\n' && !g.quoted:
+			g.n = 0
+			continue
+		}
+		g.n++
+	}
 	return n, err
 }
 
@@ -125,7 +139,6 @@ func detectComma(head []byte) rune {
 
 func (s *csvSource) next() (int, []string, error) {
 	for {
-		s.guard.n = 0
 		rec, err := s.r.Read()
 		if err == io.EOF {
 			return 0, nil, io.EOF

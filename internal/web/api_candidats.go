@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -423,11 +422,20 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	if v := r.URL.Query().Get("centre"); v != "" && u.CentreID == 0 {
 		centreID, _ = strconv.ParseInt(v, 10, 64)
 	}
+	release, err := s.takeImportSlot() // before reading the body: a busy server reads none of it
+	if err != nil {
+		w.Header().Set("Retry-After", "60")
+		w.Header().Set("Connection", "close")
+		writeJSON(w, http.StatusTooManyRequests, struct {
+			Error apiError `json:"error"`
+		}{apiError{Code: "too_many_requests", Message: msgImportBusy}})
+		return nil
+	}
+	defer release()
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
 	var res store.ImportResult
-	var err error
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
-		if perr := parseMultipart(r, 8<<20); perr != nil {
+		if perr := parseMultipart(r, importFormMemory); perr != nil {
 			return fieldError("fichier", "Envoi illisible ou trop gros.")
 		}
 		defer r.MultipartForm.RemoveAll()
@@ -452,13 +460,6 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 			name = "import.xlsx"
 		}
 		res, _, err = s.runImport(r, centreID, r.Body, name)
-	}
-	if errors.Is(err, errImportBusy) {
-		w.Header().Set("Retry-After", "60")
-		writeJSON(w, http.StatusTooManyRequests, struct {
-			Error apiError `json:"error"`
-		}{apiError{Code: "too_many_requests", Message: msgImportBusy}})
-		return nil
 	}
 	if err != nil {
 		return err

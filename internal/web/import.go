@@ -25,6 +25,19 @@ const maxImportSize = 64 << 20
 // write timeout (120 s): 100,000 lines take about 20 s.
 const importDeadline = 90 * time.Second
 
+// importFormMemory is how much of an import's multipart body is kept in memory: the rest,
+// the file above all, spills to a temporary file (removed by MultipartForm.RemoveAll), so
+// that parallel uploads do not raise the server's memory.
+const importFormMemory = 1 << 20
+
+// Caps on what a refused import echoes back into the page: the file's name, the ignored
+// columns and the problems come from the upload and may be huge.
+const (
+	echoNameRunes    = 200 // the file's name, an ignored column's name
+	echoMessageRunes = 500 // a problem's column and message
+	echoIgnoredMax   = 30  // ignored columns listed
+)
+
 // maxConcurrentImports bounds the imports under way on one server: each can hold a few
 // dozen MB and one core.
 const maxConcurrentImports = 2
@@ -112,17 +125,28 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The slot first: a busy server answers 429 without reading (nor keeping) the upload.
+	release, err := s.takeImportSlot()
+	if err != nil {
+		p.Errors = []candidat.LineError{{Message: msgImportBusy}}
+		w.Header().Set("Retry-After", "60")
+		w.Header().Set("Connection", "close") // the unread body is not worth draining
+		return s.render(w, http.StatusTooManyRequests, "import", p)
+	}
+	defer release()
 	u := currentUser(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
-	if err := parseMultipart(r, 8<<20); err != nil {
+	if err := parseMultipart(r, importFormMemory); err != nil {
 		p.Errors = []candidat.LineError{{Message: fmt.Sprintf("Le fichier dépasse %d Mo ou l'envoi a échoué.", maxImportSize>>20)}}
 		return s.render(w, http.StatusUnprocessableEntity, "import", p)
 	}
 	defer r.MultipartForm.RemoveAll()
 	centreID := u.CentreID
 	if u.Role == account.RoleAdmin {
-		p.Centre = r.FormValue("centre")
-		centreID, _ = strconv.ParseInt(p.Centre, 10, 64)
+		centreID, _ = strconv.ParseInt(r.FormValue("centre"), 10, 64)
+		if centreID > 0 {
+			p.Centre = strconv.FormatInt(centreID, 10) // only a valid id is echoed back
+		}
 	}
 	file, hdr, err := r.FormFile("fichier")
 	if err != nil || centreID == 0 {
@@ -134,23 +158,20 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusUnprocessableEntity, "import", p)
 	}
 	defer file.Close()
-	p.FileName = hdr.Filename
+	p.FileName = echoCap(hdr.Filename, echoNameRunes)
 	result, ignored, err := s.runImport(r, centreID, file, hdr.Filename)
-	p.Ignored = ignored
+	p.Ignored = echoList(ignored)
 	var ierr *candidat.ImportError
 	switch {
-	case errors.Is(err, errImportBusy):
-		p.Errors = []candidat.LineError{{Message: msgImportBusy}}
-		w.Header().Set("Retry-After", "60")
-		return s.render(w, http.StatusTooManyRequests, "import", p)
 	case errors.As(err, &ierr):
-		p.Errors = ierr.Errors
+		p.Errors = echoErrors(ierr.Errors)
 		return s.render(w, http.StatusUnprocessableEntity, "import", p)
 	case err != nil:
 		if f := apperr.FieldErrors(err); f != nil {
 			for k, v := range f {
 				p.Errors = append(p.Errors, candidat.LineError{Column: k, Message: v})
 			}
+			p.Errors = echoErrors(p.Errors)
 			return s.render(w, http.StatusUnprocessableEntity, "import", p)
 		}
 		return err
@@ -163,14 +184,56 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "import", p)
 }
 
-// runImport reads the whole file, then imports it all or nothing into centreID for the first
-// certification. At most maxConcurrentImports run at once (errImportBusy beyond), each
-// within importDeadline: past it, the import is refused as a problem of the file.
-func (s *Server) runImport(r *http.Request, centreID int64, file io.Reader, name string) (store.ImportResult, []string, error) {
-	if !s.imports.take() {
-		return store.ImportResult{}, nil, errImportBusy
+// echoCap is v cut to n runes (with an ellipsis), for echoing an uploaded value back.
+func echoCap(v string, n int) string {
+	if len(v) <= n { // bytes ≥ runes
+		return v
 	}
-	defer s.imports.release()
+	i := 0
+	for k := range v {
+		if i == n {
+			return v[:k] + "…"
+		}
+		i++
+	}
+	return v
+}
+
+// echoList caps the ignored columns echoed back: echoIgnoredMax of them, each echoCap'd.
+func echoList(vs []string) []string {
+	out := make([]string, 0, min(len(vs), echoIgnoredMax+1))
+	for i, v := range vs {
+		if i == echoIgnoredMax {
+			out = append(out, fmt.Sprintf("… (%d colonnes en tout)", len(vs)))
+			break
+		}
+		out = append(out, echoCap(v, echoNameRunes))
+	}
+	return out
+}
+
+// echoErrors caps the column and message of each problem echoed back.
+func echoErrors(les []candidat.LineError) []candidat.LineError {
+	for i := range les {
+		les[i].Column = echoCap(les[i].Column, echoNameRunes)
+		les[i].Message = echoCap(les[i].Message, echoMessageRunes)
+	}
+	return les
+}
+
+// takeImportSlot reserves one of the maxConcurrentImports import slots, before the upload is
+// read; errImportBusy when none is free. Call release when the import is over.
+func (s *Server) takeImportSlot() (release func(), err error) {
+	if !s.imports.take() {
+		return nil, errImportBusy
+	}
+	return s.imports.release, nil
+}
+
+// runImport reads the whole file, then imports it all or nothing into centreID for the first
+// certification, within importDeadline: past it, the import is refused as a problem of the
+// file. The caller holds an import slot (takeImportSlot), taken before reading the upload.
+func (s *Server) runImport(r *http.Request, centreID int64, file io.Reader, name string) (store.ImportResult, []string, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), importDeadline)
 	defer cancel()
 	res, ignored, err := s.importFile(ctx, r, centreID, file, name)
