@@ -6,7 +6,6 @@
 package web
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -106,11 +105,7 @@ func New(cfg Config) (*Server, error) {
 		sessions: sm, loginLimits: newLoginLimiter(time.Now), metrics: newMetrics(cfg.Registry),
 		refCache: newRefPageCache(), verifyPassword: boundedVerify(account.VerifyPassword, max(2, runtime.NumCPU())),
 	}
-	// A session that cannot be loaded or saved is a server error like any other: French
-	// page, logged by our logger without the session token.
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		s.writeError(w, r, fmt.Errorf("session: %w", err))
-	}
+	sm.ErrorFunc = s.sessionError // a French error page, and nothing after it (sessionerr.go)
 	return s, nil
 }
 
@@ -201,7 +196,7 @@ func (s *Server) Handler() http.Handler {
 
 	root := recordPattern(mux)
 	root = s.authenticate(root)
-	root = s.sessions.LoadAndSave(root)
+	root = withSessionErrors(s.sessions.LoadAndSave(root))
 	root = http.NewCrossOriginProtection().Handler(root)
 	root = securityHeaders(root)
 	root = s.observe(root)
