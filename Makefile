@@ -41,7 +41,7 @@ deps:
 bench: build
 	$(GO) test -run '^$$' -bench 'StaticFile|Referentiel|RatioToStatic' -benchmem -count 3 ./internal/web/
 	$(GO) test -run '^$$' -bench 'MatricePage500' -benchtime 20x ./internal/web/
-	$(GO) test -run '^$$' -bench 'PromotionMatrix500|Import100k' -benchtime 1x ./internal/store/
+	$(GO) test -run '^$$' -bench 'PromotionMatrix500|Import100k|ImportWriteLock100k' -benchtime 1x ./internal/store/
 	$(GO) test -run '^$$' -bench 'ReadCSV100k' -benchtime 1x ./internal/importer/
 	$(GO) test -run '^$$' -bench 'RenderLivret' -benchtime 20x ./internal/document/
 	$(GO) run ./cmd/certif-load --bin ./$(BIN)
