@@ -11,13 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/importer"
 	"github.com/certif/certif/internal/store"
 )
 
-// BenchmarkImportWriteLock100k imports a CSV of CERTIF_BENCH_ROWS rows (default 100,000)
+// BenchmarkImportWriteLock100k imports a CSV, then an XLSX, of CERTIF_BENCH_ROWS rows (default 100,000)
 // into a fresh SQLite database as the server does (importer.Reader feeding
 // ImportCandidatsStream) while a probe makes a small write (an audited login) every 20 ms.
 // max-write-wait-ms is the longest a probe write waited: how long the import held the
@@ -31,14 +33,47 @@ func BenchmarkImportWriteLock100k(b *testing.B) {
 			b.Fatalf("CERTIF_BENCH_ROWS=%q: want a positive integer", v)
 		}
 	}
-	var file bytes.Buffer
-	file.WriteString("Nom de naissance;Prénoms;Sexe;Date de naissance;Code commune de naissance;Commune de naissance;E-mail;Voie d'accès;Promotion\n")
+	header := []string{"Nom de naissance", "Prénoms", "Sexe", "Date de naissance", "Code commune de naissance", "Commune de naissance", "E-mail", "Voie d'accès", "Promotion"}
+	var records [][]string
 	for _, r := range candRows(0, n, "VERROU") {
 		c := r.Candidat
-		fmt.Fprintf(&file, "%s;%s;%s;%s;%s;%s;%s;VAE classique;VERROU\n", c.NomNaissance, c.Prenoms[0],
+		records = append(records, []string{c.NomNaissance, c.Prenoms[0],
 			map[candidat.Sexe]string{candidat.Femme: "F", candidat.Homme: "M"}[c.Sexe], c.DateNaissance.Format("02/01/2006"),
-			c.CommuneNaissanceCode, c.CommuneNaissance, c.Email)
+			c.CommuneNaissanceCode, c.CommuneNaissance, c.Email, "VAE classique", "VERROU"})
 	}
+	var csvFile bytes.Buffer
+	csvFile.WriteString(strings.Join(header, ";") + "\n")
+	for _, r := range records {
+		csvFile.WriteString(strings.Join(r, ";") + "\n")
+	}
+	b.Run("csv", func(b *testing.B) { candLockBench(b, n, "bench.csv", csvFile.Bytes()) })
+	xf := excelize.NewFile()
+	sw, err := xf.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, r := range append([][]string{header}, records...) {
+		cells := make([]any, len(r))
+		for j, v := range r {
+			cells[j] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, cells); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	xlsx, err := xf.WriteToBuffer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("xlsx", func(b *testing.B) { candLockBench(b, n, "bench.xlsx", xlsx.Bytes()) })
+}
+
+// candLockBench is one file of BenchmarkImportWriteLock100k.
+func candLockBench(b *testing.B, n int, name string, file []byte) {
 	var maxWait, total time.Duration
 	b.StopTimer()
 	for range b.N {
@@ -64,7 +99,7 @@ func BenchmarkImportWriteLock100k(b *testing.B) {
 		}()
 		start := time.Now()
 		b.StartTimer()
-		rd, err := importer.NewReader(ctx, bytes.NewReader(file.Bytes()), "bench.csv", e.ref, time.Now())
+		rd, err := importer.NewReader(ctx, bytes.NewReader(file), name, e.ref, time.Now())
 		if err != nil {
 			b.Fatal(err)
 		}
