@@ -173,7 +173,7 @@ func (st *streamImport) readAll(sp *importSpool, next func() (candidat.ImportRow
 		}
 		im := st.chunk(rows, formation)
 		st.note(im.checked)
-		err := sp.write(rows)
+		err := sp.write(im)
 		rows = rows[:0]
 		return err
 	}
@@ -209,7 +209,7 @@ func (st *streamImport) dbPass(ctx context.Context, tx *Tx, sp *importSpool, for
 		return err
 	}
 	for {
-		rows, err := sp.read()
+		c, err := sp.read()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
@@ -219,9 +219,11 @@ func (st *streamImport) dbPass(ctx context.Context, tx *Tx, sp *importSpool, for
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		im := st.chunk(rows, formation)
-		if len(im.checked) > 0 && res != nil { // a problem pass A did not have (e.g. the day changed)
-			st.note(im.checked)
+		var im *candImport
+		if st.total > 0 { // the rows with problems must be known again: validate anew
+			im = st.chunk(c.Rows, formation)
+		} else {
+			im = st.spooled(c)
 		}
 		im.problems = slices.Clone(im.checked)
 		err = im.check(ctx, tx)
@@ -236,6 +238,22 @@ func (st *streamImport) dbPass(ctx context.Context, tx *Tx, sp *importSpool, for
 			return err
 		}
 	}
+}
+
+// spooled is the candImport of a chunk pass A found without problem, rebuilt from the spool
+// without validating it again (the write transaction does not pay for it): every row is
+// valid, the first row of each identity is the one for its e-mail.
+func (st *streamImport) spooled(c *spoolChunk) *candImport {
+	im := &candImport{s: st.s, actor: st.actor, info: st.info, centreID: st.centreID, rows: c.Rows,
+		stmts: map[string]*sql.Stmt{}, keys: c.Keys, plan: make([]candRowPlan, len(c.Rows)),
+		byEmail: make(map[string]int32, len(c.Rows))}
+	for i, f := range c.First {
+		im.plan[i].first = f
+		if int(f) == i {
+			im.byEmail[c.Rows[i].Candidat.Email] = f
+		}
+	}
+	return im
 }
 
 // readOnly runs fn in a read-only transaction, which on SQLite does not take the write lock.

@@ -123,3 +123,29 @@ func TestImportCandidatsStreamReadsOutsideTheWriteLock(t *testing.T) {
 		}
 	})
 }
+
+// TestImportCandidatsStreamRepeatedIdentities: the write transaction works from the spooled
+// plan of pass A: a candidate repeated in the file (two promotions) and candidates that
+// exist already are matched, not created twice.
+func TestImportCandidatsStreamRepeatedIdentities(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newCandWorld(t, s)
+		if _, err := s.ImportCandidatsStream(ctx, w.refA, w.cert.ID, w.centreA.ID, streamOf(candRows(0, 10, "P1"))); err != nil {
+			t.Fatal(err)
+		}
+		rows := append(candRows(5, 10, "P2"), candRows(5, 10, "P3")...) // 5 existing, 5 new, each twice
+		for i := range rows {
+			rows[i].Line = i + 2
+		}
+		res, err := s.ImportCandidatsStream(ctx, w.refA, w.cert.ID, w.centreA.ID, streamOf(rows))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Created != 20 || res.NewCandidats != 5 || res.Existing != 0 || len(res.Activations) != 5 {
+			t.Fatalf("result: %+v", res)
+		}
+		if got := candCount(t, s, "candidats"); got != 15 {
+			t.Errorf("%d candidates, want 15", got)
+		}
+	})
+}
