@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strconv"
@@ -396,5 +397,37 @@ func TestBlankLinesDoNotCountAsOneRecord(t *testing.T) {
 	rows, err := ReadAll(context.Background(), strings.NewReader(file), "c.csv", cmRef(t), testNow)
 	if err != nil || len(rows) != 1 || rows[0].Line != blanks+2 {
 		t.Fatalf("rows = %+v, %v; want 1 at line %d", rows, err, blanks+2)
+	}
+}
+
+// TestRecordGuardFollowsQuoting: the record guard counts per record as encoding/csv quotes:
+// a bare quote early in the file does not make the lines after it one long record, a ""
+// inside a quoted field does not close it, and a quoted field swallowing the rest of the
+// file is still refused.
+func TestRecordGuardFollowsQuoting(t *testing.T) {
+	row := "Dupont;Marie;F;01/02/1990;69123;Lyon;marie%d@example.fr;VAE classique\n"
+	var many strings.Builder
+	for i := 0; many.Len() < maxRecordBytes*3/2; i++ {
+		fmt.Fprintf(&many, strings.Replace(row, "Dupont", fmt.Sprintf("Dupont%d", i), 1), i)
+	}
+	for _, tc := range []struct {
+		name, file string
+		tooLong    bool
+	}{
+		{"bare quote then many lines", hdr + "\n" + `Du"pont;Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE classique` + "\n" + many.String(), false},
+		{"escaped quote, then a quoted field that never ends", hdr + "\n" + `Dupont;"Ma""rie` + "\n" + strings.ReplaceAll(many.String(), "\"", ""), true},
+		{"quoted field closed, then many lines", hdr + "\n" + `"Du""pont";Marie;F;01/02/1990;69123;Lyon;m@example.fr;VAE classique` + "\n" + many.String(), false},
+	} {
+		_, err := ReadAll(context.Background(), strings.NewReader(tc.file), "c.csv", cmRef(t), testNow)
+		tooLong := false
+		var ie *candidat.ImportError
+		if errors.As(err, &ie) {
+			for _, le := range ie.Errors {
+				tooLong = tooLong || strings.Contains(le.Message, "1 Mo")
+			}
+		}
+		if tooLong != tc.tooLong {
+			t.Errorf("%s: « ligne de plus de 1 Mo » = %v, want %v (%.300v)", tc.name, tooLong, tc.tooLong, err)
+		}
 	}
 }

@@ -52,14 +52,20 @@ const maxRecordBytes = 1 << 20
 var errRecordTooLong = errors.New("importer: record too long")
 
 // recordGuard counts the bytes of the record being read and fails beyond maxRecordBytes. It
-// sees the bytes before encoding/csv (which reads ahead and skips blank lines inside one
-// Read), so it finds the record boundaries itself: a line feed outside quotes ends a record
-// and resets the count, whether the line was blank or not; inside quotes (a multi-line field,
-// or a stray quote swallowing the rest of the file) the count goes on.
+// sees the bytes before encoding/csv (which reads ahead, and skips blank lines inside one
+// Read), so it finds the record boundaries itself, with encoding/csv's quoting rules: a line
+// feed outside quotes ends a record and resets the count, whether the line was blank or not;
+// inside a quoted field (a multi-line field, or a stray quote swallowing the rest of the file)
+// the count goes on. A quote opens a quoted field only at the start of a field (elsewhere it
+// is a bare quote, an error encoding/csv reports on that line alone); inside one, "" is a
+// quote and a single " closes it.
 type recordGuard struct {
-	r      io.Reader
-	n      int
-	quoted bool // inside a quoted field ("" toggles twice)
+	r       io.Reader
+	comma   byte // the delimiter (';', ',' or tab)
+	n       int
+	started bool // a field has begun: a quote now is a bare quote
+	quoted  bool // inside a quoted field
+	pending bool // inside a quoted field, just after a quote: "" or the closing one
 }
 
 func (g *recordGuard) Read(p []byte) (int, error) {
@@ -68,14 +74,31 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 	}
 	n, err := g.r.Read(p)
 	for _, b := range p[:n] {
-		switch {
-		case b == '"':
-			g.quoted = !g.quoted
-		case b == '\n' && !g.quoted:
-			g.n = 0
-			continue
-		}
 		g.n++
+		if g.quoted {
+			switch {
+			case g.pending && b == '"': // "" inside quotes
+				g.pending = false
+				continue
+			case g.pending: // the quote closed the field: b is read as outside quotes
+				g.quoted, g.pending = false, false
+			case b == '"':
+				g.pending = true
+				continue
+			default:
+				continue
+			}
+		}
+		switch {
+		case b == '\n':
+			g.n, g.started = 0, false
+		case b == g.comma:
+			g.started = false
+		case b == '"' && !g.started:
+			g.quoted, g.started = true, true
+		default:
+			g.started = true
+		}
 	}
 	return n, err
 }
@@ -98,6 +121,7 @@ func newCSV(br *bufio.Reader) *csvSource {
 	g := &recordGuard{r: br}
 	r := csv.NewReader(g)
 	r.Comma = detectComma(head)
+	g.comma = byte(r.Comma)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
 	return &csvSource{r: r, guard: g, nextLine: 1}
