@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +168,32 @@ func TestSessionCommitFailureOnePage(t *testing.T) {
 	}
 	if n := strings.Count(strings.ToLower(rec.Body.String()), "<html"); n != 1 {
 		t.Errorf("%d pages in the response: %.3000s", n, rec.Body.String())
+	}
+}
+
+// TestImportUploadSpillsToDisk: an upload keeps about importFormMemory of its multipart body
+// in memory, the rest going to a temporary file, so that parallel uploads do not add up in
+// the server's memory (they took 8 MB each before).
+func TestImportUploadSpillsToDisk(t *testing.T) {
+	e := newEnv(t)
+	c := e.login("referent@certif.demo")
+	// A 20 MB file the importer refuses at its header, once the upload is parsed.
+	ct, body := importMultipart(t, "gros.csv", append([]byte("pas;un;en-tête\n"), bytes.Repeat([]byte("x;y;z\n"), 20<<20/6)...))
+	req := httptest.NewRequest(http.MethodPost, "/candidats/import", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
+	e.withCookies(c, req)
+	h := e.srv.Handler()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	runtime.ReadMemStats(&after)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d: %.300s", rec.Code, rec.Body.String())
+	}
+	alloc := after.TotalAlloc - before.TotalAlloc
+	if alloc > 12<<20 { // about 4 MB at 1 MB in memory, 32 MB at 8 MB
+		t.Errorf("a 20 MB upload allocated %d MB: it is held in memory", alloc>>20)
 	}
 }
