@@ -259,6 +259,9 @@ const (
 	AuditUnlinked
 	// AuditUnsealed: the row has no hash: it was inserted behind the application's back.
 	AuditUnsealed
+	// AuditUnreadable: a column holds what the application never writes there (text in a
+	// date or a number — SQLite stores anything): the row was edited behind its back.
+	AuditUnreadable
 )
 
 // AuditBreak is a row where the chain does not hold.
@@ -285,8 +288,21 @@ func (b *AuditBreak) Describe() string {
 			b.PrevID, short(b.Want), short(b.Got), b.PrevID)
 	case AuditUnsealed:
 		return "elle n’a pas d’empreinte : elle a été ajoutée hors de l’application"
+	case AuditUnreadable:
+		return "une de ses colonnes ne peut pas être relue (" + b.Got + ") : l’entrée a été modifiée hors de l’application"
 	}
 	return "rupture inconnue"
+}
+
+// unreadableColumn names the column a scan error is about ("colonne at"), without the value.
+func unreadableColumn(err error) string {
+	msg := err.Error()
+	if _, after, ok := strings.Cut(msg, `name "`); ok {
+		if col, _, ok := strings.Cut(after, `"`); ok {
+			return "colonne " + col
+		}
+	}
+	return "valeur illisible"
 }
 
 func short(h string) string {
@@ -347,7 +363,28 @@ func (s *Store) VerifyAudit(ctx context.Context, actor account.Actor) (AuditChai
 	}
 	for rows.Next() {
 		if err := rows.Scan(&id, scanTime(&at), &actorID, &action, &entity, &entityID, &detail, &prev, &hash); err != nil {
-			return c, fmt.Errorf("audit verify: %w", err)
+			// A value the application never writes (SQLite keeps any type in any column): name
+			// the row and go on from its stored hash, as for any other break.
+			var raw [9]any
+			dest := make([]any, len(raw))
+			for i := range raw {
+				dest[i] = &raw[i]
+			}
+			if rerr := rows.Scan(dest...); rerr != nil {
+				return c, fmt.Errorf("audit verify: %w", err)
+			}
+			rid, _ := raw[0].(int64)
+			c.Entries++
+			c.HeadID = rid
+			brk(AuditBreak{ID: rid, Kind: AuditUnreadable, PrevID: prevID, Got: unreadableColumn(err)})
+			prevHash, prevID = prevHash[:0], rid
+			switch h := raw[8].(type) {
+			case []byte:
+				prevHash = append(prevHash, h...)
+			case string:
+				prevHash = append(prevHash, h...)
+			}
+			continue
 		}
 		c.Entries++
 		c.HeadID = id

@@ -376,3 +376,29 @@ func reopen(t *testing.T, s *store.Store) *store.Store {
 	t.Cleanup(func() { o.Close() })
 	return o
 }
+
+// A value of the wrong type (SQLite stores text in a date or a number column) names its row
+// instead of stopping the walk; the rows after it still verify.
+func TestAuditChainUnreadableRow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.DialectSQLite {
+			t.Skip("PostgreSQL's typed columns refuse such values")
+		}
+		auditWrites(t, s, 6)
+		ids := auditIDs(t, s)
+		for i, q := range []string{`UPDATE audit_log SET at = 'n''importe quoi' WHERE id = ?`, `UPDATE audit_log SET actor_id = 'abc' WHERE id = ?`} {
+			withoutTriggers(t, s, func(db *sql.DB) {
+				if _, err := db.Exec(q, ids[2+i]); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+		c := mustVerify(t, s)
+		if c.Breaks != 2 || c.First == nil || c.First.ID != ids[2] || c.First.Kind != store.AuditUnreadable || c.Entries != 6 {
+			t.Fatalf("chain = %+v / %+v", c, c.First)
+		}
+		if d := c.First.Describe(); !strings.Contains(d, "colonne at") {
+			t.Errorf("Describe = %q", d)
+		}
+	})
+}

@@ -91,17 +91,14 @@ const candMatchInCentre = `(c.identity_key = ?
 	OR EXISTS (SELECT 1 FROM inscriptions mi WHERE mi.candidat_id = c.id AND mi.centre_id = ?))`
 
 // candMatchQuery returns the query (args: identite, scoped key, centre id) finding the
-// candidate an enrolment by actor into a centre attaches to, by identity. For a referent it
-// looks only among the candidates of that centre: identity matching never attaches, returns
-// or reveals another centre's candidate (issue 6, defect 1), so one person enrolled in two
-// centres has two records until the certificateur merges them (MergeCandidats). The admin,
-// who reads every candidate, matches among all of them, the target centre's record first.
-func candMatchQuery(actor account.Actor) string {
-	q := `SELECT ` + candColumns + ` FROM candidats c WHERE c.identite = ?`
-	if actor.IsAdmin() {
-		return q + ` ORDER BY CASE WHEN ` + candMatchInCentre + ` THEN 0 ELSE 1 END, c.id LIMIT 1`
-	}
-	return q + ` AND ` + candMatchInCentre + ` ORDER BY c.id LIMIT 1`
+// candidate an enrolment into a centre attaches to, by identity. Whoever enrols — a référent
+// or the certificateur — it looks only among the candidates of that centre: identity matching
+// never attaches, returns or reveals another centre's candidate (issue 6, defect 1), so one
+// person enrolled in two centres has two records until the certificateur merges them
+// (MergeCandidats, audited). Matching across centres here would be an unaudited merge, and
+// would let a link issued by one centre open an account holding another centre's inscriptions.
+func candMatchQuery() string {
+	return `SELECT ` + candColumns + ` FROM candidats c WHERE c.identite = ? AND ` + candMatchInCentre + ` ORDER BY c.id LIMIT 1`
 }
 
 // candSearchKey is what InscriptionFilter.Query is matched against.

@@ -101,6 +101,13 @@ func (s *Store) MergeCandidats(ctx context.Context, actor account.Actor, fromID,
 				return err
 			}
 		}
+		// The kept account now holds the inscriptions of both records, perhaps of two centres: a
+		// link issued before by one centre's staff must not open it (a new one is issued by
+		// whoever owns every inscription — the certificateur, across centres).
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET activation_hash = NULL, activation_expires = NULL
+			WHERE activation_hash IS NOT NULL AND id IN (SELECT user_id FROM candidats WHERE id = ?)`, intoID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE candidats SET updated_at = ?, version = version + 1 WHERE id = ?`, now, intoID); err != nil {
 			return err
 		}

@@ -62,6 +62,19 @@ func TestIdentityMatchingStaysInTheCentre(t *testing.T) {
 		if adm.ID != b.ID {
 			t.Errorf("admin enrolment into B = %d, want %d", adm.ID, b.ID)
 		}
+		// A person known only in A, enrolled into B by the admin: a new record in B too (the
+		// join is MergeCandidats' alone), and B's référent never reads A's record.
+		onlyA := candPerson(2)
+		mustInscrire(t, s, w.refA, onlyA, candIns(w, w.centreA.ID, "PA"))
+		adm = candPerson(2)
+		adm.Email = "saisi.par.admin@exemple.fr"
+		mustInscrire(t, s, w.admin, adm, candIns(w, w.centreB.ID, "PB"))
+		if adm.ID == onlyA.ID || adm.Email != "saisi.par.admin@exemple.fr" {
+			t.Errorf("admin enrolment into B attached A's record %d (got %d, %s)", onlyA.ID, adm.ID, adm.Email)
+		}
+		if _, err := s.Candidat(ctx, w.refB, onlyA.ID); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("referent B reads A's candidate after the admin's enrolment: %v", err)
+		}
 		// The e-mail of B's account is not taken over by A.
 		steal := candPerson(1)
 		steal.NomNaissance, steal.Email = "Autre", b.Email
@@ -97,7 +110,7 @@ func TestMergeCandidats(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := newCandWorld(t, s)
 		a := candPerson(1)
-		mustInscrire(t, s, w.refA, a, candIns(w, w.centreA.ID, "PA"))
+		tokA := mustInscrire(t, s, w.refA, a, candIns(w, w.centreA.ID, "PA"))
 		b := candPerson(1)
 		b.Email = "dans.b@exemple.fr"
 		mustInscrire(t, s, w.refB, b, candIns(w, w.centreB.ID, "PB"))
@@ -133,6 +146,14 @@ func TestMergeCandidats(t *testing.T) {
 		}
 		if u, err := s.User(ctx, account.System, b.UserID); err != nil || u.Active {
 			t.Errorf("merged record's account = %+v, %v", u, err)
+		}
+		// A's link, issued by A's référent before the merge, no longer opens the account that
+		// now holds B's inscription too.
+		if tokA == "" {
+			t.Fatal("no activation link for A")
+		}
+		if _, err := s.ActivationUser(ctx, tokA); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("A's link after the merge = %v, want NotFound", err)
 		}
 		// The person's account now reads both centres: only the admin issues its link.
 		if _, err := s.NewActivation(ctx, w.refA, a.UserID); !errors.Is(err, apperr.Forbidden) {
@@ -262,6 +283,11 @@ func TestVersionedUpdates(t *testing.T) {
 		u1, u2 := *w.formA, *w.formA
 		u1.Nom, u2.Prenom = "Nouveau", "Autre"
 		if err := s.UpdateUser(ctx, refA, &u1); err != nil {
+			t.Fatal(err)
+		}
+		// A failed sign-in journalled on the account since is no edit: the 409 still names
+		// the référent who saved it.
+		if err := s.AuditLogin(ctx, w.formA.ID, store.LoginWrongPassword); err != nil {
 			t.Fatal(err)
 		}
 		stale("user", s.UpdateUser(ctx, admin, &u2), w.refA)

@@ -185,7 +185,7 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 		}
 	}
 	ident := candIdentityKey(c.Identity())
-	stored, err := candScan(tx.QueryRowContext(ctx, candMatchQuery(actor), ident, candScopedKey(ins.CentreID, ident), ins.CentreID))
+	stored, err := candScan(tx.QueryRowContext(ctx, candMatchQuery(), ident, candScopedKey(ins.CentreID, ident), ins.CentreID))
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err
@@ -214,7 +214,7 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 			return "", err
 		case role != string(account.RoleCandidat):
 			v.Add("email", msgCandEmailNotCand)
-		case !actor.IsAdmin() && userCentre.Valid && userCentre.Int64 != ins.CentreID:
+		case userCentre.Valid && userCentre.Int64 != ins.CentreID:
 			// An account made for another centre is never linked by this one.
 			v.Add("email", msgCandEmailOther)
 		default:

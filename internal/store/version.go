@@ -95,7 +95,8 @@ func (tx *Tx) checkVersion(ctx context.Context, table string, id, version int64)
 }
 
 // stale builds the *StaleError of row id (NotFound when it does not exist): its current
-// version, and the author and time of the latest journal row about it.
+// version, and the author and time of the latest edit of it in the journal ("<entity>.update";
+// a sign-in, a link issued or a download about the same record is no edit).
 func (tx *Tx) stale(ctx context.Context, table, entity string, id int64) error {
 	e := &StaleError{Entity: entity, ID: id}
 	err := tx.QueryRowContext(ctx, `SELECT version FROM `+table+` WHERE id = ?`, id).Scan(&e.Version)
@@ -109,7 +110,7 @@ func (tx *Tx) stale(ctx context.Context, table, entity string, id int64) error {
 	var prenom, nom, email sql.NullString
 	err = tx.QueryRowContext(ctx, `SELECT a.actor_id, a.at, u.prenom, u.nom, u.email FROM audit_log a
 		LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.entity = ? AND a.entity_id = ? ORDER BY a.id DESC LIMIT 1`, entity, id).
+		WHERE a.entity = ? AND a.entity_id = ? AND a.action = ? ORDER BY a.id DESC LIMIT 1`, entity, id, entity+".update").
 		Scan(&actorID, scanTime(&e.At), &prenom, &nom, &email)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
