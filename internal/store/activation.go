@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 )
@@ -105,7 +106,7 @@ func candCentreOwnsAccount(ctx context.Context, tx *Tx, centreID int64, u *accou
 // apperr.NotFound when the user does not exist or the actor may not see it; apperr.Forbidden
 // when the actor sees the user but may not do this.
 func (s *Store) NewActivation(ctx context.Context, actor account.Actor, userID int64) (string, error) {
-	if !actor.IsAdmin() && actor.Role != account.RoleReferent {
+	if !access.MayHold(access.KindCentre, actor, access.Manage) {
 		return "", fmt.Errorf("new activation for user %d: %w", userID, apperr.Forbidden)
 	}
 	token, hash, err := candNewActivation()
@@ -117,7 +118,7 @@ func (s *Store) NewActivation(ctx context.Context, actor account.Actor, userID i
 		if err != nil {
 			return err
 		}
-		if !actor.IsAdmin() {
+		if access.CanAdminister(actor) != access.Allow {
 			ok := false
 			if u.Role == account.RoleCandidat && actor.CentreID != 0 {
 				if ok, err = candCentreOwnsAccount(ctx, tx, actor.CentreID, u); err != nil {

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
-	"github.com/certif/certif/internal/apperr"
 )
 
 // AuditEntry is one row of the append-only audit log. The database rejects any UPDATE or
@@ -48,8 +48,8 @@ func (tx *Tx) audit(ctx context.Context, actor account.Actor, action, entity str
 // AuditLog returns the latest limit entries, newest first (limit ≤ 0 means 100; at most 1000).
 // Only an admin may read it: apperr.Forbidden otherwise.
 func (s *Store) AuditLog(ctx context.Context, actor account.Actor, limit int) ([]AuditEntry, error) {
-	if !actor.IsAdmin() {
-		return nil, fmt.Errorf("audit log: %w", apperr.Forbidden)
+	if err := access.CanAdminister(actor).Err("audit log"); err != nil {
+		return nil, err
 	}
 	if limit <= 0 {
 		limit = 100

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
@@ -150,25 +151,9 @@ func candUserNames(c *candidat.Candidat) (nom, prenom string) {
 	return nom, prenom
 }
 
-// candScope is the condition (on alias c) restricting candidates to those actor may see: all
-// for an admin, those with an inscription in their centre for a referent or formateur,
-// themself for a candidat, none for anyone else.
-func candScope(actor account.Actor) (string, []any) {
-	switch {
-	case actor.IsAdmin():
-		return `1 = 1`, nil
-	case actor.Role.NeedsCentre() && actor.CentreID != 0:
-		return `EXISTS (SELECT 1 FROM inscriptions si WHERE si.candidat_id = c.id AND si.centre_id = ?)`, []any{actor.CentreID}
-	case actor.Role == account.RoleCandidat && actor.UserID != 0:
-		return `c.user_id = ?`, []any{actor.UserID}
-	default:
-		return `1 = 0`, nil
-	}
-}
-
 // candidat reads candidate id as seen by actor.
 func (s *Store) candidat(ctx context.Context, tx *Tx, actor account.Actor, id int64) (*candidat.Candidat, error) {
-	where, args := candScope(actor)
+	where, args := scopeCandidats(actor)
 	c, err := candScan(s.q(tx).QueryRowContext(ctx,
 		`SELECT `+candColumns+` FROM candidats c WHERE c.id = ? AND `+where, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -208,13 +193,11 @@ func (s *Store) CandidatByUser(ctx context.Context, userID int64) (*candidat.Can
 // candMayEdit reports whether actor may change candidate id: an admin, or the referent of a
 // centre where the candidate has an inscription.
 func candMayEdit(ctx context.Context, tx *Tx, actor account.Actor, id int64) (bool, error) {
-	switch {
-	case actor.IsAdmin():
-		return true, nil
-	case actor.Role == account.RoleReferent && actor.CentreID != 0:
-		return exists(ctx, tx, `SELECT 1 FROM inscriptions WHERE candidat_id = ? AND centre_id = ?`, id, actor.CentreID)
+	rel, err := candRelations(ctx, tx, id)
+	if err != nil {
+		return false, err
 	}
-	return false, nil
+	return access.CanEditCandidat(actor, rel) == access.Allow, nil
 }
 
 // UpdateCandidat saves c's fields (c.UserID and c.CreatedAt are reset to the stored values);

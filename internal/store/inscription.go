@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
@@ -57,10 +58,7 @@ func candValues(rows, arity int) string {
 
 // candMayEnrol checks that actor may enrol into centreID (Forbidden otherwise).
 func candMayEnrol(actor account.Actor, centreID int64) error {
-	switch {
-	case actor.IsAdmin():
-		return nil
-	case actor.Role == account.RoleReferent && actor.CentreID != 0 && centreID == actor.CentreID:
+	if access.CanManageCentre(actor, access.Centre{ID: centreID}) == access.Allow {
 		return nil
 	}
 	return apperr.Forbidden
@@ -327,24 +325,8 @@ func candInsScan(sc interface{ Scan(...any) error }) (InscriptionRow, error) {
 	return r, nil
 }
 
-// candInsScope is the condition (on aliases i and c) restricting inscriptions to those actor
-// may see: all for an admin, their centre's for a referent or formateur, their own for a
-// candidat, none for anyone else.
-func candInsScope(actor account.Actor) (string, []any) {
-	switch {
-	case actor.IsAdmin():
-		return `1 = 1`, nil
-	case actor.Role.NeedsCentre() && actor.CentreID != 0:
-		return `i.centre_id = ?`, []any{actor.CentreID}
-	case actor.Role == account.RoleCandidat && actor.UserID != 0:
-		return `c.user_id = ?`, []any{actor.UserID}
-	default:
-		return `1 = 0`, nil
-	}
-}
-
 func (s *Store) inscription(ctx context.Context, q querier, actor account.Actor, id int64) (*InscriptionRow, error) {
-	where, args := candInsScope(actor)
+	where, args := scopeInscriptions(actor)
 	r, err := candInsScan(q.QueryRowContext(ctx, candInsSelect+` WHERE i.id = ? AND `+where, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("inscription %d: %w", id, apperr.NotFound)
@@ -366,7 +348,7 @@ func (s *Store) Inscription(ctx context.Context, actor account.Actor, id int64) 
 // by promotion, candidate's name (usage name, else birth name) and prénoms. It returns an
 // empty slice, not an error, when none match.
 func (s *Store) Inscriptions(ctx context.Context, actor account.Actor, f InscriptionFilter) ([]InscriptionRow, error) {
-	where, args := candInsScope(actor)
+	where, args := scopeInscriptions(actor)
 	q := candInsSelect + ` WHERE ` + where
 	if f.CentreID != 0 {
 		q += ` AND i.centre_id = ?`
@@ -428,8 +410,8 @@ func (s *Store) SetStatut(ctx context.Context, actor account.Actor, inscriptionI
 		if err != nil {
 			return err
 		}
-		if !actor.IsAdmin() && !(actor.Role == account.RoleReferent && actor.CentreID == r.CentreID) {
-			return apperr.Forbidden
+		if err := access.CanManageInscription(actor, access.Inscription{CentreID: r.CentreID, CandidatUserID: r.Candidat.UserID}).Err(""); err != nil {
+			return err
 		}
 		if r.Statut == st {
 			return nil
@@ -462,8 +444,8 @@ func (s *Store) SetStatut(ctx context.Context, actor account.Actor, inscriptionI
 // else or another centre (its existence is never revealed). It returns an empty slice when
 // the centre has no promotion.
 func (s *Store) Promotions(ctx context.Context, actor account.Actor, centreID int64) ([]string, error) {
-	if !actor.IsAdmin() && !(actor.Role.NeedsCentre() && actor.CentreID != 0 && actor.CentreID == centreID) {
-		return nil, fmt.Errorf("promotions of centre %d: %w", centreID, apperr.NotFound)
+	if err := access.CanReadCentre(actor, access.Centre{ID: centreID}).Err(fmt.Sprintf("promotions of centre %d", centreID)); err != nil {
+		return nil, err
 	}
 	rows, err := s.query(ctx,
 		`SELECT DISTINCT promotion FROM inscriptions WHERE centre_id = ? AND promotion <> '' ORDER BY promotion`, centreID)

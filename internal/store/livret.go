@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
@@ -62,28 +63,20 @@ func lvInscription(ctx context.Context, q querier, id int64) (lvIns, error) {
 	return i, nil
 }
 
-// lvAccess is what an actor may do on one inscription's livret, plan and stages.
-type lvAccess int
+// lvAccess is what an actor may do on one inscription's livret, plan and stages: the level
+// the access policy gives them on the inscription.
+type lvAccess = access.Level
 
 const (
-	lvNone     lvAccess = iota // may not know it exists
-	lvReader                   // the candidate themself: reads, and submits projects
-	lvStaff                    // a formateur of the centre: records evaluations, plans, stages
-	lvReferent                 // the référent of the centre, or an admin: also decides projects
+	lvNone        = access.None       // may not know it exists
+	lvReader      = access.Read       // reads (the candidate, the staff, the jury)
+	lvContributor = access.Contribute // the candidate themself: submits projects
+	lvStaff       = access.Train      // a formateur of the centre: records evaluations, plans, stages
+	lvReferent    = access.Manage     // the référent of the centre, or an admin: also decides projects
 )
 
 func lvAccessOf(actor account.Actor, ins *lvIns) lvAccess {
-	switch {
-	case actor.IsAdmin():
-		return lvReferent
-	case actor.Role == account.RoleReferent && actor.CentreID != 0 && actor.CentreID == ins.CentreID:
-		return lvReferent
-	case actor.Role == account.RoleFormateur && actor.CentreID != 0 && actor.CentreID == ins.CentreID:
-		return lvStaff
-	case actor.Role == account.RoleCandidat && actor.UserID != 0 && actor.UserID == ins.UserID:
-		return lvReader
-	}
-	return lvNone
+	return access.InscriptionLevel(actor, ins.relations())
 }
 
 // lvCheck returns apperr.NotFound when actor may not see ins, apperr.Forbidden when the actor
@@ -347,7 +340,7 @@ func lvScanProjet(sc interface{ Scan(...any) error }) (livret.Projet, error) {
 func (s *Store) SubmitProjet(ctx context.Context, actor account.Actor, p *livret.Projet) error {
 	now := s.nowUTC()
 	err := s.Transact(ctx, func(tx *Tx) error {
-		ins, err := lvLoad(ctx, tx, actor, p.InscriptionID, lvReader, true)
+		ins, err := lvLoad(ctx, tx, actor, p.InscriptionID, lvContributor, true)
 		if err != nil {
 			return err
 		}

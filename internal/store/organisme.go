@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 )
@@ -31,8 +32,8 @@ func scanOrganisme(sc interface{ Scan(...any) error }) (account.Organisme, error
 // o.Validate, on "siret" when another organisme has this SIRET, on "certificateur" when o is a
 // certificateur and one exists already; apperr.Conflict when a concurrent write wins the race.
 func (s *Store) CreateOrganisme(ctx context.Context, actor account.Actor, o *account.Organisme) error {
-	if !actor.IsAdmin() {
-		return fmt.Errorf("create organisme: %w", apperr.Forbidden)
+	if err := access.CanAdminister(actor).Err("create organisme"); err != nil {
+		return err
 	}
 	if err := o.Validate(); err != nil {
 		return err
@@ -84,8 +85,8 @@ func (s *Store) CreateOrganisme(ctx context.Context, actor account.Actor, o *acc
 // (apperr.Conflict) when o.Version is no longer the stored version (on success it is the new
 // one).
 func (s *Store) UpdateOrganisme(ctx context.Context, actor account.Actor, o *account.Organisme) error {
-	if !actor.IsAdmin() {
-		return fmt.Errorf("update organisme %d: %w", o.ID, apperr.Forbidden)
+	if err := access.CanAdminister(actor).Err(fmt.Sprintf("update organisme %d", o.ID)); err != nil {
+		return err
 	}
 	if err := o.Validate(); err != nil {
 		return err
@@ -138,8 +139,8 @@ func (s *Store) UpdateOrganisme(ctx context.Context, actor account.Actor, o *acc
 // own centre; anyone else sees none. apperr.NotFound when it does not exist or the actor may
 // not see it (its existence is never revealed).
 func (s *Store) Organisme(ctx context.Context, actor account.Actor, id int64) (*account.Organisme, error) {
-	if !actor.IsAdmin() && !(actor.Role.NeedsCentre() && actor.CentreID == id) {
-		return nil, fmt.Errorf("organisme %d: %w", id, apperr.NotFound)
+	if err := access.CanReadCentre(actor, access.Centre{ID: id}).Err(fmt.Sprintf("organisme %d", id)); err != nil {
+		return nil, err
 	}
 	o, err := scanOrganisme(s.queryRow(ctx, organismeSelect+` WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -155,16 +156,8 @@ func (s *Store) Organisme(ctx context.Context, actor account.Actor, id int64) (*
 // first, then by nom), their own centre for a referent or formateur, none for anyone else
 // (an empty slice, not an error).
 func (s *Store) Organismes(ctx context.Context, actor account.Actor) ([]account.Organisme, error) {
-	var rows *sql.Rows
-	var err error
-	switch {
-	case actor.IsAdmin():
-		rows, err = s.query(ctx, organismeSelect+` ORDER BY certificateur DESC, nom, id`)
-	case actor.Role.NeedsCentre() && actor.CentreID != 0:
-		rows, err = s.query(ctx, organismeSelect+` WHERE id = ?`, actor.CentreID)
-	default:
-		return []account.Organisme{}, nil
-	}
+	where, args := scopeCentres(actor)
+	rows, err := s.query(ctx, organismeSelect+` WHERE `+where+` ORDER BY certificateur DESC, nom, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("organismes: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
@@ -40,12 +41,12 @@ func lvScanModule(sc interface{ Scan(...any) error }, extra ...any) (candidat.Mo
 // lvManagesCentre reports whether actor may write the training catalogue of centreID: an admin,
 // or the référent of that centre.
 func lvManagesCentre(actor account.Actor, centreID int64) bool {
-	return actor.IsAdmin() || (actor.Role == account.RoleReferent && actor.CentreID != 0 && actor.CentreID == centreID)
+	return access.CanManageCentre(actor, access.Centre{ID: centreID}) == access.Allow
 }
 
 // lvStaffOf reports whether actor may read the catalogue of centreID: an admin, or its staff.
 func lvStaffOf(actor account.Actor, centreID int64) bool {
-	return actor.IsAdmin() || (actor.Role.NeedsCentre() && actor.CentreID != 0 && actor.CentreID == centreID)
+	return access.CanReadCentre(actor, access.Centre{ID: centreID}) == access.Allow
 }
 
 // CreateModule adds training module m of centre m.CentreID for certification certID (active),
@@ -57,7 +58,7 @@ func lvStaffOf(actor account.Actor, centreID int64) bool {
 // référentiel of certID), and on "centre" when the centre is unknown, inactive or the
 // certificateur.
 func (s *Store) CreateModule(ctx context.Context, actor account.Actor, certID int64, m *candidat.Module) error {
-	if !actor.IsAdmin() && actor.Role != account.RoleReferent {
+	if !access.MayHold(access.KindCentre, actor, access.Manage) {
 		return fmt.Errorf("create module: %w", apperr.Forbidden)
 	}
 	if !actor.IsAdmin() {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/referentiel"
@@ -64,8 +65,8 @@ func (c *refCache) init() {
 // the import is audited. Errors: apperr.Forbidden unless actor is an admin (or the system);
 // *apperr.Validation when ref is nil or fails ref.Validate.
 func (s *Store) ImportReferentiel(ctx context.Context, actor account.Actor, ref *referentiel.Referentiel) (CertificationInfo, error) {
-	if !actor.IsAdmin() {
-		return CertificationInfo{}, fmt.Errorf("import référentiel: %w", apperr.Forbidden)
+	if err := access.CanAdminister(actor).Err("import référentiel"); err != nil {
+		return CertificationInfo{}, err
 	}
 	if ref == nil || strings.TrimSpace(ref.Certification.Code) == "" {
 		v := apperr.NewValidation()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 )
@@ -55,8 +56,8 @@ func hashToken(token string) string {
 // the user does not exist; *apperr.Validation on "name" when longer than 100 characters, on
 // "expires" when ttl is negative or longer than MaxTokenTTL.
 func (s *Store) CreateToken(ctx context.Context, actor account.Actor, userID int64, name string, ttl time.Duration) (Token, string, error) {
-	if !actor.IsAdmin() && (actor.UserID == 0 || actor.UserID != userID) {
-		return Token{}, "", fmt.Errorf("create token for user %d: %w", userID, apperr.Forbidden)
+	if err := access.CanActForAccount(actor, userID).Err(fmt.Sprintf("create token for user %d", userID)); err != nil {
+		return Token{}, "", err
 	}
 	name = strings.TrimSpace(name)
 	v := apperr.NewValidation()
@@ -141,8 +142,8 @@ func (s *Store) UserByToken(ctx context.Context, token string) (*account.User, e
 // at most). Errors:
 // apperr.Forbidden unless actor is an admin or the user themself.
 func (s *Store) Tokens(ctx context.Context, actor account.Actor, userID int64) ([]Token, error) {
-	if !actor.IsAdmin() && (actor.UserID == 0 || actor.UserID != userID) {
-		return nil, fmt.Errorf("tokens of user %d: %w", userID, apperr.Forbidden)
+	if err := access.CanActForAccount(actor, userID).Err(fmt.Sprintf("tokens of user %d", userID)); err != nil {
+		return nil, err
 	}
 	rows, err := s.query(ctx,
 		`SELECT id, user_id, name, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC LIMIT 500`, userID)
@@ -174,7 +175,7 @@ func (s *Store) RevokeToken(ctx context.Context, actor account.Actor, userID, to
 		err := tx.QueryRowContext(ctx, `SELECT user_id, revoked_at FROM api_tokens WHERE id = ?`, tokenID).
 			Scan(&owner, scanTime(&revoked))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && ((userID != 0 && owner != userID) ||
-			(!actor.IsAdmin() && (actor.UserID == 0 || owner != actor.UserID)))) {
+			access.CanActForAccount(actor, owner) != access.Allow)) {
 			return apperr.NotFound
 		}
 		if err != nil || !revoked.IsZero() {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 )
@@ -38,13 +39,7 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (account.User, e
 // mayManage reports whether actor may create or update an account of role: an admin any, a
 // referent formateur and candidat accounts (of their own centre, enforced by the caller).
 func mayManage(actor account.Actor, role account.Role) bool {
-	switch {
-	case actor.IsAdmin():
-		return true
-	case actor.Role == account.RoleReferent && actor.CentreID != 0:
-		return role == account.RoleFormateur || role == account.RoleCandidat
-	}
-	return false
+	return access.CanGiveRole(actor, role)
 }
 
 // CreateUser inserts u (active) with passwordHash (may be empty: no password login until one is
@@ -119,8 +114,8 @@ func (s *Store) UpdateUser(ctx context.Context, actor account.Actor, u *account.
 		if err != nil {
 			return err
 		}
-		if !mayManage(actor, old.Role) || (!actor.IsAdmin() && old.CentreID != actor.CentreID) {
-			return apperr.Forbidden
+		if err := access.CanEditAccount(actor, access.Account{ID: old.ID, CentreID: old.CentreID, Role: old.Role}).Err(""); err != nil {
+			return err
 		}
 		u.CreatedAt = old.CreatedAt
 		v := apperr.NewValidation()
@@ -212,8 +207,8 @@ func checkCentre(ctx context.Context, tx *Tx, centreID int64, v *apperr.Validati
 // Errors: apperr.Forbidden unless actor is an admin or the user themself; apperr.NotFound when
 // the user does not exist.
 func (s *Store) SetPassword(ctx context.Context, actor account.Actor, userID int64, hash string) error {
-	if !actor.IsAdmin() && (actor.UserID == 0 || actor.UserID != userID) {
-		return fmt.Errorf("set password of user %d: %w", userID, apperr.Forbidden)
+	if err := access.CanActForAccount(actor, userID).Err(fmt.Sprintf("set password of user %d", userID)); err != nil {
+		return err
 	}
 	err := s.Transact(ctx, func(tx *Tx) error {
 		now := s.t(s.nowUTC())
@@ -245,7 +240,7 @@ func (s *Store) SetPassword(ctx context.Context, actor account.Actor, userID int
 
 // user reads user id as seen by actor (see User).
 func (s *Store) user(ctx context.Context, tx *Tx, actor account.Actor, id int64) (*account.User, error) {
-	where, args := userScope(actor)
+	where, args := scopeUsers(actor)
 	u, err := scanUser(s.q(tx).QueryRowContext(ctx, userSelect+` WHERE id = ? AND `+where, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("user %d: %w", id, apperr.NotFound)
@@ -254,18 +249,6 @@ func (s *Store) user(ctx context.Context, tx *Tx, actor account.Actor, id int64)
 		return nil, fmt.Errorf("user %d: %w", id, err)
 	}
 	return &u, nil
-}
-
-// userScope is the condition restricting users to those actor may see.
-func userScope(actor account.Actor) (string, []any) {
-	switch {
-	case actor.IsAdmin():
-		return `1 = 1`, nil
-	case actor.Role.NeedsCentre() && actor.CentreID != 0:
-		return `(centre_id = ? OR id = ?)`, []any{actor.CentreID, actor.UserID}
-	default:
-		return `id = ?`, []any{actor.UserID}
-	}
 }
 
 // User returns user id as seen by actor: an admin sees anyone, everyone sees themself, a
@@ -288,7 +271,7 @@ type UserFilter struct {
 // Users lists the users actor may see (as for User) matching f, ordered by nom, prénom, e-mail.
 // It returns an empty slice, not an error, when none match.
 func (s *Store) Users(ctx context.Context, actor account.Actor, f UserFilter) ([]account.User, error) {
-	where, args := userScope(actor)
+	where, args := scopeUsers(actor)
 	q := userSelect + ` WHERE ` + where
 	if f.Role != "" {
 		q += ` AND role = ?`

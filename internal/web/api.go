@@ -6,46 +6,43 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/access"
 )
 
-// apiRoutes registers the JSON API under /api/v1. Every handler checks its role with
-// require and passes the actor to the store, which scopes the data.
-func (s *Server) apiRoutes(mux *http.ServeMux) {
-	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.handle(fn)) }
-	admin, staff, manager, inscriptionRoles := s.admin, s.staff, s.manager, s.inscriptionRoles
+// apiRoutes registers the JSON API under /api/v1. Every route names its access policy and
+// every handler passes the actor to the store, which scopes the data.
+func (s *Server) apiRoutes(r routeTable) {
+	r.handle("GET /api/v1/openapi.json", access.Public, s.apiOpenAPI)
+	r.handle("GET /api/v1/certifications", access.Public, s.apiCertifications)
+	r.handle("GET /api/v1/certifications/{id}/referentiel", access.Public, s.apiReferentiel)
+	r.handle("GET /api/v1/me", access.SignedIn, s.apiMe)
+	r.handle("GET /api/v1/me/tokens", access.SignedIn, s.apiTokens)
+	r.handle("POST /api/v1/me/tokens", access.SignedIn, s.apiTokenCreate)
+	r.handle("DELETE /api/v1/me/tokens/{id}", access.SignedIn, s.apiTokenRevoke)
 
-	h("GET /api/v1/openapi.json", s.apiOpenAPI)
-	h("GET /api/v1/certifications", s.apiCertifications)
-	h("GET /api/v1/certifications/{id}/referentiel", s.apiReferentiel)
-	h("GET /api/v1/me", s.require(s.apiMe))
-	h("GET /api/v1/me/tokens", s.require(s.apiTokens))
-	h("POST /api/v1/me/tokens", s.require(s.apiTokenCreate))
-	h("DELETE /api/v1/me/tokens/{id}", s.require(s.apiTokenRevoke))
+	r.handle("GET /api/v1/centres", access.SignedIn, s.apiCentres)
+	r.handle("POST /api/v1/centres", access.Administer, s.apiCentreCreate)
+	r.handle("GET /api/v1/centres/{id}", access.SignedIn, s.apiCentre)
+	r.handle("PATCH /api/v1/centres/{id}", access.Administer, s.apiCentreUpdate)
 
-	h("GET /api/v1/centres", s.require(s.apiCentres))
-	h("POST /api/v1/centres", admin(s.apiCentreCreate))
-	h("GET /api/v1/centres/{id}", s.require(s.apiCentre))
-	h("PATCH /api/v1/centres/{id}", admin(s.apiCentreUpdate))
+	r.handle("GET /api/v1/users", access.ListAccounts, s.apiUsers)
+	r.handle("POST /api/v1/users", access.Administer, s.apiUserCreate)
+	r.handle("GET /api/v1/users/{id}", access.SignedIn, s.apiUser)
+	r.handle("PATCH /api/v1/users/{id}", access.Administer, s.apiUserUpdate)
 
-	h("GET /api/v1/users", s.require(s.apiUsers, account.RoleAdmin, account.RoleReferent))
-	h("POST /api/v1/users", admin(s.apiUserCreate))
-	h("GET /api/v1/users/{id}", s.require(s.apiUser))
-	h("PATCH /api/v1/users/{id}", admin(s.apiUserUpdate))
+	r.handle("GET /api/v1/candidats", access.ReadCentre, s.apiCandidats)
+	r.handle("POST /api/v1/candidats", access.ManageCentre, s.apiCandidatCreate)
+	r.handle("GET /api/v1/candidats/{id}", access.ReadCandidat, s.apiCandidat)
+	r.handle("POST /api/v1/inscriptions", access.ManageCentre, s.apiInscriptionCreate)
+	r.handle("GET /api/v1/inscriptions/{id}", access.ReadInscription, s.apiInscription)
+	r.handle("GET /api/v1/inscriptions/{id}/evaluations", access.ReadInscription, s.apiEvaluations)
+	r.handle("POST /api/v1/inscriptions/{id}/evaluations", access.TrainInscription, s.apiEvaluationCreate)
+	r.handle("POST /api/v1/inscriptions/{id}/blocs/{code}/projet", access.ContributeInscription, s.apiProjetSubmit)
+	r.handle("POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision", access.ManageInscription, s.apiProjetDecide)
+	r.handle("GET /api/v1/inscriptions/{id}/documents/{doc}", access.ReadInscription, s.documentPDF)
+	r.handle("POST /api/v1/import/candidats", access.ManageCentre, s.apiImport)
 
-	h("GET /api/v1/candidats", staff(s.apiCandidats))
-	h("POST /api/v1/candidats", manager(s.apiCandidatCreate))
-	h("GET /api/v1/candidats/{id}", inscriptionRoles(s.apiCandidat))
-	h("POST /api/v1/inscriptions", manager(s.apiInscriptionCreate))
-	h("GET /api/v1/inscriptions/{id}", inscriptionRoles(s.apiInscription))
-	h("GET /api/v1/inscriptions/{id}/evaluations", inscriptionRoles(s.apiEvaluations))
-	h("POST /api/v1/inscriptions/{id}/evaluations", staff(s.apiEvaluationCreate))
-	h("POST /api/v1/inscriptions/{id}/blocs/{code}/projet", inscriptionRoles(s.apiProjetSubmit))
-	h("POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision", manager(s.apiProjetDecide))
-	h("GET /api/v1/inscriptions/{id}/documents/{doc}", inscriptionRoles(s.documentPDF))
-	h("POST /api/v1/import/candidats", manager(s.apiImport))
-
-	h("/api/", func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
+	r.handle("/api/", access.Public, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
 }
 
 // decodeJSON reads a JSON body of at most 1 MiB into v, rejecting unknown fields and

@@ -103,39 +103,6 @@ func publicAPI(path string) bool {
 	return ok && ok2 && id != "" && !strings.Contains(id, "/")
 }
 
-// require wraps h so that only signed-in users with one of roles reach it (any role when
-// roles is empty). Anonymous users are sent to the login page; other roles get 403.
-func (s *Server) require(h handlerFunc, roles ...account.Role) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		u := currentUser(r)
-		if u == nil {
-			return apperr.Unauthenticated
-		}
-		if len(roles) == 0 {
-			return h(w, r)
-		}
-		for _, role := range roles {
-			if u.Role == role {
-				return h(w, r)
-			}
-		}
-		return fmt.Errorf("role %s: %w", u.Role, apperr.Forbidden)
-	}
-}
-
-// The role sets of the routes: each route names one of these (or require with its own list).
-func (s *Server) admin(fn handlerFunc) handlerFunc    { return s.require(fn, account.RoleAdmin) }
-func (s *Server) signedIn(fn handlerFunc) handlerFunc { return s.require(fn) }
-func (s *Server) manager(fn handlerFunc) handlerFunc {
-	return s.require(fn, account.RoleAdmin, account.RoleReferent)
-}
-func (s *Server) staff(fn handlerFunc) handlerFunc {
-	return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur)
-}
-func (s *Server) inscriptionRoles(fn handlerFunc) handlerFunc {
-	return s.require(fn, account.RoleAdmin, account.RoleReferent, account.RoleFormateur, account.RoleCandidat)
-}
-
 // LoginPage is the sign-in form.
 type LoginPage struct {
 	Base

@@ -1,8 +1,8 @@
 // Package web serves Certif's HTML pages and its JSON API (/api/v1).
 //
 // Handlers return errors; one adapter (errors.go) maps them to French pages or JSON bodies.
-// Every route declares the roles it admits; store calls carry the acting user so that data
-// is scoped in the queries themselves.
+// Every route declares its access policy (package access), checked before its handler runs;
+// store calls carry the acting user so that data is scoped in the queries themselves.
 package web
 
 import (
@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/store"
@@ -64,6 +65,8 @@ type Server struct {
 	// tests count its calls).
 	verifyPassword func(hash, password string) bool
 	imports        importSlots // imports under way (import.go)
+	// routes is the route table registered by Handler, with each route's access policy.
+	routes []route
 }
 
 // New builds a server; it fails when embedded assets are broken or cfg.BaseURL is invalid.
@@ -112,87 +115,89 @@ func New(cfg Config) (*Server, error) {
 // Handler returns the root handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.handle(fn)) }
-	admin, signedIn, staff, manager, inscriptionRoles := s.admin, s.signedIn, s.staff, s.manager, s.inscriptionRoles
+	// The route table: each route names its access policy (package access); s.routes keeps
+	// them so that they can be enumerated with their policies.
+	s.routes = nil
+	r := routeTable{s: s, mux: mux}
 
 	// Operations and assets.
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
-	mux.Handle("GET /static/{hash}/{path...}", s.static)
-	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+	r.raw("GET /healthz", access.Public, http.HandlerFunc(s.healthz))
+	r.raw("GET /readyz", access.Public, http.HandlerFunc(s.readyz))
+	r.raw("GET /metrics", access.Link, s.metricsHandler()) // its own bearer token
+	r.raw("GET /static/{hash}/{path...}", access.Public, s.static)
+	r.raw("GET /favicon.ico", access.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.static.URL("favicon.svg"), http.StatusMovedPermanently)
-	})
+	}))
 
 	// Public pages.
-	h("GET /{$}", s.home)
-	h("GET /referentiel", s.referentielDefault)
-	h("GET /certifications/{id}/referentiel", s.referentielPage)
-	h("GET /connexion", s.loginForm)
-	h("POST /connexion", s.login)
-	h("POST /deconnexion", s.logout)
-	h("GET /langue/{lang}", s.setLang)
+	r.handle("GET /{$}", access.Public, s.home)
+	r.handle("GET /referentiel", access.Public, s.referentielDefault)
+	r.handle("GET /certifications/{id}/referentiel", access.Public, s.referentielPage)
+	r.handle("GET /connexion", access.Public, s.loginForm)
+	r.handle("POST /connexion", access.Public, s.login)
+	r.handle("POST /deconnexion", access.Public, s.logout)
+	r.handle("GET /langue/{lang}", access.Public, s.setLang)
 
 	// Signed-in pages.
-	h("GET /compte", signedIn(s.accountPage))
-	h("POST /compte/mot-de-passe", signedIn(s.changePassword))
-	h("POST /compte/jetons", signedIn(s.tokenCreate))
-	h("POST /compte/jetons/{id}/revoquer", signedIn(s.tokenRevoke))
+	r.handle("GET /compte", access.SignedIn, s.accountPage)
+	r.handle("POST /compte/mot-de-passe", access.SignedIn, s.changePassword)
+	r.handle("POST /compte/jetons", access.SignedIn, s.tokenCreate)
+	r.handle("POST /compte/jetons/{id}/revoquer", access.SignedIn, s.tokenRevoke)
 
 	// Administration (certificateur staff).
-	h("GET /admin/centres", admin(s.centresList))
-	h("GET /admin/centres/nouveau", admin(s.centreNew))
-	h("POST /admin/centres", admin(s.centreCreate))
-	h("GET /admin/centres/{id}", admin(s.centreEdit))
-	h("POST /admin/centres/{id}", admin(s.centreUpdate))
-	h("GET /admin/utilisateurs", admin(s.usersList))
-	h("GET /admin/utilisateurs/nouveau", admin(s.userNew))
-	h("POST /admin/utilisateurs", admin(s.userCreate))
-	h("GET /admin/utilisateurs/{id}", admin(s.userEdit))
-	h("POST /admin/utilisateurs/{id}", admin(s.userUpdate))
-	h("GET /admin/journal", admin(s.auditPage))
+	r.handle("GET /admin/centres", access.Administer, s.centresList)
+	r.handle("GET /admin/centres/nouveau", access.Administer, s.centreNew)
+	r.handle("POST /admin/centres", access.Administer, s.centreCreate)
+	r.handle("GET /admin/centres/{id}", access.Administer, s.centreEdit)
+	r.handle("POST /admin/centres/{id}", access.Administer, s.centreUpdate)
+	r.handle("GET /admin/utilisateurs", access.Administer, s.usersList)
+	r.handle("GET /admin/utilisateurs/nouveau", access.Administer, s.userNew)
+	r.handle("POST /admin/utilisateurs", access.Administer, s.userCreate)
+	r.handle("GET /admin/utilisateurs/{id}", access.Administer, s.userEdit)
+	r.handle("POST /admin/utilisateurs/{id}", access.Administer, s.userUpdate)
+	r.handle("GET /admin/journal", access.Administer, s.auditPage)
 
 	// Candidates, inscriptions and the livret (issue 3). The store scopes every read to the
 	// user's centre (staff) or to the candidate themself.
-	h("GET /candidats", staff(s.candidatsList))
-	h("GET /candidats/nouveau", manager(s.inscrireNew))
-	h("POST /candidats", manager(s.inscrireCreate))
-	h("GET /candidats/import", manager(s.importForm))
-	h("GET /candidats/import/modele.csv", manager(s.importTemplate))
-	h("POST /candidats/import", manager(s.importUpload))
-	h("GET /mon-dossier", s.require(s.myFile, account.RoleCandidat))
-	h("GET /inscriptions/{id}", inscriptionRoles(s.inscriptionPage))
-	h("POST /inscriptions/{id}/statut", manager(s.inscriptionStatut))
-	h("GET /inscriptions/{id}/livret", inscriptionRoles(s.livretPage))
-	h("GET /inscriptions/{id}/evaluations/nouvelle", staff(s.evaluationForm))
-	h("POST /inscriptions/{id}/evaluations", staff(s.evaluationCreate))
-	h("POST /inscriptions/{id}/projets/{bloc}", inscriptionRoles(s.projetSubmit))
-	h("POST /inscriptions/{id}/projets/{bloc}/decision", manager(s.projetDecide))
-	h("GET /inscriptions/{id}/planning", inscriptionRoles(s.planningPage))
-	h("POST /inscriptions/{id}/planning", staff(s.seanceCreate))
-	h("POST /inscriptions/{id}/planning/{seance}", staff(s.seanceUpdate))
-	h("POST /inscriptions/{id}/planning/{seance}/supprimer", staff(s.seanceDelete))
-	h("GET /inscriptions/{id}/stage", inscriptionRoles(s.stagePage))
-	h("POST /inscriptions/{id}/stage", staff(s.stageSave))
-	h("POST /inscriptions/{id}/stage/{stage}/lien", staff(s.stageLink))
-	h("GET /inscriptions/{id}/documents/{doc}", inscriptionRoles(s.documentPDF))
-	h("GET /promotions/{promotion}", staff(s.matricePage))
-	h("GET /promotions/{promotion}/releves.pdf", staff(s.relevesPDF))
-	h("POST /promotions/{promotion}/activations.csv", manager(s.activationsCSV))
-	h("GET /modules", staff(s.modulesPage))
-	h("POST /modules", manager(s.moduleCreate))
-	h("POST /modules/{id}", manager(s.moduleUpdate))
-	h("GET /fichiers/{id}", signedIn(s.fileDownload))
-	h("GET /activation/{token}", s.activationForm)
-	h("POST /activation/{token}", s.activate)
-	h("GET /stage/{token}", s.tutorForm)
-	h("POST /stage/{token}", s.tutorSubmit)
+	r.handle("GET /candidats", access.ReadCentre, s.candidatsList)
+	r.handle("GET /candidats/nouveau", access.ManageCentre, s.inscrireNew)
+	r.handle("POST /candidats", access.ManageCentre, s.inscrireCreate)
+	r.handle("GET /candidats/import", access.ManageCentre, s.importForm)
+	r.handle("GET /candidats/import/modele.csv", access.ManageCentre, s.importTemplate)
+	r.handle("POST /candidats/import", access.ManageCentre, s.importUpload)
+	r.handle("GET /mon-dossier", access.MyFile, s.myFile)
+	r.handle("GET /inscriptions/{id}", access.ReadInscription, s.inscriptionPage)
+	r.handle("POST /inscriptions/{id}/statut", access.ManageInscription, s.inscriptionStatut)
+	r.handle("GET /inscriptions/{id}/livret", access.ReadInscription, s.livretPage)
+	r.handle("GET /inscriptions/{id}/evaluations/nouvelle", access.TrainInscription, s.evaluationForm)
+	r.handle("POST /inscriptions/{id}/evaluations", access.TrainInscription, s.evaluationCreate)
+	r.handle("POST /inscriptions/{id}/projets/{bloc}", access.ContributeInscription, s.projetSubmit)
+	r.handle("POST /inscriptions/{id}/projets/{bloc}/decision", access.ManageInscription, s.projetDecide)
+	r.handle("GET /inscriptions/{id}/planning", access.ReadInscription, s.planningPage)
+	r.handle("POST /inscriptions/{id}/planning", access.TrainInscription, s.seanceCreate)
+	r.handle("POST /inscriptions/{id}/planning/{seance}", access.TrainInscription, s.seanceUpdate)
+	r.handle("POST /inscriptions/{id}/planning/{seance}/supprimer", access.TrainInscription, s.seanceDelete)
+	r.handle("GET /inscriptions/{id}/stage", access.ReadInscription, s.stagePage)
+	r.handle("POST /inscriptions/{id}/stage", access.TrainInscription, s.stageSave)
+	r.handle("POST /inscriptions/{id}/stage/{stage}/lien", access.TrainInscription, s.stageLink)
+	r.handle("GET /inscriptions/{id}/documents/{doc}", access.ReadInscription, s.documentPDF)
+	r.handle("GET /promotions/{promotion}", access.ReadCentre, s.matricePage)
+	r.handle("GET /promotions/{promotion}/releves.pdf", access.ReadCentre, s.relevesPDF)
+	r.handle("POST /promotions/{promotion}/activations.csv", access.ManageCentre, s.activationsCSV)
+	r.handle("GET /modules", access.ReadCentre, s.modulesPage)
+	r.handle("POST /modules", access.ManageCentre, s.moduleCreate)
+	r.handle("POST /modules/{id}", access.ManageCentre, s.moduleUpdate)
+	r.handle("GET /fichiers/{id}", access.SignedIn, s.fileDownload)
+	r.handle("GET /activation/{token}", access.Link, s.activationForm)
+	r.handle("POST /activation/{token}", access.Link, s.activate)
+	r.handle("GET /stage/{token}", access.Link, s.tutorForm)
+	r.handle("POST /stage/{token}", access.Link, s.tutorSubmit)
 
-	s.apiRoutes(mux)
+	s.apiRoutes(r)
 
-	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	r.handle("/", access.Public, func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFoundPage
-	}))
+	})
 
 	root := recordPattern(mux)
 	root = s.authenticate(root)
