@@ -1,84 +1,492 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/store"
 )
 
-// TestEveryRouteChecksTheRole walks the pages and API routes with every role.
-func TestEveryRouteChecksTheRole(t *testing.T) {
-	e := newEnv(t)
-	orgs, err := e.st.Organismes(t.Context(), actorAdmin())
+// The access test is generated from the registered route table: every route × every role ×
+// every relation of the resource its path names, with the expected outcome written in
+// accessExpected below, keyed by route pattern. A route registered without an expected outcome
+// fails the test, as does an outcome listed for a route that no longer exists.
+
+// accessRoles are the columns of the expected outcomes: anonymous, then one demo account per
+// role (the référent and the formateur are Lyon's; the candidate is Léa Moreau, of Lyon).
+var accessRoles = [6]string{"", "admin@certif.demo", "referent@certif.demo", "formateur@certif.demo", "candidat@certif.demo", "jury@certif.demo"}
+
+// relation is how the resource named in a route's path stands to the roles.
+type relation string
+
+const (
+	relNone        relation = "-"            // the path names no resource
+	relOwnCentre   relation = "own-centre"   // a Lyon resource; for the candidate, another candidate's file
+	relOwnFile     relation = "own-file"     // the candidate's own file or account (Lyon)
+	relOtherCentre relation = "other-centre" // a Nantes resource
+	relMissing     relation = "missing"      // an id that does not exist
+	// The jury's relations: fixtures come with the jury sessions (next issue). When they do,
+	// every route whose resource has them fails until its outcomes for them are written.
+	relJuryMember relation = "jury-member" // a file presented to a session jury@ sits on
+	relNonMember  relation = "non-member"  // a file presented to a session jury@ does not sit on
+)
+
+// Outcomes, one letter per role in accessRoles order: O the handler ran (any status but the
+// four below), L sent to sign in (303 to /connexion, or 401 from the API), F 403, N 404.
+type outcomes map[relation]string
+
+// accessQuery adds what a route needs in its query string to do its work.
+var accessQuery = map[string]string{
+	"GET /inscriptions/{id}/evaluations/nouvelle": "?competence=C1.1",
+}
+
+// accessExpected is the expected outcome of every route, by pattern.
+var accessExpected = map[string]outcomes{
+	// Operations and assets.
+	"GET /healthz":                 {relNone: "OOOOOO"},
+	"GET /readyz":                  {relNone: "OOOOOO"},
+	"GET /metrics":                 {relNone: "OOOOOO"},
+	"GET /static/{hash}/{path...}": {relNone: "OOOOOO"},
+	"GET /favicon.ico":             {relNone: "OOOOOO"},
+
+	// Public pages.
+	"GET /{$}":                             {relNone: "OOOOOO"},
+	"GET /referentiel":                     {relNone: "OOOOOO"},
+	"GET /certifications/{id}/referentiel": {relNone: "OOOOOO", relMissing: "NNNNNN"},
+	"GET /connexion":                       {relNone: "OOOOOO"},
+	"POST /connexion":                      {relNone: "OOOOOO"},
+	"POST /deconnexion":                    {relNone: "OOOOOO"},
+	"GET /langue/{lang}":                   {relNone: "OOOOOO"},
+	"/":                                    {relNone: "NNNNNN"},
+
+	// Signed-in pages.
+	"GET /compte":               {relNone: "LOOOOO"},
+	"POST /compte/mot-de-passe": {relNone: "LOOOOO"},
+	"GET /fichiers/{id}":        {relMissing: "LNNNNN"},
+
+	// Administration: the certificateur only; the others know these pages exist.
+	"GET /admin/centres":              {relNone: "LOFFFF"},
+	"GET /admin/centres/nouveau":      {relNone: "LOFFFF"},
+	"POST /admin/centres":             {relNone: "LOFFFF"},
+	"GET /admin/centres/{id}":         {relOwnCentre: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"POST /admin/centres/{id}":        {relOwnCentre: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"GET /admin/utilisateurs":         {relNone: "LOFFFF"},
+	"GET /admin/utilisateurs/nouveau": {relNone: "LOFFFF"},
+	"POST /admin/utilisateurs":        {relNone: "LOFFFF"},
+	"GET /admin/utilisateurs/{id}":    {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"POST /admin/utilisateurs/{id}":   {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"GET /admin/journal":              {relNone: "LOFFFF"},
+
+	// A centre's staff: candidates, catalogue, promotions. The admin names the centre; the
+	// staff's promotions are always their own centre's, so another centre's promotion is the
+	// same as a missing one (an empty matrix, no relevés).
+	"GET /candidats":                               {relNone: "LOOOFF"},
+	"GET /candidats/nouveau":                       {relNone: "LOOFFF"},
+	"POST /candidats":                              {relNone: "LOOFFF"},
+	"GET /candidats/import":                        {relNone: "LOOFFF"},
+	"GET /candidats/import/modele.csv":             {relNone: "LOOFFF"},
+	"POST /candidats/import":                       {relNone: "LOOFFF"},
+	"GET /modules":                                 {relNone: "LOOOFF"},
+	"POST /modules":                                {relNone: "LOOFFF"},
+	"POST /modules/{id}":                           {relOwnCentre: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"},
+	"GET /promotions/{promotion}":                  {relOwnCentre: "LOOOFF", relOtherCentre: "LOOOFF", relMissing: "LNOOFF"},
+	"GET /promotions/{promotion}/releves.pdf":      {relOwnCentre: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"},
+	"POST /promotions/{promotion}/activations.csv": {relOwnCentre: "LOOFFF", relOtherCentre: "LOOFFF", relMissing: "LOOFFF"},
+
+	// The candidate's file and what hangs from it. Another centre's file, another candidate's
+	// file and a missing one are all 404; the jury sees no file until it sits on a session.
+	"GET /mon-dossier":                                    {relNone: "LFFFOF"},
+	"GET /inscriptions/{id}":                              insRead,
+	"GET /inscriptions/{id}/livret":                       insRead,
+	"GET /inscriptions/{id}/planning":                     insRead,
+	"GET /inscriptions/{id}/stage":                        insRead,
+	"GET /inscriptions/{id}/documents/{doc}":              insRead,
+	"POST /inscriptions/{id}/projets/{bloc}":              insContribute,
+	"GET /inscriptions/{id}/evaluations/nouvelle":         insTrain,
+	"POST /inscriptions/{id}/evaluations":                 insTrain,
+	"POST /inscriptions/{id}/planning":                    insTrain,
+	"POST /inscriptions/{id}/planning/{seance}":           insTrain,
+	"POST /inscriptions/{id}/planning/{seance}/supprimer": insTrain,
+	"POST /inscriptions/{id}/stage":                       insTrain,
+	"POST /inscriptions/{id}/stage/{stage}/lien":          insTrain,
+	"POST /inscriptions/{id}/statut":                      insManage,
+	"POST /inscriptions/{id}/projets/{bloc}/decision":     insManage,
+
+	// One-time links: the token is the credential; an unknown one shows the same "link not
+	// valid" page to everyone.
+	"GET /activation/{token}":  {relMissing: "OOOOOO"},
+	"POST /activation/{token}": {relMissing: "OOOOOO"},
+	"GET /stage/{token}":       {relMissing: "OOOOOO"},
+	"POST /stage/{token}":      {relMissing: "OOOOOO"},
+
+	// The API.
+	"GET /api/v1/openapi.json":                                    {relNone: "OOOOOO"},
+	"GET /api/v1/certifications":                                  {relNone: "OOOOOO"},
+	"GET /api/v1/certifications/{id}/referentiel":                 {relNone: "OOOOOO", relMissing: "NNNNNN"},
+	"GET /api/v1/me":                                              {relNone: "LOOOOO"},
+	"GET /api/v1/centres":                                         {relNone: "LOOOOO"},
+	"POST /api/v1/centres":                                        {relNone: "LOFFFF"},
+	"GET /api/v1/centres/{id}":                                    {relOwnCentre: "LOOONN", relOtherCentre: "LONNNN", relMissing: "LNNNNN"},
+	"PATCH /api/v1/centres/{id}":                                  {relOwnCentre: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"GET /api/v1/users":                                           {relNone: "LOOFFF"},
+	"POST /api/v1/users":                                          {relNone: "LOFFFF"},
+	"GET /api/v1/users/{id}":                                      {relOwnCentre: "LOOONN", relOwnFile: "LOOOON", relOtherCentre: "LONNNN", relMissing: "LNNNNN"},
+	"PATCH /api/v1/users/{id}":                                    {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"GET /api/v1/candidats":                                       {relNone: "LOOOFF"},
+	"POST /api/v1/candidats":                                      {relNone: "LOOFFF"},
+	"GET /api/v1/candidats/{id}":                                  {relOwnCentre: "LOOONF", relOwnFile: "LOOOOF", relOtherCentre: "LONNNF", relMissing: "LNNNNF"},
+	"POST /api/v1/inscriptions":                                   {relNone: "LOOFFF"},
+	"GET /api/v1/inscriptions/{id}":                               insRead,
+	"GET /api/v1/inscriptions/{id}/evaluations":                   insRead,
+	"GET /api/v1/inscriptions/{id}/documents/{doc}":               insRead,
+	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet":          insContribute,
+	"POST /api/v1/inscriptions/{id}/evaluations":                  insTrain,
+	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision": insManage,
+	"POST /api/v1/import/candidats":                               {relNone: "LOOFFF"},
+	"/api/":                                                       {relNone: "NNNNNN"},
+}
+
+// The outcomes shared by the routes of one inscription, by the level they need.
+var (
+	insRead       = outcomes{relOwnCentre: "LOOONN", relOwnFile: "LOOOON", relOtherCentre: "LONNNN", relMissing: "LNNNNN"}
+	insContribute = outcomes{relOwnCentre: "LOOONF", relOwnFile: "LOOOOF", relOtherCentre: "LONNNF", relMissing: "LNNNNF"}
+	insTrain      = outcomes{relOwnCentre: "LOOOFF", relOwnFile: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"}
+	insManage     = outcomes{relOwnCentre: "LOOFFF", relOwnFile: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"}
+)
+
+// accessFixtures holds the demo records each relation's paths are filled from.
+type accessFixtures struct {
+	e                                   *testEnv
+	lyon, nantes, cert                  int64
+	insLyon, insLea, insNantes          int64 // inscriptions
+	candLyon, candLea, candNantes       int64
+	formateurLyon, lea, formateurNantes int64 // accounts
+	moduleLyon, moduleNantes            int64
+	stages                              map[int64]int64 // inscription → one of its stages
+	static                              string          // a real static asset path
+}
+
+func newAccessFixtures(t *testing.T, e *testEnv) *accessFixtures {
+	ctx := t.Context()
+	f := &accessFixtures{e: e, stages: map[int64]int64{}}
+	orgs, err := e.st.Organismes(ctx, account.System)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lyon, nantes int64
 	for _, o := range orgs {
 		switch o.Nom {
 		case "Campus Numérique Lyon":
-			lyon = o.ID
+			f.lyon = o.ID
 		case "École du Web Nantes":
-			nantes = o.ID
+			f.nantes = o.ID
 		}
 	}
-	formateurNantes, _, _ := e.st.Credentials(t.Context(), "formateur.nantes@certif.demo")
-	const anon = ""
-	roles := []string{anon, "admin@certif.demo", "referent@certif.demo", "formateur@certif.demo", "candidat@certif.demo", "jury@certif.demo"}
-	// want lists the expected status per role in the order of roles; 303 = sent to login.
-	cases := []struct {
-		path string
-		want [6]int
-	}{
-		{"/", [6]int{200, 200, 200, 200, 200, 200}},
-		{"/referentiel", [6]int{200, 200, 200, 200, 200, 200}},
-		{"/compte", [6]int{303, 200, 200, 200, 200, 200}},
-		{"/admin/centres", [6]int{303, 200, 403, 403, 403, 403}},
-		{"/admin/centres/nouveau", [6]int{303, 200, 403, 403, 403, 403}},
-		{fmt.Sprintf("/admin/centres/%d", lyon), [6]int{303, 200, 403, 403, 403, 403}},
-		{"/admin/utilisateurs", [6]int{303, 200, 403, 403, 403, 403}},
-		{"/admin/utilisateurs/nouveau", [6]int{303, 200, 403, 403, 403, 403}},
-		{"/admin/journal", [6]int{303, 200, 403, 403, 403, 403}},
-		{"/api/v1/me", [6]int{401, 200, 200, 200, 200, 200}},
-		{"/api/v1/centres", [6]int{401, 200, 200, 200, 200, 200}},
-		{fmt.Sprintf("/api/v1/centres/%d", lyon), [6]int{401, 200, 200, 200, 404, 404}},
-		// A centre's staff never learn that another centre exists.
-		{fmt.Sprintf("/api/v1/centres/%d", nantes), [6]int{401, 200, 404, 404, 404, 404}},
-		{"/api/v1/users", [6]int{401, 200, 200, 403, 403, 403}},
-		{fmt.Sprintf("/api/v1/users/%d", formateurNantes.ID), [6]int{401, 200, 404, 404, 404, 404}},
-		{"/api/v1/certifications", [6]int{200, 200, 200, 200, 200, 200}},
-		{"/nulle-part", [6]int{404, 404, 404, 404, 404, 404}},
+	certs, err := e.st.Certifications(ctx)
+	if err != nil || len(certs) == 0 {
+		t.Fatalf("certifications: %v", err)
 	}
-	clients := make([]*http.Client, len(roles))
-	for i, email := range roles {
-		if email == anon {
+	f.cert = certs[0].ID
+	rows, err := e.st.Inscriptions(ctx, account.System, store.InscriptionFilter{Promotion: "CM-2026-A", Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if !r.InTraining(nil) {
+			continue
+		}
+		st, err := e.st.Stages(ctx, account.System, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case r.Candidat.NomNaissance == "Moreau":
+			f.insLea, f.candLea, f.lea = r.ID, r.Candidat.ID, r.Candidat.UserID
+		case f.insLyon == 0 && len(st) > 0:
+			f.insLyon, f.candLyon = r.ID, r.Candidat.ID
+		}
+		if len(st) > 0 {
+			f.stages[r.ID] = st[0].ID
+		}
+	}
+	// A Nantes candidate with a module, a séance and a stage.
+	mod := candidat.Module{CentreID: f.nantes, Intitule: "Veille nantaise", Heures: 14, Competences: []string{"C1.1"}, Active: true}
+	if err := e.st.CreateModule(ctx, account.System, f.cert, &mod); err != nil {
+		t.Fatal(err)
+	}
+	f.moduleNantes = mod.ID
+	mods, err := e.st.Modules(ctx, account.System, f.lyon)
+	if err != nil || len(mods) == 0 {
+		t.Fatalf("Lyon modules: %v", err)
+	}
+	f.moduleLyon = mods[0].ID
+	c := &candidat.Candidat{NomNaissance: "Nantais", Prenoms: []string{"Yann"}, Sexe: candidat.Homme, DateNaissance: time.Date(1990, 1, 2, 0, 0, 0, 0, time.UTC),
+		CommuneNaissance: "Nantes", CommuneNaissanceCode: "44109", Email: "yann.nantais@exemple.fr"}
+	ins := &candidat.Inscription{CertificationID: f.cert, CentreID: f.nantes, Voie: candidat.FormationContinue, Promotion: "NA-1", Date: time.Now()}
+	if _, err := e.st.Inscrire(ctx, account.System, c, ins); err != nil {
+		t.Fatal(err)
+	}
+	f.insNantes, f.candNantes = ins.ID, c.ID
+	stage := &store.Stage{InscriptionID: ins.ID, Entreprise: "Chantiers de l'Atlantique", TuteurNom: "Anne Le Goff", TuteurEmail: "tuteur.nantes@exemple.fr",
+		Debut: time.Now().AddDate(0, -1, 0).Truncate(24 * time.Hour), Fin: time.Now().AddDate(0, 1, 0).Truncate(24 * time.Hour)}
+	if err := e.st.CreateStage(ctx, account.System, stage); err != nil {
+		t.Fatal(err)
+	}
+	f.stages[ins.ID] = stage.ID
+	for email, id := range map[string]*int64{"formateur@certif.demo": &f.formateurLyon, "formateur.nantes@certif.demo": &f.formateurNantes} {
+		u, _, err := e.st.Credentials(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*id = u.ID
+	}
+	if f.insLea == 0 || f.insLyon == 0 || f.lea == 0 {
+		t.Fatalf("demo fixtures missing: %+v", f)
+	}
+	f.static = e.srv.static.URL("favicon.svg")
+	return f
+}
+
+// relations returns the relations the resource named by the path of pattern can stand in,
+// each with its path; ok is false when the path names a resource the fixtures do not know
+// (a new kind of route: give it fixtures).
+func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]string, bool) {
+	_, path, hasMethod := strings.Cut(pattern, " ")
+	if !hasMethod {
+		path = pattern
+	}
+	switch path {
+	case "/":
+		return map[relation]string{relNone: "/nulle-part"}, true
+	case "/api/":
+		return map[relation]string{relNone: "/api/nulle-part"}, true
+	case "/static/{hash}/{path...}":
+		return map[relation]string{relNone: f.static}, true
+	}
+	path = strings.TrimSuffix(path, "{$}")
+	// The resource is the {id} (or {promotion}, {token}) and the segment before it names its kind.
+	ids := map[string]map[relation]int64{
+		"inscriptions":   {relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes, relMissing: 999999},
+		"centres":        {relOwnCentre: f.lyon, relOtherCentre: f.nantes, relMissing: 999999},
+		"utilisateurs":   {relOwnCentre: f.formateurLyon, relOwnFile: f.lea, relOtherCentre: f.formateurNantes, relMissing: 999999},
+		"users":          {relOwnCentre: f.formateurLyon, relOwnFile: f.lea, relOtherCentre: f.formateurNantes, relMissing: 999999},
+		"candidats":      {relOwnCentre: f.candLyon, relOwnFile: f.candLea, relOtherCentre: f.candNantes, relMissing: 999999},
+		"modules":        {relOwnCentre: f.moduleLyon, relOtherCentre: f.moduleNantes, relMissing: 999999},
+		"certifications": {relNone: f.cert, relMissing: 999999},
+		"fichiers":       {relMissing: 999999},
+	}
+	segs := strings.Split(path, "/")
+	rels := map[relation]string{relNone: ""}
+	resource := ""
+	for i, seg := range segs {
+		switch seg {
+		case "{id}":
+			byRel, ok := ids[segs[i-1]]
+			if !ok {
+				t.Errorf("%s: no fixtures for {id} of %q", pattern, segs[i-1])
+				return nil, false
+			}
+			resource = segs[i-1]
+			rels = map[relation]string{}
+			for r, id := range byRel {
+				rels[r] = fmt.Sprint(id)
+			}
+		case "{promotion}":
+			rels = map[relation]string{
+				relOwnCentre:   fmt.Sprintf("CM-2026-A?centre=%d", f.lyon),
+				relOtherCentre: fmt.Sprintf("NA-1?centre=%d", f.nantes),
+				relMissing:     "INCONNUE",
+			}
+		case "{token}":
+			rels = map[relation]string{relMissing: "jeton-inconnu"}
+		}
+	}
+	out := map[relation]string{}
+	for r, id := range rels {
+		p := make([]string, len(segs))
+		insID := id
+		for i, seg := range segs {
+			switch seg {
+			case "{id}", "{promotion}", "{token}":
+				p[i] = id
+			case "{bloc}", "{code}":
+				p[i] = "BC01"
+			case "{doc}":
+				p[i] = "livret.pdf"
+			case "{lang}":
+				p[i] = "fr"
+			case "{seance}":
+				p[i] = "{seance}" // filled per request: a fresh séance, so that a deletion does not change the next outcome
+			case "{stage}":
+				p[i] = "999999"
+				if resource == "inscriptions" {
+					var ins int64
+					fmt.Sscan(insID, &ins)
+					if st, ok := f.stages[ins]; ok {
+						p[i] = fmt.Sprint(st)
+					}
+				}
+			default:
+				if strings.HasPrefix(seg, "{") {
+					t.Errorf("%s: no fixture for %s", pattern, seg)
+					return nil, false
+				}
+				p[i] = seg
+			}
+		}
+		// A query carried by the resource (the admin names a promotion's centre) goes last.
+		joined, query := strings.Join(p, "/"), ""
+		if before, after, ok := strings.Cut(joined, "?"); ok {
+			rest, tail, _ := strings.Cut(after, "/")
+			joined, query = before, "?"+rest
+			if tail != "" {
+				joined += "/" + tail
+			}
+		}
+		out[r] = joined + query
+	}
+	if strings.HasSuffix(pattern, "{$}") && len(out[relNone]) == 0 {
+		out[relNone] = "/"
+	}
+	return out, true
+}
+
+// fillSeance replaces {seance} in path with a séance added now to the path's inscription (or
+// an id that does not exist when the inscription does not).
+func (f *accessFixtures) fillSeance(t *testing.T, path string, rel relation) string {
+	if !strings.Contains(path, "{seance}") {
+		return path
+	}
+	ins := map[relation]int64{relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes}[rel]
+	if ins == 0 {
+		return strings.Replace(path, "{seance}", "999999", 1)
+	}
+	mod := f.moduleLyon
+	if rel == relOtherCentre {
+		mod = f.moduleNantes
+	}
+	day := time.Now().Truncate(24 * time.Hour)
+	se := &candidat.Seance{InscriptionID: ins, ModuleID: mod, Debut: day, Fin: day.AddDate(0, 0, 1), HeuresPrevues: 7}
+	if err := f.e.st.AddSeance(context.Background(), account.System, se); err != nil {
+		t.Fatalf("séance for %s: %v", rel, err)
+	}
+	return strings.Replace(path, "{seance}", fmt.Sprint(se.ID), 1)
+}
+
+var patternMethod = regexp.MustCompile(`^([A-Z]+) `)
+
+// TestEveryRouteEveryRoleEveryRelation is the access test generated from the route table.
+func TestEveryRouteEveryRoleEveryRelation(t *testing.T) {
+	e := newEnv(t)
+	f := newAccessFixtures(t, e)
+	clients := make([]*http.Client, len(accessRoles))
+	login := func(i int) {
+		if accessRoles[i] == "" {
 			clients[i] = e.client()
 		} else {
-			clients[i] = e.login(email)
+			clients[i] = e.login(accessRoles[i])
 		}
 	}
-	for _, tc := range cases {
-		for i, c := range clients {
-			res, err := c.Get(e.ts.URL + tc.path)
-			if err != nil {
-				t.Fatal(err)
+	for i := range accessRoles {
+		login(i)
+	}
+	seen := map[string]bool{}
+	for _, rt := range e.srv.routes {
+		if seen[rt.pattern] {
+			t.Errorf("route %s registered twice", rt.pattern)
+		}
+		seen[rt.pattern] = true
+		want, ok := accessExpected[rt.pattern]
+		if !ok {
+			t.Errorf("route %s (policy %s) has no expected outcome in accessExpected: add one", rt.pattern, rt.policy)
+			continue
+		}
+		paths, ok := f.paths(t, rt.pattern)
+		if !ok {
+			continue
+		}
+		for rel := range want {
+			if _, ok := paths[rel]; !ok {
+				t.Errorf("route %s: outcome for relation %s, which its resource has no fixture for", rt.pattern, rel)
 			}
-			res.Body.Close()
-			if res.StatusCode != tc.want[i] {
-				t.Errorf("GET %s as %q: %d, want %d", tc.path, roles[i], res.StatusCode, tc.want[i])
+		}
+		method := http.MethodGet
+		if m := patternMethod.FindStringSubmatch(rt.pattern); m != nil {
+			method = m[1]
+		}
+		for rel, path := range paths {
+			w, ok := want[rel]
+			if !ok {
+				t.Errorf("route %s: no expected outcome for relation %s", rt.pattern, rel)
+				continue
+			}
+			if len(w) != len(accessRoles) {
+				t.Errorf("route %s %s: %q has not one letter per role", rt.pattern, rel, w)
+				continue
+			}
+			got := make([]byte, len(accessRoles))
+			for i := range accessRoles {
+				url := f.fillSeance(t, path, rel) + accessQuery[rt.pattern]
+				got[i] = accessOutcome(t, e, clients[i], method, url)
+				if rt.pattern == "POST /deconnexion" {
+					login(i)
+				}
+			}
+			if string(got) != w {
+				t.Errorf("%s %s [%s]: %s, want %s (roles: anonymous admin referent formateur candidat jury)", method, path, rel, got, w)
 			}
 		}
 	}
-	// Writes: only the admin may create centres and users, through pages and API.
-	for i, c := range clients[2:] {
-		res := e.post(c, "/admin/centres", map[string][]string{"nom": {"Intrus"}, "siret": {"77612345600035"}})
-		if res.StatusCode != http.StatusForbidden {
-			t.Errorf("POST /admin/centres as %s: %d", roles[i+2], res.StatusCode)
+	for pattern := range accessExpected {
+		if !seen[pattern] {
+			t.Errorf("accessExpected lists %s, which is not a registered route", pattern)
 		}
 	}
-	for _, email := range roles[2:] {
-		if status, _ := e.api("POST", "/api/v1/centres", e.token(email), `{"nom":"Intrus","siret":"77612345600035"}`); status != http.StatusForbidden {
-			t.Errorf("API POST centres as %s: %d", email, status)
+}
+
+// accessOutcome sends one request as a same-origin browser would (an empty form, or an
+// empty JSON object to the API) and classifies the answer.
+func accessOutcome(t *testing.T, e *testEnv, c *http.Client, method, path string) byte {
+	t.Helper()
+	api := strings.HasPrefix(path, "/api/")
+	var body *strings.Reader
+	if api {
+		body = strings.NewReader("{}")
+	} else {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequest(method, e.ts.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method != http.MethodGet {
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		if api {
+			req.Header.Set("Content-Type", "application/json")
+		} else {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	switch {
+	case res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/connexion"):
+		return 'L'
+	case res.StatusCode == http.StatusUnauthorized && api:
+		return 'L'
+	case res.StatusCode == http.StatusForbidden:
+		return 'F'
+	case res.StatusCode == http.StatusNotFound:
+		return 'N'
+	}
+	return 'O'
 }
