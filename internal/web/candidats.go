@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
@@ -32,7 +33,7 @@ func (s *Server) candidatsList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	u := currentUser(r)
 	p := &CandidatsPage{Base: s.base(r, "candidats.title"), Promotion: q.Get("promotion"), Statut: q.Get("statut"), Query: q.Get("q")}
-	p.CanEnrol = u.Role == account.RoleAdmin || u.Role == account.RoleReferent
+	p.CanEnrol = access.ManageCentre.Gate(actor(r)) == nil
 	f := store.InscriptionFilter{Promotion: p.Promotion, Statut: candidat.Statut(p.Statut), Query: p.Query, Limit: 1000}
 	if f.Statut.Libelle() == "" {
 		f.Statut, p.Statut = "", ""

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
@@ -88,8 +89,9 @@ func (p *InscriptionPage) Statuts() []candidat.Statut {
 func (s *Server) pageFor(r *http.Request, titleID string, d *inscriptionView) *InscriptionPage {
 	u := currentUser(r)
 	p := &InscriptionPage{Base: s.base(r, titleID), inscriptionView: *d}
-	p.CanManage = u.Role == account.RoleAdmin || u.Role == account.RoleReferent
-	p.CanEvaluate = p.CanManage || u.Role == account.RoleFormateur
+	rel := access.Inscription{CentreID: d.Ins.CentreID, CandidatUserID: d.Ins.Candidat.UserID}
+	p.CanManage = access.CanManageInscription(actor(r), rel) == access.Allow
+	p.CanEvaluate = access.CanTrain(actor(r), rel) == access.Allow
 	p.IsSelf = u.Role == account.RoleCandidat
 	p.Title = d.Ins.Candidat.NomAffiche() + " — " + p.Title
 	return p

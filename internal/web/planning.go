@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/french"
@@ -211,7 +212,7 @@ func (p *ModulesPage) Checked(code string) bool {
 func (s *Server) modulesData(r *http.Request, f Form) (*ModulesPage, error) {
 	u := currentUser(r)
 	p := &ModulesPage{Base: s.base(r, "modules.title"), Form: f, CentreID: u.CentreID}
-	p.CanManage = u.Role == account.RoleAdmin || u.Role == account.RoleReferent
+	p.CanManage = access.ManageCentre.Gate(actor(r)) == nil
 	if u.Role == account.RoleAdmin {
 		p.CentreID, _ = strconv.ParseInt(r.FormValue("centre"), 10, 64)
 		orgs, err := s.store.Organismes(r.Context(), actor(r))

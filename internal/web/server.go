@@ -231,15 +231,18 @@ func (s *Server) base(r *http.Request, titleID string) Base {
 // nav returns the navigation of the user's role.
 func (s *Server) nav(b *Base) []NavItem {
 	items := []NavItem{{Href: "/", Label: b.T("nav.home")}, {Href: "/referentiel", Label: b.T("nav.referentiel")}}
+	// A link is shown when its route's policy lets the user through.
+	var a account.Actor
 	if b.User != nil {
-		switch b.User.Role {
-		case account.RoleAdmin, account.RoleReferent, account.RoleFormateur:
-			items = append(items, NavItem{Href: "/candidats", Label: b.T("nav.candidats")}, NavItem{Href: "/modules", Label: b.T("nav.modules")})
-		case account.RoleCandidat:
-			items = append(items, NavItem{Href: "/mon-dossier", Label: b.T("nav.mon_dossier")})
-		}
+		a = account.ActorOf(b.User)
 	}
-	if b.User != nil && b.User.Role == account.RoleAdmin {
+	if access.ReadCentre.Gate(a) == nil {
+		items = append(items, NavItem{Href: "/candidats", Label: b.T("nav.candidats")}, NavItem{Href: "/modules", Label: b.T("nav.modules")})
+	}
+	if access.MyFile.Gate(a) == nil {
+		items = append(items, NavItem{Href: "/mon-dossier", Label: b.T("nav.mon_dossier")})
+	}
+	if access.Administer.Gate(a) == nil {
 		items = append(items,
 			NavItem{Href: "/admin/centres", Label: b.T("nav.centres")},
 			NavItem{Href: "/admin/utilisateurs", Label: b.T("nav.users")},
