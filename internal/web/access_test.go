@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +38,9 @@ const (
 	relJuryMember relation = "jury-member" // a file presented to a session jury@ sits on
 	relNonMember  relation = "non-member"  // a file presented to a session jury@ does not sit on
 )
+
+// accessRelations lists every relation an expected outcome may be written for.
+var accessRelations = []relation{relNone, relOwnCentre, relOwnFile, relOtherCentre, relMissing, relJuryMember, relNonMember}
 
 // Outcomes, one letter per role in accessRoles order: O the handler ran (any status but the
 // four below), L sent to sign in (303 to /connexion, or 401 from the API), F 403, N 404.
@@ -412,6 +416,9 @@ func TestEveryRouteEveryRoleEveryRelation(t *testing.T) {
 			continue
 		}
 		for rel := range want {
+			if !slices.Contains(accessRelations, rel) {
+				t.Errorf("route %s: unknown relation %q", rt.pattern, rel)
+			}
 			if _, ok := paths[rel]; !ok {
 				t.Errorf("route %s: outcome for relation %s, which its resource has no fixture for", rt.pattern, rel)
 			}

@@ -9,8 +9,6 @@ import (
 	"github.com/certif/certif/internal/account"
 )
 
-func actorAdmin() account.Actor { return account.System }
-
 func TestAdminCreatesACentreWithFieldErrors(t *testing.T) {
 	e := newEnv(t)
 	c := e.login("admin@certif.demo")
