@@ -43,7 +43,8 @@ const (
 var accessRelations = []relation{relNone, relOwnCentre, relOwnFile, relOtherCentre, relMissing, relJuryMember, relNonMember}
 
 // Outcomes, one letter per role in accessRoles order: O the handler ran (any status but the
-// four below), L sent to sign in (303 to /connexion, or 401 from the API), F 403, N 404.
+// ones below), L sent to sign in (303 to /connexion, or 401 from the API), F 403, N 404; a
+// server error (5xx) is E, which no expected outcome has.
 type outcomes map[relation]string
 
 // accessQuery adds what a route needs in its query string to do its work.
@@ -73,7 +74,7 @@ var accessExpected = map[string]outcomes{
 	// Signed-in pages.
 	"GET /compte":               {relNone: "LOOOOO"},
 	"POST /compte/mot-de-passe": {relNone: "LOOOOO"},
-	"GET /fichiers/{id}":        {relMissing: "LNNNNN"},
+	"GET /fichiers/{id}":        insRead, // evidence files follow their evaluation's inscription
 
 	// Administration: the certificateur only; the others know these pages exist.
 	"GET /admin/centres":              {relNone: "LOFFFF"},
@@ -173,6 +174,7 @@ type accessFixtures struct {
 	candLyon, candLea, candNantes       int64
 	formateurLyon, lea, formateurNantes int64 // accounts
 	moduleLyon, moduleNantes            int64
+	fileLyon, fileLea, fileNantes       int64           // evidence files of the three inscriptions
 	stages                              map[int64]int64 // inscription → one of its stages
 	static                              string          // a real static asset path
 }
@@ -283,7 +285,7 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 		"candidats":      {relOwnCentre: f.candLyon, relOwnFile: f.candLea, relOtherCentre: f.candNantes, relMissing: 999999},
 		"modules":        {relOwnCentre: f.moduleLyon, relOtherCentre: f.moduleNantes, relMissing: 999999},
 		"certifications": {relNone: f.cert, relMissing: 999999},
-		"fichiers":       {relMissing: 999999},
+		"fichiers":       {relOwnCentre: f.fileLyon, relOwnFile: f.fileLea, relOtherCentre: f.fileNantes, relMissing: 999999},
 	}
 	segs := strings.Split(path, "/")
 	rels := map[relation]string{relNone: ""}
@@ -383,6 +385,24 @@ func (f *accessFixtures) fillSeance(t *testing.T, path string, rel relation) str
 	return strings.Replace(path, "{seance}", fmt.Sprint(se.ID), 1)
 }
 
+// addEvidence records an evaluation with one evidence file on each fixture inscription, as
+// the formateur of its centre would.
+func (f *accessFixtures) addEvidence(t *testing.T, lyon, nantes *http.Client) {
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	for _, x := range []struct {
+		c   *http.Client
+		ins int64
+		id  *int64
+	}{{lyon, f.insLyon, &f.fileLyon}, {lyon, f.insLea, &f.fileLea}, {nantes, f.insNantes, &f.fileNantes}} {
+		if res, body := f.e.postEvaluation(x.c, fmt.Sprint(x.ins), "preuve.pdf", pdf); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("evidence on inscription %d: %d %s", x.ins, res.StatusCode, body)
+		}
+		if err := f.e.st.DB().QueryRowContext(t.Context(), `SELECT MAX(id) FROM files`).Scan(x.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 var patternMethod = regexp.MustCompile(`^([A-Z]+) `)
 
 // TestEveryRouteEveryRoleEveryRelation is the access test generated from the route table.
@@ -400,6 +420,7 @@ func TestEveryRouteEveryRoleEveryRelation(t *testing.T) {
 	for i := range accessRoles {
 		login(i)
 	}
+	f.addEvidence(t, clients[3], e.login("formateur.nantes@certif.demo"))
 	seen := map[string]bool{}
 	for _, rt := range e.srv.routes {
 		if seen[rt.pattern] {
@@ -494,6 +515,8 @@ func accessOutcome(t *testing.T, e *testEnv, c *http.Client, method, path string
 		return 'F'
 	case res.StatusCode == http.StatusNotFound:
 		return 'N'
+	case res.StatusCode >= 500:
+		return 'E'
 	}
 	return 'O'
 }
