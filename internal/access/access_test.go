@@ -265,3 +265,36 @@ func TestScopes(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyChecks checks the resource rule a route applies after its gate.
+func TestPolicyChecks(t *testing.T) {
+	own, other := access.Inscription{CentreID: lyon, CandidatUserID: 40}, access.Inscription{CentreID: nantes, CandidatUserID: 42}
+	for _, tc := range []struct {
+		p    access.Policy
+		a    account.Actor
+		r    access.Inscription
+		want error
+	}{
+		{access.ReadInscription, candidat, own, nil},
+		{access.ReadInscription, candidat, other, apperr.NotFound},
+		{access.ManageInscription, formateur, own, apperr.Forbidden},
+		{access.ManageInscription, referent, other, apperr.NotFound},
+		{access.TrainInscription, referent, own, nil},
+		{access.ReadCentre, candidat, other, nil}, // not about inscriptions: decided elsewhere
+	} {
+		err := tc.p.CheckInscription(tc.a, tc.r, "inscription")
+		if (tc.want == nil) != (err == nil) || (tc.want != nil && !errors.Is(err, tc.want)) {
+			t.Errorf("%s as %s on centre %d: %v, want %v", tc.p, tc.a.Role, tc.r.CentreID, err, tc.want)
+		}
+	}
+	lyonCand, nantesCand := access.Candidat{CentreIDs: []int64{lyon}}, access.Candidat{CentreIDs: []int64{nantes}}
+	if err := access.ReadCandidat.CheckCandidat(formateur, lyonCand, "c"); err != nil {
+		t.Errorf("formateur reads a candidate of their centre: %v", err)
+	}
+	if err := access.ReadCandidat.CheckCandidat(formateur, nantesCand, "c"); !errors.Is(err, apperr.NotFound) {
+		t.Errorf("formateur reads a candidate of another centre: %v", err)
+	}
+	if err := access.ReadInscription.CheckCandidat(formateur, nantesCand, "c"); err != nil {
+		t.Errorf("a policy about inscriptions does not judge candidates: %v", err)
+	}
+}

@@ -136,3 +136,11 @@ func (p Policy) CheckInscription(a account.Actor, r Inscription, what string) er
 	}
 	return decide(InscriptionLevel(a, r), p.Need()).Err(what)
 }
+
+// CheckCandidat applies p's resource rule to candidate r, as CheckInscription does.
+func (p Policy) CheckCandidat(a account.Actor, r Candidat, what string) error {
+	if p.Kind() != KindCandidat {
+		return nil
+	}
+	return decide(level(KindCandidat, a, r.rel(a)), p.Need()).Err(what)
+}

@@ -126,3 +126,10 @@ func (s *Store) InscriptionRelations(ctx context.Context, id int64) (access.Insc
 	}
 	return i.relations(), nil
 }
+
+// CandidatRelations returns the relations of candidate id that the access policy decides on
+// (its account, the centres where it has an inscription), for the web layer's route guard as
+// InscriptionRelations. apperr.NotFound when it does not exist.
+func (s *Store) CandidatRelations(ctx context.Context, id int64) (access.Candidat, error) {
+	return candRelations(ctx, s.q(nil), id)
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/certif/certif/internal/access"
+	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 )
 
@@ -38,7 +39,7 @@ func (t routeTable) raw(pattern string, p access.Policy, h http.Handler) {
 }
 
 // guard applies policy p before fn: the gate with the actor alone, then, for a policy about
-// inscriptions on a route naming one as {id}, the policy's rule on that inscription's
+// inscriptions or candidates on a route naming one as {id}, the policy's rule on its
 // relations — so that a refusal is decided before any form is read, and the same way on every
 // route (404 for an inscription the actor may not know, 403 for one they see but may not
 // change). The store applies the same rule again in its queries.
@@ -48,21 +49,35 @@ func (s *Server) guard(p access.Policy, fn handlerFunc) handlerFunc {
 		if err := p.Gate(a); err != nil {
 			return err
 		}
-		if p.Kind() == access.KindInscription {
-			if raw := r.PathValue("id"); raw != "" {
-				id, err := strconv.ParseInt(raw, 10, 64)
-				if err != nil || id <= 0 {
-					return fmt.Errorf("inscription %q: %w", raw, apperr.NotFound)
-				}
-				rel, err := s.store.InscriptionRelations(r.Context(), id)
-				if err != nil {
-					return err
-				}
-				if err := p.CheckInscription(a, rel, fmt.Sprintf("inscription %d", id)); err != nil {
-					return err
-				}
-			}
+		if err := s.checkResource(r, p, a); err != nil {
+			return err
 		}
 		return fn(w, r)
 	}
+}
+
+// checkResource applies p's rule to the resource the route names as {id}, when p is about
+// inscriptions or candidates (other kinds are decided by the store alone).
+func (s *Server) checkResource(r *http.Request, p access.Policy, a account.Actor) error {
+	kind, raw := p.Kind(), r.PathValue("id")
+	if raw == "" || (kind != access.KindInscription && kind != access.KindCandidat) {
+		return nil
+	}
+	what := fmt.Sprintf("%s %s", kind, raw)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("%s: %w", what, apperr.NotFound)
+	}
+	if kind == access.KindCandidat {
+		rel, err := s.store.CandidatRelations(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		return p.CheckCandidat(a, rel, what)
+	}
+	rel, err := s.store.InscriptionRelations(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return p.CheckInscription(a, rel, what)
 }
