@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/certif/certif/internal/access"
@@ -296,5 +297,24 @@ func TestPolicyChecks(t *testing.T) {
 	}
 	if err := access.ReadInscription.CheckCandidat(formateur, nantesCand, "c"); err != nil {
 		t.Errorf("a policy about inscriptions does not judge candidates: %v", err)
+	}
+}
+
+// TestNames checks that every relation, kind and policy has a name (logs and test messages).
+func TestNames(t *testing.T) {
+	for _, r := range access.Relations() {
+		if strings.HasPrefix(r.String(), "relation(") {
+			t.Errorf("relation %d has no name", r)
+		}
+	}
+	for _, p := range access.Policies() {
+		if strings.HasPrefix(p.String(), "policy(") {
+			t.Errorf("policy %d has no name", p)
+		}
+	}
+	for k := access.KindCertification; k <= access.KindUser; k++ {
+		if strings.HasPrefix(k.String(), "kind(") || len(access.Grants(k)) == 0 {
+			t.Errorf("kind %d has no name or no grants", k)
+		}
 	}
 }
