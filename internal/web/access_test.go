@@ -57,7 +57,7 @@ var accessExpected = map[string]outcomes{
 	// Operations and assets.
 	"GET /healthz":                 {relNone: "OOOOOO"},
 	"GET /readyz":                  {relNone: "OOOOOO"},
-	"GET /metrics":                 {relNone: "OOOOOO"},
+	"GET /metrics":                 {relNone: "NNNNNN"}, // its own bearer token; none configured here
 	"GET /static/{hash}/{path...}": {relNone: "OOOOOO"},
 	"GET /favicon.ico":             {relNone: "OOOOOO"},
 
@@ -72,9 +72,11 @@ var accessExpected = map[string]outcomes{
 	"/":                                    {relNone: "NNNNNN"},
 
 	// Signed-in pages.
-	"GET /compte":               {relNone: "LOOOOO"},
-	"POST /compte/mot-de-passe": {relNone: "LOOOOO"},
-	"GET /fichiers/{id}":        insRead, // evidence files follow their evaluation's inscription
+	"GET /compte":                       {relNone: "LOOOOO"},
+	"POST /compte/jetons":               {relNone: "LOOOOO"},
+	"POST /compte/jetons/{id}/revoquer": tokenRevoke,
+	"POST /compte/mot-de-passe":         {relNone: "LOOOOO"},
+	"GET /fichiers/{id}":                insRead, // evidence files follow their evaluation's inscription
 
 	// Administration: the certificateur only; the others know these pages exist.
 	"GET /admin/centres":              {relNone: "LOFFFF"},
@@ -136,6 +138,9 @@ var accessExpected = map[string]outcomes{
 	"GET /api/v1/certifications":                                  {relNone: "OOOOOO"},
 	"GET /api/v1/certifications/{id}/referentiel":                 {relNone: "OOOOOO", relMissing: "NNNNNN"},
 	"GET /api/v1/me":                                              {relNone: "LOOOOO"},
+	"GET /api/v1/me/tokens":                                       {relNone: "LOOOOO"},
+	"POST /api/v1/me/tokens":                                      {relNone: "LOOOOO"},
+	"DELETE /api/v1/me/tokens/{id}":                               tokenRevoke,
 	"GET /api/v1/centres":                                         {relNone: "LOOOOO"},
 	"POST /api/v1/centres":                                        {relNone: "LOFFFF"},
 	"GET /api/v1/centres/{id}":                                    {relOwnCentre: "LOOONN", relOtherCentre: "LONNNN", relMissing: "LNNNNN"},
@@ -166,6 +171,11 @@ var (
 	insManage     = outcomes{relOwnCentre: "LOOFFF", relOwnFile: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"}
 )
 
+// tokenRevoke: only a token's owner revokes it from their account; anyone else's token is
+// unknown to them, the certificateur's included (own-centre is the Lyon formateur's token,
+// own-file the candidate's, other-centre the Nantes formateur's).
+var tokenRevoke = outcomes{relOwnCentre: "LNNONN", relOwnFile: "LNNNON", relOtherCentre: "LNNNNN", relMissing: "LNNNNN"}
+
 // accessFixtures holds the demo records each relation's paths are filled from.
 type accessFixtures struct {
 	e                                   *testEnv
@@ -175,6 +185,7 @@ type accessFixtures struct {
 	formateurLyon, lea, formateurNantes int64 // accounts
 	moduleLyon, moduleNantes            int64
 	fileLyon, fileLea, fileNantes       int64           // evidence files of the three inscriptions
+	tokenLyon, tokenLea, tokenNantes    int64           // API tokens of the Lyon formateur, the candidate, the Nantes formateur
 	stages                              map[int64]int64 // inscription → one of its stages
 	static                              string          // a real static asset path
 }
@@ -252,6 +263,13 @@ func newAccessFixtures(t *testing.T, e *testEnv) *accessFixtures {
 		}
 		*id = u.ID
 	}
+	for user, id := range map[int64]*int64{f.formateurLyon: &f.tokenLyon, f.lea: &f.tokenLea, f.formateurNantes: &f.tokenNantes} {
+		tok, _, err := e.st.CreateToken(ctx, account.System, user, "accès", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*id = tok.ID
+	}
 	if f.insLea == 0 || f.insLyon == 0 || f.lea == 0 {
 		t.Fatalf("demo fixtures missing: %+v", f)
 	}
@@ -285,6 +303,8 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 		"candidats":      {relOwnCentre: f.candLyon, relOwnFile: f.candLea, relOtherCentre: f.candNantes, relMissing: 999999},
 		"modules":        {relOwnCentre: f.moduleLyon, relOtherCentre: f.moduleNantes, relMissing: 999999},
 		"certifications": {relNone: f.cert, relMissing: 999999},
+		"jetons":         {relOwnCentre: f.tokenLyon, relOwnFile: f.tokenLea, relOtherCentre: f.tokenNantes, relMissing: 999999},
+		"tokens":         {relOwnCentre: f.tokenLyon, relOwnFile: f.tokenLea, relOtherCentre: f.tokenNantes, relMissing: 999999},
 		"fichiers":       {relOwnCentre: f.fileLyon, relOwnFile: f.fileLea, relOtherCentre: f.fileNantes, relMissing: 999999},
 	}
 	segs := strings.Split(path, "/")
