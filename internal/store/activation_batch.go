@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 )
 
@@ -27,7 +28,7 @@ func (s *Store) PendingActivations(ctx context.Context, actor account.Actor, cen
 			JOIN inscriptions i ON i.candidat_id = c.id
 			WHERE i.centre_id = ? AND i.promotion = ? AND u.role = 'candidat' AND u.password_hash = ''`
 		args := []any{centreID, promotion}
-		if !actor.IsAdmin() {
+		if access.CanAdminister(actor) != access.Allow {
 			q += ` AND NOT EXISTS (SELECT 1 FROM candidats oc JOIN inscriptions oi ON oi.candidat_id = oc.id
 				WHERE oc.user_id = u.id AND oi.centre_id <> ?)`
 			args = append(args, centreID)

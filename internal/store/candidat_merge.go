@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 )
@@ -37,8 +38,8 @@ type MergeResult struct {
 // when fromID = intoID or the two identities (candidat.Identity) differ, on "inscriptions"
 // when both have an inscription to the same certification, centre and promotion.
 func (s *Store) MergeCandidats(ctx context.Context, actor account.Actor, fromID, intoID int64) (*MergeResult, error) {
-	if !actor.IsAdmin() {
-		return nil, fmt.Errorf("merge candidat %d into %d: %w", fromID, intoID, apperr.Forbidden)
+	if err := access.CanAdminister(actor).Err(fmt.Sprintf("merge candidat %d into %d", fromID, intoID)); err != nil {
+		return nil, err
 	}
 	if fromID == intoID {
 		v := apperr.NewValidation()
