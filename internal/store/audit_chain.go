@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 )
@@ -335,8 +336,8 @@ func (c *AuditChain) Intact() bool { return c.Breaks == 0 }
 // else; an infrastructure error when the log cannot be read (a broken chain is not an error).
 func (s *Store) VerifyAudit(ctx context.Context, actor account.Actor) (AuditChain, error) {
 	var c AuditChain
-	if !actor.IsAdmin() {
-		return c, fmt.Errorf("audit verify: %w", apperr.Forbidden)
+	if err := access.CanAdminister(actor).Err("audit verify"); err != nil {
+		return c, err
 	}
 	rows, err := s.query(ctx, `SELECT id, at, actor_id, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY id`)
 	if err != nil {
@@ -418,8 +419,8 @@ func (s *Store) VerifyAudit(ctx context.Context, actor account.Actor) (AuditChai
 // Who: an admin or account.System. Errors: apperr.Forbidden for anyone else, apperr.NotFound
 // when the row does not exist (any more), "" with no error for a row without a hash.
 func (s *Store) AuditHashOf(ctx context.Context, actor account.Actor, id int64) (string, error) {
-	if !actor.IsAdmin() {
-		return "", fmt.Errorf("audit hash: %w", apperr.Forbidden)
+	if err := access.CanAdminister(actor).Err("audit hash"); err != nil {
+		return "", err
 	}
 	var h sql.NullString
 	err := s.queryRow(ctx, `SELECT hash FROM audit_log WHERE id = ?`, id).Scan(&h)

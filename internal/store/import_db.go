@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 )
 
@@ -123,7 +124,7 @@ func (im *candImport) lookupAccounts(ctx context.Context, tx *Tx) error {
 			case o.role != string(account.RoleCandidat):
 				im.add(i, "email", msgCandEmailNotCand)
 			case o.cand != 0 && o.cand != p.candID, // p.candID is 0 for a new candidate
-				!im.actor.IsAdmin() && o.centre != 0 && o.centre != im.centreID: // made for another centre
+				access.CanAdminister(im.actor) != access.Allow && o.centre != 0 && o.centre != im.centreID: // made for another centre
 				im.add(i, "email", msgCandEmailOther)
 			default:
 				p.userID = o.id
