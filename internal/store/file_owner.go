@@ -37,7 +37,11 @@ func (s *Store) ownerReadable(ctx context.Context, q querier, actor account.Acto
 			_, err = lvLoad(ctx, q, actor, insID, lvReader, false)
 		}
 	case OwnerStage:
-		_, _, err = s.lvStageFor(ctx, q, actor, id, lvReader)
+		var insID int64
+		err = q.QueryRowContext(ctx, `SELECT inscription_id FROM stages WHERE id = ?`, id).Scan(&insID)
+		if err == nil {
+			_, _, err = s.lvStageFor(ctx, q, actor, insID, id, lvReader)
+		}
 	default:
 		return fmt.Errorf("file owner %q: %w", kind, apperr.NotFound)
 	}
