@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -241,5 +242,37 @@ func TestEvidenceOfAnotherCandidate(t *testing.T) {
 		if res.StatusCode != want {
 			t.Errorf("%s reads Hugo's evidence: %d, want %d", email, res.StatusCode, want)
 		}
+	}
+}
+
+// Any handler that parses a multipart form (even implicitly, through r.FormValue) has its
+// temporary files removed when it returns: it runs on a copy of the server's request, whose
+// form net/http never sees.
+func TestHandleRemovesMultipartTempFiles(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	e := newEnv(t)
+	spilled := false
+	h := e.srv.handle(func(w http.ResponseWriter, r *http.Request) error {
+		_ = r.FormValue("x") // parses the body as multipart, keeping 32 MiB in memory at most
+		if r.MultipartForm == nil {
+			t.Fatal("no multipart form parsed")
+		}
+		spilled = len(multipartTemps(t, tmp)) > 0
+		return nil
+	})
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("f", "gros.bin")
+	_, _ = fw.Write(make([]byte, 33<<20))
+	_ = mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/x", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	h.ServeHTTP(httptest.NewRecorder(), req) // no net/http server here to clean up after us
+	if !spilled {
+		t.Fatal("the upload did not spill to a temporary file: the test proves nothing")
+	}
+	if m := multipartTemps(t, tmp); len(m) != 0 {
+		t.Errorf("handler left %v", m)
 	}
 }
