@@ -249,3 +249,81 @@ func TestDiscardFile(t *testing.T) {
 		}
 	})
 }
+
+// Migration 00006 gives the files recorded before it their owner and state.
+func TestFileOwnersBackfill(t *testing.T) {
+	storetest.EachWith(t, store.Options{Now: lvNow}, func(t *testing.T, s *store.Store) {
+		w := lvFixtureWorld(t, s)
+		day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+		ev, key := fakeFile("preuve.pdf")
+		if err := s.SaveFile(ctx, w.a(w.formA), ev, key); err != nil {
+			t.Fatal(err)
+		}
+		e := lvAcquired(w.ref, w.fc, "C1.1", day)
+		if err := s.AddEvaluation(ctx, w.a(w.formA), e, []int64{ev.ID}); err != nil {
+			t.Fatal(err)
+		}
+		loose, key := fakeFile("orpheline.pdf")
+		if err := s.SaveFile(ctx, w.a(w.formA), loose, key); err != nil {
+			t.Fatal(err)
+		}
+		st := &store.Stage{InscriptionID: w.fc, Entreprise: "Agence", TuteurNom: "Claire Bernard", TuteurEmail: "claire@agence.example", Debut: day, Fin: day.AddDate(0, 2, 0)}
+		if err := s.CreateStage(ctx, w.a(w.formA), st); err != nil {
+			t.Fatal(err)
+		}
+		link, err := s.StageLink(ctx, w.a(w.formA), st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamp, key := fakeFile("cachet.png")
+		if err := s.SaveStageFile(ctx, link, stamp, key); err != nil {
+			t.Fatal(err)
+		}
+		tutorLoose, key := fakeFile("brouillon.png")
+		if err := s.SaveStageFile(ctx, link, tutorLoose, key); err != nil {
+			t.Fatal(err)
+		}
+		fiche := store.FicheStage{Appreciations: map[string]store.Appreciation{"C1.1": {Niveau: "satisfaisant"}}, Signataire: "Claire Bernard"}
+		if err := s.SubmitFiche(ctx, link, fiche, stamp.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Back to the files table as it was, the uses of files kept; then forward again.
+		if err := store.ApplyMigration(ctx, s, 6, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ApplyMigration(ctx, s, 6, true); err != nil {
+			t.Fatal(err)
+		}
+		q := `SELECT owner_kind, COALESCE(owner_id, 0), attached, COALESCE(link_hash, '') FROM files WHERE id = ?`
+		if s.Dialect() == store.DialectPostgres {
+			q = store.Rebind(q)
+		}
+		for _, c := range []struct {
+			f        *store.File
+			kind     string
+			owner    int64
+			attached bool
+		}{
+			{ev, store.OwnerEvaluation, e.ID, true},
+			{stamp, store.OwnerStage, st.ID, true},
+			{loose, store.OwnerEvaluation, 0, false},
+			{tutorLoose, store.OwnerStage, 0, false},
+		} {
+			var kind, hash string
+			var owner int64
+			var attached bool
+			if err := s.DB().QueryRowContext(ctx, q, c.f.ID).Scan(&kind, &owner, &attached, &hash); err != nil {
+				t.Fatal(err)
+			}
+			if kind != c.kind || owner != c.owner || attached != c.attached || hash != "" {
+				t.Errorf("%s backfilled as (%s, %d, %v, %q), want (%s, %d, %v)", c.f.Nom, kind, owner, attached, hash, c.kind, c.owner, c.attached)
+			}
+		}
+		if _, _, err := s.FileByID(ctx, w.a(w.candUser), ev.ID); err != nil {
+			t.Errorf("backfilled evidence read by the candidate: %v", err)
+		}
+		if _, _, err := s.FileByID(ctx, w.a(w.candUser), stamp.ID); err != nil {
+			t.Errorf("backfilled stamp read by the candidate: %v", err)
+		}
+	})
+}
