@@ -327,3 +327,47 @@ func TestFileOwnersBackfill(t *testing.T) {
 		}
 	})
 }
+
+// CheckEvaluation and CheckFiche validate a form before its files are stored, writing nothing.
+func TestCheckBeforeStoring(t *testing.T) {
+	storetest.EachWith(t, store.Options{Now: lvNow}, func(t *testing.T, s *store.Store) {
+		w := lvFixtureWorld(t, s)
+		day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+		bad := lvAcquired(w.ref, w.fc, "C1.1", day)
+		bad.Criteres["C1.1.1"] = "peut-etre"
+		if err := s.CheckEvaluation(ctx, w.a(w.formA), bad); apperr.FieldErrors(err) == nil {
+			t.Errorf("invalid evaluation checked = %v", err)
+		}
+		if err := s.CheckEvaluation(ctx, w.a(w.formB), lvAcquired(w.ref, w.fc, "C1.1", day)); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("evaluation of another centre checked = %v", err)
+		}
+		if err := s.CheckEvaluation(ctx, w.a(w.formA), lvAcquired(w.ref, w.fc, "C1.1", day)); err != nil {
+			t.Errorf("valid evaluation checked = %v", err)
+		}
+		if evals, err := s.Evaluations(ctx, w.a(w.formA), w.fc); err != nil || len(evals) != 0 {
+			t.Errorf("checking wrote %d evaluations, %v", len(evals), err)
+		}
+
+		st := &store.Stage{InscriptionID: w.fc, Entreprise: "Agence", TuteurNom: "Claire Bernard", TuteurEmail: "claire@agence.example", Debut: day, Fin: day.AddDate(0, 2, 0)}
+		if err := s.CreateStage(ctx, w.a(w.formA), st); err != nil {
+			t.Fatal(err)
+		}
+		link, err := s.StageLink(ctx, w.a(w.formA), st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := apperr.FieldErrors(s.CheckFiche(ctx, link, &store.FicheStage{})); f["signataire"] == "" || f["appreciations"] == "" {
+			t.Errorf("empty fiche checked = %v", f)
+		}
+		fiche := store.FicheStage{Appreciations: map[string]store.Appreciation{"C1.1": {Niveau: "satisfaisant"}}, Signataire: " Claire   Bernard "}
+		if err := s.CheckFiche(ctx, link, &fiche); err != nil || fiche.Signataire != "Claire Bernard" {
+			t.Errorf("valid fiche checked = %v (%q)", err, fiche.Signataire)
+		}
+		if err := s.CheckFiche(ctx, "inconnu", &fiche); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("fiche through an unknown link checked = %v", err)
+		}
+		if _, err := s.StageByToken(ctx, link); err != nil {
+			t.Errorf("checking consumed the link: %v", err)
+		}
+	})
+}

@@ -221,11 +221,7 @@ func (s *Store) AddEvaluation(ctx context.Context, actor account.Actor, e *livre
 // AddEvaluation (e.EvaluateurID set to the actor when 0).
 // Errors: as AddEvaluation.
 func (s *Store) CheckEvaluation(ctx context.Context, actor account.Actor, e *livret.Evaluation) error {
-	err := s.Transact(ctx, func(tx *Tx) error {
-		_, err := s.lvCheckEvaluation(ctx, tx, actor, e, nil, s.nowUTC())
-		return err
-	})
-	if err != nil {
+	if _, err := s.lvCheckEvaluation(ctx, s.q(nil), actor, e, nil, s.nowUTC()); err != nil {
 		return fmt.Errorf("check evaluation: %w", err)
 	}
 	return nil
@@ -233,7 +229,7 @@ func (s *Store) CheckEvaluation(ctx context.Context, actor account.Actor, e *liv
 
 // lvCheckEvaluation loads e's inscription for actor and checks e and its evidence files (see
 // AddEvaluation); it returns the inscription, or the first error or the field problems.
-func (s *Store) lvCheckEvaluation(ctx context.Context, tx *Tx, actor account.Actor, e *livret.Evaluation, files []int64, now time.Time) (lvIns, error) {
+func (s *Store) lvCheckEvaluation(ctx context.Context, tx querier, actor account.Actor, e *livret.Evaluation, files []int64, now time.Time) (lvIns, error) {
 	ins, err := lvLoad(ctx, tx, actor, e.InscriptionID, lvStaff, true)
 	if err != nil {
 		return ins, err
@@ -290,7 +286,7 @@ func (s *Store) lvCheckEvaluation(ctx context.Context, tx *Tx, actor account.Act
 
 // lvCheckEvaluateur adds the "evaluateur" problem unless id is the actor themself (who passed
 // the scope check) or an active formateur or référent of the inscription's centre.
-func (s *Store) lvCheckEvaluateur(ctx context.Context, tx *Tx, actor account.Actor, ins *lvIns, id int64, v *apperr.Validation) error {
+func (s *Store) lvCheckEvaluateur(ctx context.Context, tx querier, actor account.Actor, ins *lvIns, id int64, v *apperr.Validation) error {
 	switch {
 	case id == 0:
 		v.Add("evaluateur", msgLvEvaluateurVide)
