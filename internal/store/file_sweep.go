@@ -27,8 +27,9 @@ const sweepBatch = 500
 // sweepBatch per call.
 func (s *Store) SweepFiles(ctx context.Context, maxAge time.Duration, deleteBlob func(key string) error) (int, error) {
 	before := s.nowUTC().Add(-maxAge)
-	rows, err := s.query(ctx, `SELECT id, storage_key FROM files WHERE attached = ? AND created_at < ? ORDER BY id LIMIT ?`,
-		false, s.t(before), sweepBatch)
+	// "attached = FALSE" written as the partial index files_unattached says it, so it is used.
+	rows, err := s.query(ctx, `SELECT id, storage_key FROM files WHERE attached = FALSE AND created_at < ? ORDER BY id LIMIT ?`,
+		s.t(before), sweepBatch)
 	if err != nil {
 		return 0, fmt.Errorf("sweep files: %w", err)
 	}

@@ -24,7 +24,7 @@ UPDATE files SET owner_kind = CASE WHEN uploaded_by = 0 THEN 'stage' ELSE 'evalu
 WHERE owner_kind = '';
 
 CREATE INDEX files_owner ON files (owner_kind, owner_id);
-CREATE INDEX files_unattached ON files (created_at) WHERE attached = 0;
+CREATE INDEX files_unattached ON files (created_at) WHERE attached = FALSE;
 
 -- +goose Down
 DROP INDEX files_unattached;
