@@ -195,10 +195,12 @@ func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 	var stamp *upload
 	if fhs := r.MultipartForm.File["cachet"]; len(fhs) > 0 {
 		u, err := checkUpload(fhs[0], "cachet")
-		if err != nil && !p.F.absorb(err) {
+		switch {
+		case err == nil:
+			stamp = &u
+		case !p.F.absorb(err):
 			return err
 		}
-		stamp = &u
 	}
 	if err := s.store.CheckFiche(r.Context(), tok, &fiche); err != nil {
 		if !p.F.absorb(err) {

@@ -50,10 +50,7 @@ const uploadMemory = 1 << 20
 // *apperr.Validation on field: a body over limit, or one that is not a multipart form.
 func parseUpload(w http.ResponseWriter, r *http.Request, limit int64, field string) (cleanup func(), err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	if err := parseMultipart(r, uploadMemory); err != nil {
-		if r.MultipartForm != nil { // a form parsed earlier by someone else
-			_ = r.MultipartForm.RemoveAll()
-		}
+	if err := parseMultipart(r, uploadMemory); err != nil { // it removes its own files on error
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return func() {}, fieldError(field, fmt.Sprintf("L'envoi dépasse la taille maximale de %d Mo.", limit>>20))

@@ -194,6 +194,18 @@ func TestRefusedFormsStoreNoFile(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(string(b), "dépasse") || !strings.Contains(string(b), "renvoyez le formulaire") {
 		t.Errorf("non-multipart tutor post: %d", res.StatusCode)
 	}
+	// Too large, or not a format accepted: refused with their own messages, nothing stored.
+	res, body = e.postMultipart(e.client(), "/stage/"+tok, map[string]string{"niveau_C1.1": "satisfaisant", "signataire": "Karim Benali"}, "cachet", "cachet.pdf", bigPDF(22<<20))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "dépasse la taille maximale de 21 Mo") {
+		t.Errorf("stamp of 22 MiB: %d", res.StatusCode)
+	}
+	res, body = e.postMultipart(e.client(), "/stage/"+tok, map[string]string{"niveau_C1.1": "satisfaisant", "signataire": "Karim Benali"}, "cachet", "cachet.pdf", []byte("<html><script>alert(1)</script></html>"))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "format accepté") {
+		t.Errorf("disguised HTML stamp: %d", res.StatusCode)
+	}
+	if r, b := e.fileRows(), blobCount(t, root); r != rows || b != blobs {
+		t.Errorf("refused stamps stored: %d rows (was %d), %d blobs (was %d)", r, rows, b, blobs)
+	}
 	// Accepted: the stamp is stored once and attached to Hugo's stage.
 	res, body = e.postMultipart(e.client(), "/stage/"+tok, map[string]string{"niveau_C1.1": "satisfaisant", "signataire": "Karim Benali"}, "cachet", "cachet.pdf", pdf)
 	if res.StatusCode != http.StatusOK {
