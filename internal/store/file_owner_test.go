@@ -66,7 +66,13 @@ func TestFileOwners(t *testing.T) {
 		}
 
 		// A file whose owner kind the store does not know is never readable, not even by an admin.
-		lvExec(t, s, `UPDATE files SET owner_kind = ? WHERE id = ?`, "mystere", ev.ID)
+		q := `UPDATE files SET owner_kind = ? WHERE id = ?`
+		if s.Dialect() == store.DialectPostgres {
+			q = store.Rebind(q)
+		}
+		if _, err := s.DB().ExecContext(ctx, q, "mystere", ev.ID); err != nil {
+			t.Fatal(err)
+		}
 		for name, a := range map[string]account.Actor{"admin": admin, "uploader": w.a(w.formA), "candidate": w.a(w.candUser)} {
 			if _, _, err := s.FileByID(ctx, a, ev.ID); !errors.Is(err, apperr.NotFound) {
 				t.Errorf("%s reads a file of an unknown owner kind: %v", name, err)
