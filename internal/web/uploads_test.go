@@ -191,7 +191,7 @@ func TestRefusedFormsStoreNoFile(t *testing.T) {
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(string(b), "dépasse") || !strings.Contains(string(b), "renvoyez le formulaire") {
+	if res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(string(b), "dépasse") || !strings.Contains(string(b), "multipart/form-data") {
 		t.Errorf("non-multipart tutor post: %d", res.StatusCode)
 	}
 	// Too large, or not a format accepted: refused with their own messages, nothing stored.
