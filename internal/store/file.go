@@ -79,7 +79,7 @@ func (s *Store) insertFile(ctx context.Context, tx *Tx, actor account.Actor, f *
 		f.MIME = "application/octet-stream"
 	}
 	f.SHA256 = strings.ToLower(f.SHA256)
-	if storageKey == "" || f.Taille < 0 || !lvIsHex(f.SHA256, 64) || !knownOwnerKind(f.OwnerKind) {
+	if storageKey == "" || f.Taille < 0 || !lvIsHex(f.SHA256, 64) || !s.knownOwnerKind(f.OwnerKind) {
 		v := apperr.NewValidation()
 		v.Add("fichier", "Le fichier n'a pas pu être enregistré.")
 		return v
@@ -114,7 +114,7 @@ func (s *Store) FileByID(ctx context.Context, actor account.Actor, id int64) (*F
 		return nil, "", fmt.Errorf("file %d: %w", id, err)
 	}
 	switch {
-	case !knownOwnerKind(f.OwnerKind):
+	case !s.knownOwnerKind(f.OwnerKind):
 		return nil, "", fmt.Errorf("file %d: %w", id, apperr.NotFound)
 	case !f.Attached:
 		if actor.UserID != 0 && f.UploadedBy == actor.UserID {

@@ -12,9 +12,9 @@ import (
 )
 
 // The kinds of file owners. Every stored file names one (File.OwnerKind) with the owner's id;
-// who may read the file is who may read its owner (see ownerReadable). A new use of files (the
+// who may read the file is who may read its owner (ownerRule). A new use of files (the
 // dossier's versioned pieces, "piece") is one more constant here and one more case in
-// ownerReadable: never one more look-up through the tables that use files.
+// ownerRule: never one more look-up through the tables that use files.
 const (
 	// OwnerEvaluation owns the evidence files of a livret entry: readable by whoever may read
 	// the inscription's livret.
@@ -23,29 +23,46 @@ const (
 	OwnerStage = "stage"
 )
 
+// readRule returns nil when actor may read owner record id, an error otherwise (apperr.NotFound
+// or apperr.Forbidden when the actor may not, sql.ErrNoRows when it does not exist).
+type readRule func(ctx context.Context, q querier, actor account.Actor, id int64) error
+
+// ownerRule is the registry of owner kinds: the read rule of kind, mapped to the scoped
+// look-up of its owner record; ok is false for a kind the store does not know.
+func (s *Store) ownerRule(kind string) (rule readRule, ok bool) {
+	switch kind {
+	case OwnerEvaluation: // whoever may read the inscription's livret
+		return func(ctx context.Context, q querier, actor account.Actor, id int64) error {
+			var insID int64
+			if err := q.QueryRowContext(ctx, `SELECT inscription_id FROM evaluations WHERE id = ?`, id).Scan(&insID); err != nil {
+				return err
+			}
+			_, err := lvLoad(ctx, q, actor, insID, lvReader, false)
+			return err
+		}, true
+	case OwnerStage: // whoever may read the stage
+		return func(ctx context.Context, q querier, actor account.Actor, id int64) error {
+			var insID int64
+			if err := q.QueryRowContext(ctx, `SELECT inscription_id FROM stages WHERE id = ?`, id).Scan(&insID); err != nil {
+				return err
+			}
+			_, _, err := s.lvStageFor(ctx, q, actor, insID, id, lvReader)
+			return err
+		}, true
+	}
+	return nil, false
+}
+
 // ownerReadable returns nil when actor may read the owner record (kind, id), apperr.NotFound
 // when the owner does not exist, the actor may not see it, or kind is no known owner kind (a
 // file of an unknown owner is never readable, not even by an admin). It is the one
-// readability rule of stored files: each kind maps to the scoped look-up of its owner record.
+// readability rule of stored files.
 func (s *Store) ownerReadable(ctx context.Context, q querier, actor account.Actor, kind string, id int64) error {
-	var err error
-	switch kind {
-	case OwnerEvaluation:
-		var insID int64
-		err = q.QueryRowContext(ctx, `SELECT inscription_id FROM evaluations WHERE id = ?`, id).Scan(&insID)
-		if err == nil {
-			_, err = lvLoad(ctx, q, actor, insID, lvReader, false)
-		}
-	case OwnerStage:
-		var insID int64
-		err = q.QueryRowContext(ctx, `SELECT inscription_id FROM stages WHERE id = ?`, id).Scan(&insID)
-		if err == nil {
-			_, _, err = s.lvStageFor(ctx, q, actor, insID, id, lvReader)
-		}
-	default:
+	rule, ok := s.ownerRule(kind)
+	if !ok {
 		return fmt.Errorf("file owner %q: %w", kind, apperr.NotFound)
 	}
-	switch {
+	switch err := rule(ctx, q, actor, id); {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows), errors.Is(err, apperr.NotFound), errors.Is(err, apperr.Forbidden), errors.Is(err, candidat.ErrVAE):
@@ -55,13 +72,10 @@ func (s *Store) ownerReadable(ctx context.Context, q querier, actor account.Acto
 	}
 }
 
-// knownOwnerKind reports whether kind is one of the owner kinds above.
-func knownOwnerKind(kind string) bool {
-	switch kind {
-	case OwnerEvaluation, OwnerStage:
-		return true
-	}
-	return false
+// knownOwnerKind reports whether kind is in the registry of owner kinds (ownerRule).
+func (s *Store) knownOwnerKind(kind string) bool {
+	_, ok := s.ownerRule(kind)
+	return ok
 }
 
 // pendingFile says which unattached file a write may attach: of owner kind, already bound to
