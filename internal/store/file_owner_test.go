@@ -89,11 +89,11 @@ func TestFileOwners(t *testing.T) {
 			return st
 		}
 		stA, stB := newStage(w.fc), newStage(fc2)
-		linkA, err := s.StageLink(ctx, w.a(w.formA), stA.ID)
+		linkA, err := s.StageLink(ctx, w.a(w.formA), w.fc, stA.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		linkB, err := s.StageLink(ctx, w.a(w.formA), stB.ID)
+		linkB, err := s.StageLink(ctx, w.a(w.formA), fc2, stB.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestFileOwners(t *testing.T) {
 			t.Errorf("link B claims the stamp of link A: %v", f)
 		}
 		// Nor through a new link of the same stage: the first link is dead, its uploads with it.
-		linkA2, err := s.StageLink(ctx, w.a(w.formA), stA.ID)
+		linkA2, err := s.StageLink(ctx, w.a(w.formA), w.fc, stA.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,7 +277,7 @@ func TestFileOwnersBackfill(t *testing.T) {
 		if err := s.CreateStage(ctx, w.a(w.formA), st); err != nil {
 			t.Fatal(err)
 		}
-		link, err := s.StageLink(ctx, w.a(w.formA), st.ID)
+		link, err := s.StageLink(ctx, w.a(w.formA), w.fc, st.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,7 +358,7 @@ func TestCheckBeforeStoring(t *testing.T) {
 		if err := s.CreateStage(ctx, w.a(w.formA), st); err != nil {
 			t.Fatal(err)
 		}
-		link, err := s.StageLink(ctx, w.a(w.formA), st.ID)
+		link, err := s.StageLink(ctx, w.a(w.formA), w.fc, st.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

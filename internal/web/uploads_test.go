@@ -99,7 +99,7 @@ func (e *testEnv) tutorLink(insID string) (token string, stageID int64) {
 	if err != nil || len(stages) == 0 {
 		e.t.Fatalf("stages of %s = %v, %v", insID, stages, err)
 	}
-	tok, err := e.st.StageLink(ctx, account.ActorOf(ref), stages[0].ID)
+	tok, err := e.st.StageLink(ctx, account.ActorOf(ref), id, stages[0].ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
