@@ -42,8 +42,8 @@ var allowedTypes = map[string]string{
 const uploadMemory = 1 << 20
 
 // parseUpload is the one way an upload route reads its form: it caps r's body at limit bytes,
-// parses it as multipart/form-data (parts beyond uploadMemory spill to multipart-* files in
-// the temporary directory) and returns the cleanup that removes those files, which the caller
+// parses it with parseMultipart (values cleaned; parts beyond uploadMemory spill to multipart-*
+// files in the temporary directory) and returns the cleanup that removes those files, which the caller
 // defers at once. The cleanup is explicit because r may be a copy of the server's request (our
 // middleware adds the user to its context), whose form net/http never sees nor removes.
 // On error nothing is left behind and the cleanup is a no-op; the error is a
