@@ -90,6 +90,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("database", st.Dialect()))
 
 	go sweepSessions(ctx, st, log)
+	go st.SweepFilesEvery(ctx, time.Hour, store.UnattachedFileTTL, blobs.Delete, log) // unattached uploads
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certif/certif/internal/apperr"
 )
@@ -31,8 +32,13 @@ type Dir struct {
 	root string
 }
 
-// NewDir returns a Dir rooted at root, creating root (and its temporary folder) when missing.
-// It returns an error when root is empty or cannot be created.
+// staleTemp is the age after which a partial write left in the temporary folder (by a process
+// killed during Put) is removed by NewDir; no upload takes that long.
+const staleTemp = time.Hour
+
+// NewDir returns a Dir rooted at root, creating root (and its temporary folder) when missing,
+// and removing the partial writes older than an hour that a killed process left there. It
+// returns an error when root is empty or cannot be created.
 func NewDir(root string) (*Dir, error) {
 	if strings.TrimSpace(root) == "" {
 		return nil, errors.New("blob: empty root directory")
@@ -44,7 +50,27 @@ func NewDir(root string) (*Dir, error) {
 	if err := os.MkdirAll(filepath.Join(abs, "tmp"), 0o750); err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
-	return &Dir{root: abs}, nil
+	d := &Dir{root: abs}
+	d.removeStaleTemp(time.Now().Add(-staleTemp))
+	return d, nil
+}
+
+// removeStaleTemp removes the put-* files of the temporary folder last written before
+// before; others may be Puts under way in another process sharing the directory. Failures
+// are ignored: the next start tries again.
+func (d *Dir) removeStaleTemp(before time.Time) {
+	entries, err := os.ReadDir(filepath.Join(d.root, "tmp"))
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "put-") || e.IsDir() {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(before) {
+			_ = os.Remove(filepath.Join(d.root, "tmp", e.Name()))
+		}
+	}
 }
 
 // Put stores the bytes read from r and returns their new key, size and hexadecimal SHA-256.

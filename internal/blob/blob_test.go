@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certif/certif/internal/apperr"
 )
@@ -119,4 +120,35 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// A partial write left by a process killed during Put is removed at the next start, once old.
+func TestNewDirRemovesStalePartialWrites(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "blobs")
+	if _, err := NewDir(root); err != nil {
+		t.Fatal(err)
+	}
+	old, young, other := filepath.Join(root, "tmp", "put-1"), filepath.Join(root, "tmp", "put-2"), filepath.Join(root, "tmp", "autre")
+	for _, p := range []string{old, young, other} {
+		if err := os.WriteFile(p, []byte("partiel"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-2 * time.Hour)
+	for _, p := range []string{old, other} {
+		if err := os.Chtimes(p, long, long); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := NewDir(root); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale partial write kept: %v", err)
+	}
+	for _, p := range []string{young, other} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: %v", filepath.Base(p), err)
+		}
+	}
 }

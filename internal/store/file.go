@@ -15,7 +15,9 @@ import (
 )
 
 // File is the metadata of an uploaded file; its bytes live in blob storage under a storage
-// key that only the store and the blob layer see.
+// key that only the store and the blob layer see. Every file has an owner (OwnerKind, OwnerID)
+// whose access rule decides who reads it, and a state: unattached (readable by its uploader
+// only, collected by SweepFiles when old) until the owner's record takes it.
 type File struct {
 	ID         int64
 	Nom        string // the uploaded file name, cleaned
@@ -24,100 +26,106 @@ type File struct {
 	SHA256     string // hexadecimal
 	UploadedBy int64  // user id; 0 for a tutor's one-time link or the system
 	CreatedAt  time.Time
+	OwnerKind  string // OwnerEvaluation, OwnerStage
+	OwnerID    int64  // 0 while an evidence file waits for its evaluation
+	Attached   bool
 }
 
-const lvFileSelect = `SELECT id, nom, mime, taille, sha256, uploaded_by, created_at, storage_key FROM files`
+const fileCols = `f.id, f.nom, f.mime, f.taille, f.sha256, f.uploaded_by, f.created_at, f.owner_kind, f.owner_id, f.attached, f.storage_key`
+
+const lvFileSelect = `SELECT ` + fileCols + ` FROM files f`
 
 func lvScanFile(sc interface{ Scan(...any) error }) (File, string, error) {
 	var f File
 	var key string
-	err := sc.Scan(&f.ID, &f.Nom, &f.MIME, &f.Taille, &f.SHA256, &f.UploadedBy, scanTime(&f.CreatedAt), &key)
+	var owner sql.NullInt64
+	err := sc.Scan(&f.ID, &f.Nom, &f.MIME, &f.Taille, &f.SHA256, &f.UploadedBy, scanTime(&f.CreatedAt),
+		&f.OwnerKind, &owner, &f.Attached, &key)
+	f.OwnerID = owner.Int64
 	return f, key, err
 }
 
 // SaveFile records the metadata f of bytes already written to blob storage under storageKey,
-// setting f.ID, f.CreatedAt and f.UploadedBy (the actor; 0 for a tutor using a one-time link,
-// who acts as account.Actor{}), and cleaning f.Nom (base name, no control characters, at most
-// 255 characters; "fichier" when empty). It is audited without the file name. The file is
-// then readable by its uploader only, until it is attached (to an evaluation by AddEvaluation,
-// as a company stamp by SubmitFiche).
+// as an unattached file of owner kind f.OwnerKind (OwnerEvaluation when empty) and no owner
+// yet, setting f.ID, f.CreatedAt and f.UploadedBy (the actor), and cleaning f.Nom (base name,
+// no control characters, at most 255 characters; "fichier" when empty). It is audited without
+// the file name. The file is then readable by its uploader only, until it is attached (to an
+// evaluation by AddEvaluation); a tutor's stamp goes through SaveStageFile instead.
 //
-// Errors: *apperr.Validation on "fichier" when storageKey is empty, the size negative or the
-// digest not a hexadecimal SHA-256; apperr.Conflict when storageKey is already recorded.
+// Errors: *apperr.Validation on "fichier" when storageKey is empty, the size negative, the
+// digest not a hexadecimal SHA-256, the owner kind unknown or the actor anonymous;
+// apperr.Conflict when storageKey is already recorded.
 func (s *Store) SaveFile(ctx context.Context, actor account.Actor, f *File, storageKey string) error {
-	f.Nom = lvCleanFileName(f.Nom)
-	f.MIME = strings.TrimSpace(f.MIME)
-	if f.MIME == "" {
-		f.MIME = "application/octet-stream"
+	if f.OwnerKind == "" {
+		f.OwnerKind = OwnerEvaluation
 	}
-	f.SHA256 = strings.ToLower(f.SHA256)
-	if storageKey == "" || f.Taille < 0 || !lvIsHex(f.SHA256, 64) {
-		v := apperr.NewValidation()
-		v.Add("fichier", "Le fichier n'a pas pu être enregistré.")
-		return v
+	f.OwnerID = 0
+	if actor.UserID == 0 || f.OwnerKind == OwnerStage {
+		f.OwnerKind = "" // a stamp is uploaded through its link only (SaveStageFile)
 	}
-	now := s.nowUTC()
-	err := s.Transact(ctx, func(tx *Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx,
-			`INSERT INTO files (storage_key, nom, mime, taille, sha256, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			storageKey, f.Nom, f.MIME, f.Taille, f.SHA256, actor.UserID, s.t(now)).Scan(&id)
-		if err != nil {
-			return mapErr(err)
-		}
-		f.ID, f.CreatedAt, f.UploadedBy = id, now, actor.UserID
-		return tx.audit(ctx, actor, "file.save", "file", id, map[string]any{"mime": f.MIME, "taille": f.Taille})
-	})
+	err := s.Transact(ctx, func(tx *Tx) error { return s.insertFile(ctx, tx, actor, f, storageKey, "") })
 	if err != nil {
 		return fmt.Errorf("save file: %w", err)
 	}
 	return nil
 }
 
-// FileByID returns file id and its storage key. A file is readable by an admin, by its
-// uploader (a user, not an anonymous tutor) and by whoever may read an evaluation it is
-// evidence of or a stage whose company stamp it is (see Evaluations and Stages).
-// Errors: apperr.NotFound when it does not exist or the actor may not read it.
+// insertFile validates, cleans and inserts f, unattached, with its owner kind and id (0: none
+// yet) and the hash of the link it came through ("" for none), and audits it.
+func (s *Store) insertFile(ctx context.Context, tx *Tx, actor account.Actor, f *File, storageKey, linkHash string) error {
+	f.Nom = lvCleanFileName(f.Nom)
+	f.MIME = strings.TrimSpace(f.MIME)
+	if f.MIME == "" {
+		f.MIME = "application/octet-stream"
+	}
+	f.SHA256 = strings.ToLower(f.SHA256)
+	if storageKey == "" || f.Taille < 0 || !lvIsHex(f.SHA256, 64) || !s.knownOwnerKind(f.OwnerKind) {
+		v := apperr.NewValidation()
+		v.Add("fichier", "Le fichier n'a pas pu être enregistré.")
+		return v
+	}
+	now := s.nowUTC()
+	var id int64
+	err := tx.QueryRowContext(ctx,
+		`INSERT INTO files (storage_key, nom, mime, taille, sha256, uploaded_by, created_at, owner_kind, owner_id, attached, link_hash)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		storageKey, f.Nom, f.MIME, f.Taille, f.SHA256, actor.UserID, s.t(now), f.OwnerKind, nullID(f.OwnerID), false, nullString(linkHash)).Scan(&id)
+	if err != nil {
+		return mapErr(err)
+	}
+	f.ID, f.CreatedAt, f.UploadedBy, f.Attached = id, now, actor.UserID, false
+	return tx.audit(ctx, actor, "file.save", "file", id, map[string]any{
+		"mime": f.MIME, "taille": f.Taille, "owner_kind": f.OwnerKind, "owner_id": f.OwnerID,
+	})
+}
+
+// FileByID returns file id and its storage key. An attached file is readable by whoever may
+// read its owner (ownerReadable: the livret of an evidence's inscription, a stamp's stage); an
+// unattached one by its uploader only (a user, not an anonymous tutor).
+// Errors: apperr.NotFound when it does not exist, the actor may not read it, or its owner kind
+// is unknown.
 func (s *Store) FileByID(ctx context.Context, actor account.Actor, id int64) (*File, string, error) {
-	f, key, err := lvScanFile(s.queryRow(ctx, lvFileSelect+` WHERE id = ?`, id))
+	q := s.q(nil)
+	f, key, err := lvScanFile(q.QueryRowContext(ctx, lvFileSelect+` WHERE f.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", fmt.Errorf("file %d: %w", id, apperr.NotFound)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("file %d: %w", id, err)
 	}
-	if actor.IsAdmin() || (actor.UserID != 0 && f.UploadedBy == actor.UserID) {
-		return &f, key, nil
-	}
-	rows, err := s.query(ctx,
-		`SELECT e.inscription_id FROM evaluation_preuves p JOIN evaluations e ON e.id = p.evaluation_id WHERE p.file_id = ?
-		 UNION SELECT inscription_id FROM stages WHERE cachet_file_id = ?`, id, id)
-	if err != nil {
-		return nil, "", fmt.Errorf("file %d: %w", id, err)
-	}
-	var ins []int64
-	for rows.Next() {
-		var i int64
-		if err := rows.Scan(&i); err != nil {
-			rows.Close()
-			return nil, "", fmt.Errorf("file %d: %w", id, err)
-		}
-		ins = append(ins, i)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("file %d: %w", id, err)
-	}
-	for _, insID := range ins {
-		i, err := lvInscription(ctx, s.q(nil), insID)
-		if err != nil {
-			return nil, "", fmt.Errorf("file %d: %w", id, err)
-		}
-		if lvAccessOf(actor, &i) != lvNone {
+	switch {
+	case !s.knownOwnerKind(f.OwnerKind):
+		return nil, "", fmt.Errorf("file %d: %w", id, apperr.NotFound)
+	case !f.Attached:
+		if actor.UserID != 0 && f.UploadedBy == actor.UserID {
 			return &f, key, nil
 		}
+		return nil, "", fmt.Errorf("file %d: %w", id, apperr.NotFound)
 	}
-	return nil, "", fmt.Errorf("file %d: %w", id, apperr.NotFound)
+	if err := s.ownerReadable(ctx, q, actor, f.OwnerKind, f.OwnerID); err != nil {
+		return nil, "", fmt.Errorf("file %d: %w", id, err)
+	}
+	return &f, key, nil
 }
 
 // EvaluationFiles returns the evidence files of evaluation evaluationID, by id; an empty slice
@@ -125,22 +133,11 @@ func (s *Store) FileByID(ctx context.Context, actor account.Actor, id int64) (*F
 // Who: whoever may read the evaluation (see Evaluations).
 // Errors: apperr.NotFound when the evaluation does not exist or the actor may not see it.
 func (s *Store) EvaluationFiles(ctx context.Context, actor account.Actor, evaluationID int64) ([]File, error) {
-	var insID int64
-	err := s.queryRow(ctx, `SELECT inscription_id FROM evaluations WHERE id = ?`, evaluationID).Scan(&insID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("evaluation %d files: %w", evaluationID, apperr.NotFound)
-	}
-	if err != nil {
+	if err := s.ownerReadable(ctx, s.q(nil), actor, OwnerEvaluation, evaluationID); err != nil {
 		return nil, fmt.Errorf("evaluation %d files: %w", evaluationID, err)
 	}
-	if _, err := lvLoad(ctx, s.q(nil), actor, insID, lvReader, false); err != nil {
-		if errors.Is(err, apperr.NotFound) {
-			err = apperr.NotFound // say nothing of the inscription
-		}
-		return nil, fmt.Errorf("evaluation %d files: %w", evaluationID, err)
-	}
-	rows, err := s.query(ctx, `SELECT f.id, f.nom, f.mime, f.taille, f.sha256, f.uploaded_by, f.created_at, f.storage_key
-		FROM evaluation_preuves p JOIN files f ON f.id = p.file_id WHERE p.evaluation_id = ? ORDER BY f.id`, evaluationID)
+	rows, err := s.query(ctx, lvFileSelect+` WHERE f.owner_kind = ? AND f.owner_id = ? AND f.attached = ? ORDER BY f.id`,
+		OwnerEvaluation, evaluationID, true)
 	if err != nil {
 		return nil, fmt.Errorf("evaluation %d files: %w", evaluationID, err)
 	}
@@ -157,14 +154,6 @@ func (s *Store) EvaluationFiles(ctx context.Context, actor account.Actor, evalua
 		return nil, fmt.Errorf("evaluation %d files: %w", evaluationID, err)
 	}
 	return out, nil
-}
-
-// lvFileFree reports whether file id exists, was uploaded by uploader and is attached to
-// nothing yet (no evaluation, no stage).
-func lvFileFree(ctx context.Context, q querier, id, uploader int64) (bool, error) {
-	return exists(ctx, q, `SELECT 1 FROM files f WHERE f.id = ? AND f.uploaded_by = ?
-		AND NOT EXISTS (SELECT 1 FROM evaluation_preuves p WHERE p.file_id = f.id)
-		AND NOT EXISTS (SELECT 1 FROM stages st WHERE st.cachet_file_id = f.id)`, id, uploader)
 }
 
 // lvCleanFileName keeps the base name of an uploaded file, without control characters and

@@ -20,22 +20,19 @@ func (s *Store) InscriptionFiles(ctx context.Context, actor account.Actor, inscr
 		}
 		return nil, fmt.Errorf("inscription %d files: %w", inscriptionID, err)
 	}
-	rows, err := s.query(ctx, `SELECT p.evaluation_id, f.id, f.nom, f.mime, f.taille, f.sha256, f.uploaded_by, f.created_at, f.storage_key
-		FROM evaluation_preuves p JOIN files f ON f.id = p.file_id JOIN evaluations e ON e.id = p.evaluation_id
-		WHERE e.inscription_id = ? ORDER BY f.id`, inscriptionID)
+	rows, err := s.query(ctx, lvFileSelect+` JOIN evaluations e ON e.id = f.owner_id
+		WHERE f.owner_kind = ? AND f.attached = ? AND e.inscription_id = ? ORDER BY f.id`, OwnerEvaluation, true, inscriptionID)
 	if err != nil {
 		return nil, fmt.Errorf("inscription %d files: %w", inscriptionID, err)
 	}
 	defer rows.Close()
 	out := map[int64][]File{}
 	for rows.Next() {
-		var evalID int64
-		var f File
-		var key string
-		if err := rows.Scan(&evalID, &f.ID, &f.Nom, &f.MIME, &f.Taille, &f.SHA256, &f.UploadedBy, scanTime(&f.CreatedAt), &key); err != nil {
+		f, _, err := lvScanFile(rows)
+		if err != nil {
 			return nil, fmt.Errorf("inscription %d files: %w", inscriptionID, err)
 		}
-		out[evalID] = append(out[evalID], f)
+		out[f.OwnerID] = append(out[f.OwnerID], f)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("inscription %d files: %w", inscriptionID, err)

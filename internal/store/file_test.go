@@ -99,8 +99,12 @@ func TestFiles(t *testing.T) {
 				t.Errorf("FileByID by %s = %v", u.Email, err)
 			}
 		}
-		if _, _, err := s.FileByID(ctx, w.actor(w.admin), autre.ID); err != nil {
-			t.Errorf("admin = %v", err)
+		// An unattached file is its uploader's only, until its owner's record takes it.
+		if _, _, err := s.FileByID(ctx, w.actor(w.admin), autre.ID); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("admin reads someone's unattached file = %v", err)
+		}
+		if _, _, err := s.FileByID(ctx, w.actor(w.admin), grille.ID); err != nil {
+			t.Errorf("admin reads attached evidence = %v", err)
 		}
 		if _, _, err := s.FileByID(ctx, w.a(w.formA), 424242); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("unknown file = %v", err)

@@ -173,56 +173,9 @@ func lvDisplayName(prenom, nom, email string) string {
 func (s *Store) AddEvaluation(ctx context.Context, actor account.Actor, e *livret.Evaluation, files []int64) error {
 	now := s.nowUTC()
 	err := s.Transact(ctx, func(tx *Tx) error {
-		ins, err := lvLoad(ctx, tx, actor, e.InscriptionID, lvStaff, true)
-		if err != nil {
-			return err
-		}
-		ref, err := s.ReferentielVersion(ctx, ins.VersionID)
-		if err != nil {
-			return err
-		}
-		if e.EvaluateurID == 0 {
-			e.EvaluateurID = actor.UserID
-		}
-		v := apperr.NewValidation()
-		if err := e.Validate(ref, now); err != nil {
-			if !errors.As(err, &v) {
-				return err
-			}
-		}
-		for _, code := range e.Competences {
-			if b, _, ok := ref.Competence(code); ok && !ins.vise(b.Code) {
-				v.Add("competence", fmt.Sprintf(msgLvCompNonVisee, code))
-			}
-		}
-		if err := s.lvCheckEvaluateur(ctx, tx, actor, &ins, e.EvaluateurID, v); err != nil {
-			return err
-		}
-		if e.Remplace != 0 {
-			var insID int64
-			err := tx.QueryRowContext(ctx, `SELECT inscription_id FROM evaluations WHERE id = ?`, e.Remplace).Scan(&insID)
-			switch {
-			case errors.Is(err, sql.ErrNoRows) || (err == nil && insID != ins.ID):
-				v.Add("remplace", msgLvRemplaceNone)
-			case err != nil:
-				return err
-			default:
-				if done, err := exists(ctx, tx, `SELECT 1 FROM evaluations WHERE remplace_id = ?`, e.Remplace); err != nil {
-					return err
-				} else if done {
-					v.Add("remplace", msgLvRemplaceDone)
-				}
-			}
-		}
 		files = lvUnique(files)
-		for _, f := range files {
-			if ok, err := lvFileFree(ctx, tx, f, actor.UserID); err != nil {
-				return err
-			} else if !ok || actor.UserID == 0 {
-				v.Add("preuves", msgLvPreuve)
-			}
-		}
-		if err := v.Err(); err != nil {
+		ins, err := s.lvCheckEvaluation(ctx, tx, actor, e, files, now)
+		if err != nil {
 			return err
 		}
 		e.Date = lvDay(e.Date)
@@ -237,6 +190,7 @@ func (s *Store) AddEvaluation(ctx context.Context, actor account.Actor, e *livre
 		if err != nil {
 			err = mapErr(err)
 			if e.Remplace != 0 && errors.Is(err, apperr.Conflict) { // a concurrent correction won
+				v := apperr.NewValidation()
 				v.Add("remplace", msgLvRemplaceDone)
 				return v
 			}
@@ -244,6 +198,9 @@ func (s *Store) AddEvaluation(ctx context.Context, actor account.Actor, e *livre
 		}
 		for _, f := range files {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO evaluation_preuves (evaluation_id, file_id) VALUES (?, ?)`, id, f); err != nil {
+				return err
+			}
+			if err := attachFile(ctx, tx, f, OwnerEvaluation, id); err != nil {
 				return err
 			}
 		}
@@ -259,9 +216,77 @@ func (s *Store) AddEvaluation(ctx context.Context, actor account.Actor, e *livre
 	return nil
 }
 
+// CheckEvaluation runs every check AddEvaluation(ctx, actor, e, nil) runs, writing nothing, so
+// that a form is validated before its evidence files are stored. e is normalised as by
+// AddEvaluation (e.EvaluateurID set to the actor when 0).
+// Errors: as AddEvaluation.
+func (s *Store) CheckEvaluation(ctx context.Context, actor account.Actor, e *livret.Evaluation) error {
+	if _, err := s.lvCheckEvaluation(ctx, s.q(nil), actor, e, nil, s.nowUTC()); err != nil {
+		return fmt.Errorf("check evaluation: %w", err)
+	}
+	return nil
+}
+
+// lvCheckEvaluation loads e's inscription for actor and checks e and its evidence files (see
+// AddEvaluation); it returns the inscription, or the first error or the field problems.
+func (s *Store) lvCheckEvaluation(ctx context.Context, tx querier, actor account.Actor, e *livret.Evaluation, files []int64, now time.Time) (lvIns, error) {
+	ins, err := lvLoad(ctx, tx, actor, e.InscriptionID, lvStaff, true)
+	if err != nil {
+		return ins, err
+	}
+	ref, err := s.ReferentielVersion(ctx, ins.VersionID)
+	if err != nil {
+		return ins, err
+	}
+	if e.EvaluateurID == 0 {
+		e.EvaluateurID = actor.UserID
+	}
+	v := apperr.NewValidation()
+	if err := e.Validate(ref, now); err != nil {
+		if !errors.As(err, &v) {
+			return ins, err
+		}
+	}
+	for _, code := range e.Competences {
+		if b, _, ok := ref.Competence(code); ok && !ins.vise(b.Code) {
+			v.Add("competence", fmt.Sprintf(msgLvCompNonVisee, code))
+		}
+	}
+	if err := s.lvCheckEvaluateur(ctx, tx, actor, &ins, e.EvaluateurID, v); err != nil {
+		return ins, err
+	}
+	if e.Remplace != 0 {
+		var insID int64
+		err := tx.QueryRowContext(ctx, `SELECT inscription_id FROM evaluations WHERE id = ?`, e.Remplace).Scan(&insID)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) || (err == nil && insID != ins.ID):
+			v.Add("remplace", msgLvRemplaceNone)
+		case err != nil:
+			return ins, err
+		default:
+			if done, err := exists(ctx, tx, `SELECT 1 FROM evaluations WHERE remplace_id = ?`, e.Remplace); err != nil {
+				return ins, err
+			} else if done {
+				v.Add("remplace", msgLvRemplaceDone)
+			}
+		}
+	}
+	for _, f := range files {
+		if ok, err := fileFree(ctx, tx, f, pendingFile{kind: OwnerEvaluation, uploader: actor.UserID}); err != nil {
+			return ins, err
+		} else if !ok || actor.UserID == 0 {
+			v.Add("preuves", msgLvPreuve)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return ins, err
+	}
+	return ins, nil
+}
+
 // lvCheckEvaluateur adds the "evaluateur" problem unless id is the actor themself (who passed
 // the scope check) or an active formateur or référent of the inscription's centre.
-func (s *Store) lvCheckEvaluateur(ctx context.Context, tx *Tx, actor account.Actor, ins *lvIns, id int64, v *apperr.Validation) error {
+func (s *Store) lvCheckEvaluateur(ctx context.Context, tx querier, actor account.Actor, ins *lvIns, id int64, v *apperr.Validation) error {
 	switch {
 	case id == 0:
 		v.Add("evaluateur", msgLvEvaluateurVide)

@@ -314,40 +314,25 @@ func (s *Store) StageByToken(ctx context.Context, token string) (*StageForm, err
 }
 
 // SubmitFiche stores fiche f of the stage whose live link is token, with the company stamp
-// cachetFileID (0 for none; otherwise a file saved through the link, i.e. by account.Actor{},
-// since the link was issued, and attached to nothing yet), and consumes the token in the same
-// transaction: a second submission with it returns apperr.NotFound. It is audited with actor 0
-// ("stage.fiche").
+// cachetFileID (0 for none; otherwise a file saved through this same link by SaveStageFile,
+// owned by its stage and attached to nothing yet), attaches the stamp and consumes the token
+// in the same transaction: a second submission with it returns apperr.NotFound. It is audited
+// with actor 0 ("stage.fiche").
 //
 // Errors: apperr.NotFound when the token is unknown, used or expired; *apperr.Validation on
 // "appreciations" when there is neither an appreciation nor a general comment, on
 // "appreciations.<code>" for a compétence outside the form or an unknown niveau, on
-// "signataire", "fonction", "commentaire_general" and "cachet".
+// "signataire", "fonction", "commentaire_general" and "cachet" (a file of another link, of
+// another owner or already attached).
 func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cachetFileID int64) error {
 	now := s.nowUTC()
 	err := s.Transact(ctx, func(tx *Tx) error {
-		st, err := s.lvStageByToken(ctx, tx, token)
+		st, v, err := s.lvCheckFiche(ctx, tx, token, &f)
 		if err != nil {
 			return err
 		}
-		ins, err := lvInscription(ctx, tx, st.InscriptionID)
-		if err != nil {
-			return err
-		}
-		ref, err := s.ReferentielVersion(ctx, ins.VersionID)
-		if err != nil {
-			return err
-		}
-		var codes []string
-		for _, c := range lvRefCompetences(ref, ins.BlocsVises) {
-			codes = append(codes, c.Code)
-		}
-		v := candidat.CheckFiche(&f, codes)
 		if cachetFileID != 0 {
-			issued := candidat.StageLinkIssued(st.LienExpire)
-			ok, err := exists(ctx, tx, `SELECT 1 FROM files f WHERE f.id = ? AND f.uploaded_by = 0 AND f.created_at >= ?
-				AND NOT EXISTS (SELECT 1 FROM evaluation_preuves p WHERE p.file_id = f.id)
-				AND NOT EXISTS (SELECT 1 FROM stages st WHERE st.cachet_file_id = f.id)`, cachetFileID, s.t(issued))
+			ok, err := fileFree(ctx, tx, cachetFileID, pendingFile{kind: OwnerStage, ownerID: st.ID, linkHash: hashToken(token)})
 			if err != nil {
 				return err
 			}
@@ -357,6 +342,11 @@ func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cac
 		}
 		if err := v.Err(); err != nil {
 			return err
+		}
+		if cachetFileID != 0 {
+			if err := attachFile(ctx, tx, cachetFileID, OwnerStage, st.ID); err != nil {
+				return err
+			}
 		}
 		res, err := tx.ExecContext(ctx,
 			`UPDATE stages SET fiche = ?, fiche_remplie_le = ?, cachet_file_id = ?, lien_hash = NULL, lien_expire = NULL, updated_at = ?
@@ -378,4 +368,40 @@ func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cac
 		return fmt.Errorf("submit fiche: %w", err)
 	}
 	return nil
+}
+
+// CheckFiche runs every check of SubmitFiche(ctx, token, f, 0), writing nothing, so that the
+// tutor's form is validated before the company stamp is stored; f is normalised as there.
+// Errors: as SubmitFiche.
+func (s *Store) CheckFiche(ctx context.Context, token string, f *FicheStage) error {
+	_, v, err := s.lvCheckFiche(ctx, s.q(nil), token, f)
+	if err == nil {
+		err = v.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("check fiche: %w", err)
+	}
+	return nil
+}
+
+// lvCheckFiche reads the stage of the live link token and validates f against the compétences
+// of its form; the field problems come back in v, other errors in err.
+func (s *Store) lvCheckFiche(ctx context.Context, q querier, token string, f *FicheStage) (Stage, *apperr.Validation, error) {
+	st, err := s.lvStageByToken(ctx, q, token)
+	if err != nil {
+		return st, nil, err
+	}
+	ins, err := lvInscription(ctx, q, st.InscriptionID)
+	if err != nil {
+		return st, nil, err
+	}
+	ref, err := s.ReferentielVersion(ctx, ins.VersionID)
+	if err != nil {
+		return st, nil, err
+	}
+	var codes []string
+	for _, c := range lvRefCompetences(ref, ins.BlocsVises) {
+		codes = append(codes, c.Code)
+	}
+	return st, candidat.CheckFiche(f, codes), nil
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/store"
@@ -80,7 +79,7 @@ func TestStages(t *testing.T) {
 
 		// A stamp uploaded through the link.
 		cachet := &store.File{Nom: "cachet.png", MIME: "image/png", Taille: 10, SHA256: strings.Repeat("ab", 32)}
-		if err := s.SaveFile(ctx, account.Actor{}, cachet, "k-cachet"); err != nil {
+		if err := s.SaveStageFile(ctx, token, cachet, "k-cachet"); err != nil {
 			t.Fatal(err)
 		}
 		// Validation leaves the token usable.

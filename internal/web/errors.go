@@ -67,6 +67,13 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 			s.writeError(w, r, errNotFoundPage)
 			return
 		}
+		// r is our middleware's copy: net/http never removes the temporary files of a
+		// multipart form parsed on it (uploads remove theirs; this catches any other parse).
+		defer func() {
+			if r.MultipartForm != nil {
+				_ = r.MultipartForm.RemoveAll()
+			}
+		}()
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}

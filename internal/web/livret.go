@@ -161,7 +161,8 @@ func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error 
 	if !d.InTraining {
 		return s.vaePage(w, r, d)
 	}
-	fileIDs, f, err := s.parseEvidenceForm(w, r)
+	uploads, f, cleanup, err := s.parseEvidenceForm(w, r)
+	defer cleanup()
 	if err != nil {
 		return err
 	}
@@ -182,8 +183,19 @@ func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	e.Score, e.Bareme, e.Seuil = parseScore(&f, "score"), parseScore(&f, "bareme"), parseScore(&f, "seuil")
+	// Validate first, store the evidence after: a refused form leaves no file behind.
+	if len(r.MultipartForm.File["fichiers"]) > 0 || f.HasErrors() {
+		if err := s.store.CheckEvaluation(r.Context(), actor(r), e); err != nil && !f.absorb(err) {
+			return err
+		}
+	}
 	if !f.HasErrors() {
-		err = s.store.AddEvaluation(r.Context(), actor(r), e, fileIDs)
+		var fileIDs []int64
+		if fileIDs, err = s.storeUploads(r, actor(r), uploads); err == nil {
+			if err = s.store.AddEvaluation(r.Context(), actor(r), e, fileIDs); err != nil {
+				s.discardUploads(r, actor(r), fileIDs)
+			}
+		}
 	}
 	if f.HasErrors() || (err != nil && f.absorb(err)) {
 		return s.render(w, http.StatusUnprocessableEntity, "evaluation_form", p)

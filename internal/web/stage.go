@@ -169,13 +169,15 @@ func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.tutorGone(w, r, err)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
 	p := &TutorPage{Base: s.base(r, "tutor.title"), Form: sf, Token: tok, F: newForm()}
-	if err := parseMultipart(r, 4<<20); err != nil {
-		p.F.Errors["cachet"] = multipartMessage(err)
+	cleanup, err := parseUpload(w, r, maxUpload+1<<20, "cachet")
+	defer cleanup()
+	if err != nil {
+		if !p.F.absorb(err) {
+			return err
+		}
 		return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
 	}
-	defer r.MultipartForm.RemoveAll()
 	fiche := store.FicheStage{Appreciations: map[string]store.Appreciation{}}
 	for k, v := range r.PostForm {
 		if len(v) > 0 {
@@ -189,18 +191,42 @@ func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	fiche.CommentaireGeneral, fiche.Signataire, fiche.Fonction = p.F.Values["commentaire_general"], p.F.Values["signataire"], p.F.Values["fonction"]
-	var cachet int64
+	// Validate first, store the stamp after: a refused form leaves no file behind.
+	var stamp *upload
 	if fhs := r.MultipartForm.File["cachet"]; len(fhs) > 0 {
-		// The tutor has no account: the file is recorded as uploaded by no one (0).
-		if cachet, err = s.saveUploadAs(r, fhs[0], account.Actor{}); err != nil {
-			if !p.F.absorb(err) {
-				return err
+		u, err := checkUpload(fhs[0], "cachet")
+		switch {
+		case err == nil:
+			stamp = &u
+		case !p.F.absorb(err):
+			return err
+		}
+	}
+	if err := s.store.CheckFiche(r.Context(), tok, &fiche); err != nil {
+		if !p.F.absorb(err) {
+			return s.tutorGone(w, r, err)
+		}
+	}
+	if p.F.HasErrors() {
+		return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
+	}
+	var cachet int64
+	if stamp != nil {
+		// The tutor has no account: the stamp is owned by the stage of this link and bound to it.
+		cachet, err = s.storeUpload(r, *stamp, func(f *store.File, key string) error {
+			return s.store.SaveStageFile(r.Context(), tok, f, key)
+		})
+		if err != nil {
+			if p.F.absorb(err) {
+				return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
 			}
-			p.F.Errors["cachet"] = p.F.Errors["fichiers"]
-			return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
+			return s.tutorGone(w, r, err)
 		}
 	}
 	if err := s.store.SubmitFiche(r.Context(), tok, fiche, cachet); err != nil {
+		if cachet != 0 {
+			s.discardUploads(r, account.Actor{}, []int64{cachet})
+		}
 		if p.F.absorb(err) {
 			return s.render(w, http.StatusUnprocessableEntity, "tutor", p)
 		}

@@ -1,7 +1,8 @@
 package web
 
 import (
-	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -13,7 +14,6 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 
 	"github.com/certif/certif/internal/account"
-	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -37,42 +37,136 @@ var allowedTypes = map[string]string{
 	"text/plain": "texte",
 }
 
-// saveUpload sniffs, caps and stores one uploaded file, and records its metadata.
-func (s *Server) saveUpload(r *http.Request, fh *multipart.FileHeader) (int64, error) {
-	return s.saveUploadAs(r, fh, actor(r))
+// uploadMemory is what parsing one multipart form keeps in memory; larger parts spill to
+// temporary files (removed by the cleanup parseUpload returns), never a whole upload in RAM.
+const uploadMemory = 1 << 20
+
+// parseUpload is the one way an upload route reads its form: it caps r's body at limit bytes,
+// parses it with parseMultipart (values cleaned; parts beyond uploadMemory spill to multipart-*
+// files in the temporary directory) and returns the cleanup that removes those files, which the caller
+// defers at once. The cleanup is explicit because r may be a copy of the server's request (our
+// middleware adds the user to its context), whose form net/http never sees nor removes.
+// On error nothing is left behind and the cleanup is a no-op; the error is a
+// *apperr.Validation on field: a body over limit, or one that is not a multipart form.
+func parseUpload(w http.ResponseWriter, r *http.Request, limit int64, field string) (cleanup func(), err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := parseMultipart(r, uploadMemory); err != nil { // it removes its own files on error
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return func() {}, fieldError(field, fmt.Sprintf("L'envoi dépasse la taille maximale de %d Mo.", limit>>20))
+		}
+		return func() {}, fieldError(field, multipartMessage(err))
+	}
+	form := r.MultipartForm
+	return func() { _ = form.RemoveAll() }, nil
 }
 
-// saveUploadAs is saveUpload on behalf of act (the zero Actor for a tutor's one-time link).
-func (s *Server) saveUploadAs(r *http.Request, fh *multipart.FileHeader, act account.Actor) (int64, error) {
+// upload is one file of a form, sniffed and checked but not stored yet: forms are validated
+// first and their files stored after (storeUpload).
+type upload struct {
+	fh   *multipart.FileHeader
+	name string // cleaned
+	mime string // sniffed
+}
+
+// checkUpload checks the size and the sniffed type of fh without storing anything; problems
+// are a *apperr.Validation on field.
+func checkUpload(fh *multipart.FileHeader, field string) (upload, error) {
+	u := upload{fh: fh, name: cleanName(fh.Filename)}
 	if fh.Size > maxUpload {
-		return 0, fieldError("fichiers", fmt.Sprintf("« %s » dépasse %d Mo.", cleanName(fh.Filename), maxUpload>>20))
+		return u, fieldError(field, fmt.Sprintf("« %s » dépasse %d Mo.", u.name, maxUpload>>20))
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return 0, err
+		return u, err
 	}
 	defer f.Close()
 	head := make([]byte, 3072)
 	n, err := io.ReadFull(f, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return 0, err
+		return u, err
 	}
-	head = head[:n]
-	mt := mimetype.Detect(head)
-	base := strings.TrimSpace(strings.SplitN(mt.String(), ";", 2)[0])
-	if _, ok := allowedTypes[base]; !ok {
-		return 0, fieldError("fichiers", fmt.Sprintf("« %s » n'est pas d'un format accepté (PDF, image, document bureautique).", cleanName(fh.Filename)))
+	u.mime = strings.TrimSpace(strings.SplitN(mimetype.Detect(head[:n]).String(), ";", 2)[0])
+	if _, ok := allowedTypes[u.mime]; !ok {
+		return u, fieldError(field, fmt.Sprintf("« %s » n'est pas d'un format accepté (PDF, image, document bureautique).", u.name))
 	}
-	key, size, sum, err := s.cfg.Blobs.Put(r.Context(), io.MultiReader(bytes.NewReader(head), f), maxUpload)
+	return u, nil
+}
+
+// checkUploads checks every file of form field field (at most maxUploads), storing nothing;
+// the problems go to f.Errors[field].
+func checkUploads(r *http.Request, f *Form, field string) ([]upload, error) {
+	fhs := r.MultipartForm.File[field]
+	if len(fhs) > maxUploads {
+		f.Errors[field] = fmt.Sprintf("%d fichiers au plus.", maxUploads)
+		return nil, nil
+	}
+	var out []upload
+	for _, fh := range fhs {
+		u, err := checkUpload(fh, field)
+		if err != nil {
+			if !f.absorb(err) {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// storeUpload streams u from its multipart part into blob storage and records its metadata
+// through save (store.SaveFile or store.SaveStageFile, which set the owner), removing the
+// bytes again when save refuses them. It returns the new file's id.
+func (s *Server) storeUpload(r *http.Request, u upload, save func(*store.File, string) error) (int64, error) {
+	f, err := u.fh.Open()
 	if err != nil {
 		return 0, err
 	}
-	meta := &store.File{Nom: cleanName(fh.Filename), MIME: base, Taille: size, SHA256: sum}
-	if err := s.store.SaveFile(r.Context(), act, meta, key); err != nil {
+	defer f.Close()
+	key, size, sum, err := s.cfg.Blobs.Put(r.Context(), f, maxUpload)
+	if err != nil {
+		return 0, err
+	}
+	meta := &store.File{Nom: u.name, MIME: u.mime, Taille: size, SHA256: sum}
+	if err := save(meta, key); err != nil {
 		_ = s.cfg.Blobs.Delete(key)
 		return 0, err
 	}
 	return meta.ID, nil
+}
+
+// storeUploads stores every upload as evidence of act (see storeUpload); when one fails, those
+// already stored are discarded and the error returned.
+func (s *Server) storeUploads(r *http.Request, act account.Actor, ups []upload) ([]int64, error) {
+	var ids []int64
+	for _, u := range ups {
+		id, err := s.storeUpload(r, u, func(f *store.File, key string) error {
+			f.OwnerKind = store.OwnerEvaluation
+			return s.store.SaveFile(r.Context(), act, f, key)
+		})
+		if err != nil {
+			s.discardUploads(r, act, ids)
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// discardUploads deletes files just stored by act whose owner's record was then refused
+// (row and bytes); what cannot be deleted now is left to the sweeper (store.SweepFiles).
+func (s *Server) discardUploads(r *http.Request, act account.Actor, ids []int64) {
+	ctx := context.WithoutCancel(r.Context()) // clean up even when the client went away
+	for _, id := range ids {
+		key, err := s.store.DiscardFile(ctx, act, id)
+		if err == nil && key != "" {
+			err = s.cfg.Blobs.Delete(key)
+		}
+		if err != nil {
+			s.log.Warn("discard upload", "file", id, "err", err)
+		}
+	}
 }
 
 // cleanName keeps a displayable base name of an uploaded file.
@@ -93,33 +187,20 @@ func cleanName(name string) string {
 	return name
 }
 
-// parseEvidenceForm parses the evaluation form (multipart) and stores its evidence files.
-func (s *Server) parseEvidenceForm(w http.ResponseWriter, r *http.Request) ([]int64, Form, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUploads*maxUpload+1<<20)
+// parseEvidenceForm parses the evaluation form (multipart) and checks its evidence files,
+// storing nothing (evaluationCreate stores them once the evaluation is valid); the caller
+// defers the returned cleanup.
+func (s *Server) parseEvidenceForm(w http.ResponseWriter, r *http.Request) ([]upload, Form, func(), error) {
 	f := newForm()
-	if err := parseMultipart(r, 8<<20); err != nil {
-		return nil, f, fmt.Errorf("evaluation form: %w", apperr.Invalid)
+	cleanup, err := parseUpload(w, r, maxUploads*maxUpload+1<<20, "fichiers")
+	if err != nil {
+		return nil, f, cleanup, err
 	}
 	for _, k := range []string{"competence", "forme", "date", "commentaire", "remplace", "score", "bareme", "seuil"} {
 		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
-	var ids []int64
-	files := r.MultipartForm.File["fichiers"]
-	if len(files) > maxUploads {
-		f.Errors["fichiers"] = fmt.Sprintf("%d fichiers au plus.", maxUploads)
-		return nil, f, nil
-	}
-	for _, fh := range files {
-		id, err := s.saveUpload(r, fh)
-		if err != nil {
-			if !f.absorb(err) {
-				return nil, f, err
-			}
-			continue
-		}
-		ids = append(ids, id)
-	}
-	return ids, f, nil
+	ups, err := checkUploads(r, &f, "fichiers")
+	return ups, f, cleanup, err
 }
 
 // fileDownload serves an uploaded file to whoever may read what it is attached to.
