@@ -88,7 +88,7 @@ func TestBrowserLivret(t *testing.T) {
 
 		// Fixed: the date is typed into the date input, in the order of the browser's own locale
 		// (jj/mm/aaaa for a French Chromium; this one may only have its en-US resources).
-		p.do(chromedp.Clear("#email", chromedp.ByQuery), chromedp.SendKeys("#email", "elodie.garnier@exemple.fr", chromedp.ByQuery),
+		p.do(chromedp.Clear("input#email"), chromedp.SendKeys("input#email", "elodie.garnier@exemple.fr"), // not "#email": the error summary links to it
 			chromedp.Click("#date_naissance"), chromedp.SendKeys("#date_naissance", lvDateKeys(p, "14", "05", "1999")))
 		if got := p.value("#date_naissance"); got != "1999-05-14" {
 			t.Fatalf("#date_naissance = %q after typing 14 May 1999, want 1999-05-14", got)
