@@ -4,6 +4,8 @@
 package input
 
 import (
+	"path"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,4 +44,40 @@ func Clean(s string, multiline bool) string {
 		}
 	}
 	return b.String()
+}
+
+// MaxFileName is the longest file name kept, in characters.
+const MaxFileName = 120
+
+// FileName returns the name an uploaded file is stored and offered under: the base name the
+// client sent (a Windows path loses its folders), without control characters nor invisible
+// format characters (a right-to-left override shows "facture‮txt.exe" as "factureexe.txt"),
+// at most MaxFileName characters with its extension kept, "fichier" when nothing is left.
+// When exts is given (the extensions of the type sniffed from the bytes, the usual one
+// first), a name whose extension is not one of them gets the usual one appended: a text file
+// sent as "lancer.bat" is offered back as "lancer.bat.txt", never as something to run.
+func FileName(name string, exts ...string) string {
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '/' {
+			return -1
+		}
+		return r
+	}, name))
+	if name == "" || name == "." || name == ".." {
+		name = "fichier"
+	}
+	ext := path.Ext(name)
+	if len(exts) > 0 && !slices.Contains(exts, strings.ToLower(ext)) {
+		ext = exts[0]
+		name += ext
+	}
+	if r := []rune(name); len(r) > MaxFileName {
+		e := []rune(ext)
+		if len(e) > 16 {
+			e = nil
+		}
+		name = string(r[:MaxFileName-len(e)]) + string(e)
+	}
+	return name
 }

@@ -1,6 +1,9 @@
 package input
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestClean(t *testing.T) {
 	for _, tc := range []struct {
@@ -17,6 +20,33 @@ func TestClean(t *testing.T) {
 	} {
 		if got := Clean(tc.in, tc.multiline); got != tc.want {
 			t.Errorf("Clean(%q, %v) = %q, want %q", tc.in, tc.multiline, got, tc.want)
+		}
+	}
+}
+
+func TestFileName(t *testing.T) {
+	long := strings.Repeat("x", 600)
+	for _, tc := range []struct {
+		in   string
+		exts []string
+		want string
+	}{
+		{"releve.pdf", []string{".pdf"}, "releve.pdf"},
+		{`C:\Users\léa\Bureau\Relevé.PDF`, []string{".pdf"}, "Relevé.PDF"},
+		{"../../etc/passwd", nil, "passwd"},
+		{"..", nil, "fichier"},
+		{"", nil, "fichier"},
+		{"facture\u202etxt.exe", []string{".txt"}, "facturetxt.exe.txt"}, // right-to-left override
+		{"a\u200bb\u200f\ufeff.pdf", []string{".pdf"}, "ab.pdf"},
+		{"lancer.bat", []string{".txt", ".csv"}, "lancer.bat.txt"},
+		{"p.html", []string{".pdf"}, "p.html.pdf"},
+		{"photo.jpeg", []string{".jpg", ".jpeg"}, "photo.jpeg"},
+		{"notes", []string{".txt"}, "notes.txt"},
+		{long + ".txt", []string{".txt"}, strings.Repeat("x", MaxFileName-4) + ".txt"},
+		{"ta\tb\x00.pdf", nil, "tab.pdf"},
+	} {
+		if got := FileName(tc.in, tc.exts...); got != tc.want {
+			t.Errorf("FileName(%q, %v) = %q, want %q", tc.in, tc.exts, got, tc.want)
 		}
 	}
 }

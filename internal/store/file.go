@@ -5,10 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path"
+	"github.com/certif/certif/internal/input"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
@@ -73,7 +72,7 @@ func (s *Store) SaveFile(ctx context.Context, actor account.Actor, f *File, stor
 // insertFile validates, cleans and inserts f, unattached, with its owner kind and id (0: none
 // yet) and the hash of the link it came through ("" for none), and audits it.
 func (s *Store) insertFile(ctx context.Context, tx *Tx, actor account.Actor, f *File, storageKey, linkHash string) error {
-	f.Nom = lvCleanFileName(f.Nom)
+	f.Nom = input.FileName(f.Nom)
 	f.MIME = strings.TrimSpace(f.MIME)
 	if f.MIME == "" {
 		f.MIME = "application/octet-stream"
@@ -154,31 +153,6 @@ func (s *Store) EvaluationFiles(ctx context.Context, actor account.Actor, evalua
 		return nil, fmt.Errorf("evaluation %d files: %w", evaluationID, err)
 	}
 	return out, nil
-}
-
-// lvCleanFileName keeps the base name of an uploaded file, without control characters and
-// with at most 255 characters (keeping the extension).
-func lvCleanFileName(name string) string {
-	name = strings.ReplaceAll(name, `\`, "/") // Windows browsers may send a full path
-	name = path.Base(strings.TrimSpace(name))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '/' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if name == "" || name == "." || name == ".." {
-		return "fichier"
-	}
-	if r := []rune(name); len(r) > 255 {
-		ext := []rune(path.Ext(name))
-		if len(ext) > 16 {
-			ext = nil
-		}
-		name = string(r[:255-len(ext)]) + string(ext)
-	}
-	return name
 }
 
 func lvIsHex(s string, n int) bool {

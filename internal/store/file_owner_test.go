@@ -156,6 +156,22 @@ func TestFileOwners(t *testing.T) {
 		if err := s.SaveFile(ctx, account.Actor{}, &store.File{Nom: "x", SHA256: strings.Repeat("2", 64)}, "k-anon"); apperr.FieldErrors(err)["fichier"] == "" {
 			t.Errorf("an anonymous SaveFile = %v", err)
 		}
+		// The fiche filled again through a new link, with a new stamp: the old stamp belongs to
+		// nothing any more — unreadable, and left to the sweeper.
+		linkB2, err := s.StageLink(ctx, w.a(w.formA), fc2, stB.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viaB2 := stamp(linkB2)
+		if err := s.SubmitFiche(ctx, linkB2, fiche, viaB2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.FileByID(ctx, w.a(w.formA), viaB.ID); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("the replaced stamp is still readable: %v", err)
+		}
+		if _, _, err := s.FileByID(ctx, w.a(w.formA), viaB2.ID); err != nil {
+			t.Errorf("the new stamp: %v", err)
+		}
 	})
 }
 

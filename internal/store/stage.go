@@ -348,6 +348,14 @@ func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cac
 				return err
 			}
 		}
+		if st.CachetFileID != 0 && st.CachetFileID != cachetFileID {
+			// The stamp of the fiche this one replaces belongs to nothing any more: detached,
+			// it is unreadable and the sweeper collects it.
+			if _, err := tx.ExecContext(ctx, `UPDATE files SET attached = ? WHERE id = ? AND owner_kind = ? AND owner_id = ?`,
+				false, st.CachetFileID, OwnerStage, st.ID); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx,
 			`UPDATE stages SET fiche = ?, fiche_remplie_le = ?, cachet_file_id = ?, lien_hash = NULL, lien_expire = NULL, updated_at = ?
 			 WHERE id = ? AND lien_hash = ?`,

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/certif/certif/internal/input"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"path/filepath"
 	"strings"
-	"unicode"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -35,6 +34,20 @@ var allowedTypes = map[string]string{
 	"application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
 	"application/vnd.oasis.opendocument.text":                                   "OpenDocument",
 	"text/plain": "texte",
+}
+
+// typeExtensions are the file extensions that fit each accepted type, the usual one first: a
+// file is offered back under a name that says what its bytes are (input.FileName).
+var typeExtensions = map[string][]string{
+	"application/pdf": {".pdf"},
+	"image/png":       {".png"},
+	"image/jpeg":      {".jpg", ".jpeg"},
+	"image/webp":      {".webp"},
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   {".docx"},
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         {".xlsx"},
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": {".pptx"},
+	"application/vnd.oasis.opendocument.text":                                   {".odt"},
+	"text/plain": {".txt", ".csv", ".md"},
 }
 
 // uploadMemory is what parsing one multipart form keeps in memory; larger parts spill to
@@ -72,7 +85,7 @@ type upload struct {
 // checkUpload checks the size and the sniffed type of fh without storing anything; problems
 // are a *apperr.Validation on field.
 func checkUpload(fh *multipart.FileHeader, field string) (upload, error) {
-	u := upload{fh: fh, name: cleanName(fh.Filename)}
+	u := upload{fh: fh, name: input.FileName(fh.Filename)}
 	if fh.Size > maxUpload {
 		return u, fieldError(field, fmt.Sprintf("« %s » dépasse %d Mo.", u.name, maxUpload>>20))
 	}
@@ -90,6 +103,7 @@ func checkUpload(fh *multipart.FileHeader, field string) (upload, error) {
 	if _, ok := allowedTypes[u.mime]; !ok {
 		return u, fieldError(field, fmt.Sprintf("« %s » n'est pas d'un format accepté (PDF, image, document bureautique).", u.name))
 	}
+	u.name = input.FileName(fh.Filename, typeExtensions[u.mime]...)
 	return u, nil
 }
 
@@ -167,24 +181,6 @@ func (s *Server) discardUploads(r *http.Request, act account.Actor, ids []int64)
 			s.log.Warn("discard upload", "file", id, "err", err)
 		}
 	}
-}
-
-// cleanName keeps a displayable base name of an uploaded file.
-func cleanName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '/' {
-			return -1
-		}
-		return r
-	}, name)
-	if r := []rune(name); len(r) > 120 {
-		name = string(r[:120])
-	}
-	if name == "" || name == "." {
-		name = "fichier"
-	}
-	return name
 }
 
 // parseEvidenceForm parses the evaluation form (multipart) and checks its evidence files,
