@@ -48,6 +48,12 @@ func (tx *Tx) audit(ctx context.Context, actor account.Actor, action, entity str
 // AuditLog returns the latest limit entries, newest first (limit ≤ 0 means 100; at most 1000).
 // Only an admin may read it: apperr.Forbidden otherwise.
 func (s *Store) AuditLog(ctx context.Context, actor account.Actor, limit int) ([]AuditEntry, error) {
+	return s.AuditLogBefore(ctx, actor, 0, limit)
+}
+
+// AuditLogBefore is AuditLog from the entries older than entry before (0: from the newest),
+// to page back through the journal.
+func (s *Store) AuditLogBefore(ctx context.Context, actor account.Actor, before int64, limit int) ([]AuditEntry, error) {
 	if err := access.CanAdminister(actor).Err("audit log"); err != nil {
 		return nil, err
 	}
@@ -57,7 +63,7 @@ func (s *Store) AuditLog(ctx context.Context, actor account.Actor, limit int) ([
 	limit = min(limit, 1000)
 	rows, err := s.query(ctx,
 		`SELECT id, at, actor_id, action, entity, entity_id, detail, COALESCE(prev_hash, ''), COALESCE(hash, '')
-		 FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
+		 FROM audit_log WHERE ? = 0 OR id < ? ORDER BY id DESC LIMIT ?`, before, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

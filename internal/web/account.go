@@ -1,9 +1,13 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -109,10 +113,18 @@ type AuditPage struct {
 	// ChainStatus is the verdict (« Chaîne intègre : 1 234 entrées vérifiées »), ChainDetail
 	// what is wrong at the first broken entry; both in the page's language.
 	ChainStatus, ChainDetail string
+	// Authors are the display names of the entries' actors, by user id.
+	Authors map[int64]string
+	// Older is the id to page back from (the « entrées plus anciennes » link), 0 on the last page.
+	Older int64
 }
 
+// auditPageSize is how many journal entries one page shows.
+const auditPageSize = 200
+
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.store.AuditLog(r.Context(), actor(r), 200)
+	before, _ := strconv.ParseInt(r.URL.Query().Get("avant"), 10, 64)
+	entries, err := s.store.AuditLogBefore(r.Context(), actor(r), max(before, 0), auditPageSize)
 	if err != nil {
 		return err
 	}
@@ -120,7 +132,24 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &AuditPage{Base: s.base(r, "audit.title"), Entries: entries, Chain: chain}
+	p := &AuditPage{Base: s.base(r, "audit.title"), Entries: entries, Chain: chain, Authors: map[int64]string{}}
+	for _, e := range entries {
+		if _, done := p.Authors[e.ActorID]; done || e.ActorID == 0 {
+			continue
+		}
+		u, err := s.store.User(r.Context(), actor(r), e.ActorID)
+		switch {
+		case err == nil:
+			p.Authors[e.ActorID] = u.DisplayName()
+		case errors.Is(err, apperr.NotFound):
+			p.Authors[e.ActorID] = fmt.Sprintf("#%d", e.ActorID)
+		default:
+			return err
+		}
+	}
+	if len(entries) == auditPageSize {
+		p.Older = entries[len(entries)-1].ID
+	}
 	p.ChainStatus, p.ChainDetail = auditVerdict(&p.Base, &chain)
 	return s.render(w, http.StatusOK, "audit", p)
 }

@@ -22,6 +22,8 @@ func auditVerdict(b *Base, c *store.AuditChain) (status, detail string) {
 		} else {
 			why = b.T("audit.chain.unlinked", "Prev", f.PrevID)
 		}
+	case store.AuditUnreadable:
+		why = b.T("audit.chain.unreadable")
 	default:
 		why = b.T("audit.chain.unsealed")
 	}

@@ -78,3 +78,30 @@ func tamper(t *testing.T, st *store.Store, q string) {
 		}
 	}
 }
+
+// The journal names its authors and pages back through older entries.
+func TestJournalAuthorsAndOlderEntries(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login("admin@certif.demo")
+	_, doc := e.get(admin, "/admin/journal")
+	rows := doc.Find("tbody tr")
+	if rows.Length() != auditPageSize {
+		t.Fatalf("%d rows on the first page, want %d (the demo journals more)", rows.Length(), auditPageSize)
+	}
+	// The newest entry is the admin's own sign-in, by name.
+	if who := text(rows.First().Find("td").Eq(1)); who != "Claire Martin" {
+		t.Errorf("author of the newest entry = %q, want Claire Martin", who)
+	}
+	href, ok := doc.Find("#audit-older").Attr("href")
+	if !ok {
+		t.Fatal("no link to older entries")
+	}
+	_, older := e.get(admin, href)
+	var total int
+	if err := e.st.DB().QueryRow(`SELECT COUNT(*) FROM audit_log`).Scan(&total); err != nil {
+		t.Fatal(err)
+	}
+	if n := older.Find("tbody tr").Length(); n != min(total-auditPageSize, auditPageSize) {
+		t.Errorf("older page: %d rows, want %d", n, min(total-auditPageSize, auditPageSize))
+	}
+}
