@@ -161,7 +161,7 @@ func TestEveryLoginFailureVerifiesOnePassword(t *testing.T) {
 		rows = append(rows, text(tr.Find("td:nth-child(2)"))+"|"+text(tr.Find("td:nth-child(3)")))
 	})
 	all := strings.Join(rows, "\n")
-	if !strings.Contains(all, "anonyme|Échec de connexion") || !strings.Contains(all, "#"+itoa64(admin.ID)+"|Connexion") {
+	if !strings.Contains(all, "anonyme|Échec de connexion") || !strings.Contains(all, admin.DisplayName()+"|Connexion") {
 		t.Errorf("journal page:\n%.400s", all)
 	}
 }
