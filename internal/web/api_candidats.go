@@ -432,13 +432,13 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	defer release()
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
 	var res store.ImportResult
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
-		if perr := parseMultipart(r, importFormMemory); perr != nil {
-			return fieldError("fichier", "Envoi illisible ou trop gros.")
+		cleanup, perr := parseUpload(w, r, maxImportSize+1<<20, "fichier")
+		defer cleanup()
+		if perr != nil {
+			return perr
 		}
-		defer r.MultipartForm.RemoveAll()
 		if v := r.FormValue("centre"); v != "" && u.CentreID == 0 {
 			centreID, _ = strconv.ParseInt(v, 10, 64)
 		}
@@ -459,7 +459,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 		if ct == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 			name = "import.xlsx"
 		}
-		res, _, err = s.runImport(r, centreID, r.Body, name)
+		res, _, err = s.runImport(r, centreID, http.MaxBytesReader(w, r.Body, maxImportSize+1<<20), name)
 	}
 	if err != nil {
 		return err

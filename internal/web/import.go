@@ -25,11 +25,6 @@ const maxImportSize = 64 << 20
 // write timeout (120 s): 100,000 lines take about 20 s.
 const importDeadline = 90 * time.Second
 
-// importFormMemory is how much of an import's multipart body is kept in memory: the rest,
-// the file above all, spills to a temporary file (removed by MultipartForm.RemoveAll), so
-// that parallel uploads do not raise the server's memory.
-const importFormMemory = 1 << 20
-
 // Caps on what a refused import echoes back into the page: the file's name, the ignored
 // columns and the problems come from the upload and may be huge.
 const (
@@ -135,12 +130,16 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer release()
 	u := currentUser(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportSize+1<<20)
-	if err := parseMultipart(r, importFormMemory); err != nil {
-		p.Errors = []candidat.LineError{{Message: fmt.Sprintf("Le fichier dépasse %d Mo ou l'envoi a échoué.", maxImportSize>>20)}}
+	cleanup, err := parseUpload(w, r, maxImportSize+1<<20, "fichier")
+	defer cleanup()
+	if err != nil {
+		msg, ok := apperr.FieldErrors(err)["fichier"]
+		if !ok {
+			return err
+		}
+		p.Errors = []candidat.LineError{{Message: msg}}
 		return s.render(w, http.StatusUnprocessableEntity, "import", p)
 	}
-	defer r.MultipartForm.RemoveAll()
 	centreID := u.CentreID
 	if u.Role == account.RoleAdmin {
 		centreID, _ = strconv.ParseInt(r.FormValue("centre"), 10, 64)
