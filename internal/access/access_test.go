@@ -89,6 +89,16 @@ func TestInscriptionRules(t *testing.T) {
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, H, H},
 		}},
+		// Seed 5-1: the référent pédagogique of the centre alone validates the project; the
+		// certificateur and the formateurs see it and are denied.
+		{"decide projet", access.CanDecideProjet, [6][8]access.Decision{
+			{H, D, D, A, D, H, H, H},
+			{H, D, D, A, D, D, H, H},
+			{H, D, D, H, H, H, H, H},
+			{H, D, D, H, H, H, D, H},
+			{H, D, D, H, H, H, H, H},
+			{H, D, D, H, H, H, H, H},
+		}},
 	}
 	for _, rule := range rules {
 		for i, ins := range inscriptions {
@@ -205,6 +215,7 @@ func TestGates(t *testing.T) {
 		access.TrainInscription:      {auth, ok, ok, ok, ok, no, no, no},
 		access.ManageInscription:     {auth, ok, ok, ok, no, no, no, no},
 		access.ReadCandidat:          {auth, ok, ok, ok, ok, ok, no, no},
+		access.DecideProjet:          {auth, no, no, ok, no, no, no, no},
 	}
 	for _, p := range access.Policies() {
 		w, found := want[p]
@@ -281,6 +292,13 @@ func TestPolicyChecks(t *testing.T) {
 		{access.ManageInscription, formateur, own, apperr.Forbidden},
 		{access.ManageInscription, referent, other, apperr.NotFound},
 		{access.TrainInscription, referent, own, nil},
+		{access.DecideProjet, referent, own, nil},
+		{access.DecideProjet, referent, other, apperr.NotFound},
+		{access.DecideProjet, admin, own, apperr.Forbidden},
+		{access.DecideProjet, admin, other, apperr.Forbidden},
+		{access.DecideProjet, formateur, own, apperr.Forbidden},
+		{access.DecideProjet, formateur, other, apperr.NotFound},
+		{access.DecideProjet, candidat, own, apperr.Forbidden},
 		{access.ReadCentre, candidat, other, nil}, // not about inscriptions: decided elsewhere
 	} {
 		err := tc.p.CheckInscription(tc.a, tc.r, "inscription")

@@ -27,6 +27,7 @@ const (
 	TrainInscription                        // evaluations, séances, stage
 	ManageInscription                       // project decisions, statuses
 	ReadCandidat                            // a candidate's identity record
+	DecideProjet                            // the end-of-bloc project's decision: the centre's référent only (seed 5-1)
 	policiesCount                           // keep last
 )
 
@@ -45,6 +46,9 @@ type policyDef struct {
 	need Level // on kind
 	// own restricts the gate to the holders of an OwnFile grant (the candidate's home).
 	own bool
+	// only restricts the policy to one role, whatever level the others hold: the seed gives
+	// some acts to one person (the référent pédagogique validates the end-of-bloc project).
+	only account.Role
 }
 
 func (p Policy) def() policyDef {
@@ -75,6 +79,8 @@ func (p Policy) def() policyDef {
 		return policyDef{name: "inscription.manage", kind: KindInscription, need: Manage}
 	case ReadCandidat:
 		return policyDef{name: "candidat.read", kind: KindCandidat, need: Read}
+	case DecideProjet:
+		return policyDef{name: "projet.decide", kind: KindInscription, need: Manage, only: account.RoleReferent}
 	}
 	return policyDef{name: fmt.Sprintf("policy(%d)", uint8(p))}
 }
@@ -106,6 +112,8 @@ func (p Policy) Gate(a account.Actor) error {
 		return nil
 	case d.kind == 0:
 		return fmt.Errorf("%s: %w", d.name, apperr.Forbidden)
+	case d.only != "" && a.Role != d.only:
+		return fmt.Errorf("%s for %s: %w", d.name, a.Role, apperr.Forbidden)
 	case d.own:
 		if !holdsOwnFile(a) {
 			return fmt.Errorf("%s for %s: %w", d.name, a.Role, apperr.Forbidden)
@@ -134,6 +142,9 @@ func (p Policy) CheckInscription(a account.Actor, r Inscription, what string) er
 	if p.Kind() != KindInscription {
 		return nil
 	}
+	if only := p.def().only; only != "" {
+		return onlyRole(a, only, InscriptionLevel(a, r), p.Need()).Err(what)
+	}
 	return decide(InscriptionLevel(a, r), p.Need()).Err(what)
 }
 
@@ -143,4 +154,14 @@ func (p Policy) CheckCandidat(a account.Actor, r Candidat, what string) error {
 		return nil
 	}
 	return decide(level(KindCandidat, a, r.rel(a)), p.Need()).Err(what)
+}
+
+// onlyRole decides an act reserved to role for actor a holding have: Hide for whoever may not
+// know the resource, Deny for anyone else who sees it (an admin, a formateur), else the level
+// rule.
+func onlyRole(a account.Actor, role account.Role, have, need Level) Decision {
+	if have != None && a.Role != role {
+		return Deny
+	}
+	return decide(have, need)
 }

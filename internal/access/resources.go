@@ -78,6 +78,13 @@ func CanManageInscription(a account.Actor, r Inscription) Decision {
 	return decide(InscriptionLevel(a, r), Manage)
 }
 
+// CanDecideProjet: validates or refuses an end-of-bloc project — the référent pédagogique of
+// the inscription's centre only (seed 5-1: « validé par le responsable pédagogique »). The
+// certificateur and the centre's formateurs see the project but may not decide it.
+func CanDecideProjet(a account.Actor, r Inscription) Decision {
+	return onlyRole(a, account.RoleReferent, InscriptionLevel(a, r), Manage)
+}
+
 // Candidat is what the policy knows of a candidate's identity record.
 type Candidat struct {
 	CentreIDs []int64 // the centres where the candidate has an inscription

@@ -424,17 +424,21 @@ func (s *Store) SubmitProjet(ctx context.Context, actor account.Actor, p *livret
 // on the project submitted for bloc of inscription inscriptionID; it is audited
 // ("projet.decide"). A later decision replaces an earlier one.
 //
-// Who: the référent of the inscription's centre, or an admin.
+// Who: the référent pédagogique of the inscription's centre only (seed 5-1,
+// access.CanDecideProjet).
 // Errors: apperr.NotFound when the inscription does not exist or the actor may not see it;
-// apperr.Forbidden for a formateur of the centre or the candidate; an error wrapping
+// apperr.Forbidden for an admin, a formateur of the centre or the candidate; an error wrapping
 // candidat.ErrVAE for a VAE inscription; *apperr.Validation from livret.ValidateDecision, and on
 // "bloc" when no project was submitted for this bloc.
 func (s *Store) DecideProjet(ctx context.Context, actor account.Actor, inscriptionID int64, bloc string, d livret.Decision, commentaire string) error {
 	now := s.nowUTC()
 	commentaire = strings.TrimSpace(commentaire)
 	err := s.Transact(ctx, func(tx *Tx) error {
-		ins, err := lvLoad(ctx, tx, actor, inscriptionID, lvReferent, true)
+		ins, err := lvLoad(ctx, tx, actor, inscriptionID, lvReader, true)
 		if err != nil {
+			return err
+		}
+		if err := access.CanDecideProjet(actor, ins.relations()).Err(fmt.Sprintf("inscription %d", ins.ID)); err != nil {
 			return err
 		}
 		v := apperr.NewValidation()

@@ -305,7 +305,17 @@ func TestProjetsAndCompute(t *testing.T) {
 			t.Errorf("submit on VAE = %v", err)
 		}
 
-		// Only the référent (or an admin) decides.
+		// Only the référent pédagogique of the centre decides (seed 5-1): not the
+		// certificateur, not the system, not a formateur, not the candidate.
+		if err := s.DecideProjet(ctx, w.actor(w.admin), w.fc, "BC01", livret.Valide, ""); !errors.Is(err, apperr.Forbidden) {
+			t.Errorf("decision by the admin = %v", err)
+		}
+		if err := s.DecideProjet(ctx, account.System, w.fc, "BC01", livret.Valide, ""); !errors.Is(err, apperr.Forbidden) {
+			t.Errorf("decision by the system = %v", err)
+		}
+		if err := s.DecideProjet(ctx, w.a(w.formB), w.fc, "BC01", livret.Valide, ""); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("decision by another centre's formateur = %v", err)
+		}
 		if err := s.DecideProjet(ctx, w.a(w.formA), w.fc, "BC01", livret.Valide, ""); !errors.Is(err, apperr.Forbidden) {
 			t.Errorf("decision by a formateur = %v", err)
 		}

@@ -124,7 +124,7 @@ var accessExpected = map[string]outcomes{
 	"POST /inscriptions/{id}/stage":                       insTrain,
 	"POST /inscriptions/{id}/stage/{stage}/lien":          insTrain,
 	"POST /inscriptions/{id}/statut":                      insManage,
-	"POST /inscriptions/{id}/projets/{bloc}/decision":     insManage,
+	"POST /inscriptions/{id}/projets/{bloc}/decision":     insDecide,
 
 	// One-time links: the token is the credential; an unknown one shows the same "link not
 	// valid" page to everyone.
@@ -158,7 +158,7 @@ var accessExpected = map[string]outcomes{
 	"GET /api/v1/inscriptions/{id}/documents/{doc}":               insRead,
 	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet":          insContribute,
 	"POST /api/v1/inscriptions/{id}/evaluations":                  insTrain,
-	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision": insManage,
+	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision": insDecide,
 	"POST /api/v1/import/candidats":                               {relNone: "LOOFFF"},
 	"/api/":                                                       {relNone: "NNNNNN"},
 }
@@ -169,6 +169,8 @@ var (
 	insContribute = outcomes{relOwnCentre: "LOOONF", relOwnFile: "LOOOOF", relOtherCentre: "LONNNF", relMissing: "LNNNNF"}
 	insTrain      = outcomes{relOwnCentre: "LOOOFF", relOwnFile: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"}
 	insManage     = outcomes{relOwnCentre: "LOOFFF", relOwnFile: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"}
+	// The end-of-bloc project is decided by the centre's référent alone (seed 5-1).
+	insDecide = outcomes{relOwnCentre: "LFOFFF", relOwnFile: "LFOFFF", relOtherCentre: "LFNFFF", relMissing: "LFNFFF"}
 )
 
 // tokenRevoke: only a token's owner revokes it from their account; anyone else's token is

@@ -38,7 +38,7 @@ func (s *Server) apiRoutes(r routeTable) {
 	r.handle("GET /api/v1/inscriptions/{id}/evaluations", access.ReadInscription, s.apiEvaluations)
 	r.handle("POST /api/v1/inscriptions/{id}/evaluations", access.TrainInscription, s.apiEvaluationCreate)
 	r.handle("POST /api/v1/inscriptions/{id}/blocs/{code}/projet", access.ContributeInscription, s.apiProjetSubmit)
-	r.handle("POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision", access.ManageInscription, s.apiProjetDecide)
+	r.handle("POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision", access.DecideProjet, s.apiProjetDecide)
 	r.handle("GET /api/v1/inscriptions/{id}/documents/{doc}", access.ReadInscription, s.documentPDF)
 	r.handle("POST /api/v1/import/candidats", access.ManageCentre, s.apiImport)
 

@@ -71,7 +71,8 @@ func (s *Server) requireTraining(r *http.Request) error {
 type InscriptionPage struct {
 	Base
 	inscriptionView
-	CanManage   bool // referent of the centre or admin: status, projects' decisions
+	CanManage   bool // referent of the centre or admin: status
+	CanDecide   bool // the centre's référent alone: end-of-bloc projects' decisions (seed 5-1)
 	CanEvaluate bool // staff of the centre or admin
 	IsSelf      bool // the candidate themself
 	// Files are the evidence files by evaluation id (the livret page only).
@@ -91,6 +92,7 @@ func (s *Server) pageFor(r *http.Request, titleID string, d *inscriptionView) *I
 	p := &InscriptionPage{Base: s.base(r, titleID), inscriptionView: *d}
 	rel := access.Inscription{CentreID: d.Ins.CentreID, CandidatUserID: d.Ins.Candidat.UserID}
 	p.CanManage = access.CanManageInscription(actor(r), rel) == access.Allow
+	p.CanDecide = access.CanDecideProjet(actor(r), rel) == access.Allow
 	p.CanEvaluate = access.CanTrain(actor(r), rel) == access.Allow
 	p.IsSelf = u.Role == account.RoleCandidat
 	p.Title = d.Ins.Candidat.NomAffiche() + " — " + p.Title

@@ -185,7 +185,9 @@ func TestNestedRoutesCheckTheParent(t *testing.T) {
 	}
 
 	// A project is named by its bloc under its inscription: deciding through another
-	// inscription finds no project there and leaves the real one pending.
+	// inscription finds no project there and leaves the real one pending (the référent
+	// decides: seed 5-1).
+	referent := e.login("referent@certif.demo")
 	for _, r := range rows {
 		pr, _ := e.st.Projets(ctx, account.System, r.ID)
 		for _, p := range pr {
@@ -194,7 +196,7 @@ func TestNestedRoutesCheckTheParent(t *testing.T) {
 			}
 			for _, o := range rows {
 				if op, _ := e.st.Projets(ctx, account.System, o.ID); o.ID != r.ID && len(op) == 0 {
-					res := e.post(admin, fmt.Sprintf("/inscriptions/%d/projets/%s/decision", o.ID, p.Bloc), url.Values{"decision": {"valide"}})
+					res := e.post(referent, fmt.Sprintf("/inscriptions/%d/projets/%s/decision", o.ID, p.Bloc), url.Values{"decision": {"valide"}})
 					if res.StatusCode != http.StatusUnprocessableEntity {
 						t.Errorf("decision through another inscription: %d", res.StatusCode)
 					}
