@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"testing"
@@ -26,23 +27,34 @@ func TestBrowserUIFixes(t *testing.T) {
 	p.login(e.ts.URL, "referent@certif.demo", demo.Password, http.StatusOK)
 
 	p.navigate(e.ts.URL+"/candidats", http.StatusOK)
-	// Every control of the bar is as tall as the search field, on one line at desktop size,
-	// and the button's label stays on one line.
+	// At a phone's, a tablet's and a desktop's width: every control of the bar is as tall as
+	// the search field; on a phone each takes a whole line, from the tablet up they share
+	// lines; the button's label stays on one line and the search box shows its whole hint.
 	const barJS = `(() => {
 		const f = document.querySelector("form.filters"), q = f.querySelector("#q").getBoundingClientRect();
-		let worst = 0;
+		let tall = 0, narrow = 0;
 		for (const el of f.querySelectorAll("input, select, button")) {
 			const r = el.getBoundingClientRect();
-			worst = Math.max(worst, Math.round(Math.abs(r.height - q.height)), Math.round(Math.abs(r.top - q.top)));
+			tall = Math.max(tall, Math.round(Math.abs(r.height - q.height)));
+			if (el.tagName !== "BUTTON" && r.width < 120) narrow++;
 		}
-		return worst;
+		return tall * 1000 + narrow;
 	})()`
-	if d := p.eval(barJS); d > 4 {
-		t.Errorf("filter bar: a control differs by %d px in height or position from the search field", d)
+	for _, width := range []int64{375, 768, 1280} {
+		p.do(chromedp.EmulateViewport(width, 900))
+		v := p.eval(barJS)
+		if tall, narrow := v/1000, v%1000; tall > 4 || narrow > 0 {
+			t.Errorf("filter bar at %d px: a control differs by %d px in height from the search field, %d narrower than 120 px", width, tall, narrow)
+		}
+		if h := p.eval(`Math.round(document.querySelector("form.filters button").getBoundingClientRect().height)`); h > 70 {
+			t.Errorf("filter button %d px tall at %d px", h, width)
+		}
+		if !p.evalBool(`(() => { const q = document.querySelector("#q"); return q.scrollWidth <= q.clientWidth + 1 && q.getBoundingClientRect().width >= 200; })()`) {
+			t.Errorf("search box too narrow at %d px", width)
+		}
+		p.save(fmt.Sprintf("ui-candidats-filtres-%d", width), run(p, chromedp.CaptureScreenshot()))
 	}
-	if h := p.eval(`Math.round(document.querySelector("form.filters button").getBoundingClientRect().height)`); h > 70 {
-		t.Errorf("filter button %d px tall", h)
-	}
+	p.do(chromedp.EmulateViewport(desktopWidth, desktopHeight))
 	p.shoot("ui-candidats")
 
 	// A token created from the account page: its secret in a read-only field with a visible
