@@ -117,6 +117,7 @@ type AuditPage struct {
 	Authors map[int64]string
 	// Older is the id to page back from (the « entrées plus anciennes » link), 0 on the last page.
 	Older int64
+	auditRefs
 }
 
 // auditPageSize is how many journal entries one page shows.
@@ -146,6 +147,9 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		default:
 			return err
 		}
+	}
+	if p.Refs, err = s.store.AuditRefs(r.Context(), actor(r), entries); err != nil {
+		return err
 	}
 	if len(entries) == auditPageSize {
 		p.Older = entries[len(entries)-1].ID

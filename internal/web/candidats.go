@@ -23,6 +23,7 @@ type CandidatsPage struct {
 	Promotion  string
 	Statut     string
 	Query      string
+	Centre     int64 // the centre the list is narrowed to, 0 for all
 	CanEnrol   bool
 }
 
@@ -35,6 +36,11 @@ func (s *Server) candidatsList(w http.ResponseWriter, r *http.Request) error {
 	p := &CandidatsPage{Base: s.base(r, "candidats.title"), Promotion: q.Get("promotion"), Statut: q.Get("statut"), Query: q.Get("q")}
 	p.CanEnrol = access.ManageCentre.Gate(actor(r)) == nil
 	f := store.InscriptionFilter{Promotion: p.Promotion, Statut: candidat.Statut(p.Statut), Query: p.Query, Limit: 1000}
+	// centre narrows the list to one centre (the journal's link to an import's candidates);
+	// the store's scope still applies, so another centre's id gives an empty list.
+	if c, err := strconv.ParseInt(q.Get("centre"), 10, 64); err == nil && c > 0 {
+		f.CentreID, p.Centre = c, c
+	}
 	if f.Statut.Libelle() == "" {
 		f.Statut, p.Statut = "", ""
 	}

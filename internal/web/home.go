@@ -23,6 +23,7 @@ type HomePage struct {
 	InTraining map[int64]bool
 	Promotions []string // the centre's promotions (staff)
 	Recent     []store.AuditEntry
+	auditRefs
 }
 
 // Roles lists the roles for the admin's counters.
@@ -64,6 +65,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if p.Recent, err = s.store.AuditLog(ctx, act, 8); err != nil {
+			return err
+		}
+		if p.Refs, err = s.store.AuditRefs(ctx, act, p.Recent); err != nil {
 			return err
 		}
 	case account.RoleCandidat:

@@ -1,6 +1,10 @@
 package web
 
-import "github.com/certif/certif/internal/store"
+import (
+	"fmt"
+
+	"github.com/certif/certif/internal/store"
+)
 
 // auditVerdict words the result of walking the journal's chain in the page's language: the
 // verdict, and for a broken chain what is wrong at the first broken entry and how many are.
@@ -29,4 +33,61 @@ func auditVerdict(b *Base, c *store.AuditChain) (status, detail string) {
 	}
 	return b.T("audit.chain.broken", "ID", f.ID), why + " " +
 		b.T("audit.chain.breaks", "Count", int(c.Breaks), "N", formatInt(b.Lang, int(c.Breaks)), "Total", formatInt(b.Lang, int(c.Entries)))
+}
+
+// AuditLink is what the journal shows in an entry's « Enregistrement » column: the record's
+// name and, when a page shows it, the link to that page.
+type AuditLink struct {
+	Label, Href string
+}
+
+// auditRefs names the records of a page's journal entries (AuditPage, the admin's home).
+type auditRefs struct {
+	Refs map[int64]store.AuditRef
+}
+
+// Ref is the name and link of the record entry e wrote, as the journal shows it: a user's
+// account page, a candidate's dossier, livret, stage or planning, a centre's page — and for an
+// import or a batch of activation links, which are about a centre's candidates, the list of
+// that centre's candidates. A record with nothing to name shows « n° id » without a link.
+func (a *auditRefs) Ref(e store.AuditEntry) AuditLink {
+	if e.EntityID == 0 {
+		return AuditLink{Label: "—"}
+	}
+	ref, ok := a.Refs[e.ID]
+	if !ok || ref.Name == "" {
+		return AuditLink{Label: fmt.Sprintf("n° %d", e.EntityID)}
+	}
+	l := AuditLink{Label: ref.Name}
+	ins := func(suffix string) string {
+		if ref.InscriptionID == 0 {
+			return ""
+		}
+		return fmt.Sprintf("/inscriptions/%d%s", ref.InscriptionID, suffix)
+	}
+	switch e.Entity {
+	case "user":
+		l.Href = fmt.Sprintf("/admin/utilisateurs/%d", e.EntityID)
+	case "organisme":
+		if e.Action == "candidat.import" || e.Action == "user.activation" {
+			l.Href = fmt.Sprintf("/candidats?centre=%d", e.EntityID)
+		} else {
+			l.Href = fmt.Sprintf("/admin/centres/%d", e.EntityID)
+		}
+	case "certification":
+		l.Href = fmt.Sprintf("/certifications/%d/referentiel", e.EntityID)
+	case "token":
+		if ref.UserID != 0 {
+			l.Href = fmt.Sprintf("/admin/utilisateurs/%d", ref.UserID)
+		}
+	case "candidat", "inscription", "projet":
+		l.Href = ins("")
+	case "evaluation":
+		l.Href = ins("/livret")
+	case "stage":
+		l.Href = ins("/stage")
+	case "seance":
+		l.Href = ins("/planning")
+	}
+	return l
 }
