@@ -48,15 +48,15 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err := loadShippedReferentiels(ctx, st); err != nil {
 		return err
 	}
-	var accounts []demo.Account
-	if *withDemo {
-		if accounts, err = demo.Seed(ctx, st); err != nil {
-			return fmt.Errorf("jeu de démonstration : %w", err)
-		}
-	}
 	blobs, err := blob.NewDir(filepath.Join(e.data, "fichiers"))
 	if err != nil {
 		return fmt.Errorf("dossier des fichiers : %w", err)
+	}
+	var accounts []demo.Account
+	if *withDemo {
+		if accounts, err = demo.Seed(ctx, st, blobs); err != nil {
+			return fmt.Errorf("jeu de démonstration : %w", err)
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -179,7 +179,11 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 	if err := loadShippedReferentiels(ctx, st); err != nil {
 		return err
 	}
-	accounts, err := demo.Seed(ctx, st)
+	blobs, err := blob.NewDir(filepath.Join(e.data, "fichiers"))
+	if err != nil {
+		return fmt.Errorf("dossier des fichiers : %w", err)
+	}
+	accounts, err := demo.Seed(ctx, st, blobs)
 	if err != nil {
 		return err
 	}

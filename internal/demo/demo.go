@@ -10,6 +10,7 @@ import (
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -45,8 +46,9 @@ var users = []demoUser{
 }
 
 // Seed creates the demo organisations and accounts that are missing (matched on SIRET and
-// e-mail), so it can run at every start. It returns the accounts to print.
-func Seed(ctx context.Context, st *store.Store) ([]Account, error) {
+// e-mail), so it can run at every start. It returns the accounts to print. blobs receives the
+// demo's files (the company stamp of the tutor's fiche).
+func Seed(ctx context.Context, st *store.Store, blobs *blob.Dir) ([]Account, error) {
 	existing, err := st.Organismes(ctx, account.System)
 	if err != nil {
 		return nil, err
@@ -94,7 +96,7 @@ func Seed(ctx context.Context, st *store.Store) ([]Account, error) {
 		out = append(out, Account{Role: u.Role, Email: u.Email, Name: u.DisplayName()})
 	}
 	if ids[1] != 0 && staff[account.RoleReferent] != nil && staff[account.RoleFormateur] != nil {
-		if err := seedPromotion(ctx, st, ids[1], staff, time.Now()); err != nil {
+		if err := seedPromotion(ctx, st, blobs, ids[1], staff, time.Now()); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
@@ -65,7 +66,7 @@ var demoModules = []struct {
 
 // seedPromotion enrols the demo cohort with its modules, plannings, evaluations, projects and
 // one internship, unless the promotion already exists.
-func seedPromotion(ctx context.Context, st *store.Store, centreID int64, staff map[account.Role]*account.User, now time.Time) error {
+func seedPromotion(ctx context.Context, st *store.Store, blobs *blob.Dir, centreID int64, staff map[account.Role]*account.User, now time.Time) error {
 	existing, err := st.Inscriptions(ctx, account.System, store.InscriptionFilter{CentreID: centreID, Promotion: Promotion, Limit: 1})
 	if err != nil || len(existing) > 0 {
 		return err
@@ -110,7 +111,7 @@ func seedPromotion(ctx context.Context, st *store.Store, centreID int64, staff m
 			return err
 		}
 		if i < 3 {
-			if err := seedStage(ctx, st, referent, ins.ID, i, now); err != nil {
+			if err := seedStage(ctx, st, blobs, referent, ins.ID, i, now); err != nil {
 				return err
 			}
 		}
@@ -198,7 +199,7 @@ func hasNonAcquis(e *livret.Evaluation) bool {
 	return false
 }
 
-func seedStage(ctx context.Context, st *store.Store, act account.Actor, insID int64, who int, now time.Time) error {
+func seedStage(ctx context.Context, st *store.Store, blobs *blob.Dir, act account.Actor, insID int64, who int, now time.Time) error {
 	s := &store.Stage{InscriptionID: insID, Entreprise: []string{"Agence Lumière", "Coopérative Rhône Bio", "Studio Presqu'île"}[who],
 		TuteurNom: []string{"Isabelle Caron", "Karim Benali", "Pauline Roche"}[who], TuteurEmail: fmt.Sprintf("tuteur%d@exemple.fr", who+1),
 		Debut: now.AddDate(0, -2, 0).Truncate(24 * time.Hour), Fin: now.AddDate(0, 1, 0).Truncate(24 * time.Hour)}
@@ -217,5 +218,9 @@ func seedStage(ctx context.Context, st *store.Store, act account.Actor, insID in
 		"C2.3": {Niveau: "satisfaisant", Commentaire: "Animation régulière, ton juste."},
 		"C3.1": {Niveau: "a_ameliorer", Commentaire: "Réponses aux avis négatifs encore un peu lentes."},
 	}, CommentaireGeneral: "Stagiaire autonome et force de proposition.", Signataire: "Isabelle Caron", Fonction: "Directrice de la communication"}
-	return st.SubmitFiche(ctx, tok, fiche, 0)
+	cachet, err := saveCachet(ctx, st, blobs, tok, s.Entreprise)
+	if err != nil {
+		return err
+	}
+	return st.SubmitFiche(ctx, tok, fiche, cachet)
 }

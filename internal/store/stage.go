@@ -313,17 +313,21 @@ func (s *Store) StageByToken(ctx context.Context, token string) (*StageForm, err
 	}, nil
 }
 
+// MsgCachetManquant is the refusal of a fiche d'appréciation without the company's stamp or
+// a signed scan of the fiche (seed 5-3-3 a).
+const MsgCachetManquant = "Joignez le cachet de l'entreprise ou la fiche signée et scannée : la fiche d'appréciation ne peut pas être envoyée sans."
+
 // SubmitFiche stores fiche f of the stage whose live link is token, with the company stamp
-// cachetFileID (0 for none; otherwise a file saved through this same link by SaveStageFile,
-// owned by its stage and attached to nothing yet), attaches the stamp and consumes the token
+// or signed scan of the fiche cachetFileID (required, seed 5-3-3 a: a file saved through this
+// same link by SaveStageFile, owned by its stage and attached to nothing yet), attaches it and consumes the token
 // in the same transaction: a second submission with it returns apperr.NotFound. It is audited
 // with actor 0 ("stage.fiche").
 //
 // Errors: apperr.NotFound when the token is unknown, used or expired; *apperr.Validation on
 // "appreciations" when there is neither an appreciation nor a general comment, on
 // "appreciations.<code>" for a compétence outside the form or an unknown niveau, on
-// "signataire", "fonction", "commentaire_general" and "cachet" (a file of another link, of
-// another owner or already attached).
+// "signataire", "fonction", "commentaire_general" and "cachet" (none, a file of another link,
+// of another owner or already attached).
 func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cachetFileID int64) error {
 	now := s.nowUTC()
 	err := s.Transact(ctx, func(tx *Tx) error {
@@ -331,7 +335,10 @@ func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cac
 		if err != nil {
 			return err
 		}
-		if cachetFileID != 0 {
+		switch {
+		case cachetFileID == 0: // seed 5-3-3 a: the fiche carries the company's stamp
+			v.Add("cachet", MsgCachetManquant)
+		default:
 			ok, err := fileFree(ctx, tx, cachetFileID, pendingFile{kind: OwnerStage, ownerID: st.ID, linkHash: hashToken(token)})
 			if err != nil {
 				return err
@@ -378,7 +385,7 @@ func (s *Store) SubmitFiche(ctx context.Context, token string, f FicheStage, cac
 	return nil
 }
 
-// CheckFiche runs every check of SubmitFiche(ctx, token, f, 0), writing nothing, so that the
+// CheckFiche runs every check of SubmitFiche but the stamp's, writing nothing, so that the
 // tutor's form is validated before the company stamp is stored; f is normalised as there.
 // Errors: as SubmitFiche.
 func (s *Store) CheckFiche(ctx context.Context, token string, f *FicheStage) error {

@@ -104,6 +104,10 @@ func TestStages(t *testing.T) {
 			},
 			CommentaireGeneral: "Stagiaire impliquée.", Signataire: "Claire Bernard", Fonction: "Directrice",
 		}
+		// Seed 5-3-3 a: no fiche without the company's stamp or a signed scan.
+		if f := apperr.FieldErrors(s.SubmitFiche(ctx, token, fiche, 0)); f["cachet"] != store.MsgCachetManquant || len(f) != 1 {
+			t.Errorf("fiche without a stamp = %v", f)
+		}
 		if f := apperr.FieldErrors(s.SubmitFiche(ctx, token, fiche, other.ID)); f["cachet"] == "" {
 			t.Errorf("someone else's file as stamp = %v", f)
 		}

@@ -43,11 +43,11 @@ func newEnvOn(t testing.TB, st *store.Store) *testEnv {
 	if _, err := st.ImportReferentiel(ctx, account.System, ref); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Seed(ctx, st); err != nil {
-		t.Fatal(err)
-	}
 	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, st, blobs); err != nil {
 		t.Fatal(err)
 	}
 	// The public base URL is the test server's own address, known once it listens.

@@ -163,6 +163,9 @@ func (s *Server) tutorGone(w http.ResponseWriter, r *http.Request, err error) er
 	return s.gone(w, r, err, "tutor.gone_title", "tutor.gone")
 }
 
+// stampTypes are the sniffed types a company stamp or a signed scan of the fiche may have.
+var stampTypes = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true, "image/webp": true}
+
 func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
 	sf, err := s.store.StageByToken(r.Context(), tok)
@@ -196,11 +199,16 @@ func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 	if fhs := r.MultipartForm.File["cachet"]; len(fhs) > 0 {
 		u, err := checkUpload(fhs[0], "cachet")
 		switch {
+		case err == nil && !stampTypes[u.mime]:
+			p.F.Errors["cachet"] = fmt.Sprintf("« %s » n'est ni une image (PNG, JPEG, WebP) ni un PDF : déposez le cachet ou la fiche signée et scannée.", u.name)
 		case err == nil:
 			stamp = &u
 		case !p.F.absorb(err):
 			return err
 		}
+	} else {
+		// Seed 5-3-3 a: the fiche carries the company's stamp; said before anything is stored.
+		p.F.Errors["cachet"] = store.MsgCachetManquant
 	}
 	if err := s.store.CheckFiche(r.Context(), tok, &fiche); err != nil {
 		if !p.F.absorb(err) {
