@@ -145,9 +145,21 @@ func seedLivret(ctx context.Context, st *store.Store, formateur, referent accoun
 				continue
 			}
 			e := &livret.Evaluation{InscriptionID: insID, Competences: []string{c.Code}, Date: start.AddDate(0, 0, 7*n+5), Criteres: map[string]livret.Resultat{}}
+			last := n == progress-1 && progress < 14
+			// The compétence is acquired once every critère is (R4): the last compétence reached
+			// is only half evaluated for some (en cours), failed for others (non acquise); for
+			// others again a first entry covers some critères and a second one the rest.
+			half, failed, split := last && progress%2 == 1 && who%5 != 2, last && who%5 == 2, !last && ci == 0 && who%4 == 1
+			var rest []string
 			for k, cr := range c.Criteres {
 				res := livret.Acquis
-				if (who+ci+k)%9 == 4 { // now and then a critère is not acquired the first time
+				switch {
+				case failed:
+					res = livret.NonAcquis
+				case (half || split) && 2*k >= len(c.Criteres):
+					rest = append(rest, cr.Code)
+					continue
+				case (who+ci+k)%9 == 4: // now and then a critère is not acquired the first time
 					res = livret.NonAcquis
 				}
 				e.Criteres[cr.Code] = res
@@ -169,6 +181,16 @@ func seedLivret(ctx context.Context, st *store.Store, formateur, referent accoun
 				}
 				if err := st.AddEvaluation(ctx, formateur, fix, nil); err != nil {
 					return fmt.Errorf("demo correction %s: %w", c.Code, err)
+				}
+			}
+			if split && len(rest) > 0 {
+				more := &livret.Evaluation{InscriptionID: insID, Competences: e.Competences, Date: e.Date.AddDate(0, 0, 3), Criteres: map[string]livret.Resultat{},
+					Commentaire: "Seconde évaluation : les critères restants de la compétence."}
+				for _, code := range rest {
+					more.Criteres[code] = livret.Acquis
+				}
+				if err := st.AddEvaluation(ctx, formateur, more, nil); err != nil {
+					return fmt.Errorf("demo évaluation %s: %w", c.Code, err)
 				}
 			}
 			n++

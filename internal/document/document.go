@@ -112,6 +112,7 @@ type CompetenceBlock struct {
 	Code        string            // e.g. "C1.1" (required)
 	Intitule    string            // the compétence's wording (required)
 	Etat        string            // "acquise", "non acquise", "en cours" or "non évaluée"
+	Synthese    string            // e.g. "4/5 critères acquis" (each critère's latest current result); "" hides it
 	Evaluations []EvaluationEntry // in chronological order
 }
 

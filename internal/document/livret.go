@@ -205,6 +205,10 @@ func drawCompetence(w *writer, c CompetenceBlock) {
 	w.y += h + 2
 	w.rule(marginX, w.y, contentRight, w.y, 0.4, colRule)
 	w.y += 6
+	if syn := strings.TrimSpace(c.Synthese); syn != "" {
+		w.para(marginX+indent, contentW-indent, syn, bold, 8.5, colText, left)
+		w.y += 4
+	}
 	if len(c.Evaluations) == 0 {
 		w.para(marginX+indent, contentW-indent, "Aucune évaluation enregistrée pour cette compétence.", italic, 8.5, colMuted, left)
 		w.y += 10

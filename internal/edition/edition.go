@@ -99,6 +99,9 @@ func Livret(h document.Header, d *Dossier, edite time.Time) document.Livret {
 		sec := document.BlocSection{Code: b.Code, Numero: b.Numero, Intitule: b.Intitule, Valide: b.Valide}
 		for _, c := range b.Competences {
 			cb := document.CompetenceBlock{Code: c.Code, Intitule: c.Intitule, Etat: etatDoc[c.Etat]}
+			if c.Derniere != nil {
+				cb.Synthese = synthese(&c)
+			}
 			hist := append([]*livret.Evaluation(nil), c.Historique...)
 			sort.SliceStable(hist, func(i, j int) bool { return hist[i].Date.Before(hist[j].Date) })
 			for _, e := range hist {
@@ -154,7 +157,7 @@ func Releve(h document.Header, d *Dossier, edite time.Time) document.Releve {
 			line := document.ReleveLine{Code: c.Code, Intitule: c.Intitule, Etat: etatDoc[c.Etat]}
 			if e := c.Derniere; e != nil {
 				line.Derniere = e.Date
-				line.Detail = detail(e)
+				line.Detail = detail(&c)
 			}
 			rb.Lignes = append(rb.Lignes, line)
 		}
@@ -163,18 +166,34 @@ func Releve(h document.Header, d *Dossier, edite time.Time) document.Releve {
 	return rl
 }
 
-// detail summarises an evaluation: « 3/4 critères acquis », « 1/1 critère acquis », then the
-// score when there is one (« · 15,5/20 »).
-func detail(e *livret.Evaluation) string {
-	acq, tot := 0, 0
-	for _, res := range e.Criteres {
-		tot++
-		if res == livret.Acquis {
-			acq++
+// synthese states where the compétence stands (R4): « 4/5 critères acquis », from the latest
+// current result of each critère, and « note sous le seuil » when the latest score with a
+// pass mark misses it.
+func synthese(c *livret.CompetenceState) string {
+	n := len(c.Criteres)
+	s := fmt.Sprintf("%d/%d %s (dernier résultat en vigueur de chaque critère)", c.Acquis(), n, french.Plural(n, "critère acquis", "critères acquis"))
+	if !c.ScoreReached() {
+		s += " ; la dernière note n'atteint pas le seuil de réussite"
+	}
+	return s
+}
+
+// detail summarises a compétence for the relevé: « 3/4 critères acquis », « 1/1 critère
+// acquis » (each critère's latest current result), then the latest score when there is one
+// (« · 15,5/20 »).
+func detail(c *livret.CompetenceState) string {
+	n := len(c.Criteres)
+	s := fmt.Sprintf("%d/%d %s", c.Acquis(), n, french.Plural(n, "critère acquis", "critères acquis"))
+	e := c.Score
+	if e == nil {
+		for _, h := range c.Historique {
+			if h.RemplaceePar == 0 && h.Score != nil && h.Bareme != nil {
+				e = h
+				break
+			}
 		}
 	}
-	s := fmt.Sprintf("%d/%d %s", acq, tot, french.Plural(tot, "critère acquis", "critères acquis"))
-	if e.Score != nil && e.Bareme != nil {
+	if e != nil && e.Score != nil && e.Bareme != nil {
 		s += " · " + french.Number(*e.Score) + "/" + french.Number(*e.Bareme)
 	}
 	return s

@@ -70,8 +70,15 @@ func TestDetail(t *testing.T) {
 		{livret.Evaluation{Criteres: map[string]livret.Resultat{"a": livret.Acquis, "b": livret.NonAcquis, "c": livret.Acquis}}, "2/3 critères acquis"},
 		{livret.Evaluation{Criteres: map[string]livret.Resultat{"a": livret.Acquis, "b": livret.Acquis}, Score: f(15.5), Bareme: f(20)}, "2/2 critères acquis · 15,5/20"},
 		{livret.Evaluation{Criteres: map[string]livret.Resultat{"a": livret.Acquis, "b": livret.Acquis}, Score: f(15.5)}, "2/2 critères acquis"},
+		{livret.Evaluation{Criteres: map[string]livret.Resultat{"a": livret.Acquis, "b": livret.Acquis}, Score: f(8), Bareme: f(20), Seuil: f(10)}, "2/2 critères acquis · 8/20"},
 	} {
-		if got := detail(&tc.e); got != tc.want {
+		c := referentiel.Competence{Code: "X"}
+		for code := range tc.e.Criteres {
+			c.Criteres = append(c.Criteres, referentiel.Critere{Code: code})
+		}
+		tc.e.Competences = []string{"X"}
+		cs := livret.StateOf(&c, []*livret.Evaluation{&tc.e})
+		if got := detail(&cs); got != tc.want {
 			t.Errorf("detail = %q, want %q", got, tc.want)
 		}
 	}

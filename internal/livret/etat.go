@@ -76,15 +76,103 @@ func ValidateDecision(d Decision, commentaire string) error {
 	return v.Err()
 }
 
-// CompetenceState is a compétence's latest in-training result.
+// CompetenceState is a compétence's state in training (R4), derived from the current
+// (not superseded) entries of the livret.
 type CompetenceState struct {
 	Code     string
 	Intitule string
 	Etat     Etat
+	// Criteres is, per critère of the compétence in the référentiel's order, its latest
+	// current result ("" when no current entry evaluates it) and the entry that gave it.
+	Criteres []CritereState
+	// Score is the latest current entry covering the compétence with a score and a pass mark, or nil.
+	Score *Evaluation
 	// Derniere is the latest current (not superseded) entry covering the compétence, or nil.
 	Derniere *Evaluation
 	// Historique lists every entry covering the compétence, newest first, superseded included.
 	Historique []*Evaluation
+}
+
+// CritereState is one critère's latest current result.
+type CritereState struct {
+	Code     string
+	Libelle  string
+	Resultat Resultat
+	Par      *Evaluation // the entry that gave Resultat, nil when not evaluated
+}
+
+// Acquis counts the critères whose latest current result is acquis.
+func (c *CompetenceState) Acquis() int {
+	n := 0
+	for _, k := range c.Criteres {
+		if k.Resultat == Acquis {
+			n++
+		}
+	}
+	return n
+}
+
+// ScoreReached reports whether the latest score with a pass mark reaches it (true without one).
+func (c *CompetenceState) ScoreReached() bool {
+	return c.Score == nil || *c.Score.Score >= *c.Score.Seuil
+}
+
+// StateOf derives the state of compétence c from entries, newest first (see Compute): the
+// compétence is acquise when every one of its critères has acquis as its latest current result
+// and the latest current score with a pass mark reaches it; non acquise when entries evaluate
+// it but nothing of it is acquired yet (every critère evaluated is non acquis, or the score
+// misses its pass mark with no critère acquis); en cours in between; non évaluée without any
+// current entry. Several entries may each cover some critères (a quiz, then a TP).
+func StateOf(c *referentiel.Competence, newestFirst []*Evaluation) CompetenceState {
+	cs := CompetenceState{Code: c.Code, Intitule: c.Intitule, Etat: NonEvaluee}
+	for _, k := range c.Criteres {
+		cs.Criteres = append(cs.Criteres, CritereState{Code: k.Code, Libelle: k.Libelle})
+	}
+	for _, e := range newestFirst {
+		if !covers(e, c.Code) {
+			continue
+		}
+		cs.Historique = append(cs.Historique, e)
+		if e.RemplaceePar != 0 {
+			continue // superseded: its results no longer count
+		}
+		if cs.Derniere == nil {
+			cs.Derniere = e
+		}
+		if cs.Score == nil && e.Score != nil && e.Seuil != nil {
+			cs.Score = e
+		}
+		for i := range cs.Criteres {
+			k := &cs.Criteres[i]
+			if r := e.Criteres[k.Code]; k.Par == nil && (r == Acquis || r == NonAcquis) {
+				k.Resultat, k.Par = r, e
+			}
+		}
+	}
+	acquis, evalues, scored := 0, 0, false
+	for _, e := range cs.Historique {
+		scored = scored || (e.RemplaceePar == 0 && e.Score != nil)
+	}
+	for _, k := range cs.Criteres {
+		if k.Par != nil {
+			evalues++
+		}
+		if k.Resultat == Acquis {
+			acquis++
+		}
+	}
+	scoreOK := cs.ScoreReached()
+	switch {
+	case evalues == 0 && !scored:
+		cs.Etat = NonEvaluee
+	case acquis == len(cs.Criteres) && scoreOK && (len(cs.Criteres) > 0 || cs.Score != nil):
+		cs.Etat = Acquise
+	case acquis == 0 && (evalues > 0 || !scoreOK) && !(cs.Score != nil && scoreOK):
+		cs.Etat = NonAcquise
+	default:
+		cs.Etat = EnCours
+	}
+	return cs
 }
 
 // BlocState is a bloc's state in training (R4).
@@ -151,17 +239,7 @@ func Compute(ref *referentiel.Referentiel, blocs []string, evals []Evaluation, p
 		all := true
 		for i := range b.Competences {
 			c := &b.Competences[i]
-			cs := CompetenceState{Code: c.Code, Intitule: c.Intitule, Etat: NonEvaluee}
-			for _, e := range ordered {
-				if !covers(e, c.Code) {
-					continue
-				}
-				cs.Historique = append(cs.Historique, e)
-				if cs.Derniere == nil && e.RemplaceePar == 0 {
-					cs.Derniere = e
-					cs.Etat = e.Passes(c)
-				}
-			}
+			cs := StateOf(c, ordered)
 			all = all && cs.Etat == Acquise
 			bs.Competences = append(bs.Competences, cs)
 		}

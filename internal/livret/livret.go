@@ -129,44 +129,12 @@ type Etat string
 // The states shown in the livret and the promotion matrix.
 const (
 	NonEvaluee Etat = "non_evaluee"
-	EnCours    Etat = "en_cours" // evaluated, some critères not yet acquired
-	Acquise    Etat = "acquise"  // latest result passes
-	NonAcquise Etat = "non_acquise"
+	EnCours    Etat = "en_cours"    // evaluated, some critères acquired, not all yet
+	Acquise    Etat = "acquise"     // every critère acquired (latest current result) and any pass mark reached
+	NonAcquise Etat = "non_acquise" // evaluated, nothing of it acquired yet
 )
 
 // Libelle is the French label of a state.
 func (e Etat) Libelle() string {
 	return map[Etat]string{NonEvaluee: "Non évaluée", EnCours: "En cours", Acquise: "Acquise", NonAcquise: "Non acquise"}[e]
-}
-
-// Passes reports whether an entry passes for compétence c: its score reaches the pass mark
-// (when a score and pass mark are given) and every evaluated critère of c is acquired, with at
-// least one critère of c evaluated or a score given.
-func (e *Evaluation) Passes(c *referentiel.Competence) Etat {
-	evaluated, acquired := 0, 0
-	for _, k := range c.Criteres {
-		switch e.Criteres[k.Code] {
-		case Acquis:
-			evaluated++
-			acquired++
-		case NonAcquis:
-			evaluated++
-		}
-	}
-	scoreOK := true
-	if e.Score != nil && e.Seuil != nil {
-		scoreOK = *e.Score >= *e.Seuil
-	}
-	switch {
-	case evaluated == 0 && e.Score == nil:
-		return NonEvaluee
-	case !scoreOK:
-		return NonAcquise
-	case evaluated == acquired:
-		return Acquise
-	case acquired == 0:
-		return NonAcquise
-	default:
-		return EnCours
-	}
 }

@@ -25,24 +25,58 @@ func f(x float64) *float64 { return &x }
 
 var day = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 
-func TestPasses(t *testing.T) {
+// TestState: a compétence is acquise only when every critère has acquis as its latest current
+// result and the latest score with a pass mark reaches it (R4); several entries may each cover
+// some critères; a correction replaces what it corrects.
+func TestState(t *testing.T) {
 	r := ref(t)
-	_, c14, _ := r.Competence("C1.4")
+	_, c11, _ := r.Competence("C1.1") // 5 critères
+	if len(c11.Criteres) != 5 {
+		t.Fatalf("C1.1 has %d critères, want 5", len(c11.Criteres))
+	}
+	res := func(kv ...string) map[string]livret.Resultat {
+		m := map[string]livret.Resultat{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = livret.Resultat(kv[i+1])
+		}
+		return m
+	}
+	const a, n = "acquis", "non_acquis"
+	e := func(id int64, days int, crit map[string]livret.Resultat) livret.Evaluation {
+		return livret.Evaluation{ID: id, Competences: []string{"C1.1"}, Date: day.AddDate(0, 0, days), Criteres: crit}
+	}
+	scored := func(ev livret.Evaluation, score, seuil float64) livret.Evaluation {
+		ev.Score, ev.Bareme, ev.Seuil = f(score), f(20), f(seuil)
+		return ev
+	}
+	four := res("C1.1.1", a, "C1.1.2", a, "C1.1.3", a, "C1.1.4", a)
+	five := res("C1.1.1", a, "C1.1.2", a, "C1.1.3", a, "C1.1.4", a, "C1.1.5", a)
 	for _, tc := range []struct {
-		name string
-		e    livret.Evaluation
-		want livret.Etat
+		name    string
+		evals   []livret.Evaluation
+		want    livret.Etat
+		acquis  int
+		reached bool
 	}{
-		{"nothing evaluated", livret.Evaluation{}, livret.NonEvaluee},
-		{"all evaluated acquired", livret.Evaluation{Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis, "C1.4.2": livret.Acquis}}, livret.Acquise},
-		{"some not acquired", livret.Evaluation{Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis, "C1.4.2": livret.NonAcquis}}, livret.EnCours},
-		{"none acquired", livret.Evaluation{Criteres: map[string]livret.Resultat{"C1.4.1": livret.NonAcquis}}, livret.NonAcquise},
-		{"score under the pass mark", livret.Evaluation{Criteres: map[string]livret.Resultat{"C1.4.1": livret.Acquis}, Score: f(8), Bareme: f(20), Seuil: f(10)}, livret.NonAcquise},
-		{"score alone, passed", livret.Evaluation{Score: f(12), Bareme: f(20), Seuil: f(10)}, livret.Acquise},
-		{"critères of another compétence ignored", livret.Evaluation{Criteres: map[string]livret.Resultat{"C2.1.1": livret.Acquis}}, livret.NonEvaluee},
+		{"nothing", nil, livret.NonEvaluee, 0, true},
+		{"4 of 5 critères acquired (C1.1.5 never evaluated)", []livret.Evaluation{e(1, 0, four)}, livret.EnCours, 4, true},
+		{"all 5 in one entry", []livret.Evaluation{e(1, 0, five)}, livret.Acquise, 5, true},
+		{"a quiz for 4, a TP for the 5th", []livret.Evaluation{e(1, 0, four), e(2, 3, res("C1.1.5", a))}, livret.Acquise, 5, true},
+		{"a later entry fails one critère", []livret.Evaluation{e(1, 0, five), e(2, 3, res("C1.1.2", n))}, livret.EnCours, 4, true},
+		{"the failed critère acquired again later", []livret.Evaluation{e(1, 0, five), e(2, 3, res("C1.1.2", n)), e(3, 5, res("C1.1.2", a))}, livret.Acquise, 5, true},
+		{"a correction supersedes the failure", []livret.Evaluation{e(1, 0, five), e(2, 3, res("C1.1.2", n)), func() livret.Evaluation { x := e(3, 4, res("C1.1.3", a)); x.Remplace = 2; return x }()}, livret.Acquise, 5, true},
+		{"a correction removing a critère's result", []livret.Evaluation{e(1, 0, four), e(2, 3, res("C1.1.5", a)), func() livret.Evaluation { x := e(3, 4, res("C1.1.5", n)); x.Remplace = 2; return x }()}, livret.EnCours, 4, true},
+		{"nothing acquired", []livret.Evaluation{e(1, 0, res("C1.1.1", n, "C1.1.2", n))}, livret.NonAcquise, 0, true},
+		{"all critères, score under the pass mark", []livret.Evaluation{scored(e(1, 0, five), 8, 10)}, livret.EnCours, 5, false},
+		{"all critères, latest score reaches it", []livret.Evaluation{scored(e(1, 0, five), 8, 10), scored(e(2, 2, nil), 14, 10)}, livret.Acquise, 5, true},
+		{"score passed but critères missing", []livret.Evaluation{scored(e(1, 0, nil), 18, 10)}, livret.EnCours, 0, true},
+		{"score alone, failed", []livret.Evaluation{scored(e(1, 0, nil), 4, 10)}, livret.NonAcquise, 0, false},
+		{"critères of another compétence ignored", []livret.Evaluation{{ID: 1, Competences: []string{"C1.1"}, Date: day, Criteres: res("C2.1.1", a)}}, livret.NonEvaluee, 0, true},
 	} {
-		if got := tc.e.Passes(c14); got != tc.want {
-			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		blocs := livret.Compute(r, []string{"BC01"}, tc.evals, nil)
+		got := blocs[0].Competences[0]
+		if got.Code != "C1.1" || got.Etat != tc.want || got.Acquis() != tc.acquis || got.ScoreReached() != tc.reached {
+			t.Errorf("%s: %s %s, %d acquired, score reached %v; want %s, %d, %v", tc.name, got.Code, got.Etat, got.Acquis(), got.ScoreReached(), tc.want, tc.acquis, tc.reached)
 		}
 	}
 }
@@ -99,7 +133,7 @@ func TestComputeBlocValidation(t *testing.T) {
 	// C3.1 is later evaluated again, not acquired, then that entry is corrected: the correction counts.
 	evals = append(evals, livret.Evaluation{ID: 10, Competences: []string{"C3.1"}, Date: day.AddDate(0, 0, 5), Criteres: map[string]livret.Resultat{"C3.1.1": livret.NonAcquis}})
 	states := livret.Compute(r, []string{"BC03"}, evals, nil)
-	if len(states) != 1 || states[0].Competences[0].Etat != livret.NonAcquise || states[0].Valide {
+	if len(states) != 1 || states[0].Competences[0].Etat != livret.EnCours || states[0].Valide {
 		t.Fatalf("latest entry must count: %+v", states[0].Competences[0])
 	}
 	evals = append(evals, livret.Evaluation{ID: 11, Competences: []string{"C3.1"}, Date: day.AddDate(0, 0, 6), Criteres: all("C3.1"), Remplace: 10})

@@ -51,8 +51,16 @@ func exerciseLivretAPI(t *testing.T, e *testEnv, call func(method, path, token, 
 	out = call("GET", "/api/v1/inscriptions/"+ins, referent, "", 200)
 	var got apiInscription
 	_ = json.Unmarshal(out, &got)
-	if got.Livret == nil || len(got.Livret.Blocs) != 3 || got.Livret.Blocs[0].Competences[3].Etat != "acquise" {
+	// 2 of the 5 critères of C1.4 acquired: en cours until the 3 others are (R4).
+	if got.Livret == nil || len(got.Livret.Blocs) != 3 || got.Livret.Blocs[0].Competences[3].Etat != "en_cours" {
 		t.Errorf("livret summary: %s", out)
+	}
+	call("POST", "/api/v1/inscriptions/"+ins+"/evaluations", formateur, `{"competence":"C1.4","date":"2026-10-12","criteres":{"C1.4.3":"acquis","C1.4.4":"acquis","C1.4.5":"acquis"}}`, 201)
+	out = call("GET", "/api/v1/inscriptions/"+ins, referent, "", 200)
+	got = apiInscription{}
+	_ = json.Unmarshal(out, &got)
+	if got.Livret == nil || got.Livret.Blocs[0].Competences[3].Etat != "acquise" {
+		t.Errorf("livret summary once every critère is acquired: %s", out)
 	}
 	call("POST", "/api/v1/inscriptions/"+ins+"/blocs/BC01/projet", referent, `{"titre":"Veille et stratégie pour une PME","url":"https://exemple.fr"}`, 201)
 	call("POST", "/api/v1/inscriptions/"+ins+"/blocs/BC01/projet/decision", formateur, `{"decision":"valide"}`, 403)
