@@ -103,7 +103,7 @@ var accessExpected = map[string]outcomes{
 	"GET /modules":                                 {relNone: "LOOOFF"},
 	"POST /modules":                                {relNone: "LOOFFF"},
 	"POST /modules/{id}":                           {relOwnCentre: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"},
-	"GET /promotions/{promotion}":                  {relOwnCentre: "LOOOFF", relOtherCentre: "LOOOFF", relMissing: "LNOOFF"},
+	"GET /promotions/{promotion}":                  {relOwnCentre: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"},
 	"GET /promotions/{promotion}/releves.pdf":      {relOwnCentre: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"},
 	"POST /promotions/{promotion}/activations.csv": {relOwnCentre: "LOOFFF", relOtherCentre: "LOOFFF", relMissing: "LOOFFF"},
 

@@ -27,7 +27,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 	p := &AccountPage{Base: s.base(r, "account.title"), Form: newForm(), TokenForm: newForm()}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	if p.NewToken = s.sessions.PopString(r.Context(), newTokenKey); p.NewToken != "" {
-		w.Header().Set("Cache-Control", "no-store") // the secret stays out of every cache
+		noCompress(w) // the secret stays out of every cache
 	}
 	return s.renderAccount(w, r, http.StatusOK, p)
 }

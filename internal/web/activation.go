@@ -19,6 +19,7 @@ type ActivationPage struct {
 
 func (s *Server) activationForm(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
+	noCompress(w) // the page carries its one-time link (form action): BREACH, caches
 	u, err := s.store.ActivationUser(r.Context(), tok)
 	if err != nil {
 		return s.activationGone(w, r, err)
@@ -50,6 +51,7 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request, status int, tit
 
 func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
+	noCompress(w) // the page carries its one-time link (form action): BREACH, caches
 	u, err := s.store.ActivationUser(r.Context(), tok)
 	if err != nil {
 		return s.activationGone(w, r, err)

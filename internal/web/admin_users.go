@@ -159,7 +159,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if generated {
 		p.Password = password
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	noCompress(w)
 	return s.render(w, http.StatusCreated, "user_created", p)
 }
 

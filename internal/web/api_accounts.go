@@ -229,7 +229,7 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 		out.GeneratedPassword = password
 	}
 	w.Header().Set("Location", "/api/v1/users/"+itoa64(u.ID))
-	w.Header().Set("Cache-Control", "no-store")
+	noCompress(w)
 	writeJSON(w, http.StatusCreated, out)
 	return nil
 }

@@ -197,7 +197,7 @@ func (s *Server) apiEnrol(w http.ResponseWriter, r *http.Request, c *candidat.Ca
 		out.Activation = s.activationURL(tok)
 	}
 	w.Header().Set("Location", "/api/v1/inscriptions/"+itoa64(ins.ID))
-	w.Header().Set("Cache-Control", "no-store")
+	noCompress(w)
 	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
@@ -481,7 +481,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 			Lien  string `json:"lien"`
 		}{a.Line, a.Email, s.activationURL(a.Token)})
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	noCompress(w)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

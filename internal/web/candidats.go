@@ -187,6 +187,6 @@ func (s *Server) inscrireCreate(w http.ResponseWriter, r *http.Request) error {
 		p.Activation = s.activationURL(activation)
 	}
 	p.Title = p.T("inscrire.done_title")
-	w.Header().Set("Cache-Control", "no-store")
+	noCompress(w)
 	return s.render(w, http.StatusCreated, "inscrire_done", p)
 }

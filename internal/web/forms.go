@@ -34,9 +34,21 @@ type Field struct {
 // Input builds a Field for name with its label, value and error.
 func (f Form) Input(name, label, typ string, required bool) Field {
 	fd := Field{Name: name, Label: label, Type: typ, Value: f.Values[name], Error: f.Errors[name], Required: required}
+	switch typ { // what browsers fill in; WithAuto says otherwise
+	case "password":
+		fd.Auto = "new-password"
+	case "email":
+		fd.Auto = "off" // the forms with an e-mail field are about someone else (candidate, tutor, user)
+	}
 	if fd.Theirs = f.Theirs(name); fd.Theirs != "" {
 		fd.TheirsLabel = f.Stale.Label
 	}
+	return fd
+}
+
+// WithAuto returns the field with its autocomplete token ("current-password", "username"…).
+func (fd Field) WithAuto(token string) Field {
+	fd.Auto = token
 	return fd
 }
 

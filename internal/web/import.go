@@ -179,7 +179,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range result.Activations {
 		p.Links = append(p.Links, ImportLink{Line: a.Line, Email: a.Email, URL: s.activationURL(a.Token)})
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	noCompress(w)
 	return s.render(w, http.StatusOK, "import", p)
 }
 

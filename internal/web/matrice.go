@@ -69,6 +69,9 @@ func (s *Server) matricePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if len(data) == 0 { // a promotion is its inscriptions: none (or none visible) is an unknown one
+		return errNotFoundPage
+	}
 	refs := map[int64]*referentiel.Referentiel{}
 	for i := range data {
 		d := &data[i]

@@ -70,6 +70,8 @@ func (s *Server) renderReferentiel(w http.ResponseWriter, r *http.Request, id in
 	p.Title = ref.Certification.Intitule + " — " + p.T("referentiel.title")
 	b, c, k := ref.Counts()
 	p.Counts = [3]int{b, c, k}
+	p.Description = p.T("referentiel.description", "Intitule", ref.Certification.Intitule,
+		"Counts", p.T("referentiel.counts", "Blocs", b, "Competences", c, "Criteres", k))
 	body, err := s.refCache.get(fmt.Sprintf("%d/%s", info.VersionID, p.Lang), func() (template.HTML, error) {
 		var buf bytes.Buffer
 		if err := s.tpl.sets["referentiel"].ExecuteTemplate(&buf, "refbody", p); err != nil {

@@ -2,16 +2,23 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/andybalholm/brotli"
 
 	"github.com/certif/certif/internal/account"
 )
@@ -27,6 +34,8 @@ var staticFS embed.FS
 type staticAssets struct {
 	hashes map[string]string // path → short hash
 	files  fs.FS
+	// compressed holds each file's compressed forms: "encoding\x00path" → *precompressed.
+	compressed sync.Map
 }
 
 func newStaticAssets() (*staticAssets, error) {
@@ -74,18 +83,61 @@ func (a *staticAssets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
+	if enc := acceptedEncoding(r); enc != "" {
+		if ct := mime.TypeByExtension(path.Ext(p)); compressible(ct) {
+			w.Header().Add("Vary", "Accept-Encoding")
+			if b := a.encoded(p, enc); b != nil {
+				w.Header().Set("Content-Type", ct)
+				w.Header().Set("Content-Encoding", enc)
+				http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(b))
+				return
+			}
+		}
+	}
 	http.ServeFileFS(w, r, a.files, p)
+}
+
+// precompressed is one static file compressed once, at the best level, on first request.
+type precompressed struct {
+	once  sync.Once
+	bytes []byte // nil when compression does not make the file smaller
+}
+
+// encoded returns the file p compressed with enc (computed once), or nil.
+func (a *staticAssets) encoded(p, enc string) []byte {
+	v, _ := a.compressed.LoadOrStore(enc+"\x00"+p, &precompressed{})
+	pc := v.(*precompressed)
+	pc.once.Do(func() {
+		raw, err := fs.ReadFile(a.files, p)
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		var zw io.WriteCloser
+		if enc == encBrotli {
+			zw = brotli.NewWriterLevel(&buf, brotli.BestCompression)
+		} else {
+			zw, _ = gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		}
+		if _, err := zw.Write(raw); err != nil || zw.Close() != nil || buf.Len() >= len(raw) {
+			return
+		}
+		pc.bytes = buf.Bytes()
+	})
+	return pc.bytes
 }
 
 // Base is embedded in every page struct: what the layout needs.
 type Base struct {
 	Title string
-	Lang  string
-	User  *account.User
-	Path  string
-	Flash string
-	Nav   []NavItem
-	srv   *Server
+	// Description is the page's <meta name="description"> (public pages), empty: none.
+	Description string
+	Lang        string
+	User        *account.User
+	Path        string
+	Flash       string
+	Nav         []NavItem
+	srv         *Server
 }
 
 // NavItem is one entry of the role-specific navigation.
@@ -175,6 +227,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name page, data any) 
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err

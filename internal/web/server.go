@@ -202,20 +202,30 @@ func (s *Server) Handler() http.Handler {
 	root := recordPattern(mux)
 	root = s.authenticate(root)
 	root = withSessionErrors(s.sessions.LoadAndSave(root))
+	root = finalHeaders(root) // outside the session manager, which adds its own Cache-Control (compress.go)
 	root = http.NewCrossOriginProtection().Handler(root)
-	root = securityHeaders(root)
+	root = securityHeaders(root, s.cfg.SecureCookies)
 	root = s.observe(root)
 	return root
 }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// contentSecurityPolicy allows only this origin's scripts, styles and images (and data: images),
+// no plugins (object-src), no <base> pointing elsewhere, no framing, forms posted here only.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+
+// securityHeaders sets the headers every response carries; served over HTTPS (secure cookies),
+// Strict-Transport-Security too, so that browsers never try plain HTTP again for two years.
+func securityHeaders(next http.Handler, https bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -128,7 +128,7 @@ func (s *Server) stageLink(w http.ResponseWriter, r *http.Request) error {
 	p.prefill()
 	p.Path = fmt.Sprintf("/inscriptions/%d/stage", d.Ins.ID) // the Stage tab stays current
 	p.Link, p.LinkFor = s.tutorURL(tok), id
-	w.Header().Set("Cache-Control", "no-store")
+	noCompress(w)
 	return s.render(w, http.StatusOK, "stage", p)
 }
 
@@ -151,6 +151,7 @@ func (p *TutorPage) Value(k string) string { return p.F.Values[k] }
 
 func (s *Server) tutorForm(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
+	noCompress(w) // the page carries its one-time link (form action): BREACH, caches
 	sf, err := s.store.StageByToken(r.Context(), tok)
 	if err != nil {
 		return s.tutorGone(w, r, err)
@@ -168,6 +169,7 @@ var stampTypes = map[string]bool{"application/pdf": true, "image/png": true, "im
 
 func (s *Server) tutorSubmit(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
+	noCompress(w) // the page carries its one-time link (form action): BREACH, caches
 	sf, err := s.store.StageByToken(r.Context(), tok)
 	if err != nil {
 		return s.tutorGone(w, r, err)
