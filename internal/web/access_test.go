@@ -93,7 +93,7 @@ var accessExpected = map[string]outcomes{
 
 	// A centre's staff: candidates, catalogue, promotions. The admin names the centre; the
 	// staff's promotions are always their own centre's, so another centre's promotion is the
-	// same as a missing one (an empty matrix, no relevés).
+	// same as a missing one: 404 (no matrix, no relevés).
 	"GET /candidats":                               {relNone: "LOOOFF"},
 	"GET /candidats/nouveau":                       {relNone: "LOOFFF"},
 	"POST /candidats":                              {relNone: "LOOFFF"},
