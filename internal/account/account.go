@@ -53,8 +53,11 @@ type Organisme struct {
 	// HabilitationEvaluation: the centre is habilitated to organise the evaluation.
 	HabilitationEvaluation bool
 	Active                 bool
-	CreatedAt              time.Time
-	Version                int64 // the stored version read; an update gives it back
+	// NDA is the numéro de déclaration d'activité of a training centre (11 digits, "" when not
+	// recorded yet); the attestation de formation carries it (Code du travail L6353-1).
+	NDA       string
+	CreatedAt time.Time
+	Version   int64 // the stored version read; an update gives it back
 }
 
 // Validate checks the organisme's fields and returns a *apperr.Validation listing every problem.
@@ -70,7 +73,48 @@ func (o *Organisme) Validate() error {
 	if err := CheckSIRET(o.SIRET); err != "" {
 		v.Add("siret", err)
 	}
+	o.NDA = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\u00a0' || r == '\u202f' || r == '.' || r == '-' {
+			return -1 // « 84 69 12345 69 » as printed on the récépissé
+		}
+		return r
+	}, strings.TrimSpace(o.NDA))
+	if err := CheckNDA(o.NDA); err != "" {
+		v.Add("nda", err)
+	}
 	return v.Err()
+}
+
+// CheckNDA returns a French message when s is not empty and not a numéro de déclaration
+// d'activité (11 digits, the first two a region code other than 00), or "" when it is valid
+// or empty (not recorded yet).
+func CheckNDA(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > 40 {
+		return "Le numéro de déclaration d'activité comporte 11 chiffres."
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return "Le numéro de déclaration d'activité ne contient que des chiffres."
+		}
+	}
+	if len(s) != 11 {
+		return "Le numéro de déclaration d'activité comporte 11 chiffres."
+	}
+	if s[:2] == "00" {
+		return "Ce numéro de déclaration d'activité n'est pas valide (il commence par le code de la région)."
+	}
+	return ""
+}
+
+// FormatNDA groups an NDA as the récépissé prints it: « 84 69 12345 69 ».
+func FormatNDA(s string) string {
+	if len(s) != 11 {
+		return s
+	}
+	return s[:2] + " " + s[2:4] + " " + s[4:9] + " " + s[9:]
 }
 
 // CheckSIRET returns a French message when s is not a valid SIRET (14 digits, Luhn key),

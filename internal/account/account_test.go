@@ -72,3 +72,16 @@ func TestValidEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckNDA(t *testing.T) {
+	for s, ok := range map[string]bool{"": true, "84691234569": true, "11751234567": true, "8469123456": false,
+		"846912345691": false, "8469123456x": false, "00691234569": false, "84 69 12345 69": false} {
+		if got := account.CheckNDA(s) == ""; got != ok {
+			t.Errorf("CheckNDA(%q) valid = %v, want %v", s, got, ok)
+		}
+	}
+	o := account.Organisme{Nom: "C", SIRET: "51234567800019", NDA: "84 69 12345 69"}
+	if err := o.Validate(); err != nil || o.NDA != "84691234569" || account.FormatNDA(o.NDA) != "84 69 12345 69" {
+		t.Errorf("Validate = %v, NDA %q", err, o.NDA)
+	}
+}

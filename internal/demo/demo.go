@@ -26,8 +26,8 @@ type Account struct {
 
 var organismes = []account.Organisme{
 	{Nom: "Certif Académie", SIRET: "89123456700008", Certificateur: true, HabilitationFormation: true, HabilitationEvaluation: true},
-	{Nom: "Campus Numérique Lyon", SIRET: "51234567800019", HabilitationFormation: true, HabilitationEvaluation: true},
-	{Nom: "École du Web Nantes", SIRET: "43298765400022", HabilitationFormation: true},
+	{Nom: "Campus Numérique Lyon", SIRET: "51234567800019", NDA: "84691234569", HabilitationFormation: true, HabilitationEvaluation: true},
+	{Nom: "École du Web Nantes", SIRET: "43298765400022", NDA: "52440987644", HabilitationFormation: true},
 }
 
 type demoUser struct {

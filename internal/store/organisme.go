@@ -18,12 +18,12 @@ const (
 	msgCertificateurOff   = "L'organisme certificateur ne peut pas être désactivé."
 )
 
-const organismeSelect = `SELECT id, nom, siret, certificateur, habilitation_formation, habilitation_evaluation, active, created_at, version FROM organismes`
+const organismeSelect = `SELECT id, nom, siret, certificateur, habilitation_formation, habilitation_evaluation, active, created_at, version, nda FROM organismes`
 
 func scanOrganisme(sc interface{ Scan(...any) error }) (account.Organisme, error) {
 	var o account.Organisme
 	err := sc.Scan(&o.ID, &o.Nom, &o.SIRET, &o.Certificateur, &o.HabilitationFormation,
-		&o.HabilitationEvaluation, &o.Active, scanTime(&o.CreatedAt), &o.Version)
+		&o.HabilitationEvaluation, &o.Active, scanTime(&o.CreatedAt), &o.Version, &o.NDA)
 	return o, err
 }
 
@@ -58,9 +58,9 @@ func (s *Store) CreateOrganisme(ctx context.Context, actor account.Actor, o *acc
 		}
 		var id int64
 		err := tx.QueryRowContext(ctx,
-			`INSERT INTO organismes (nom, siret, certificateur, habilitation_formation, habilitation_evaluation, active, created_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			o.Nom, o.SIRET, o.Certificateur, o.HabilitationFormation, o.HabilitationEvaluation, true, s.t(now)).Scan(&id)
+			`INSERT INTO organismes (nom, siret, certificateur, habilitation_formation, habilitation_evaluation, active, created_at, nda)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			o.Nom, o.SIRET, o.Certificateur, o.HabilitationFormation, o.HabilitationEvaluation, true, s.t(now), o.NDA).Scan(&id)
 		if err != nil {
 			return mapErr(err)
 		}
@@ -77,7 +77,7 @@ func (s *Store) CreateOrganisme(ctx context.Context, actor account.Actor, o *acc
 	return nil
 }
 
-// UpdateOrganisme saves o's nom, SIRET, habilitations and active flag (Certificateur cannot
+// UpdateOrganisme saves o's nom, SIRET, NDA, habilitations and active flag (Certificateur cannot
 // change: o.Certificateur and o.CreatedAt are reset to the stored values); it is audited when
 // something changed. Errors: apperr.Forbidden unless actor is an admin; apperr.NotFound when
 // o.ID does not exist; *apperr.Validation from o.Validate, on "siret" when another organisme
@@ -118,12 +118,13 @@ func (s *Store) UpdateOrganisme(ctx context.Context, actor account.Actor, o *acc
 		fields.add("habilitation_formation", o.HabilitationFormation != old.HabilitationFormation)
 		fields.add("habilitation_evaluation", o.HabilitationEvaluation != old.HabilitationEvaluation)
 		fields.add("active", o.Active != old.Active)
+		fields.add("nda", o.NDA != old.NDA)
 		if len(fields) == 0 {
 			return tx.checkVersion(ctx, "organismes", o.ID, o.Version)
 		}
 		if err := tx.updateVersioned(ctx, "organismes", o.ID, o.Version,
-			`nom = ?, siret = ?, habilitation_formation = ?, habilitation_evaluation = ?, active = ?`,
-			o.Nom, o.SIRET, o.HabilitationFormation, o.HabilitationEvaluation, o.Active); err != nil {
+			`nom = ?, siret = ?, habilitation_formation = ?, habilitation_evaluation = ?, active = ?, nda = ?`,
+			o.Nom, o.SIRET, o.HabilitationFormation, o.HabilitationEvaluation, o.Active, o.NDA); err != nil {
 			return err
 		}
 		o.Version++

@@ -36,11 +36,11 @@ func (s *Server) centreNew(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "centre_form", &CentreFormPage{Base: s.base(r, "centre.new"), Form: f})
 }
 
-var centreFields = []string{"nom", "siret", "habilitation_formation", "habilitation_evaluation", "active", "version"}
+var centreFields = []string{"nom", "siret", "nda", "habilitation_formation", "habilitation_evaluation", "active", "version"}
 
 // centreValues are the form fields of a recorded organisme.
 func centreValues(o *account.Organisme) map[string]string {
-	return map[string]string{"nom": o.Nom, "siret": o.SIRET, "version": itoa64(o.Version),
+	return map[string]string{"nom": o.Nom, "siret": o.SIRET, "nda": o.NDA, "version": itoa64(o.Version),
 		"habilitation_formation":  boolValue(o.HabilitationFormation),
 		"habilitation_evaluation": boolValue(o.HabilitationEvaluation),
 		"active":                  boolValue(o.Active)}
@@ -51,7 +51,7 @@ func (s *Server) centreCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o := &account.Organisme{Nom: f.Values["nom"], SIRET: f.Values["siret"],
+	o := &account.Organisme{Nom: f.Values["nom"], SIRET: f.Values["siret"], NDA: f.Values["nda"],
 		HabilitationFormation: checked(r, "habilitation_formation"), HabilitationEvaluation: checked(r, "habilitation_evaluation")}
 	if err := s.store.CreateOrganisme(r.Context(), actor(r), o); err != nil {
 		if f.absorb(err) {
@@ -85,7 +85,7 @@ func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o.Nom, o.SIRET = f.Values["nom"], f.Values["siret"]
+	o.Nom, o.SIRET, o.NDA = f.Values["nom"], f.Values["siret"], f.Values["nda"]
 	o.HabilitationFormation, o.HabilitationEvaluation = checked(r, "habilitation_formation"), checked(r, "habilitation_evaluation")
 	wasActive := o.Active
 	o.Active = checked(r, "active") || o.Certificateur

@@ -36,6 +36,7 @@ type apiCentre struct {
 	ID                     int64     `json:"id"`
 	Nom                    string    `json:"nom"`
 	SIRET                  string    `json:"siret"`
+	NDA                    string    `json:"nda"` // numéro de déclaration d'activité, "" when not recorded
 	Certificateur          bool      `json:"certificateur"`
 	HabilitationFormation  bool      `json:"habilitation_formation"`
 	HabilitationEvaluation bool      `json:"habilitation_evaluation"`
@@ -45,7 +46,7 @@ type apiCentre struct {
 }
 
 func toAPICentre(o *account.Organisme) apiCentre {
-	return apiCentre{ID: o.ID, Nom: o.Nom, SIRET: o.SIRET, Certificateur: o.Certificateur,
+	return apiCentre{ID: o.ID, Nom: o.Nom, SIRET: o.SIRET, NDA: o.NDA, Certificateur: o.Certificateur,
 		HabilitationFormation: o.HabilitationFormation, HabilitationEvaluation: o.HabilitationEvaluation,
 		Active: o.Active, CreatedAt: o.CreatedAt.UTC(), Version: o.Version}
 }
@@ -81,6 +82,7 @@ func (s *Server) apiCentre(w http.ResponseWriter, r *http.Request) error {
 type centreInput struct {
 	Nom                    *string `json:"nom"`
 	SIRET                  *string `json:"siret"`
+	NDA                    *string `json:"nda"`
 	HabilitationFormation  *bool   `json:"habilitation_formation"`
 	HabilitationEvaluation *bool   `json:"habilitation_evaluation"`
 	Active                 *bool   `json:"active"`
@@ -91,6 +93,7 @@ type centreInput struct {
 func (in centreInput) apply(o *account.Organisme) {
 	set(&o.Nom, in.Nom)
 	set(&o.SIRET, in.SIRET)
+	set(&o.NDA, in.NDA)
 	set(&o.HabilitationFormation, in.HabilitationFormation)
 	set(&o.HabilitationEvaluation, in.HabilitationEvaluation)
 	set(&o.Active, in.Active)
