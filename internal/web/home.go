@@ -24,6 +24,10 @@ type HomePage struct {
 	Promotions []string // the centre's promotions (staff)
 	Recent     []store.AuditEntry
 	auditRefs
+	// Work is the home's work list, in order (WorkItem): what waits for this person.
+	Work []WorkItem
+	// States tells, by inscription id, where each of the candidate's Dossiers in training stands.
+	States map[int64]*DossierState
 }
 
 // Roles lists the roles for the admin's counters.
@@ -70,17 +74,25 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if p.Refs, err = s.store.AuditRefs(ctx, act, p.Recent); err != nil {
 			return err
 		}
+		if p.Work, err = s.adminWork(ctx, &p.Base, act); err != nil {
+			return err
+		}
 	case account.RoleCandidat:
 		if p.Dossiers, err = s.store.Inscriptions(ctx, act, store.InscriptionFilter{Limit: 20}); err != nil {
 			return err
 		}
-		p.InTraining = map[int64]bool{}
+		p.InTraining, p.States = map[int64]bool{}, map[int64]*DossierState{}
 		for i := range p.Dossiers {
-			ref, err := s.store.ReferentielVersion(ctx, p.Dossiers[i].VersionID)
+			d := &p.Dossiers[i]
+			ref, err := s.store.ReferentielVersion(ctx, d.VersionID)
 			if err != nil {
 				return err
 			}
-			p.InTraining[p.Dossiers[i].ID] = p.Dossiers[i].InTraining(ref)
+			if p.InTraining[d.ID] = d.InTraining(ref); p.InTraining[d.ID] {
+				if p.States[d.ID], err = s.dossierState(ctx, &p.Base, act, d, ref); err != nil {
+					return err
+				}
+			}
 		}
 	case account.RoleReferent, account.RoleFormateur:
 		c, err := s.store.Organisme(ctx, act, u.CentreID)
@@ -89,6 +101,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Centre = c
 		if p.Promotions, err = s.store.Promotions(ctx, act, u.CentreID); err != nil {
+			return err
+		}
+		if p.Work, err = s.centreWork(ctx, &p.Base, act, u.CentreID, p.Promotions); err != nil {
 			return err
 		}
 		users, err := s.store.Users(ctx, act, store.UserFilter{CentreID: u.CentreID})
@@ -113,3 +128,6 @@ func (b *Base) Date(t time.Time) string { return formatDate(b.Lang, t) }
 
 // DateTime formats a time with its hour (« 12 mars 2027 à 14 h 05 »).
 func (b *Base) DateTime(t time.Time) string { return formatDateTime(b.Lang, t) }
+
+// Int formats a count with the page language's digit grouping (« 1 234 »).
+func (b *Base) Int(n int) string { return formatInt(b.Lang, n) }
