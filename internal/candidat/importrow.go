@@ -59,9 +59,12 @@ func (e *ImportError) Error() string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		if le.Column != "" {
+		switch {
+		case le.Line == 0 && le.Column == "": // a problem of the whole file
+			b.WriteString(le.Message)
+		case le.Column != "":
 			fmt.Fprintf(&b, "ligne %d, colonne « %s » : %s", le.Line, le.Column, le.Message)
-		} else {
+		default:
 			fmt.Fprintf(&b, "ligne %d : %s", le.Line, le.Message)
 		}
 	}

@@ -1,5 +1,6 @@
 // Package importer reads the candidate import files that training centres send — CSV
-// (as French Excel writes it: UTF-8 with a BOM and ';') or XLSX — as a stream of
+// (UTF-8 with or without a BOM, or Windows-1252 as French Excel's default "CSV (séparateur :
+// point-virgule)" writes it; ';', ',' or tab) or XLSX — as a stream of
 // candidat.ImportRow, with every problem located by line and column in French.
 //
 // Headers are matched without regard to case, accents, spaces or punctuation, with
@@ -71,7 +72,7 @@ func NewReader(ctx context.Context, r io.Reader, filename string, ref *referenti
 		return nil, fmt.Errorf("lecture du fichier : %w", err)
 	}
 	if msg := refuseFormat(head, filename); msg != "" {
-		return nil, fileError(1, msg)
+		return nil, fileError(0, msg) // the whole file: no line to point at
 	}
 	rd := &Reader{ctx: ctx, ref: ref, now: now}
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
@@ -123,6 +124,8 @@ func refuseFormat(head []byte, filename string) string {
 		return "Classeur OpenDocument (.ods) non pris en charge : enregistrez-le en .xlsx ou en « CSV UTF-8 »"
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF")):
 		return "Le fichier est en UTF-16 (« Texte Unicode ») — enregistrez-le en « CSV UTF-8 »"
+	case !zip && looksUTF16(head):
+		return "Le fichier est en UTF-16 sans marque d'ordre (BOM) — enregistrez-le en « CSV UTF-8 »"
 	case (ext == ".xlsx" || ext == ".xlsm") && !zip:
 		return "Le fichier porte l'extension " + ext + " mais n'est pas un classeur Excel : enregistrez-le à nouveau en .xlsx ou en « CSV UTF-8 »"
 	case !zip && bytes.IndexByte(head, 0) >= 0,
@@ -195,6 +198,15 @@ func (r *Reader) read() (int, []string, error) {
 		return 0, nil, &sourceError{line: line, msg: tooManyLines, fatal: true}
 	}
 	return line, cells, nil
+}
+
+// Encoding returns the encoding the CSV file was read in, as far as it was read (UTF-8 until
+// a non-ASCII byte decides); UTF-8 for an XLSX. Ask it after the last row.
+func (r *Reader) Encoding() Encoding {
+	if c, ok := r.src.(*csvSource); ok {
+		return c.charset.encoding()
+	}
+	return UTF8
 }
 
 // Ignored returns the headers that name no known field, as written in the file, in

@@ -16,15 +16,20 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// sourceError is a problem of the file itself, located by line. When fatal the source
-// cannot go on: Next reports it once, then io.EOF.
+// sourceError is a problem of the file itself, located by line (0: the whole file). When
+// fatal the source cannot go on: Next reports it once, then io.EOF.
 type sourceError struct {
 	line  int
 	msg   string
 	fatal bool
 }
 
-func (e *sourceError) Error() string { return fmt.Sprintf("ligne %d : %s", e.line, e.msg) }
+func (e *sourceError) Error() string {
+	if e.line == 0 {
+		return e.msg
+	}
+	return fmt.Sprintf("ligne %d : %s", e.line, e.msg)
+}
 
 // rowSource yields the non-blank rows of a file with their line numbers (1-based, as the
 // user sees them); io.EOF at the end.
@@ -43,7 +48,9 @@ func blank(cells []string) bool {
 	return true
 }
 
-const notUTF8 = "Le fichier n'est pas en UTF-8 — enregistrez-le en « CSV UTF-8 »"
+// notUTF8 is the problem of a line with a byte that is not UTF-8 in a file whose earlier
+// accents were UTF-8: two encodings in one file (a Windows-1252 file is decoded whole).
+const notUTF8 = "Caractère illisible : le début du fichier est en UTF-8 mais cette ligne est dans un autre encodage — enregistrez le fichier à nouveau en « CSV UTF-8 »"
 
 // maxRecordBytes bounds one CSV record, so that a stray quote cannot make the reader hold
 // the rest of the file in memory.
@@ -106,25 +113,29 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 // csvSource streams a CSV file with encoding/csv, reusing the record slice.
 type csvSource struct {
 	r        *csv.Reader
+	charset  *charsetReader
 	guard    *recordGuard
 	nextLine int // a guess of the line after the last record, for errors without fields
 }
 
 // newCSV reads a CSV whose first bytes (up to the buffer size) br can peek: it drops a
-// UTF-8 BOM and detects the delimiter from the header line.
+// UTF-8 BOM, detects the delimiter from the header line, and reads the file as UTF-8 or
+// Windows-1252 (see charsetReader).
 func newCSV(br *bufio.Reader) *csvSource {
 	head, _ := br.Peek(br.Size())
+	cs := newCharsetReader(br)
 	if bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) {
 		_, _ = br.Discard(3)
 		head = head[3:]
+		cs.enc = UTF8
 	}
-	g := &recordGuard{r: br}
+	g := &recordGuard{r: cs}
 	r := csv.NewReader(g)
 	r.Comma = detectComma(head)
 	g.comma = byte(r.Comma)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	return &csvSource{r: r, guard: g, nextLine: 1}
+	return &csvSource{r: r, charset: cs, guard: g, nextLine: 1}
 }
 
 // detectComma picks the delimiter of the header line: the most frequent of ';', tab and
@@ -215,6 +226,8 @@ func csvError(err error, line int) error {
 			msg += fmt.Sprintf(" (le champ court jusqu'à la ligne %d)", pe.Line)
 		}
 		return &sourceError{line: pe.StartLine, msg: msg}
+	case errors.Is(err, errNotText):
+		return &sourceError{msg: notText, fatal: true} // the whole file: no line
 	case errors.Is(err, errRecordTooLong):
 		return &sourceError{line: line, msg: "Ligne de plus de 1 Mo : vérifiez les guillemets (un guillemet non refermé englobe la suite du fichier)", fatal: true}
 	}

@@ -433,6 +433,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer release()
 	var res store.ImportResult
+	var info importInfo
 	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
 		cleanup, perr := parseUpload(w, r, maxImportSize+1<<20, "fichier")
 		defer cleanup()
@@ -450,7 +451,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 		if centreID == 0 {
 			return fieldError("centre", "Indiquez le centre (centre).")
 		}
-		res, _, err = s.runImport(r, centreID, f, hdr.Filename)
+		res, info, err = s.runImport(r, centreID, f, hdr.Filename)
 	} else {
 		if centreID == 0 {
 			return fieldError("centre", "Indiquez le centre (?centre=).")
@@ -459,7 +460,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 		if ct == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 			name = "import.xlsx"
 		}
-		res, _, err = s.runImport(r, centreID, http.MaxBytesReader(w, r.Body, maxImportSize+1<<20), name)
+		res, info, err = s.runImport(r, centreID, http.MaxBytesReader(w, r.Body, maxImportSize+1<<20), name)
 	}
 	if err != nil {
 		return err
@@ -468,12 +469,14 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 		Created      int `json:"created"`
 		Existing     int `json:"existing"`
 		NewCandidats int `json:"new_candidats"`
-		Activations  []struct {
+		// Encodage is how a CSV was read: "UTF-8" or "Windows-1252" (French Excel's CSV).
+		Encodage    string `json:"encodage"`
+		Activations []struct {
 			Ligne int    `json:"ligne"`
 			Email string `json:"email"`
 			Lien  string `json:"lien"`
 		} `json:"activations"`
-	}{Created: res.Created, Existing: res.Existing, NewCandidats: res.NewCandidats}
+	}{Created: res.Created, Existing: res.Existing, NewCandidats: res.NewCandidats, Encodage: string(info.encoding)}
 	for _, a := range res.Activations {
 		out.Activations = append(out.Activations, struct {
 			Ligne int    `json:"ligne"`

@@ -76,6 +76,8 @@ type ImportPage struct {
 	Result   *store.ImportResult
 	Links    []ImportLink
 	FileName string
+	// Windows1252 is true when the CSV was read as Windows-1252 (French Excel's default CSV).
+	Windows1252 bool
 }
 
 // ImportLink is an activation link of an account created by the import.
@@ -158,8 +160,9 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer file.Close()
 	p.FileName = echoCap(hdr.Filename, echoNameRunes)
-	result, ignored, err := s.runImport(r, centreID, file, hdr.Filename)
-	p.Ignored = echoList(ignored)
+	result, info, err := s.runImport(r, centreID, file, hdr.Filename)
+	p.Ignored = echoList(info.ignored)
+	p.Windows1252 = info.encoding == importer.Windows1252
 	var ierr *candidat.ImportError
 	switch {
 	case errors.As(err, &ierr):
@@ -232,37 +235,43 @@ func (s *Server) takeImportSlot() (release func(), err error) {
 // runImport reads the whole file, then imports it all or nothing into centreID for the first
 // certification, within importDeadline: past it, the import is refused as a problem of the
 // file. The caller holds an import slot (takeImportSlot), taken before reading the upload.
-func (s *Server) runImport(r *http.Request, centreID int64, file io.Reader, name string) (store.ImportResult, []string, error) {
+func (s *Server) runImport(r *http.Request, centreID int64, file io.Reader, name string) (store.ImportResult, importInfo, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), importDeadline)
 	defer cancel()
-	res, ignored, err := s.importFile(ctx, r, centreID, file, name)
+	res, info, err := s.importFile(ctx, r, centreID, file, name)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) && !errors.As(err, new(*candidat.ImportError)) {
 		err = &candidat.ImportError{Errors: []candidat.LineError{{Message: fmt.Sprintf(
 			"L'importation a dépassé %d secondes et n'a rien enregistré : découpez le fichier en plusieurs fichiers.", int(importDeadline.Seconds()))}}}
 	}
-	return res, ignored, err
+	return res, info, err
+}
+
+// importInfo is what the reading of an import file tells beside its rows.
+type importInfo struct {
+	ignored  []string          // headers naming no known field
+	encoding importer.Encoding // how a CSV was read (UTF-8 for an XLSX)
 }
 
 // importFile is runImport within ctx.
-func (s *Server) importFile(ctx context.Context, r *http.Request, centreID int64, file io.Reader, name string) (store.ImportResult, []string, error) {
+func (s *Server) importFile(ctx context.Context, r *http.Request, centreID int64, file io.Reader, name string) (store.ImportResult, importInfo, error) {
 	certs, err := s.store.Certifications(ctx)
 	if err != nil {
-		return store.ImportResult{}, nil, err
+		return store.ImportResult{}, importInfo{}, err
 	}
 	if len(certs) == 0 {
-		return store.ImportResult{}, nil, fmt.Errorf("no certification: %w", apperr.NotFound)
+		return store.ImportResult{}, importInfo{}, fmt.Errorf("no certification: %w", apperr.NotFound)
 	}
 	_, ref, err := s.store.ActiveReferentiel(ctx, certs[0].ID)
 	if err != nil {
-		return store.ImportResult{}, nil, err
+		return store.ImportResult{}, importInfo{}, err
 	}
 	rd, err := importer.NewReader(ctx, file, name, ref, s.now())
 	if err != nil {
-		return store.ImportResult{}, nil, err
+		return store.ImportResult{}, importInfo{}, err
 	}
 	defer rd.Close()
 	res, err := s.store.ImportCandidatsStream(ctx, actor(r), certs[0].ID, centreID, rd.Next)
-	return res, rd.Ignored(), err
+	return res, importInfo{ignored: rd.Ignored(), encoding: rd.Encoding()}, err
 }
 
 // activationsCSV issues fresh activation links for the promotion's accounts never activated
