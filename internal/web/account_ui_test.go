@@ -84,9 +84,10 @@ func TestEnrolmentFormMessages(t *testing.T) {
 	res, doc = e.postDoc(c, "/candidats", url.Values{"nom_naissance": {"Garnier"}, "prenom1": {"Élodie"}, "sexe": {"F"},
 		"date_naissance": {"14/05/1999"}, "commune_naissance": {"Lyon"}, "commune_naissance_code": {"69123"},
 		"email": {"elodie.garnier@exemple.fr"}, "voie": {"formation_continue"}, "date_inscription": {"01/09/2026"}})
-	if res.StatusCode != http.StatusCreated {
+	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("enrol: %d %q", res.StatusCode, text(doc.Find(".field-error")))
 	}
+	_, doc = e.get(c, res.Header.Get("Location"))
 	if !strings.Contains(text(doc.Find("#activation-link")), "/activation/") ||
 		doc.Find(`button[type=button][data-copy="activation-link"]`).Length() != 1 {
 		t.Errorf("activation link %q without its copy button", text(doc.Find("#activation-link")))

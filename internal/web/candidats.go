@@ -68,6 +68,9 @@ type InscrireForm struct {
 	// After a successful enrolment: the new file and the account's activation link (once).
 	Created    *store.InscriptionRow
 	Activation string
+	// Reloaded is true when the page after an enrolment is shown again (a reload): the
+	// activation link, shown once, is gone.
+	Reloaded bool
 }
 
 // Voies lists the access paths for the select.
@@ -111,6 +114,13 @@ func (s *Server) inscrireFormPage(r *http.Request, f Form) (*InscrireForm, error
 }
 
 func (s *Server) inscrireNew(w http.ResponseWriter, r *http.Request) error {
+	if v := r.URL.Query().Get("inscrit"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return errNotFoundPage
+		}
+		return s.enrolledPage(w, r, id)
+	}
 	f := newForm()
 	f.Values["date_inscription"] = french.Today(s.now())
 	f.Values["voie"] = string(candidat.FormationContinue)
@@ -178,15 +188,41 @@ func (s *Server) inscrireCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	row, err := s.store.Inscription(r.Context(), actor(r), ins.ID)
+	// Post/Redirect/Get: a reload shows the outcome again instead of enrolling twice. The
+	// one-time link goes through the session and is shown by the first GET only.
+	link := ""
+	if activation != "" {
+		link = s.activationURL(activation)
+	}
+	s.sessions.Put(r.Context(), enrolledKey, strconv.FormatInt(ins.ID, 10)+"\n"+link)
+	http.Redirect(w, r, fmt.Sprintf("/candidats/nouveau?inscrit=%d", ins.ID), http.StatusSeeOther)
+	return nil
+}
+
+// enrolledKey is the session key of the enrolment just made: "id\nactivation URL" (no URL
+// when the candidate already had an account), popped by the page that shows it.
+const enrolledKey = "inscrit"
+
+// enrolledPage shows the outcome of enrolment id after the redirect: the activation link the
+// first time, a note that it was shown on a reload. The inscription is read as the user may
+// see it (another centre's id is a 404).
+func (s *Server) enrolledPage(w http.ResponseWriter, r *http.Request, id int64) error {
+	row, err := s.store.Inscription(r.Context(), actor(r), id)
+	if err != nil {
+		return err
+	}
+	p, err := s.inscrireFormPage(r, newForm())
 	if err != nil {
 		return err
 	}
 	p.Created = row
-	if activation != "" {
-		p.Activation = s.activationURL(activation)
+	p.Reloaded = true
+	if v := s.sessions.PopString(r.Context(), enrolledKey); v != "" {
+		if got, link, _ := strings.Cut(v, "\n"); got == strconv.FormatInt(id, 10) {
+			p.Activation, p.Reloaded = link, false
+		}
 	}
 	p.Title = p.T("inscrire.done_title")
-	noCompress(w)
-	return s.render(w, http.StatusCreated, "inscrire_done", p)
+	noCompress(w) // the page shows a secret (the activation link)
+	return s.render(w, http.StatusOK, "inscrire_done", p)
 }
