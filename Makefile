@@ -5,9 +5,15 @@ BIN := bin/certif
 
 .PHONY: run build test deps vet bench fuzz screenshots clean
 
-## run: build and start the server on SQLite in ./data with the demo dataset
+## run: build and start the server on SQLite in ./data with the demo dataset.
+## ADDR (listening address), DATA (data folder) and BASE_URL (public address for the links sent)
+## change it: make run ADDR=0.0.0.0:8080 DATA=/srv/certif BASE_URL=http://certif.lan:8080
+## The recipe execs the server, so that Ctrl-C stops it without make complaining.
+ADDR ?= 127.0.0.1:8080
+DATA ?= ./data
+BASE_URL ?=
 run: build
-	./$(BIN) serve --demo
+	exec ./$(BIN) serve --demo --addr '$(ADDR)' --data '$(DATA)'$(if $(BASE_URL), --base-url '$(BASE_URL)')
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/certif
