@@ -107,7 +107,7 @@ func seedPromotion(ctx context.Context, st *store.Store, blobs *blob.Dir, centre
 		if err := seedPlanning(ctx, st, formateur, ins.ID, modules, start, dc.progress); err != nil {
 			return err
 		}
-		if err := seedLivret(ctx, st, formateur, referent, ref, ins.ID, i, dc.progress, start); err != nil {
+		if err := seedLivret(ctx, st, formateur, referent, ref, modules, ins.ID, i, dc.progress, start); err != nil {
 			return err
 		}
 		if i < 3 {
@@ -135,7 +135,14 @@ func seedPlanning(ctx context.Context, st *store.Store, act account.Actor, insID
 	return nil
 }
 
-func seedLivret(ctx context.Context, st *store.Store, formateur, referent account.Actor, ref *referentiel.Referentiel, insID int64, who, progress int, start time.Time) error {
+func seedLivret(ctx context.Context, st *store.Store, formateur, referent account.Actor, ref *referentiel.Referentiel, modules []candidat.Module,
+	insID int64, who, progress int, start time.Time) error {
+	moduleOf := map[string]int64{} // each evaluation follows the module that trains the compétence
+	for _, m := range modules {
+		for _, c := range m.Competences {
+			moduleOf[c] = m.ID
+		}
+	}
 	n := 0
 	for _, b := range ref.Blocs {
 		allDone := true
@@ -144,7 +151,8 @@ func seedLivret(ctx context.Context, st *store.Store, formateur, referent accoun
 				allDone = false
 				continue
 			}
-			e := &livret.Evaluation{InscriptionID: insID, Competences: []string{c.Code}, Date: start.AddDate(0, 0, 7*n+5), Criteres: map[string]livret.Resultat{}}
+			e := &livret.Evaluation{InscriptionID: insID, Competences: []string{c.Code}, Date: start.AddDate(0, 0, 7*n+5), Criteres: map[string]livret.Resultat{},
+				ModuleID: moduleOf[c.Code]}
 			last := n == progress-1 && progress < 14
 			// The compétence is acquired once every critère is (R4): the last compétence reached
 			// is only half evaluated for some (en cours), failed for others (non acquise); for
@@ -173,7 +181,7 @@ func seedLivret(ctx context.Context, st *store.Store, formateur, referent accoun
 				return fmt.Errorf("demo évaluation %s: %w", c.Code, err)
 			}
 			if hasNonAcquis(e) && who%2 == 0 { // a later catch-up evaluation corrects it
-				fix := &livret.Evaluation{InscriptionID: insID, Competences: e.Competences, Forme: e.Forme, Date: e.Date.AddDate(0, 0, 10),
+				fix := &livret.Evaluation{InscriptionID: insID, Competences: e.Competences, Forme: e.Forme, ModuleID: e.ModuleID, Date: e.Date.AddDate(0, 0, 10),
 					Criteres: map[string]livret.Resultat{}, Score: e.Score, Bareme: e.Bareme, Seuil: e.Seuil, Remplace: e.ID,
 					Commentaire: "Rattrapage : les critères manquants sont désormais acquis."}
 				for code := range e.Criteres {
@@ -184,7 +192,10 @@ func seedLivret(ctx context.Context, st *store.Store, formateur, referent accoun
 				}
 			}
 			if split && len(rest) > 0 {
+				// Absent on the day, the candidate hands in a TP instead: a form outside the
+				// référentiel, with its reason (shown on the livret).
 				more := &livret.Evaluation{InscriptionID: insID, Competences: e.Competences, Date: e.Date.AddDate(0, 0, 3), Criteres: map[string]livret.Resultat{},
+					ModuleID: e.ModuleID, Forme: referentiel.TP, MotifForme: "Absent le jour de l'évaluation prévue, le candidat a rendu un TP de rattrapage portant sur les critères restants.",
 					Commentaire: "Seconde évaluation : les critères restants de la compétence."}
 				for _, code := range rest {
 					more.Criteres[code] = livret.Acquis

@@ -103,6 +103,8 @@ type EvaluationEntry struct {
 	Bareme      *float64        // optional scale (> 0), e.g. 20
 	Seuil       *float64        // optional pass mark
 	Commentaire string          // the formateur's comment
+	Module      string          // the training module it follows; "" hides it
+	MotifForme  string          // the reason for a form outside the référentiel; "" when the form is the référentiel's
 	Corrige     bool            // superseded by a later correcting entry: shown struck, « Remplacée par une correction »
 	Remplace    string          // "" or a description of the entry this one corrects
 }

@@ -258,6 +258,12 @@ func drawEvaluation(w *writer, code string, e EvaluationEntry) {
 	if r := strings.TrimSpace(e.Remplace); r != "" {
 		w.para(x, width, "Remplace : "+r, italic, 8, muted, left)
 	}
+	if m := strings.TrimSpace(e.Module); m != "" {
+		w.para(x, width, "À la suite du module « "+m+" »", regular, 8, muted, left)
+	}
+	if m := strings.TrimSpace(e.MotifForme); m != "" {
+		w.para(x, width, "Forme hors référentiel : "+m, italic, 8, txt, left)
+	}
 	var others []string
 	for _, cc := range e.Competences {
 		if cc != code {

@@ -128,7 +128,8 @@ func evaluation(d *Dossier, e *livret.Evaluation) document.EvaluationEntry {
 	// Entries saved before lists were deduplicated may repeat a compétence: print it once.
 	codes := referentiel.UniqueCodes(e.Competences)
 	out := document.EvaluationEntry{Date: e.Date, Competences: codes, Forme: e.Forme.Libelle(), Evaluateur: e.Evaluateur,
-		Score: e.Score, Bareme: e.Bareme, Seuil: e.Seuil, Commentaire: e.Commentaire, Corrige: e.RemplaceePar != 0}
+		Score: e.Score, Bareme: e.Bareme, Seuil: e.Seuil, Commentaire: e.Commentaire, Corrige: e.RemplaceePar != 0,
+		Module: e.Module, MotifForme: e.MotifForme}
 	if e.Remplace != 0 {
 		out.Remplace = "correction d'une évaluation précédente"
 		for i := range d.Evals {

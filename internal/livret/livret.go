@@ -6,6 +6,7 @@ package livret
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,6 +27,9 @@ const (
 // MaxCommentaire bounds, in characters, the comments of evaluations and decisions.
 const MaxCommentaire = 4000
 
+// MaxMotifForme bounds, in characters, the reason for a form outside the référentiel.
+const MaxMotifForme = 500
+
 // Evaluation is one in-training evaluation entry of the livret. Entries are immutable: a
 // correction is a new entry whose Remplace names the entry it supersedes.
 type Evaluation struct {
@@ -33,18 +37,25 @@ type Evaluation struct {
 	InscriptionID int64
 	Competences   []string // the compétence(s) evaluated
 	Forme         referentiel.Forme
-	Date          time.Time // the day of the evaluation
-	EvaluateurID  int64     // the formateur (or référent) who evaluated
-	Evaluateur    string    // display name, filled by the store on reads
-	Criteres      map[string]Resultat
-	Score         *float64
-	Bareme        *float64 // the maximum score
-	Seuil         *float64 // the pass mark
-	Commentaire   string
-	Remplace      int64 // id of the superseded entry, 0 for a first entry
-	RemplaceePar  int64 // filled on reads: the entry that supersedes this one, 0 if current
-	CreatedAt     time.Time
-	CreatedBy     int64
+	// MotifForme is the written reason for a form the référentiel does not give the
+	// compétence ("" when the form is the référentiel's).
+	MotifForme string
+	// ModuleID is the training module the evaluation follows (0: none named); Module is its
+	// intitulé, filled by the store on reads.
+	ModuleID     int64
+	Module       string
+	Date         time.Time // the day of the evaluation
+	EvaluateurID int64     // the formateur (or référent) who evaluated
+	Evaluateur   string    // display name, filled by the store on reads
+	Criteres     map[string]Resultat
+	Score        *float64
+	Bareme       *float64 // the maximum score
+	Seuil        *float64 // the pass mark
+	Commentaire  string
+	Remplace     int64 // id of the superseded entry, 0 for a first entry
+	RemplaceePar int64 // filled on reads: the entry that supersedes this one, 0 if current
+	CreatedAt    time.Time
+	CreatedBy    int64
 }
 
 // Validate checks the entry against the référentiel: known compétences, critères that belong
@@ -78,6 +89,7 @@ func (e *Evaluation) Validate(ref *referentiel.Referentiel, now time.Time) error
 	if !e.Forme.Valid() {
 		v.Add("forme", "Choisissez la forme de l'évaluation.")
 	}
+	e.checkForme(comps, v)
 	switch {
 	case e.Date.IsZero():
 		v.Add("date", "La date de l'évaluation est obligatoire.")
@@ -137,4 +149,60 @@ const (
 // Libelle is the French label of a state.
 func (e Etat) Libelle() string {
 	return map[Etat]string{NonEvaluee: "Non évaluée", EnCours: "En cours", Acquise: "Acquise", NonAcquise: "Non acquise"}[e]
+}
+
+// FormesOf returns the forms the référentiel gives compétence c for its evaluation in training.
+func FormesOf(c *referentiel.Competence) []referentiel.Forme {
+	if c == nil || c.EvaluationFormation == nil {
+		return nil
+	}
+	return c.EvaluationFormation.Forme
+}
+
+// HorsReferentiel lists the compétences of e (among comps) whose référentiel does not give
+// e's form.
+func (e *Evaluation) HorsReferentiel(comps map[string]*referentiel.Competence) []string {
+	var out []string
+	for _, code := range e.Competences {
+		if c := comps[code]; c != nil && !slices.Contains(FormesOf(c), e.Forme) {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// checkForme applies the référentiel's form (seed: each compétence has its form): a form the
+// référentiel does not give a compétence needs a written reason of at most MaxMotifForme
+// characters; with the référentiel's form, a reason is not kept.
+func (e *Evaluation) checkForme(comps map[string]*referentiel.Competence, v *apperr.Validation) {
+	e.MotifForme = strings.TrimSpace(e.MotifForme)
+	if !e.Forme.Valid() {
+		return
+	}
+	hors := e.HorsReferentiel(comps)
+	switch {
+	case len(hors) == 0:
+		e.MotifForme = ""
+	case e.MotifForme == "":
+		var attendu []string
+		for _, f := range FormesOf(comps[hors[0]]) {
+			attendu = append(attendu, lowerForme(f))
+		}
+		msg := fmt.Sprintf("Le référentiel n'évalue pas %s par « %s »", hors[0], lowerForme(e.Forme))
+		if len(attendu) > 0 {
+			msg += fmt.Sprintf(" (forme prévue : %s)", strings.Join(attendu, ", "))
+		}
+		v.Add("motif_forme", msg+" : indiquez le motif de cette autre forme.")
+	case utf8.RuneCountInString(e.MotifForme) > MaxMotifForme:
+		v.Add("motif_forme", "Le motif ne doit pas dépasser 500 caractères.")
+	}
+}
+
+// lowerForme is a form's label inside a sentence: « étude de cas », « TP ».
+func lowerForme(f referentiel.Forme) string {
+	l := f.Libelle()
+	if l == strings.ToUpper(l) {
+		return l
+	}
+	return strings.ToLower(l)
 }

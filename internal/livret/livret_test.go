@@ -181,7 +181,7 @@ func TestEvaluationListsAreDeduplicatedAndCapped(t *testing.T) {
 	for i := range 1000 {
 		crit["C9.9."+strconv.Itoa(i)] = livret.Acquis
 	}
-	e = livret.Evaluation{Competences: []string{"C1.1"}, Forme: "quiz", Date: day, Criteres: crit}
+	e = livret.Evaluation{Competences: []string{"C1.1"}, Forme: "etude_de_cas", Date: day, Criteres: crit}
 	if f := apperr.FieldErrors(e.Validate(r, day)); len(f) != 1 || f["criteres"] == "" {
 		t.Errorf("1,000 critères: %v", f)
 	}
@@ -192,5 +192,44 @@ func TestEvaluationListsAreDeduplicatedAndCapped(t *testing.T) {
 	}
 	if apperr.FieldErrors(livret.ValidateDecision(livret.Refuse, long))["commentaire"] == "" {
 		t.Error("a decision comment over 4,000 characters was accepted")
+	}
+}
+
+// TestEvaluationFormFollowsTheReferentiel: the référentiel gives each compétence its form (C2.4
+// a TP, C1.1 an étude de cas); another form needs a written reason of at most 500 characters.
+func TestEvaluationFormFollowsTheReferentiel(t *testing.T) {
+	r := ref(t)
+	crit := func(code string) map[string]livret.Resultat { return map[string]livret.Resultat{code: livret.Acquis} }
+	for _, tc := range []struct {
+		name  string
+		e     livret.Evaluation
+		field string
+		motif string // the reason kept
+	}{
+		{"C2.4 by TP", livret.Evaluation{Competences: []string{"C2.4"}, Forme: referentiel.TP, Criteres: crit("C2.4.1")}, "", ""},
+		{"C2.4 by TP, a reason is not kept", livret.Evaluation{Competences: []string{"C2.4"}, Forme: referentiel.TP, MotifForme: "inutile", Criteres: crit("C2.4.1")}, "", ""},
+		{"C2.4 by quiz without a reason", livret.Evaluation{Competences: []string{"C2.4"}, Forme: referentiel.Quiz, Criteres: crit("C2.4.1")}, "motif_forme", ""},
+		{"C2.4 by quiz, blank reason", livret.Evaluation{Competences: []string{"C2.4"}, Forme: referentiel.Quiz, MotifForme: "  \n ", Criteres: crit("C2.4.1")}, "motif_forme", ""},
+		{"C2.4 by quiz with a reason", livret.Evaluation{Competences: []string{"C2.4"}, Forme: referentiel.Quiz, MotifForme: " Candidat absent au TP, rattrapage par quiz. ", Criteres: crit("C2.4.1")}, "", "Candidat absent au TP, rattrapage par quiz."},
+		{"C2.4 by quiz, reason too long", livret.Evaluation{Competences: []string{"C2.4"}, Forme: referentiel.Quiz, MotifForme: strings.Repeat("é", 501), Criteres: crit("C2.4.1")}, "motif_forme", ""},
+		{"C1.6 by TP (one of its three forms)", livret.Evaluation{Competences: []string{"C1.6"}, Forme: referentiel.TP, Criteres: crit("C1.6.1")}, "", ""},
+		{"C1.1 and C1.4 by quiz: C1.1 is an étude de cas", livret.Evaluation{Competences: []string{"C1.4", "C1.1"}, Forme: referentiel.Quiz, Criteres: crit("C1.4.1")}, "motif_forme", ""},
+	} {
+		e := tc.e
+		e.Date = day
+		err := e.Validate(r, day)
+		got := apperr.FieldErrors(err)
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.field != "" && got[tc.field] == "":
+			t.Errorf("%s: %v, want a problem on %q", tc.name, err, tc.field)
+		case tc.field == "" && e.MotifForme != tc.motif:
+			t.Errorf("%s: reason kept %q, want %q", tc.name, e.MotifForme, tc.motif)
+		}
+	}
+	e := livret.Evaluation{Competences: []string{"C2.4"}, Forme: referentiel.Quiz, Date: day, Criteres: crit("C2.4.1")}
+	if msg := apperr.FieldErrors(e.Validate(r, day))["motif_forme"]; !strings.Contains(msg, "C2.4") || !strings.Contains(msg, "TP") {
+		t.Errorf("the message should name the compétence and its form: %q", msg)
 	}
 }

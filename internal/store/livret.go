@@ -109,7 +109,7 @@ func lvLoad(ctx context.Context, q querier, actor account.Actor, id int64, need 
 
 // lvEvalCols are the columns of an evaluation (alias e) read by lvEvalRow.
 const lvEvalCols = `e.id, e.inscription_id, e.competences, e.forme, e.date_evaluation, e.evaluateur_id, e.criteres,
-	e.score, e.bareme, e.seuil, e.commentaire, e.remplace_id, e.created_at, e.created_by`
+	e.score, e.bareme, e.seuil, e.commentaire, e.remplace_id, e.created_at, e.created_by, e.module_id, e.motif_forme`
 
 // lvEvalRow scans rows of lvEvalCols (then extra destinations) into the same buffers, so
 // that reading thousands of entries allocates little more than the entries themselves.
@@ -117,14 +117,14 @@ type lvEvalRow struct {
 	e                    livret.Evaluation
 	comps, crit, date    string
 	score, bareme, seuil sql.NullFloat64
-	remplace             sql.NullInt64
+	remplace, module     sql.NullInt64
 	dest                 []any
 }
 
 func newLvEvalRow(extra ...any) *lvEvalRow {
 	r := new(lvEvalRow)
 	r.dest = append([]any{&r.e.ID, &r.e.InscriptionID, &r.comps, &r.e.Forme, &r.date, &r.e.EvaluateurID, &r.crit,
-		&r.score, &r.bareme, &r.seuil, &r.e.Commentaire, &r.remplace, scanTime(&r.e.CreatedAt), &r.e.CreatedBy}, extra...)
+		&r.score, &r.bareme, &r.seuil, &r.e.Commentaire, &r.remplace, scanTime(&r.e.CreatedAt), &r.e.CreatedBy, &r.module, &r.e.MotifForme}, extra...)
 	return r
 }
 
@@ -134,7 +134,7 @@ func (r *lvEvalRow) scan(sc interface{ Scan(...any) error }) (livret.Evaluation,
 		return livret.Evaluation{}, err
 	}
 	e := r.e
-	e.Remplace = r.remplace.Int64
+	e.Remplace, e.ModuleID = r.remplace.Int64, r.module.Int64
 	e.Score, e.Bareme, e.Seuil = lvFloatPtr(r.score), lvFloatPtr(r.bareme), lvFloatPtr(r.seuil)
 	var err error
 	if e.Date, err = lvParseDate(r.date); err != nil {
@@ -182,11 +182,11 @@ func (s *Store) AddEvaluation(ctx context.Context, actor account.Actor, e *livre
 		var id int64
 		err = tx.QueryRowContext(ctx,
 			`INSERT INTO evaluations (inscription_id, competences, forme, date_evaluation, evaluateur_id, criteres,
-			 score, bareme, seuil, commentaire, remplace_id, created_at, created_by)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			 score, bareme, seuil, commentaire, remplace_id, created_at, created_by, module_id, motif_forme)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			ins.ID, lvJSON(e.Competences), string(e.Forme), e.Date.Format(time.DateOnly), e.EvaluateurID,
 			lvJSON(e.Criteres), lvFloat(e.Score), lvFloat(e.Bareme), lvFloat(e.Seuil), e.Commentaire,
-			nullID(e.Remplace), s.t(now), actor.UserID).Scan(&id)
+			nullID(e.Remplace), s.t(now), actor.UserID, nullID(e.ModuleID), e.MotifForme).Scan(&id)
 		if err != nil {
 			err = mapErr(err)
 			if e.Remplace != 0 && errors.Is(err, apperr.Conflict) { // a concurrent correction won
@@ -206,8 +206,8 @@ func (s *Store) AddEvaluation(ctx context.Context, actor account.Actor, e *livre
 		}
 		e.ID, e.CreatedAt, e.CreatedBy, e.RemplaceePar = id, now, actor.UserID, 0
 		return tx.audit(ctx, actor, "evaluation.add", "evaluation", id, map[string]any{
-			"inscription_id": ins.ID, "competences": e.Competences, "forme": e.Forme,
-			"evaluateur_id": e.EvaluateurID, "remplace": e.Remplace, "preuves": files,
+			"inscription_id": ins.ID, "competences": e.Competences, "forme": e.Forme, "hors_referentiel": e.MotifForme != "",
+			"module_id": e.ModuleID, "evaluateur_id": e.EvaluateurID, "remplace": e.Remplace, "preuves": files,
 		})
 	})
 	if err != nil {
@@ -271,6 +271,9 @@ func (s *Store) lvCheckEvaluation(ctx context.Context, tx querier, actor account
 			}
 		}
 	}
+	if err := lvCheckEvalModule(ctx, tx, &ins, e, v); err != nil {
+		return ins, err
+	}
 	for _, f := range files {
 		if ok, err := fileFree(ctx, tx, f, pendingFile{kind: OwnerEvaluation, uploader: actor.UserID}); err != nil {
 			return ins, err
@@ -282,6 +285,35 @@ func (s *Store) lvCheckEvaluation(ctx context.Context, tx querier, actor account
 		return ins, err
 	}
 	return ins, nil
+}
+
+// lvCheckEvalModule adds the "module" problem unless e names no module or a module of the
+// inscription's centre and certification that is active (or, for a correction, the module of
+// the entry it corrects, active or not).
+func lvCheckEvalModule(ctx context.Context, tx querier, ins *lvIns, e *livret.Evaluation, v *apperr.Validation) error {
+	if e.Module = ""; e.ModuleID == 0 {
+		return nil
+	}
+	var active bool
+	err := tx.QueryRowContext(ctx, `SELECT active, intitule FROM modules WHERE id = ? AND centre_id = ? AND certification_id = ?`,
+		e.ModuleID, ins.CentreID, ins.CertificationID).Scan(&active, &e.Module)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		v.Add("module", msgLvModuleInconnu)
+	case err != nil:
+		return err
+	case !active:
+		kept := false
+		if e.Remplace != 0 {
+			if kept, err = exists(ctx, tx, `SELECT 1 FROM evaluations WHERE id = ? AND module_id = ?`, e.Remplace, e.ModuleID); err != nil {
+				return err
+			}
+		}
+		if !kept {
+			v.Add("module", msgLvModuleInactif)
+		}
+	}
+	return nil
 }
 
 // lvCheckEvaluateur adds the "evaluateur" problem unless id is the actor themself (who passed
@@ -313,22 +345,22 @@ func (s *Store) Evaluations(ctx context.Context, actor account.Actor, inscriptio
 	if _, err := lvLoad(ctx, s.q(nil), actor, inscriptionID, lvReader, true); err != nil {
 		return nil, fmt.Errorf("evaluations: %w", err)
 	}
-	rows, err := s.query(ctx, `SELECT `+lvEvalCols+`, u.prenom, u.nom, u.email
-		FROM evaluations e JOIN users u ON u.id = e.evaluateur_id
+	rows, err := s.query(ctx, `SELECT `+lvEvalCols+`, u.prenom, u.nom, u.email, COALESCE(m.intitule, '')
+		FROM evaluations e JOIN users u ON u.id = e.evaluateur_id LEFT JOIN modules m ON m.id = e.module_id
 		WHERE e.inscription_id = ? ORDER BY e.date_evaluation, e.id`, inscriptionID)
 	if err != nil {
 		return nil, fmt.Errorf("evaluations of inscription %d: %w", inscriptionID, err)
 	}
 	defer rows.Close()
 	out := []livret.Evaluation{}
-	var prenom, nom, email string
-	row := newLvEvalRow(&prenom, &nom, &email)
+	var prenom, nom, email, module string
+	row := newLvEvalRow(&prenom, &nom, &email, &module)
 	for rows.Next() {
 		e, err := row.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("evaluations of inscription %d: %w", inscriptionID, err)
 		}
-		e.Evaluateur = lvDisplayName(prenom, nom, email)
+		e.Evaluateur, e.Module = lvDisplayName(prenom, nom, email), module
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

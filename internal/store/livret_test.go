@@ -158,7 +158,7 @@ func TestEvaluations(t *testing.T) {
 		// The référent records one on behalf of the formateur, with a score.
 		score, bareme, seuil := 14.0, 20.0, 10.0
 		e2 := &livret.Evaluation{InscriptionID: w.fc, Competences: []string{"C1.2"}, Forme: referentiel.Quiz, Date: day.AddDate(0, 0, 1),
-			EvaluateurID: w.formA.ID, Score: &score, Bareme: &bareme, Seuil: &seuil}
+			EvaluateurID: w.formA.ID, Score: &score, Bareme: &bareme, Seuil: &seuil, MotifForme: "Quiz de positionnement avant l'étude de cas."}
 		if err := s.AddEvaluation(ctx, w.actor(w.refA), e2, nil); err != nil {
 			t.Fatal(err)
 		}

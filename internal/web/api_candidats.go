@@ -297,6 +297,9 @@ type apiEvaluation struct {
 	Commentaire   string                     `json:"commentaire"`
 	Remplace      int64                      `json:"remplace"`
 	RemplaceePar  int64                      `json:"remplacee_par"`
+	ModuleID      int64                      `json:"module_id"`
+	Module        string                     `json:"module"`
+	MotifForme    string                     `json:"motif_forme"`
 	CreatedAt     time.Time                  `json:"created_at"`
 }
 
@@ -308,7 +311,8 @@ func toAPIEvaluation(e *livret.Evaluation) apiEvaluation {
 	// Entries saved before lists were deduplicated may repeat a compétence: list it once.
 	return apiEvaluation{ID: e.ID, InscriptionID: e.InscriptionID, Competences: referentiel.UniqueCodes(e.Competences), Forme: e.Forme, Date: apiDate{e.Date},
 		EvaluateurID: e.EvaluateurID, Evaluateur: e.Evaluateur, Criteres: crit, Score: e.Score, Bareme: e.Bareme, Seuil: e.Seuil,
-		Commentaire: e.Commentaire, Remplace: e.Remplace, RemplaceePar: e.RemplaceePar, CreatedAt: e.CreatedAt.UTC()}
+		Commentaire: e.Commentaire, Remplace: e.Remplace, RemplaceePar: e.RemplaceePar, ModuleID: e.ModuleID, Module: e.Module, MotifForme: e.MotifForme,
+		CreatedAt: e.CreatedAt.UTC()}
 }
 
 func (s *Server) apiEvaluations(w http.ResponseWriter, r *http.Request) error {
@@ -342,7 +346,8 @@ func (s *Server) apiEvaluationCreate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	e := &livret.Evaluation{InscriptionID: id, Competences: in.Competences, Forme: in.Forme, Date: in.Date.Time, EvaluateurID: in.EvaluateurID,
-		Criteres: in.Criteres, Score: in.Score, Bareme: in.Bareme, Seuil: in.Seuil, Commentaire: in.Commentaire, Remplace: in.Remplace}
+		Criteres: in.Criteres, Score: in.Score, Bareme: in.Bareme, Seuil: in.Seuil, Commentaire: in.Commentaire, Remplace: in.Remplace,
+		ModuleID: in.ModuleID, MotifForme: in.MotifForme}
 	if in.Competence != "" {
 		e.Competences = append([]string{in.Competence}, e.Competences...)
 	}

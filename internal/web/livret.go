@@ -3,10 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
@@ -75,10 +77,32 @@ type EvaluationFormPage struct {
 	Form       Form
 	Competence *referentiel.Competence
 	Remplace   *livret.Evaluation
+	// Modules are the modules the evaluation may follow: the centre's active ones (and, for a
+	// correction, the corrected entry's module even when deactivated since).
+	Modules []candidat.Module
 }
 
-// Formes lists the evaluation forms.
-func (p *EvaluationFormPage) Formes() []referentiel.Forme { return referentiel.Formes }
+// FormesReferentiel lists the forms the référentiel gives the compétence (seed: « Évaluation
+// en cours de formation »): the ones offered.
+func (p *EvaluationFormPage) FormesReferentiel() []referentiel.Forme {
+	return livret.FormesOf(p.Competence)
+}
+
+// ModuleSelected reports whether module id is the form's choice.
+func (p *EvaluationFormPage) ModuleSelected(id int64) bool {
+	return p.Form.Values["module"] == itoa64(id)
+}
+
+// FormesAutres lists the other forms, each needing a written reason (motif_forme).
+func (p *EvaluationFormPage) FormesAutres() []referentiel.Forme {
+	var out []referentiel.Forme
+	for _, f := range referentiel.Formes {
+		if !slices.Contains(p.FormesReferentiel(), f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // Result returns the submitted (or corrected) result of critère code.
 func (p *EvaluationFormPage) Result(code string) string { return p.Form.Values["critere_"+code] }
@@ -101,7 +125,10 @@ func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) error {
 				f.Values["remplace"] = itoa64(rid)
 				f.Values["competence"] = e.Competences[0]
 				f.Values["forme"], f.Values["date"] = string(e.Forme), e.Date.Format(time.DateOnly)
-				f.Values["commentaire"] = e.Commentaire
+				f.Values["commentaire"], f.Values["motif_forme"] = e.Commentaire, e.MotifForme
+				if e.ModuleID != 0 {
+					f.Values["module"] = itoa64(e.ModuleID)
+				}
 				for code, res := range e.Criteres {
 					f.Values["critere_"+code] = string(res)
 				}
@@ -133,6 +160,24 @@ func (s *Server) evaluationFormPage(r *http.Request, d *inscriptionView, f Form)
 		for i := range d.Evals {
 			if d.Evals[i].ID == rid {
 				p.Remplace = &d.Evals[i]
+			}
+		}
+	}
+	mods, err := s.store.Modules(r.Context(), actor(r), d.Ins.CentreID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range mods {
+		if m.Active || (p.Remplace != nil && p.Remplace.ModuleID == m.ID) {
+			p.Modules = append(p.Modules, m)
+		}
+	}
+	// A new entry follows, by default, the module that trains the compétence.
+	if _, set := f.Values["module"]; !set && p.Remplace == nil {
+		for _, m := range p.Modules {
+			if slices.Contains(m.Competences, c.Code) {
+				f.Values["module"] = itoa64(m.ID)
+				break
 			}
 		}
 	}
@@ -171,8 +216,9 @@ func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	e := &livret.Evaluation{InscriptionID: d.Ins.ID, Competences: []string{f.Values["competence"]}, Forme: referentiel.Forme(f.Values["forme"]),
-		Commentaire: f.Values["commentaire"], Criteres: map[string]livret.Resultat{}}
+		Commentaire: f.Values["commentaire"], MotifForme: f.Values["motif_forme"], Criteres: map[string]livret.Resultat{}}
 	e.Remplace, _ = strconv.ParseInt(f.Values["remplace"], 10, 64)
+	e.ModuleID, _ = strconv.ParseInt(f.Values["module"], 10, 64)
 	if dt, err := time.Parse(time.DateOnly, f.Values["date"]); err == nil {
 		e.Date = dt
 	}

@@ -1,7 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -42,4 +49,139 @@ func TestDemoPromotionShowsEveryStage(t *testing.T) {
 			t.Errorf("%s acquise with a critère not acquired", s.AttrOr("id", "?"))
 		}
 	})
+}
+
+// leaLivret returns the inscription id of Léa Moreau, the demo candidate, from the matrix.
+func leaInscription(t *testing.T, e *testEnv) string {
+	t.Helper()
+	_, doc := e.get(e.login("referent@certif.demo"), "/promotions/"+demo.Promotion)
+	href, _ := doc.Find("table.matrice tbody tr").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.Contains(strings.ToLower(s.Find("th").Text()), "moreau")
+	}).Find("th a").Attr("href")
+	id := strings.TrimSuffix(strings.TrimPrefix(href, "/inscriptions/"), "/livret")
+	if id == "" || strings.Contains(id, "/") {
+		t.Fatalf("Léa's livret link %q", href)
+	}
+	return id
+}
+
+// TestEvaluationFormFollowsTheReferentiel: the form offers the référentiel's form of the
+// compétence first (C2.4: a TP); another form needs a reason (≤ 500 characters, French error
+// next to the field), shown on the livret (« Forme hors référentiel ») with the module the
+// evaluation follows; same rule on the API.
+func TestEvaluationFormFollowsTheReferentiel(t *testing.T) {
+	e := newEnv(t)
+	ins := leaInscription(t, e)
+	c := e.login("formateur@certif.demo")
+	res, doc := e.get(c, "/inscriptions/"+ins+"/evaluations/nouvelle?competence=C2.4")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("form: %d", res.StatusCode)
+	}
+	if got := doc.Find("#forme > option").Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("value", "") }); strings.Join(got, ",") != "tp" {
+		t.Errorf("forms offered first = %v, want only the référentiel's (tp)", got)
+	}
+	if n := doc.Find("#forme optgroup option").Length(); n != 4 {
+		t.Errorf("%d other forms, want 4 under « hors référentiel »", n)
+	}
+	if v := doc.Find("#forme option[selected]").AttrOr("value", ""); v != "tp" {
+		t.Errorf("form preselected %q, want tp", v)
+	}
+	mod := doc.Find("#module option[selected]")
+	if !strings.Contains(mod.Text(), "Animation de communautés") {
+		t.Errorf("module preselected %q, want the one training C2.4", mod.Text())
+	}
+	moduleID := mod.AttrOr("value", "")
+
+	form := url.Values{"competence": {"C2.4"}, "forme": {"quiz"}, "date": {"2026-11-02"}, "module": {moduleID},
+		"critere_C2.4.1": {"acquis"}}
+	res, doc = postMultipart(t, e, c, "/inscriptions/"+ins+"/evaluations", form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("quiz for C2.4 without a reason: %d", res.StatusCode)
+	}
+	if msg := doc.Find("#motif_forme-error").Text(); !strings.Contains(msg, "C2.4") || !strings.Contains(msg, "motif") {
+		t.Errorf("error next to the reason = %q", msg)
+	}
+	if doc.Find("#motif_forme[aria-invalid=true]").Length() != 1 {
+		t.Error("the reason field is not marked invalid")
+	}
+	form.Set("motif_forme", strings.Repeat("x", 501))
+	if res, doc = postMultipart(t, e, c, "/inscriptions/"+ins+"/evaluations", form); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(doc.Find("#motif_forme-error").Text(), "500") {
+		t.Errorf("a 501-character reason: %d %q", res.StatusCode, doc.Find("#motif_forme-error").Text())
+	}
+	form.Set("motif_forme", "Absente au TP\x00 : rattrapage par quiz.")
+	if res, _ = postMultipart(t, e, c, "/inscriptions/"+ins+"/evaluations", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("quiz with a reason: %d", res.StatusCode)
+	}
+	_, lv := e.get(c, "/inscriptions/"+ins+"/livret")
+	sec := lv.Find(`section[id="C2.4"]`)
+	if got := sec.Find(".hors-referentiel").First().Text(); !strings.Contains(got, "Forme hors référentiel") || !strings.Contains(got, "Absente au TP : rattrapage par quiz.") {
+		t.Errorf("livret: hors référentiel = %q", got)
+	}
+	if got := sec.Find(".module").First().Text(); !strings.Contains(got, "Animation de communautés") {
+		t.Errorf("livret: module = %q", got)
+	}
+	// The livret PDF says it too.
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		res, err := c.Get(e.ts.URL + "/inscriptions/" + ins + "/documents/livret.pdf")
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("livret.pdf: %v %v", err, res.Status)
+		}
+		pdf, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		path := filepath.Join(t.TempDir(), "livret.pdf")
+		_ = os.WriteFile(path, pdf, 0o600)
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(string(out)), " ")
+		for _, want := range []string{"Forme hors référentiel : Absente au TP : rattrapage par quiz.", "À la suite du module « Animation de communautés", "5/5 critères acquis"} {
+			if !strings.Contains(strings.ReplaceAll(strings.ReplaceAll(text, "\u202f", " "), "\u00a0", " "), want) {
+				t.Errorf("livret.pdf lacks %q", want)
+			}
+		}
+	}
+	// A module of the other centre is refused next to the field.
+	form.Set("module", "999999")
+	if res, doc = postMultipart(t, e, c, "/inscriptions/"+ins+"/evaluations", form); res.StatusCode != http.StatusUnprocessableEntity || doc.Find("#module-error").Text() == "" {
+		t.Errorf("unknown module: %d %q", res.StatusCode, doc.Find("#module-error").Text())
+	}
+
+	// The API: same rule, the reason and the module read back.
+	tok := e.token("formateur@certif.demo")
+	status, out := e.api("POST", "/api/v1/inscriptions/"+ins+"/evaluations", tok, `{"competence":"C2.4","forme":"quiz","date":"2026-11-03","criteres":{"C2.4.1":"acquis"}}`)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "motif_forme") {
+		t.Errorf("API quiz without a reason: %d %s", status, out)
+	}
+	status, out = e.api("POST", "/api/v1/inscriptions/"+ins+"/evaluations", tok, `{"competence":"C2.4","forme":"quiz","date":"2026-11-03","criteres":{"C2.4.1":"acquis"},"motif_forme":"Rattrapage.","module_id":`+moduleID+`}`)
+	if status != http.StatusCreated || !strings.Contains(string(out), `"motif_forme":"Rattrapage."`) || !strings.Contains(string(out), `"module_id":`+moduleID) {
+		t.Errorf("API quiz with a reason: %d %s", status, out)
+	}
+}
+
+// postMultipart submits form as multipart/form-data, as the evaluation form does.
+func postMultipart(t *testing.T, e *testEnv, c *http.Client, path string, form url.Values) (*http.Response, *goquery.Document) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.ts.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, doc
 }

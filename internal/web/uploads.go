@@ -192,7 +192,7 @@ func (s *Server) parseEvidenceForm(w http.ResponseWriter, r *http.Request) ([]up
 	if err != nil {
 		return nil, f, cleanup, err
 	}
-	for _, k := range []string{"competence", "forme", "date", "commentaire", "remplace", "score", "bareme", "seuil"} {
+	for _, k := range []string{"competence", "forme", "date", "commentaire", "remplace", "score", "bareme", "seuil", "module", "motif_forme"} {
 		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	ups, err := checkUploads(r, &f, "fichiers")
