@@ -45,6 +45,9 @@ func checkAttestation(a Attestation) error {
 	if len(a.Modules) == 0 {
 		p.add("aucun module de formation")
 	}
+	if nda := strings.ReplaceAll(a.NDA, " ", ""); len(nda) != 11 || strings.Trim(nda, "0123456789") != "" {
+		p.add("numéro de déclaration d'activité de l'organisme de formation manquant ou invalide")
+	}
 	for i, m := range a.Modules {
 		n := "module n° " + strconv.Itoa(i+1)
 		if blank(m.Intitule) {
@@ -84,6 +87,11 @@ func drawAttestation(w *writer, a Attestation) {
 	w.identityBox(c, 10.5)
 
 	debut, fin := periode(a.Modules)
+	var prevues, realisees float64
+	for _, m := range a.Modules {
+		prevues += m.HeuresPrevues
+		realisees += m.HeuresRealisees
+	}
 	phrase := "a suivi la formation préparant à la certification professionnelle « " + strings.TrimSpace(a.Certification) + " »"
 	var refs []string
 	if r := rncp(a.RNCP); r != "" {
@@ -98,9 +106,29 @@ func drawAttestation(w *writer, a Attestation) {
 	if !debut.IsZero() && !fin.IsZero() {
 		phrase += ", du " + french.Date(debut) + " au " + french.Date(fin)
 	}
-	phrase += ", selon le planning ci-dessous :"
+	phrase += " :"
 	w.para(marginX, contentW, phrase, regular, 10, colText, left)
-	w.y += 10
+	w.y += 8
+
+	w.sectionTitle("L'action de formation", 11, lineH(10)*3)
+	if n := strings.TrimSpace(a.Nature); n != "" {
+		w.para(marginX, contentW, "Nature : "+n+".", regular, 10, colText, left)
+		w.y += 3
+	}
+	if len(a.Objectifs) > 0 {
+		w.para(marginX, contentW, "Objectifs : acquérir les compétences que le référentiel de la certification décrit, "+
+			strings.Join(a.Objectifs, " ; ")+".", regular, 10, colText, left)
+		w.y += 3
+	}
+	duree := "Durée : " + heures(realisees) + " de formation réalisées"
+	if prevues > 0 && prevues != realisees {
+		duree += " (" + heures(prevues) + " prévues)"
+	}
+	w.para(marginX, contentW, duree+", selon le planning ci-dessous des modules suivis (terminés, avec leurs heures réalisées).", regular, 10, colText, left)
+	w.y += 3
+	w.para(marginX, contentW, "Déclaration d'activité de "+organisme+" enregistrée sous le numéro "+groupNDA(a.NDA)+
+		" auprès du préfet de région ; cet enregistrement ne vaut pas agrément de l'État.", regular, 8.5, colMuted, left)
+	w.y += 8
 
 	t := newTable(w, marginX, 8.5,
 		column{"N°", 8 * mm, center},
@@ -112,10 +140,7 @@ func drawAttestation(w *writer, a Attestation) {
 		column{"Heures réalisées", 17 * mm, right},
 	)
 	t.begin(lineH(8.5) * 2)
-	var prevues, realisees float64
 	for i, m := range a.Modules {
-		prevues += m.HeuresPrevues
-		realisees += m.HeuresRealisees
 		t.row(
 			cell{text: strconv.Itoa(i + 1), col: colMuted},
 			cell{text: m.Intitule},
@@ -135,13 +160,56 @@ func drawAttestation(w *writer, a Attestation) {
 	w.ensure(lineH(10))
 	w.line(marginX, contentW, w.y+1, french.Count(len(a.Modules), "module", "modules"), regular, 9, colMuted, left)
 	w.line(marginX, contentW, w.y, total, bold, 10, colText, right)
-	w.y += lineH(10) + 14
+	w.y += lineH(10) + 10
 
-	w.ensure(lineH(10)*2 + 130)
-	w.para(marginX, contentW, "La présente attestation est délivrée pour servir et valoir ce que de droit.", regular, 10, colText, left)
-	w.y += 14
+	if len(a.Resultats) > 0 {
+		drawResultats(w, a.Resultats)
+	}
+
+	w.ensure(lineH(10)*4 + 24*mm + 12)
+	top := w.y
+	w.para(marginX, contentW*0.44, "La présente attestation est délivrée pour servir et valoir ce que de droit.", regular, 10, colText, left)
+	w.y = top
 	signature(w, a)
 	w.endDoc(attestationTitre + " — " + nomAffiche(c) + " — " + a.Certification)
+}
+
+// drawResultats states the results of the evaluation of the acquired skills per bloc (L6353-1).
+func drawResultats(w *writer, rs []ResultatBloc) {
+	w.sectionTitle("Résultats de l'évaluation des acquis de la formation", 11, lineH(8.5)*4)
+	w.para(marginX, contentW, "Évaluation en cours de formation (livret d'évaluation et de suivi) ; seul le jury délivre les blocs et le titre.",
+		regular, 8.5, colMuted, left)
+	w.y += 6
+	t := newTable(w, marginX, 8.5,
+		column{"Bloc de compétences", 88 * mm, left},
+		column{"Compétences acquises", 24 * mm, center},
+		column{"Projet de fin de bloc", 26 * mm, center},
+		column{"Résultat", 36 * mm, center},
+	)
+	t.begin(lineH(8.5) * 2)
+	for _, r := range rs {
+		st := regular
+		if strings.HasPrefix(r.Etat, "Validé") {
+			st = bold
+		}
+		t.row(
+			cell{text: fmt.Sprintf("Bloc %d — %s", r.Numero, r.Intitule)},
+			cell{text: fmt.Sprintf("%d sur %d", r.Acquises, r.Total)},
+			cell{text: r.Projet},
+			cell{text: r.Etat, st: st},
+		)
+	}
+	t.end()
+	w.y += 10
+}
+
+// groupNDA prints a numéro de déclaration d'activité as the récépissé does: « 84 69 12345 69 ».
+func groupNDA(s string) string {
+	s = strings.ReplaceAll(s, " ", "")
+	if len(s) != 11 {
+		return s
+	}
+	return s[:2] + nbsp + s[2:4] + nbsp + s[4:9] + nbsp + s[9:]
 }
 
 // signature draws « Fait à …, le … » and the signature area in the right half of the page.
@@ -155,7 +223,7 @@ func signature(w *writer, a Attestation) {
 		w.para(x, width, q, regular, 9, colMuted, left)
 	}
 	w.y += 6
-	h := 30 * mm
+	h := 24 * mm
 	w.ensure(h)
 	w.strokeRect(x, w.y, width, h, 0.6, colRule)
 	w.line(x+6, width-12, w.y+5, "Signature et cachet de l'organisme", italic, 7.5, colLight, left)

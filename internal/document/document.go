@@ -74,15 +74,33 @@ type ModuleLine struct {
 }
 
 // Attestation is the attestation de formation listing the modules followed, signed by the
-// training centre's référent.
+// training centre's référent, with what Code du travail L6353-1 asks of it: the centre's
+// numéro de déclaration d'activité, the nature, objectives and duration of the action, and the
+// results of the evaluation of the acquired skills.
 type Attestation struct {
 	Header
 	Candidat          Candidat
-	Modules           []ModuleLine // at least one
-	Signataire        string       // the signing référent's name (required)
-	SignataireQualite string       // e.g. "Responsable pédagogique"
-	Lieu              string       // place of signature (required)
-	Date              time.Time    // date of signature (required)
+	NDA               string         // the centre's numéro de déclaration d'activité, 11 digits (required)
+	Nature            string         // the nature of the action (L6313-1); "" omits the paragraph
+	Objectifs         []string       // the objectives, one a line (the blocs aimed at)
+	Resultats         []ResultatBloc // the evaluation of the acquired skills, per bloc
+	Modules           []ModuleLine   // the modules followed, at least one
+	Signataire        string         // the signing référent's name (required)
+	SignataireQualite string         // e.g. "Responsable pédagogique"
+	Lieu              string         // place of signature (required)
+	Date              time.Time      // date of signature (required)
+}
+
+// ResultatBloc is the result of the evaluation of the skills acquired in training for one
+// bloc (R4), as the attestation de formation states it.
+type ResultatBloc struct {
+	Code     string // e.g. "BC01"
+	Numero   int    // 1, 2, 3…
+	Intitule string // the bloc's wording
+	Acquises int    // compétences acquired
+	Total    int    // compétences of the bloc
+	Projet   string // the end-of-bloc project: "validé", "refusé", "en attente" or "non remis"
+	Etat     string // e.g. "Validé en formation", "En cours", "Non évalué"
 }
 
 // CritereResult is the result of one critère d'évaluation within an evaluation.

@@ -139,7 +139,11 @@ func livret() Livret {
 
 func attestation() Attestation {
 	a := Attestation{Header: header(), Candidat: lea(), Signataire: "Sophie Girard",
-		SignataireQualite: "Responsable pédagogique", Lieu: "Lyon", Date: day(2027, 7, 1)}
+		SignataireQualite: "Responsable pédagogique", Lieu: "Lyon", Date: day(2027, 7, 1), NDA: "84691234569",
+		Nature:    "Action de formation (article L6313-1, 1° du Code du travail) préparant à la certification professionnelle « Community Manager »",
+		Objectifs: []string{"bloc 1 « Élaborer la stratégie »", "bloc 2 « Créer et animer »"},
+		Resultats: []ResultatBloc{{Code: "BC01", Numero: 1, Intitule: "Élaborer la stratégie", Acquises: 6, Total: 6, Projet: "validé", Etat: "Validé en formation"},
+			{Code: "BC02", Numero: 2, Intitule: "Créer et animer", Acquises: 2, Total: 5, Projet: "en attente", Etat: "En cours"}}}
 	titres := []string{"Diagnostic de l'image de marque", "Plan de communication social media", "Charte éditoriale",
 		"Référencement naturel & payant", "Veille et influenceurs", "Gestion de crise", "Création de pages et comptes",
 		"Blog avec WordPress : conception et mise en œuvre", "Animation et modération de communauté", "Création de visuels (Canva, Figma)",
@@ -290,9 +294,13 @@ func TestRenderAttestation(t *testing.T) {
 	text := flat(pdfText(t, pdf))
 	mustContain(t, text, "Attestation de formation", "Madame Léa Moreau, née le 12 mars 1998 à Lyon (69)",
 		"Total : 602 h prévues · 598,5 h réalisées (99,4 %)", "Fait à Lyon, le 1er juillet 2027", "Sophie Girard", "Responsable pédagogique",
-		"du 1er janvier 2027 au 25 juin 2027", "31,5 h", "Blog avec WordPress", "mise en œuvre", "Page 2 / 2")
-	if n := pdfPages(t, pdf); n != 2 {
-		t.Errorf("attestation of 25 modules: %d pages, want 2", n)
+		"du 1er janvier 2027 au 25 juin 2027", "31,5 h", "Blog avec WordPress", "mise en œuvre",
+		// Code du travail L6353-1: NDA, nature, objectives, duration, results of the evaluation.
+		"enregistrée sous le numéro 84 69 12345 69", "Nature : Action de formation", "L6313-1, 1°",
+		"Objectifs : acquérir", "bloc 2 « Créer et animer »", "Durée : 598,5 h de formation réalisées (602 h prévues)",
+		"Résultats de l'évaluation des acquis de la formation", "6 sur 6", "Validé en formation", "2 sur 5", "en attente")
+	if n := pdfPages(t, pdf); n < 2 || n > 3 {
+		t.Errorf("attestation of 25 modules: %d pages, want 2 or 3", n)
 	}
 	// The table header is repeated on the second page.
 	if strings.Count(text, "Heures réalisées") < 2 {
@@ -351,6 +359,7 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"attestation sans nom", RenderAttestation(&bytes.Buffer{}, Attestation{Header: a.Header, Candidat: noName, Modules: a.Modules, Signataire: "X", Lieu: "Lyon", Date: a.Date}), "nom de naissance manquant"},
 		{"attestation vide", RenderAttestation(&bytes.Buffer{}, Attestation{}), "aucun module de formation"},
+		{"attestation sans NDA", RenderAttestation(&bytes.Buffer{}, Attestation{Header: a.Header, Candidat: a.Candidat, Modules: a.Modules, Signataire: "X", Lieu: "Lyon", Date: a.Date}), "numéro de déclaration d'activité"},
 		{"attestation VAE", RenderAttestation(&bytes.Buffer{}, Attestation{Header: a.Header, Candidat: vae, Modules: a.Modules, Signataire: "X", Lieu: "Lyon", Date: a.Date}), "VAE"},
 		{"module incohérent", RenderAttestation(&bytes.Buffer{}, badModule), "module n° 4 : date de fin antérieure"},
 		{"heures négatives", RenderAttestation(&bytes.Buffer{}, badModule), "module n° 5 : heures prévues invalides"},

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/certif/certif/internal/account"
-	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/document"
 	"github.com/certif/certif/internal/french"
@@ -198,40 +197,4 @@ func detail(c *livret.CompetenceState) string {
 		s += " · " + french.Number(*e.Score) + "/" + french.Number(*e.Bareme)
 	}
 	return s
-}
-
-// Seance is one module of the candidate's planning, as the attestation lists it.
-type Seance struct {
-	candidat.Seance
-	Module      string   // the module's intitulé
-	Competences []string // the compétences it trains
-}
-
-// Attestation is the attestation de formation of d (R13), signed by signataire, the
-// responsable pédagogique of the centre, at date: the modules of the planning with their dates
-// and hours, signed at the centre's town.
-// Errors: *apperr.Validation on "planning" when no module is planned.
-func Attestation(h document.Header, d *Dossier, seances []Seance, signataire string, date time.Time) (document.Attestation, error) {
-	a := document.Attestation{Header: h, Candidat: Candidat(d.Candidat, d.Inscription, d.Ref), SignataireQualite: "Responsable pédagogique",
-		Signataire: signataire, Date: date, Lieu: lieuOf(h.Centre)}
-	if len(seances) == 0 {
-		v := apperr.NewValidation()
-		v.Add("planning", "Aucun module n'est planifié pour ce candidat : l'attestation de formation ne peut pas être établie.")
-		return a, v
-	}
-	for _, se := range seances {
-		a.Modules = append(a.Modules, document.ModuleLine{Intitule: se.Module, Competences: se.Competences, Debut: se.Debut, Fin: se.Fin,
-			HeuresPrevues: se.HeuresPrevues, HeuresRealisees: se.HeuresRealisees})
-	}
-	return a, nil
-}
-
-// lieuOf guesses the place of signature from the centre's name ("Campus Numérique Lyon" →
-// "Lyon"); centres will get an address later.
-func lieuOf(centre string) string {
-	f := strings.Fields(centre)
-	if len(f) == 0 {
-		return "—"
-	}
-	return f[len(f)-1]
 }

@@ -1,12 +1,10 @@
 package edition
 
 import (
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/certif/certif/internal/account"
-	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
@@ -115,28 +113,5 @@ func TestReleveAndLivret(t *testing.T) {
 	if len(entries) != 2 || !entries[0].Corrige || entries[1].Remplace != "corrige l'évaluation du 1er\u00a0mars\u00a02027 (quiz)" ||
 		len(entries[1].Criteres) != len(c1.Criteres) {
 		t.Errorf("livret entries = %+v", entries)
-	}
-}
-
-func TestAttestation(t *testing.T) {
-	d := &Dossier{Candidat: candidat.Candidat{NomNaissance: "Moreau"}, Ref: ref(t)}
-	h := Header([]account.Organisme{{ID: 2, Nom: "Campus Numérique Lyon"}}, &Dossier{Inscription: candidat.Inscription{CentreID: 2}})
-	date := time.Date(2027, 7, 1, 8, 0, 0, 0, time.UTC)
-	_, err := Attestation(h, d, nil, "Sophie Girard", date)
-	var v *apperr.Validation
-	if !errors.As(err, &v) || v.Fields["planning"] == "" {
-		t.Errorf("empty planning: err = %v", err)
-	}
-	se := Seance{Seance: candidat.Seance{Debut: date, Fin: date, HeuresPrevues: 14, HeuresRealisees: 10.5}, Module: "Veille", Competences: []string{"C1.1"}}
-	a, err := Attestation(h, d, []Seance{se}, "Sophie Girard", date)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Lieu != "Lyon" || a.Signataire != "Sophie Girard" || a.SignataireQualite != "Responsable pédagogique" || !a.Date.Equal(date) ||
-		len(a.Modules) != 1 || a.Modules[0].Intitule != "Veille" || a.Modules[0].HeuresRealisees != 10.5 {
-		t.Errorf("attestation = %+v", a)
-	}
-	if got := lieuOf(""); got != "—" {
-		t.Errorf("lieuOf empty = %q", got)
 	}
 }

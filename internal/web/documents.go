@@ -45,9 +45,10 @@ func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 		err = document.RenderReleve(&buf, edition.Releve(head, ed, s.now()))
 	case "attestation-formation.pdf":
 		var a document.Attestation
-		if a, err = s.docAttestation(r, head, ed); err == nil {
-			err = document.RenderAttestation(&buf, a)
+		if a, err = s.docAttestation(r, head, ed, orgs); err != nil {
+			return s.attestationUnavailable(w, r, d, err)
 		}
+		err = document.RenderAttestation(&buf, a)
 	default:
 		return errNotFoundPage
 	}
@@ -83,8 +84,9 @@ func slug(s string) string {
 }
 
 // docAttestation loads the planning and the signatory of the attestation de formation: the
-// référent of the inscription's centre (the user, when they are that référent).
-func (s *Server) docAttestation(r *http.Request, h document.Header, d *edition.Dossier) (document.Attestation, error) {
+// référent of the inscription's centre (the user, when they are that référent), and the
+// centre's numéro de déclaration d'activité (among orgs).
+func (s *Server) docAttestation(r *http.Request, h document.Header, d *edition.Dossier, orgs []account.Organisme) (document.Attestation, error) {
 	rows, err := s.store.Seances(r.Context(), actor(r), d.Inscription.ID)
 	if err != nil {
 		return document.Attestation{}, err
@@ -99,11 +101,47 @@ func (s *Server) docAttestation(r *http.Request, h document.Header, d *edition.D
 	} else if refs, err := s.store.Users(r.Context(), account.System, store.UserFilter{CentreID: d.Inscription.CentreID, Role: account.RoleReferent, Limit: 1}); err == nil && len(refs) > 0 {
 		signataire = refs[0].DisplayName()
 	}
-	a, err := edition.Attestation(h, d, seances, signataire, s.now())
-	if err == nil && signataire == "" {
-		err = fmt.Errorf("attestation: no référent in centre %d: %w", d.Inscription.CentreID, apperr.Conflict)
+	var nda string
+	for _, o := range orgs {
+		if o.ID == d.Inscription.CentreID {
+			nda = o.NDA
+		}
 	}
-	return a, err
+	a, err := edition.Attestation(h, d, seances, signataire, nda, s.now())
+	v := apperr.NewValidation()
+	if err != nil && !errors.As(err, &v) {
+		return a, err
+	}
+	if signataire == "" {
+		v.Add("signataire", "Le centre n'a pas de responsable pédagogique (référent) pour signer l'attestation : l'administrateur en crée un.")
+	}
+	if nda == "" { // Code du travail L6353-1
+		v.Add("nda", "Le numéro de déclaration d'activité du centre n'est pas renseigné : l'attestation de formation doit le porter (article L6353-1 du Code du travail). L'administrateur le saisit sur la fiche du centre.")
+	}
+	return a, v.Err()
+}
+
+// AttestationPage explains why the attestation de formation cannot be issued yet.
+type AttestationPage struct {
+	Base
+	InscriptionID int64
+	Raisons       []string
+}
+
+// attestationUnavailable shows, in French, why the attestation cannot be issued (nothing
+// followed yet, no NDA, no signatory) instead of an error page; other errors pass through.
+func (s *Server) attestationUnavailable(w http.ResponseWriter, r *http.Request, d *inscriptionView, err error) error {
+	var v *apperr.Validation
+	if !errors.As(err, &v) || isAPI(r) { // the API answers 422 with the reasons by field
+		return err
+	}
+	p := &AttestationPage{Base: s.base(r, "attestation.unavailable"), InscriptionID: d.Ins.ID}
+	for _, k := range []string{"planning", "signataire", "nda"} {
+		if m := v.Fields[k]; m != "" {
+			p.Raisons = append(p.Raisons, m)
+		}
+	}
+	return s.render(w, http.StatusConflict, "attestation", p)
 }
 
 // relevesPDF renders the relevé of every candidate of a promotion, one page each (R10).
