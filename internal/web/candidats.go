@@ -176,12 +176,15 @@ func (s *Server) inscrireCreate(w http.ResponseWriter, r *http.Request) error {
 		if verr := c.Validate(s.now()); verr != nil { // every field problem at once
 			p.Form.absorb(verr)
 		}
-		// The domain speaks of the prénoms as a whole; the form shows it on the first one.
-		if msg, ok := p.Form.Errors["prenoms"]; ok {
-			if _, taken := p.Form.Errors["prenom1"]; !taken {
-				p.Form.Errors["prenom1"] = msg
+		// The domain speaks of the prénoms as a whole (the form shows it on the first one) and
+		// of the inscription's "date" (the form's date_inscription).
+		for domain, field := range map[string]string{"prenoms": "prenom1", "date": "date_inscription"} {
+			if msg, ok := p.Form.Errors[domain]; ok {
+				if _, taken := p.Form.Errors[field]; !taken {
+					p.Form.Errors[field] = msg
+				}
+				delete(p.Form.Errors, domain)
 			}
-			delete(p.Form.Errors, "prenoms")
 		}
 		return s.render(w, http.StatusUnprocessableEntity, "inscrire", p)
 	}
