@@ -216,6 +216,7 @@ func TestGates(t *testing.T) {
 		access.ManageInscription:     {auth, ok, ok, ok, no, no, no, no},
 		access.ReadCandidat:          {auth, ok, ok, ok, ok, ok, no, no},
 		access.DecideProjet:          {auth, no, no, ok, no, no, no, no},
+		access.EditCandidat:          {auth, ok, ok, ok, no, no, no, no},
 	}
 	for _, p := range access.Policies() {
 		w, found := want[p]
@@ -312,6 +313,16 @@ func TestPolicyChecks(t *testing.T) {
 	}
 	if err := access.ReadCandidat.CheckCandidat(formateur, nantesCand, "c"); !errors.Is(err, apperr.NotFound) {
 		t.Errorf("formateur reads a candidate of another centre: %v", err)
+	}
+	// Correcting an identity: the référent of the candidate's centre, not another's, never a formateur.
+	if err := access.EditCandidat.CheckCandidat(referent, lyonCand, "c"); err != nil {
+		t.Errorf("référent corrects a candidate of their centre: %v", err)
+	}
+	if err := access.EditCandidat.CheckCandidat(referent, nantesCand, "c"); !errors.Is(err, apperr.NotFound) {
+		t.Errorf("référent corrects a candidate of another centre: %v", err)
+	}
+	if err := access.EditCandidat.CheckCandidat(formateur, lyonCand, "c"); !errors.Is(err, apperr.Forbidden) {
+		t.Errorf("formateur corrects a candidate of their centre: %v", err)
 	}
 	if err := access.ReadInscription.CheckCandidat(formateur, nantesCand, "c"); err != nil {
 		t.Errorf("a policy about inscriptions does not judge candidates: %v", err)

@@ -28,6 +28,7 @@ const (
 	ManageInscription                       // project decisions, statuses
 	ReadCandidat                            // a candidate's identity record
 	DecideProjet                            // the end-of-bloc project's decision: the centre's référent only (seed 5-1)
+	EditCandidat                            // a candidate's identity record, corrected (the centre's référent, the certificateur)
 	policiesCount                           // keep last
 )
 
@@ -81,6 +82,8 @@ func (p Policy) def() policyDef {
 		return policyDef{name: "candidat.read", kind: KindCandidat, need: Read}
 	case DecideProjet:
 		return policyDef{name: "projet.decide", kind: KindInscription, need: Manage, only: account.RoleReferent}
+	case EditCandidat:
+		return policyDef{name: "candidat.edit", kind: KindCandidat, need: Manage}
 	}
 	return policyDef{name: fmt.Sprintf("policy(%d)", uint8(p))}
 }

@@ -72,6 +72,9 @@ func Seed(ctx context.Context, st *store.Store, blobs *blob.Dir) ([]Account, err
 		}
 		ids[i] = o.ID
 	}
+	if err := seedIssuer(ctx, st); err != nil {
+		return nil, err
+	}
 	hash, err := account.HashPassword(Password)
 	if err != nil {
 		return nil, err
@@ -110,4 +113,45 @@ func hasCertificateur(orgs []account.Organisme) bool {
 		}
 	}
 	return false
+}
+
+// seedIssuer completes what the documents print of their issuer when it is missing: the demo
+// certificateur's address and signatory, and the certification's registration (a demo RNCP
+// number). An installation that already has them keeps its own.
+func seedIssuer(ctx context.Context, st *store.Store) error {
+	c, err := st.Certificateur(ctx)
+	if errors.Is(err, apperr.NotFound) {
+		return nil // the installation named none (the demo's is created only on an empty one)
+	}
+	if err != nil {
+		return err
+	}
+	if c.SIRET == organismes[0].SIRET && c.SignataireNom == "" {
+		c.Adresse = "12 rue de la République\n69002 Lyon"
+		c.SignataireNom, c.SignataireQualite = "Claire Martin", "Directrice de la certification"
+		if err := st.SaveCertificateur(ctx, account.System, c); err != nil {
+			return fmt.Errorf("demo certificateur: %w", err)
+		}
+	}
+	certs, err := st.Certifications(ctx)
+	if err != nil {
+		return err
+	}
+	for _, ci := range certs {
+		e, err := st.Enregistrement(ctx, ci.ID)
+		if err != nil {
+			return err
+		}
+		if e.Complete() {
+			continue
+		}
+		e.RNCP, e.Niveau = "RNCP99999", "5"
+		e.DateEnregistrement = time.Date(2024, 3, 12, 0, 0, 0, 0, time.UTC)
+		e.FinValidite = time.Date(2029, 3, 12, 0, 0, 0, 0, time.UTC)
+		e.Mentions = "Données de démonstration : numéro RNCP fictif."
+		if err := st.UpdateEnregistrement(ctx, account.System, e); err != nil {
+			return fmt.Errorf("demo enregistrement: %w", err)
+		}
+	}
+	return nil
 }

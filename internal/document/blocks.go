@@ -1,8 +1,18 @@
 package document
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // the logo's formats
+	_ "image/png"
 	"strconv"
 	"strings"
+
+	"github.com/signintech/gopdf"
+
+	"github.com/certif/certif/internal/french"
 )
 
 // item is one line (or paragraph) of a stacked text block.
@@ -44,6 +54,9 @@ func rncp(n string) string {
 func (w *writer) docHeader(h Header) {
 	half := contentW/2 - 8
 	leftItems := []item{{h.Certificateur, bold, 11.5, colAccent}}
+	if a := strings.TrimSpace(h.CertificateurAdresse); a != "" {
+		leftItems = append(leftItems, item{a, regular, 8, colMuted})
+	}
 	if s := siret(h.CertificateurSIRET); s != "" {
 		leftItems = append(leftItems, item{"Certificateur · SIRET " + s, regular, 8, colMuted})
 	}
@@ -54,6 +67,9 @@ func (w *writer) docHeader(h Header) {
 		}
 	}
 	rightItems := []item{{h.Certification, bold, 11.5, colAccent}, {rncp(h.RNCP), regular, 8, colMuted}}
+	if e := enregistrement(h); e != "" {
+		rightItems = append(rightItems, item{e, regular, 8, colMuted})
+	}
 	var meta []string
 	if n := niveau(h.Niveau); n != "" {
 		meta = append(meta, n)
@@ -62,11 +78,69 @@ func (w *writer) docHeader(h Header) {
 		meta = append(meta, "référentiel version "+strconv.Itoa(h.Version))
 	}
 	rightItems = append(rightItems, item{strings.Join(meta, " · "), regular, 8, colMuted})
-	hl := w.stack(marginX, half, leftItems, left)
+	top := w.y
+	var logoH float64
+	if lw, lh, err := logoSize(h.Logo); err == nil && len(h.Logo) > 0 {
+		logoH = lh + 5
+		w.image(h.Logo, marginX, top, lw, lh)
+		w.y += logoH
+	}
+	hl := w.stack(marginX, half, leftItems, left) + logoH
+	w.y = top
 	hr := w.stack(contentRight-half, half, rightItems, right)
 	w.y += max(hl, hr) + 5
 	w.rule(marginX, w.y, contentRight, w.y, 1.2, colAccent)
-	w.y += 18
+	w.y += 8
+	if m := strings.TrimSpace(h.Mentions); m != "" {
+		w.para(marginX, contentW, m, italic, 7.5, colMuted, left)
+		w.y += 4
+	}
+	w.y += 10
+}
+
+// enregistrement is « Enregistré au RNCP le 12 mars 2024, jusqu'au 11 mars 2029 », or part
+// of it, or "" when neither date is known.
+func enregistrement(h Header) string {
+	switch {
+	case !h.DateEnregistrement.IsZero() && !h.FinValidite.IsZero():
+		return "Enregistré au RNCP le " + french.Date(h.DateEnregistrement) + ", jusqu'au " + french.Date(h.FinValidite)
+	case !h.DateEnregistrement.IsZero():
+		return "Enregistré au RNCP le " + french.Date(h.DateEnregistrement)
+	case !h.FinValidite.IsZero():
+		return "Enregistrement valable jusqu'au " + french.Date(h.FinValidite)
+	}
+	return ""
+}
+
+// Bounds of the logo in the header, in points.
+const logoMaxW, logoMaxH = 120.0, 40.0
+
+// logoSize decodes the size of logo (PNG or JPEG) and returns the size it is drawn at: within
+// logoMaxW × logoMaxH, keeping its proportions.
+func logoSize(logo []byte) (float64, float64, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(logo))
+	if err != nil {
+		return 0, 0, err
+	}
+	if (format != "png" && format != "jpeg") || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > 10000 || cfg.Height > 10000 {
+		return 0, 0, errors.New("document: logo: not a PNG or JPEG of a sensible size")
+	}
+	scale := min(logoMaxW/float64(cfg.Width), logoMaxH/float64(cfg.Height))
+	return float64(cfg.Width) * scale, float64(cfg.Height) * scale, nil
+}
+
+// image draws the PNG or JPEG b in the box (x, y, width, height), unless in dry mode.
+func (w *writer) image(b []byte, x, y, width, height float64) {
+	if w.dry || w.err != nil {
+		return
+	}
+	holder, err := gopdf.ImageHolderByBytes(b)
+	if err == nil {
+		err = w.pdf.ImageByHolder(holder, x, y, &gopdf.Rect{W: width, H: height})
+	}
+	if err != nil {
+		w.err = fmt.Errorf("document : logo : %w", err)
+	}
 }
 
 // title draws the document's title, centred, and an optional subtitle.

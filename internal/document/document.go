@@ -47,6 +47,16 @@ type Header struct {
 	RNCP               string // the RNCP number without prefix, e.g. "12345"; "" hides "Titre RNCP n° …"
 	Niveau             string // e.g. "5" or "Niveau 5"; "" hides it
 	Version            int    // version of the référentiel used; 0 hides it
+	// The certificateur's address (lines separated by "\n"), signatory and logo (PNG or
+	// JPEG bytes, drawn above its name); "" or nil hides each.
+	CertificateurAdresse    string
+	CertificateurSignataire string // e.g. "Claire Dubois"
+	CertificateurQualite    string // e.g. "Directrice de la certification"
+	Logo                    []byte
+	// The certification's registration at the RNCP; zero dates and "" hide them.
+	DateEnregistrement time.Time
+	FinValidite        time.Time
+	Mentions           string // the certificateur's mentions, printed under the header
 }
 
 // Candidat is the identity of the candidate as printed on every document.
@@ -217,6 +227,11 @@ func (p *problems) checkHeader(h Header) {
 	}
 	if h.Version < 0 {
 		p.add("version du référentiel négative")
+	}
+	if len(h.Logo) > 0 {
+		if _, _, err := logoSize(h.Logo); err != nil {
+			p.add("logo du certificateur illisible (PNG ou JPEG attendu)")
+		}
 	}
 }
 

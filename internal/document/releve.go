@@ -184,5 +184,11 @@ func drawReleve(w *writer, r Releve, l releveLayout) {
 		etabli = strings.TrimSpace(r.Certificateur)
 	}
 	w.para(marginX, contentW, "Établi par "+etabli+" le "+french.Date(r.Edite)+".", regular, min(s, 8.5), colMuted, left)
+	if sig := strings.TrimSpace(r.CertificateurSignataire); sig != "" {
+		if q := strings.TrimSpace(r.CertificateurQualite); q != "" {
+			sig += ", " + q
+		}
+		w.para(marginX, contentW, "Pour le certificateur, "+strings.TrimSpace(r.Certificateur)+" : "+sig+".", regular, min(s, 8.5), colMuted, left)
+	}
 	w.endDoc("Édité le " + french.Date(r.Edite) + " — " + releveTitre + " — " + nomAffiche(c))
 }

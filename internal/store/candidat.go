@@ -291,7 +291,13 @@ func (s *Store) UpdateCandidat(ctx context.Context, actor account.Actor, c *cand
 				return err
 			}
 		}
-		return tx.audit(ctx, actor, "candidat.update", "candidat", c.ID, map[string]any{"fields": fields})
+		// What the identity was and became (what the parchemin prints) is personal data: it goes
+		// to candidat_corrections, and the journal's row names that correction.
+		corr, err := insertCorrection(ctx, tx, s, actor, c.ID, old, c, fields, now)
+		if err != nil {
+			return err
+		}
+		return tx.audit(ctx, actor, "candidat.update", "candidat", c.ID, map[string]any{"fields": fields, "correction_id": corr})
 	})
 	if err != nil {
 		return fmt.Errorf("update candidat %d: %w", c.ID, err)

@@ -49,6 +49,8 @@ func (s *Store) ownerRule(kind string) (rule readRule, ok bool) {
 			_, _, err := s.lvStageFor(ctx, q, actor, insID, id, lvReader)
 			return err
 		}, true
+	case OwnerCertificateur: // the logo printed on every document: anyone signed in
+		return certificateurLogoReadable, true
 	}
 	return nil, false
 }

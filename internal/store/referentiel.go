@@ -61,7 +61,8 @@ func (c *refCache) init() {
 //
 // When ref's content equals the active version's, nothing is written and the active version is
 // returned (the server imports its shipped files at every start). Otherwise version N+1 is
-// inserted, made active, and the certification's intitulé, niveau and RNCP number are updated;
+// inserted, made active, and the certification's intitulé is updated (its niveau and RNCP number
+// only when none was recorded: see UpdateEnregistrement);
 // the import is audited. Errors: apperr.Forbidden unless actor is an admin (or the system);
 // *apperr.Validation when ref is nil or fails ref.Validate.
 func (s *Store) ImportReferentiel(ctx context.Context, actor account.Actor, ref *referentiel.Referentiel) (CertificationInfo, error) {
@@ -148,7 +149,9 @@ func (s *Store) importTx(ctx context.Context, tx *Tx, actor account.Actor, ref *
 		return CertificationInfo{}, mapErr(err)
 	}
 	if _, err := tx.ExecContext(ctx,
-		`UPDATE certifications SET active_version_id = ?, intitule = ?, niveau = ?, rncp = ? WHERE id = ?`,
+		// The registration (RNCP number, level) recorded by the admin wins over the file's.
+		`UPDATE certifications SET active_version_id = ?, intitule = ?, niveau = COALESCE(NULLIF(niveau, ''), ?),
+		 rncp = COALESCE(NULLIF(rncp, ''), ?) WHERE id = ?`,
 		versionID, c.Intitule, c.Niveau, c.RNCP, certID); err != nil {
 		return CertificationInfo{}, err
 	}

@@ -67,7 +67,12 @@ func TestImportReferentiel(t *testing.T) {
 		}
 
 		versions, err := s.ReferentielVersions(ctx, v1.ID)
-		if err != nil || len(versions) != 3 || versions[0] != v3 || versions[1].Version != 2 || versions[2] != v1 {
+		// The certification keeps the RNCP number recorded (by version 2's file here) when a
+		// file gives none: the registration belongs to the certification (UpdateEnregistrement).
+		if v3.RNCP != "RNCP99999" {
+			t.Errorf("third import forgot the RNCP number: %+v", v3)
+		}
+		if err != nil || len(versions) != 3 || versions[0].VersionID != v3.VersionID || versions[1].Version != 2 || versions[2] != v1 {
 			t.Errorf("ReferentielVersions = %+v, %v", versions, err)
 		}
 		if versions[1].Intitule != changed.Certification.Intitule {

@@ -52,6 +52,8 @@ func versionedEntity(table string) string {
 		return "organisme"
 	case "users":
 		return "user"
+	case "certifications":
+		return "certification"
 	}
 	panic("store: " + table + " is not a versioned table")
 }

@@ -52,6 +52,11 @@ var accessQuery = map[string]string{
 	"GET /inscriptions/{id}/evaluations/nouvelle": "?competence=C1.1",
 }
 
+// candEdit is who corrects a candidate's identity: the certificateur, the référent of a centre
+// where the candidate is enrolled (another centre's candidate is unknown to them); a formateur
+// sees the candidate but may not change it, a candidate never (not even themself).
+var candEdit = outcomes{relOwnCentre: "LOOFFF", relOwnFile: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"}
+
 // accessExpected is the expected outcome of every route, by pattern.
 var accessExpected = map[string]outcomes{
 	// Operations and assets.
@@ -79,6 +84,12 @@ var accessExpected = map[string]outcomes{
 	"GET /fichiers/{id}":                insRead, // evidence files follow their evaluation's inscription
 
 	// Administration: the certificateur only; the others know these pages exist.
+	"GET /candidats/{id}/identite":    candEdit,
+	"POST /candidats/{id}/identite":   candEdit,
+	"GET /admin/certificateur":        {relNone: "LOFFFF"},
+	"POST /admin/certificateur":       {relNone: "LOFFFF"},
+	"GET /admin/certifications/{id}":  {relNone: "LOFFFF", relMissing: "LNFFFF"},
+	"POST /admin/certifications/{id}": {relNone: "LOFFFF", relMissing: "LNFFFF"},
 	"GET /admin/centres":              {relNone: "LOFFFF"},
 	"GET /admin/centres/nouveau":      {relNone: "LOFFFF"},
 	"POST /admin/centres":             {relNone: "LOFFFF"},
@@ -141,6 +152,10 @@ var accessExpected = map[string]outcomes{
 	"GET /api/v1/me/tokens":                                       {relNone: "LOOOOO"},
 	"POST /api/v1/me/tokens":                                      {relNone: "LOOOOO"},
 	"DELETE /api/v1/me/tokens/{id}":                               tokenRevoke,
+	"PATCH /api/v1/certifications/{id}":                           {relNone: "LOFFFF", relMissing: "LNFFFF"},
+	"GET /api/v1/certificateur":                                   {relNone: "LOFFFF"},
+	"PUT /api/v1/certificateur":                                   {relNone: "LOFFFF"},
+	"PUT /api/v1/certificateur/logo":                              {relNone: "LOFFFF"},
 	"GET /api/v1/centres":                                         {relNone: "LOOOOO"},
 	"POST /api/v1/centres":                                        {relNone: "LOFFFF"},
 	"GET /api/v1/centres/{id}":                                    {relOwnCentre: "LOOONN", relOtherCentre: "LONNNN", relMissing: "LNNNNN"},
@@ -151,6 +166,7 @@ var accessExpected = map[string]outcomes{
 	"PATCH /api/v1/users/{id}":                                    {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
 	"GET /api/v1/candidats":                                       {relNone: "LOOOFF"},
 	"POST /api/v1/candidats":                                      {relNone: "LOOFFF"},
+	"PATCH /api/v1/candidats/{id}":                                candEdit,
 	"GET /api/v1/candidats/{id}":                                  {relOwnCentre: "LOOONF", relOwnFile: "LOOOOF", relOtherCentre: "LONNNF", relMissing: "LNNNNF"},
 	"POST /api/v1/inscriptions":                                   {relNone: "LOOFFF"},
 	"GET /api/v1/inscriptions/{id}":                               insRead,

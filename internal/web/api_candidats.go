@@ -56,12 +56,13 @@ type apiCandidat struct {
 	Telephone            string           `json:"telephone"`
 	Adresse              candidat.Adresse `json:"adresse"`
 	Inscriptions         []int64          `json:"inscriptions,omitempty"`
+	Version              int64            `json:"version"` // give it back in PATCH
 }
 
 func toAPICandidat(c *candidat.Candidat) apiCandidat {
 	return apiCandidat{ID: c.ID, NomNaissance: c.NomNaissance, NomUsage: c.NomUsage, Prenoms: append([]string{}, c.Prenoms...), Sexe: c.Sexe,
 		DateNaissance: apiDate{c.DateNaissance}, CommuneNaissanceCode: c.CommuneNaissanceCode, CommuneNaissance: c.CommuneNaissance,
-		PaysNaissance: c.PaysNaissance, Email: c.Email, Telephone: c.Telephone, Adresse: c.Adresse}
+		PaysNaissance: c.PaysNaissance, Email: c.Email, Telephone: c.Telephone, Adresse: c.Adresse, Version: c.Version}
 }
 
 func (a apiCandidat) domain() *candidat.Candidat {

@@ -35,7 +35,12 @@ func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	is, err := s.issuer(r.Context(), d.Ins.CertificationID, currentUser(r).Role == account.RoleAdmin)
+	if err != nil {
+		return err
+	}
 	head := edition.Header(orgs, ed)
+	is.Apply(&head)
 	var buf bytes.Buffer
 	name := r.PathValue("doc")
 	switch name {
@@ -179,6 +184,8 @@ func (s *Server) promotionReleves(r *http.Request, promo string) ([]document.Rel
 		return nil, err
 	}
 	now := s.now() // one edition date for the whole promotion
+	var is edition.Issuer
+	isFor := int64(-1) // the certification is loaded for
 	rs := make([]document.Releve, 0, len(data))
 	for i := range data {
 		pd := &data[i]
@@ -191,7 +198,15 @@ func (s *Server) promotionReleves(r *http.Request, promo string) ([]document.Rel
 		}
 		d := &edition.Dossier{Candidat: pd.Candidat, Inscription: pd.Inscription, Certification: pd.Certification, Version: pd.Version,
 			Ref: ref, Evals: pd.Livret.Evaluations, Projets: pd.Livret.Projets}
-		rs = append(rs, edition.Releve(edition.Header(orgs, d), d, now))
+		if isFor != pd.Inscription.CertificationID {
+			if is, err = s.issuer(r.Context(), pd.Inscription.CertificationID, u.Role == account.RoleAdmin); err != nil {
+				return nil, err
+			}
+			isFor = pd.Inscription.CertificationID
+		}
+		h := edition.Header(orgs, d)
+		is.Apply(&h)
+		rs = append(rs, edition.Releve(h, d, now))
 	}
 	return rs, nil
 }

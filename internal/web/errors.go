@@ -57,6 +57,8 @@ type ErrorPage struct {
 	Status  int
 	Heading string
 	Message string
+	// Link and LinkLabel say where to fix the problem ("" for none).
+	Link, LinkLabel string
 }
 
 // handle adapts a handlerFunc: a returned error becomes a French error page (or JSON under
@@ -106,6 +108,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 				body.Conflict.ModifiedAt = &at
 			}
 		}
+		var ex *explainedError
+		if errors.As(err, &ex) {
+			body.Message = ex.message
+		}
 		if errors.Is(err, candidat.ErrVAE) {
 			body.Message = "L'évaluation en cours de formation ne s'applique pas aux candidats en VAE : pas de livret, d'attestation de formation, de fiche de stage ni de relevé des évaluations."
 		}
@@ -124,6 +130,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	p := &ErrorPage{Base: s.base(r, "error."+code+".title"), Status: status}
 	p.Heading = p.T("error." + code + ".title")
 	p.Message = p.T("error." + code)
+	var ex *explainedError
+	if errors.As(err, &ex) {
+		p.Heading, p.Message, p.Link, p.LinkLabel = ex.heading, ex.message, ex.link, ex.linkLabel
+	}
 	if rerr := s.render(w, status, "error", p); rerr != nil {
 		s.log.ErrorContext(r.Context(), "render error page", slog.String("error", rerr.Error()))
 		http.Error(w, p.Message, status)

@@ -28,6 +28,25 @@ type HomePage struct {
 	Work []WorkItem
 	// States tells, by inscription id, where each of the candidate's Dossiers in training stands.
 	States map[int64]*DossierState
+	// Setup lists, for the admin, what a fresh install needs before its first document.
+	Setup []SetupStep
+}
+
+// SetupStep is one thing to set up before the first document, with where to do it.
+type SetupStep struct {
+	Label string // what, in the user's language
+	Href  string // where
+	Done  bool
+}
+
+// SetupLeft reports whether some step is not done.
+func (p *HomePage) SetupLeft() bool {
+	for _, st := range p.Setup {
+		if !st.Done {
+			return true
+		}
+	}
+	return false
 }
 
 // Roles lists the roles for the admin's counters.
@@ -75,6 +94,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if p.Work, err = s.adminWork(ctx, &p.Base, act); err != nil {
+			return err
+		}
+		if err := s.setupSteps(r, p); err != nil {
 			return err
 		}
 	case account.RoleCandidat:
@@ -131,3 +153,25 @@ func (b *Base) DateTime(t time.Time) string { return formatDateTime(b.Lang, t) }
 
 // Int formats a count with the page language's digit grouping (« 1 234 »).
 func (b *Base) Int(n int) string { return formatInt(b.Lang, n) }
+// setupSteps fills p.Setup: the certificateur with its address and signatory, the RNCP
+// registration of each certification, an active centre, an active référent.
+func (s *Server) setupSteps(r *http.Request, p *HomePage) error {
+	c, err := s.loadCertificateur(r)
+	if err != nil {
+		return err
+	}
+	p.Setup = append(p.Setup, SetupStep{Label: p.T("setup.certificateur"), Href: "/admin/certificateur",
+		Done: c != nil && c.Adresse != "" && c.SignataireNom != ""})
+	for _, ci := range p.Certifications {
+		e, err := s.store.Enregistrement(r.Context(), ci.ID)
+		if err != nil {
+			return err
+		}
+		p.Setup = append(p.Setup, SetupStep{Label: p.T("setup.rncp", "Intitule", ci.Intitule),
+			Href: "/admin/certifications/" + itoa64(ci.ID), Done: e.Complete()})
+	}
+	p.Setup = append(p.Setup,
+		SetupStep{Label: p.T("setup.centre"), Href: "/admin/centres/nouveau", Done: p.CentreCount > 0},
+		SetupStep{Label: p.T("setup.referent"), Href: "/admin/utilisateurs/nouveau", Done: p.UserCounts[account.RoleReferent] > 0})
+	return nil
+}

@@ -21,6 +21,8 @@ type ReferentielPage struct {
 	Info   store.CertificationInfo
 	Ref    *referentiel.Referentiel
 	Counts [3]int
+	// Enr is the certification's registration at the RNCP (nil when unknown).
+	Enr *referentiel.Enregistrement
 	// Body is the rendered référentiel, cached per version and language (versions are immutable).
 	Body template.HTML
 }
@@ -72,7 +74,11 @@ func (s *Server) renderReferentiel(w http.ResponseWriter, r *http.Request, id in
 	p.Counts = [3]int{b, c, k}
 	p.Description = p.T("referentiel.description", "Intitule", ref.Certification.Intitule,
 		"Counts", p.T("referentiel.counts", "Blocs", b, "Competences", c, "Criteres", k))
-	body, err := s.refCache.get(fmt.Sprintf("%d/%s", info.VersionID, p.Lang), func() (template.HTML, error) {
+	if p.Enr, err = s.store.Enregistrement(r.Context(), id); err != nil {
+		return err
+	}
+	// The key names an immutable version and the registration's version.
+	body, err := s.refCache.get(fmt.Sprintf("%d/%d/%s", info.VersionID, p.Enr.Version, p.Lang), func() (template.HTML, error) {
 		var buf bytes.Buffer
 		if err := s.tpl.sets["referentiel"].ExecuteTemplate(&buf, "refbody", p); err != nil {
 			return "", err
@@ -128,3 +134,16 @@ func isNotFound(err error) bool { return errors.Is(err, apperr.NotFound) }
 
 // Minutes converts seconds to whole minutes for display.
 func (p *ReferentielPage) Minutes(sec int) int { return sec / 60 }
+
+// Registration says when the certification was registered at the RNCP and until when
+// (« Enregistré au RNCP le 12 mars 2024, valable jusqu'au 12 mars 2029 »), "" when unknown.
+func (p *ReferentielPage) Registration() string {
+	if p.Enr == nil || p.Enr.DateEnregistrement.IsZero() {
+		return ""
+	}
+	out := p.T("certification.registered", "Date", p.Date(p.Enr.DateEnregistrement))
+	if !p.Enr.FinValidite.IsZero() {
+		out += ", " + p.T("certification.valid_until", "Date", p.Date(p.Enr.FinValidite))
+	}
+	return out
+}

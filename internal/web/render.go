@@ -165,6 +165,7 @@ var funcs = template.FuncMap{
 	"mentionsVAE": func(s string) bool { return strings.Contains(s, "VAE") },
 	"evalView":    evalView,
 	"add":         func(a, b int) int { return a + b },
+	"lines":       func(s string) []string { return strings.Split(s, "\n") }, // an address, mentions
 }
 
 // paragraphs splits a text on blank lines into paragraphs, for référentiel texts.

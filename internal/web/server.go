@@ -156,6 +156,10 @@ func (s *Server) Handler() http.Handler {
 	r.handle("GET /admin/utilisateurs/{id}", access.Administer, s.userEdit)
 	r.handle("POST /admin/utilisateurs/{id}", access.Administer, s.userUpdate)
 	r.handle("GET /admin/journal", access.Administer, s.auditPage)
+	r.handle("GET /admin/certificateur", access.Administer, s.certificateurForm)
+	r.handle("POST /admin/certificateur", access.Administer, s.certificateurSave)
+	r.handle("GET /admin/certifications/{id}", access.Administer, s.certificationForm)
+	r.handle("POST /admin/certifications/{id}", access.Administer, s.certificationSave)
 
 	// Candidates, inscriptions and the livret (issue 3). The store scopes every read to the
 	// user's centre (staff) or to the candidate themself.
@@ -165,6 +169,8 @@ func (s *Server) Handler() http.Handler {
 	r.handle("GET /candidats/import", access.ManageCentre, s.importForm)
 	r.handle("GET /candidats/import/modele.csv", access.ManageCentre, s.importTemplate)
 	r.handle("POST /candidats/import", access.ManageCentre, s.importUpload)
+	r.handle("GET /candidats/{id}/identite", access.EditCandidat, s.identiteForm)
+	r.handle("POST /candidats/{id}/identite", access.EditCandidat, s.identiteSave)
 	r.handle("GET /mon-dossier", access.MyFile, s.myFile)
 	r.handle("GET /inscriptions/{id}", access.ReadInscription, s.inscriptionPage)
 	r.handle("POST /inscriptions/{id}/statut", access.ManageInscription, s.inscriptionStatut)
@@ -254,6 +260,7 @@ func (s *Server) nav(b *Base) []NavItem {
 	}
 	if access.Administer.Gate(a) == nil {
 		items = append(items,
+			NavItem{Href: "/admin/certificateur", Label: b.T("nav.certificateur")},
 			NavItem{Href: "/admin/centres", Label: b.T("nav.centres")},
 			NavItem{Href: "/admin/utilisateurs", Label: b.T("nav.users")},
 			NavItem{Href: "/admin/journal", Label: b.T("nav.audit")})
