@@ -98,6 +98,9 @@ func seedPromotion(ctx context.Context, st *store.Store, blobs *blob.Dir, centre
 		}
 		c.DateNaissance, _ = time.Parse(time.DateOnly, dc.naissance)
 		ins := &candidat.Inscription{CertificationID: certs[0].ID, CentreID: centreID, Voie: dc.voie, TypeVAE: dc.typeVAE, Promotion: Promotion, Date: start}
+		if dc.nom == "André" { // a partial parcours: bloc 1 is « hors parcours » in the matrix
+			ins.BlocsVises = []string{"BC02", "BC03"}
+		}
 		if _, err := st.Inscrire(ctx, account.System, c, ins); err != nil {
 			return fmt.Errorf("demo inscription %d: %w", i, err)
 		}

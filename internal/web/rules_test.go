@@ -185,3 +185,42 @@ func postMultipart(t *testing.T, e *testEnv, c *http.Client, path string, form u
 	}
 	return res, doc
 }
+
+// TestMatrixLettersAndParcours: each cell of the promotion matrix says its state by a letter
+// and a label, not by colour alone (WCAG 1.4.1), with a legend; the compétences of a bloc the
+// candidate does not aim at are « hors parcours », not « non évaluée ».
+func TestMatrixLettersAndParcours(t *testing.T) {
+	e := newEnv(t)
+	_, doc := e.get(e.login("referent@certif.demo"), "/promotions/"+demo.Promotion)
+	want := map[string]string{"acquise": "A", "en_cours": "E", "non_acquise": "N", "non_evaluee": "–"}
+	for etat, letter := range want {
+		cell := doc.Find("table.matrice tbody td.cell.etat-" + etat + " a").First()
+		if got := strings.TrimSpace(cell.Text()); got != letter {
+			t.Errorf("cell %s shows %q, want %q", etat, got, letter)
+		}
+		if label := cell.AttrOr("aria-label", ""); !strings.Contains(label, " : ") {
+			t.Errorf("cell %s has no label: %q", etat, label)
+		}
+		if !strings.Contains(doc.Find("ul.matrice-legend").Text(), letter) {
+			t.Errorf("the legend lacks %q", letter)
+		}
+	}
+	if got := doc.Find("ul.matrice-legend").Text(); !strings.Contains(got, "Acquise") || !strings.Contains(got, "hors parcours") || !strings.Contains(got, "Non évaluée") {
+		t.Errorf("legend = %q", got)
+	}
+	row := doc.Find("table.matrice tbody tr").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.Contains(strings.ToLower(s.Find("th").Text()), "andré")
+	})
+	if n := row.Find("td.cell.hors-parcours").Length(); n != 7 { // the 6 compétences of bloc 1 and its bloc cell
+		t.Errorf("André aims at blocs 2 and 3: %d cells hors parcours, want 7", n)
+	}
+	if got := row.Find("td.cell.hors-parcours").First().Text(); !strings.Contains(got, "hors parcours") {
+		t.Errorf("hors parcours cell = %q", got)
+	}
+	if n := row.Find("td.cell.etat-non_evaluee").Length(); n != 8 {
+		t.Errorf("André: %d cells non évaluée, want 8 (blocs 2 and 3)", n)
+	}
+	if n := doc.Find("table.matrice tbody td.cell a:empty").Length(); n != 0 {
+		t.Errorf("%d cells still say their state by colour alone", n)
+	}
+}
