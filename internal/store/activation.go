@@ -12,6 +12,7 @@ import (
 	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/mail"
 )
 
 // ActivationTTL is how long an activation token stays usable.
@@ -26,6 +27,12 @@ func candNewActivation() (token, hash string, err error) {
 	}
 	token = base64.RawURLEncoding.EncodeToString(raw[:])
 	return token, hashToken(token), nil
+}
+
+// mailActivation queues, in tx, the activation message carrying token to to (greeted by prenom).
+func (tx *Tx) mailActivation(ctx context.Context, to, prenom, token string, expires time.Time) error {
+	return tx.enqueue(ctx, mail.KindActivation, to, mail.Activation{
+		Prenom: prenom, Link: tx.s.link("/activation/", token), Expires: expires})
 }
 
 // candActivationUser reads the active user holding the live token (not expired at now).
@@ -98,7 +105,8 @@ func candCentreOwnsAccount(ctx context.Context, tx *Tx, centreID int64, u *accou
 
 // NewActivation issues a fresh activation token for user userID, replacing any previous one,
 // and returns it in plain text (it cannot be read again); the user's password, if any, stays
-// valid until the token is used. It is audited ("user.activation", without the token).
+// valid until the token is used. The activation message goes to the outbox in the same
+// transaction. It is audited ("user.activation", without the token).
 //
 // Who: an admin for any user; a referent for a candidat account their centre owns (see
 // candCentreOwnsAccount): a link activates the whole account, so a centre never gets one for
@@ -136,6 +144,9 @@ func (s *Store) NewActivation(ctx context.Context, actor account.Actor, userID i
 		if _, err := tx.ExecContext(ctx,
 			`UPDATE users SET activation_hash = ?, activation_expires = ?, updated_at = ? WHERE id = ?`,
 			hash, s.t(now.Add(ActivationTTL)), s.t(now), userID); err != nil {
+			return err
+		}
+		if err := tx.mailActivation(ctx, u.Email, u.Prenom, token, now.Add(ActivationTTL)); err != nil {
 			return err
 		}
 		return tx.audit(ctx, actor, "user.activation", "user", userID, nil)

@@ -10,7 +10,8 @@ import (
 
 // PendingActivations issues a fresh one-time activation token (valid ActivationTTL) to every
 // candidate account of promotion in centreID that has never been activated (no password),
-// replacing any earlier token, and returns them by e-mail. It is how a centre gets the links
+// replacing any earlier token, queues each account's activation message (same transaction),
+// and returns them by e-mail. It is how a centre gets the links
 // of a large import (ImportResult.ActivationsOmitted) or re-sends lost ones.
 //
 // Who: an admin, or the referent of centreID (apperr.Forbidden otherwise). For a referent,
@@ -23,7 +24,7 @@ func (s *Store) PendingActivations(ctx context.Context, actor account.Actor, cen
 	}
 	var out []Activation
 	err := s.Transact(ctx, func(tx *Tx) error {
-		q := `SELECT DISTINCT u.id, u.email FROM users u
+		q := `SELECT DISTINCT u.id, u.email, u.prenom FROM users u
 			JOIN candidats c ON c.user_id = u.id
 			JOIN inscriptions i ON i.candidat_id = c.id
 			WHERE i.centre_id = ? AND i.promotion = ? AND u.role = 'candidat' AND u.password_hash = ''`
@@ -38,13 +39,13 @@ func (s *Store) PendingActivations(ctx context.Context, actor account.Actor, cen
 			return err
 		}
 		type pending struct {
-			id    int64
-			email string
+			id            int64
+			email, prenom string
 		}
 		var list []pending
 		for rows.Next() {
 			var p pending
-			if err := rows.Scan(&p.id, &p.email); err != nil {
+			if err := rows.Scan(&p.id, &p.email, &p.prenom); err != nil {
 				rows.Close()
 				return err
 			}
@@ -54,7 +55,8 @@ func (s *Store) PendingActivations(ctx context.Context, actor account.Actor, cen
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		expires := s.t(s.nowUTC().Add(ActivationTTL))
+		until := s.nowUTC().Add(ActivationTTL)
+		expires := s.t(until)
 		st, err := tx.tx.PrepareContext(ctx, s.rebind(`UPDATE users SET activation_hash = ?, activation_expires = ? WHERE id = ?`))
 		if err != nil {
 			return err
@@ -68,6 +70,9 @@ func (s *Store) PendingActivations(ctx context.Context, actor account.Actor, cen
 			}
 			if _, err := st.ExecContext(ctx, hash, expires, p.id); err != nil {
 				return mapErr(err)
+			}
+			if err := tx.mailActivation(ctx, p.email, p.prenom, token, until); err != nil {
+				return err
 			}
 			out = append(out, Activation{Email: p.email, Token: token})
 		}

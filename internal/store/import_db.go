@@ -221,6 +221,10 @@ func (im *candImport) insertUsers(ctx context.Context, tx *Tx, res *ImportResult
 				c = &cc
 			}
 			args = im.s.candUserArgs(args, c, im.centreID, hash, now)
+			_, prenom := candUserNames(c)
+			if err := tx.mailActivation(ctx, c.Email, prenom, token, now.Add(ActivationTTL)); err != nil {
+				return err
+			}
 			byEmail[c.Email] = i
 			if len(res.Activations) < MaxActivationsShown {
 				res.Activations = append(res.Activations, Activation{Line: im.rows[i].Line, Email: c.Email, Token: token})

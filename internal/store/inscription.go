@@ -240,6 +240,10 @@ func (s *Store) inscrireTx(ctx context.Context, tx *Tx, actor account.Actor, c *
 			return "", mapErr(err)
 		}
 		activation = token
+		_, prenom := candUserNames(c)
+		if err := tx.mailActivation(ctx, c.Email, prenom, token, now.Add(ActivationTTL)); err != nil {
+			return "", err
+		}
 		if err := tx.audit(ctx, actor, "user.create", "user", userID, map[string]any{
 			"role": account.RoleCandidat, "centre_id": ins.CentreID, "activation": true}); err != nil {
 			return "", err

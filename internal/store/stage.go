@@ -13,6 +13,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/mail"
 	"github.com/certif/certif/internal/referentiel"
 )
 
@@ -255,6 +256,9 @@ func (s *Store) StageLink(ctx context.Context, actor account.Actor, inscriptionI
 			hashToken(token), s.t(expire), s.t(s.nowUTC()), stageID); err != nil {
 			return err
 		}
+		if err := s.mailTutor(ctx, tx, st, token, expire); err != nil {
+			return err
+		}
 		return tx.audit(ctx, actor, "stage.link", "stage", stageID, map[string]any{
 			"inscription_id": st.InscriptionID, "expire": expire.Format(time.RFC3339),
 		})
@@ -263,6 +267,28 @@ func (s *Store) StageLink(ctx context.Context, actor account.Actor, inscriptionI
 		return "", fmt.Errorf("stage %d link: %w", stageID, err)
 	}
 	return token, nil
+}
+
+// mailTutor queues, in tx, the message carrying the tutor's link token of stage st.
+func (s *Store) mailTutor(ctx context.Context, tx *Tx, st Stage, token string, expire time.Time) error {
+	if st.TuteurEmail == "" {
+		return nil // nowhere to send it: the link is shown to the sender only
+	}
+	ins, err := lvInscription(ctx, tx, st.InscriptionID)
+	if err != nil {
+		return err
+	}
+	var c candidat.Candidat
+	var prenoms string
+	if err := tx.QueryRowContext(ctx, `SELECT nom_naissance, nom_usage, prenoms FROM candidats WHERE id = ?`, ins.CandidatID).
+		Scan(&c.NomNaissance, &c.NomUsage, &prenoms); err != nil {
+		return err
+	}
+	if c.Prenoms, err = lvStrings(prenoms); err != nil {
+		return err
+	}
+	return tx.enqueue(ctx, mail.KindTutor, st.TuteurEmail, mail.Tutor{Tuteur: st.TuteurNom, Candidat: c.NomAffiche(),
+		Entreprise: st.Entreprise, Link: s.link("/stage/", token), Expires: expire})
 }
 
 // lvStageByToken reads the stage whose live link is token; apperr.NotFound when the token is

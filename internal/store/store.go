@@ -74,6 +74,9 @@ type Store struct {
 
 	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
 	refs    refCache
+
+	mailMu  sync.Mutex
+	baseURL string // of the links in messages (SetBaseURL)
 }
 
 // pgWriters is how many write transactions one process runs at once on PostgreSQL (of its 25

@@ -1,0 +1,104 @@
+// Package mail renders Certif's French e-mails (plain text and HTML, from embedded templates)
+// and delivers them over SMTP (wneessen/go-mail). It knows nothing of the database: the store
+// writes rendered messages to its outbox in the transaction of the action that causes them,
+// and a sender started by `certif serve` hands them to an SMTP client (Sender).
+//
+// A message kind is a pair of templates, templates/<kind>.txt and templates/<kind>.html:
+//   - the .txt file defines "subject" (one line) and "text" (the plain-text body), rendered
+//     with text/template;
+//   - the .html file defines "body", rendered with html/template inside layout.html.
+//
+// A new kind (the jury convocations, next) adds its two files and its data type; Render
+// needs nothing else.
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/certif/certif/internal/french"
+)
+
+//go:embed templates/*.txt templates/*.html
+var files embed.FS
+
+// The message kinds rendered today.
+const (
+	KindActivation = "activation"   // data: Activation
+	KindReset      = "mot-de-passe" // data: Reset
+	KindTutor      = "tuteur"       // data: Tutor
+)
+
+// Message is one rendered e-mail: its recipient's address, subject and two bodies.
+type Message struct {
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Activation is the data of an account activation message.
+type Activation struct {
+	Prenom  string
+	Link    string
+	Expires time.Time
+}
+
+// Reset is the data of a password reset message.
+type Reset struct {
+	Prenom  string
+	Link    string
+	Expires time.Time
+}
+
+// Tutor is the data of the message carrying a tutor's link to the fiche d'appréciation de stage.
+type Tutor struct {
+	Tuteur     string // the tutor's name, may be empty
+	Candidat   string // the trainee's display name
+	Entreprise string
+	Link       string
+	Expires    time.Time
+}
+
+var funcs = map[string]any{
+	"date":     french.Date,
+	"datetime": french.DateTime,
+}
+
+// Render renders message kind with data, addressed to to. Errors: an unknown kind, or data
+// that does not fit its templates (a programming error: tests render every kind).
+func Render(kind, to string, data any) (Message, error) {
+	txt, err := texttemplate.New(kind+".txt").Funcs(funcs).ParseFS(files, "templates/"+kind+".txt")
+	if err != nil {
+		return Message{}, fmt.Errorf("mail %s: %w", kind, err)
+	}
+	html, err := htmltemplate.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+kind+".html")
+	if err != nil {
+		return Message{}, fmt.Errorf("mail %s: %w", kind, err)
+	}
+	m := Message{To: to}
+	var b bytes.Buffer
+	if err := txt.ExecuteTemplate(&b, "subject", data); err != nil {
+		return Message{}, fmt.Errorf("mail %s subject: %w", kind, err)
+	}
+	m.Subject = strings.Join(strings.Fields(b.String()), " ") // one line, whatever the data
+	b.Reset()
+	if err := txt.ExecuteTemplate(&b, "text", data); err != nil {
+		return Message{}, fmt.Errorf("mail %s text: %w", kind, err)
+	}
+	m.Text = strings.TrimSpace(b.String()) + "\n"
+	b.Reset()
+	if err := html.ExecuteTemplate(&b, "layout.html", struct {
+		Subject string
+		Data    any
+	}{m.Subject, data}); err != nil {
+		return Message{}, fmt.Errorf("mail %s html: %w", kind, err)
+	}
+	m.HTML = b.String()
+	return m, nil
+}
