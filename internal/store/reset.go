@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
@@ -22,6 +25,9 @@ const ResetTTL = time.Hour
 // unknown or inactive address does nothing and is not an error: the caller answers the same
 // either way. Errors are infrastructure failures only.
 func (s *Store) RequestReset(ctx context.Context, email string) error {
+	if len(email) > 320 || strings.ContainsFunc(email, unicode.IsControl) || !utf8.ValidString(email) {
+		return nil // no account has such an address (and PostgreSQL refuses NUL bytes)
+	}
 	token, hash, err := candNewActivation() // same shape: 32 random bytes, base64url
 	if err != nil {
 		return err
