@@ -55,6 +55,9 @@ Utilisation :
 
 Options communes : --data (CERTIF_DATA, défaut ./data), --database (CERTIF_DATABASE_URL,
 défaut sqlite dans le dossier de données).
+Courriels (serve) : CERTIF_SMTP_URL (smtp://utilisateur:motdepasse@hôte:587, smtps://…:465)
+et --mail-from (CERTIF_MAIL_FROM) ; sans serveur SMTP, les courriels restent lisibles par
+l'administrateur dans /admin/courriels.
 `
 
 // run is the whole program, with its environment passed in so that tests can drive it.

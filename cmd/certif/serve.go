@@ -13,6 +13,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/demo"
+	"github.com/certif/certif/internal/mail"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 	"github.com/certif/certif/internal/web"
@@ -26,6 +27,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	trustProxy := fs.Bool("trust-proxy", e.getenv("CERTIF_TRUST_PROXY") == "1", "lire l'adresse du client dans X-Forwarded-For (dernier saut)")
 	proxies := fs.String("trusted-proxies", e.getenv("CERTIF_TRUSTED_PROXIES"), "adresses IP ou préfixes CIDR de nos proxys, séparés par des virgules (implique --trust-proxy)")
 	baseURL := fs.String("base-url", e.getenv("CERTIF_BASE_URL"), "adresse publique du serveur, pour les liens envoyés (défaut : http:// + --addr)")
+	mailFrom := fs.String("mail-from", e.getenv("CERTIF_MAIL_FROM"), "adresse d'expédition des courriels, p. ex. « Certif <certif@exemple.fr> » (avec CERTIF_SMTP_URL)")
 	if err := noArgs(fs, args); err != nil {
 		return err
 	}
@@ -35,6 +37,12 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}
 	if *baseURL != "" {
 		if *baseURL, err = web.CheckBaseURL(*baseURL); err != nil {
+			return err
+		}
+	}
+	var sender *mail.Sender // nil: no SMTP, mails stay in the outbox
+	if smtpURL := e.getenv("CERTIF_SMTP_URL"); smtpURL != "" {
+		if sender, err = newMailSender(smtpURL, *mailFrom); err != nil {
 			return err
 		}
 	}
@@ -67,7 +75,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		*baseURL = defaultBaseURL(ln.Addr().String())
 	}
 	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure,
-		TrustProxy: *trustProxy, TrustedProxies: trusted, BaseURL: *baseURL, MetricsToken: e.getenv("CERTIF_METRICS_TOKEN"), Now: e.clock()})
+		TrustProxy: *trustProxy, TrustedProxies: trusted, BaseURL: *baseURL, MailSending: sender != nil, MetricsToken: e.getenv("CERTIF_METRICS_TOKEN"), Now: e.clock()})
 	if err != nil {
 		return err
 	}
@@ -91,6 +99,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 
 	go sweepSessions(ctx, st, log)
 	go st.SweepFilesEvery(ctx, time.Hour, store.UnattachedFileTTL, blobs.Delete, log) // unattached uploads
+	if sender != nil {
+		go st.RunOutbox(ctx, sender.Send, outboxInterval, log)
+	} else {
+		log.Info("no CERTIF_SMTP_URL: e-mails stay in the outbox (/admin/courriels)")
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -110,6 +123,17 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "Certif s'est arrêté proprement.")
 	return nil
+}
+
+// outboxInterval is how often the sender looks for due courriels.
+const outboxInterval = 5 * time.Second
+
+// newMailSender returns the SMTP sender of smtpURL; a sender address is required with it.
+func newMailSender(smtpURL, from string) (*mail.Sender, error) {
+	if from == "" {
+		return nil, errors.New("CERTIF_SMTP_URL est défini : indiquez aussi l'adresse d'expédition (--mail-from ou CERTIF_MAIL_FROM)")
+	}
+	return mail.NewSender(smtpURL, from)
 }
 
 // defaultBaseURL is http:// + the listen address, with localhost for an unspecified host

@@ -34,6 +34,10 @@ func (s *Server) apiRoutes(r routeTable) {
 	r.handle("GET /api/v1/users/{id}", access.SignedIn, s.apiUser)
 	r.handle("PATCH /api/v1/users/{id}", access.Administer, s.apiUserUpdate)
 
+	r.handle("GET /api/v1/courriels", access.Administer, s.apiCourriels)
+	r.handle("GET /api/v1/courriels/{id}", access.Administer, s.apiCourriel)
+	r.handle("POST /api/v1/courriels/{id}/renvoi", access.Administer, s.apiCourrielResend)
+
 	r.handle("GET /api/v1/candidats", access.ReadCentre, s.apiCandidats)
 	r.handle("POST /api/v1/candidats", access.ManageCentre, s.apiCandidatCreate)
 	r.handle("GET /api/v1/candidats/{id}", access.ReadCandidat, s.apiCandidat)

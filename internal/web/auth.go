@@ -117,6 +117,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	p := &LoginPage{Base: s.base(r, "login.title"), Next: safeNext(r.URL.Query().Get("next"))}
+	p.Flash = s.sessions.PopString(r.Context(), "flash") // « mot de passe changé »
 	return s.render(w, http.StatusOK, "login", p)
 }
 

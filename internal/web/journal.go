@@ -54,6 +54,9 @@ func (a *auditRefs) Ref(e store.AuditEntry) AuditLink {
 	if e.EntityID == 0 {
 		return AuditLink{Label: "—"}
 	}
+	if e.Entity == "courriel" { // the outbox keeps its messages: the link is enough
+		return AuditLink{Label: fmt.Sprintf("n° %d", e.EntityID), Href: fmt.Sprintf("/admin/courriels/%d", e.EntityID)}
+	}
 	ref, ok := a.Refs[e.ID]
 	if !ok || ref.Name == "" {
 		return AuditLink{Label: fmt.Sprintf("n° %d", e.EntityID)}

@@ -36,6 +36,9 @@ type Config struct {
 	// BaseURL is the public address of the server ("https://certif.example.fr"), from which
 	// activation and tutor links are built; never the request's Host. Empty: http://localhost.
 	BaseURL string
+	// MailSending says that a sender delivers the outbox (an SMTP server is configured); the
+	// courriels pages say when messages only wait there.
+	MailSending bool
 	// MetricsToken is the bearer token /metrics asks for; empty: /metrics answers 404.
 	MetricsToken string
 	// Blobs stores uploaded files (evidence, company stamps).
@@ -58,6 +61,7 @@ type Server struct {
 	static      *staticAssets
 	sessions    *scs.SessionManager
 	loginLimits *loginLimiter
+	resetLimits *loginLimiter // password reset requests (reset.go), every one counted
 	metrics     *metrics
 	refCache    *refPageCache
 	refJSON     jsonCache
@@ -95,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.BaseURL, err = CheckBaseURL(cfg.BaseURL); err != nil {
 		return nil, err
 	}
+	cfg.Store.SetBaseURL(cfg.BaseURL) // the links of the messages the store queues
 	sm := scs.New()
 	sm.Store = cfg.Store.SessionStore()
 	sm.Lifetime = 12 * time.Hour
@@ -105,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 	sm.Cookie.Secure = cfg.SecureCookies
 	s := &Server{
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, tr: tr, tpl: tpl, static: st,
-		sessions: sm, loginLimits: newLoginLimiter(time.Now), metrics: newMetrics(cfg.Registry),
+		sessions: sm, loginLimits: newLoginLimiter(time.Now), resetLimits: newLoginLimiter(time.Now), metrics: newMetrics(cfg.Registry),
 		refCache: newRefPageCache(), verifyPassword: boundedVerify(account.VerifyPassword, max(2, runtime.NumCPU())),
 	}
 	sm.ErrorFunc = s.sessionError // a French error page, and nothing after it (sessionerr.go)
@@ -136,6 +141,10 @@ func (s *Server) Handler() http.Handler {
 	r.handle("GET /connexion", access.Public, s.loginForm)
 	r.handle("POST /connexion", access.Public, s.login)
 	r.handle("POST /deconnexion", access.Public, s.logout)
+	r.handle("GET /mot-de-passe-oublie", access.Public, s.forgotForm)
+	r.handle("POST /mot-de-passe-oublie", access.Public, s.forgot)
+	r.handle("GET /mot-de-passe/{token}", access.Link, s.resetForm)
+	r.handle("POST /mot-de-passe/{token}", access.Link, s.reset)
 	r.handle("GET /langue/{lang}", access.Public, s.setLang)
 
 	// Signed-in pages.
@@ -160,6 +169,9 @@ func (s *Server) Handler() http.Handler {
 	r.handle("POST /admin/certificateur", access.Administer, s.certificateurSave)
 	r.handle("GET /admin/certifications/{id}", access.Administer, s.certificationForm)
 	r.handle("POST /admin/certifications/{id}", access.Administer, s.certificationSave)
+	r.handle("GET /admin/courriels", access.Administer, s.courrielsPage)
+	r.handle("GET /admin/courriels/{id}", access.Administer, s.courrielPage)
+	r.handle("POST /admin/courriels/{id}/renvoi", access.Administer, s.courrielResend)
 
 	// Candidates, inscriptions and the livret (issue 3). The store scopes every read to the
 	// user's centre (staff) or to the candidate themself.
@@ -263,6 +275,7 @@ func (s *Server) nav(b *Base) []NavItem {
 			NavItem{Href: "/admin/certificateur", Label: b.T("nav.certificateur")},
 			NavItem{Href: "/admin/centres", Label: b.T("nav.centres")},
 			NavItem{Href: "/admin/utilisateurs", Label: b.T("nav.users")},
+			NavItem{Href: "/admin/courriels", Label: b.T("nav.courriels")},
 			NavItem{Href: "/admin/journal", Label: b.T("nav.audit")})
 	}
 	for i := range items {

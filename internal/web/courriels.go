@@ -1,0 +1,170 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/certif/certif/internal/store"
+)
+
+// courrielPageSize is how many courriels the admin list shows per page.
+const courrielPageSize = 100
+
+// CourrielsPage lists the outbox for the admin.
+type CourrielsPage struct {
+	Base
+	Courriels []store.Courriel
+	State     string // the filter, "" for all
+	States    []string
+	Older     int64 // id to continue from, 0 when this is the last page
+	Sending   bool  // an SMTP server is configured
+}
+
+// CourrielPage shows one courriel in full, links included.
+type CourrielPage struct {
+	Base
+	Courriel *store.Courriel
+	Sending  bool
+}
+
+// CourrielState is the word of a courriel's state.
+func (b *Base) CourrielState(state string) string { return b.T("courriel.state." + state) }
+
+func (s *Server) courrielsPage(w http.ResponseWriter, r *http.Request) error {
+	noStoreSecrets(w)
+	before, _ := strconv.ParseInt(r.URL.Query().Get("avant"), 10, 64)
+	states := []string{store.CourrielEnAttente, store.CourrielEnvoye, store.CourrielEchec}
+	state := r.URL.Query().Get("etat")
+	if state != "" && !slices.Contains(states, state) {
+		state = ""
+	}
+	list, err := s.store.Courriels(r.Context(), actor(r), store.CourrielFilter{State: state, Before: max(before, 0), Limit: courrielPageSize})
+	if err != nil {
+		return err
+	}
+	p := &CourrielsPage{Base: s.base(r, "courriels.title"), Courriels: list, State: state, Sending: s.cfg.MailSending, States: states}
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	if len(list) == courrielPageSize {
+		p.Older = list[len(list)-1].ID
+	}
+	return s.render(w, http.StatusOK, "courriels", p)
+}
+
+func (s *Server) courrielPage(w http.ResponseWriter, r *http.Request) error {
+	noStoreSecrets(w)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.store.Courriel(r.Context(), actor(r), id)
+	if err != nil {
+		return err
+	}
+	p := &CourrielPage{Base: s.base(r, "courriels.title"), Courriel: c, Sending: s.cfg.MailSending}
+	p.Title = c.Subject
+	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	return s.render(w, http.StatusOK, "courriel", p)
+}
+
+func (s *Server) courrielResend(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.ResendCourriel(r.Context(), actor(r), id); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), "flash", s.msg(r, "courriel.resent"))
+	http.Redirect(w, r, "/admin/courriels/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// noStoreSecrets marks a response that shows live one-time links: never cached, never
+// referred.
+func noStoreSecrets(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+}
+
+// apiCourriel is a courriel as the API shows it.
+type apiCourriel struct {
+	ID          int64      `json:"id"`
+	Kind        string     `json:"kind"`
+	To          string     `json:"to"`
+	Subject     string     `json:"subject"`
+	State       string     `json:"state"`
+	Attempts    int        `json:"attempts"`
+	NextAttempt *time.Time `json:"next_attempt"`
+	LastAnswer  string     `json:"last_answer"`
+	CreatedAt   time.Time  `json:"created_at"`
+	SentAt      *time.Time `json:"sent_at"`
+	MessageID   string     `json:"message_id"`
+	Text        string     `json:"text"`
+	HTML        string     `json:"html,omitempty"`
+}
+
+func toAPICourriel(c store.Courriel, withHTML bool) apiCourriel {
+	opt := func(v time.Time) *time.Time {
+		if v.IsZero() {
+			return nil
+		}
+		v = v.UTC()
+		return &v
+	}
+	out := apiCourriel{ID: c.ID, Kind: c.Kind, To: c.To, Subject: c.Subject, State: c.State, Attempts: c.Attempts,
+		LastAnswer: c.LastAnswer, CreatedAt: c.CreatedAt.UTC(), SentAt: opt(c.SentAt), MessageID: c.MessageID, Text: c.Text}
+	if c.State == store.CourrielEnAttente {
+		out.NextAttempt = opt(c.NextAttempt)
+	}
+	if withHTML {
+		out.HTML = c.HTML
+	}
+	return out
+}
+
+func (s *Server) apiCourriels(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	list, err := s.store.Courriels(r.Context(), actor(r), store.CourrielFilter{State: q.Get("state"), Before: max(before, 0), Limit: limit})
+	if err != nil {
+		return err
+	}
+	out := make([]apiCourriel, 0, len(list))
+	for _, c := range list {
+		out = append(out, toAPICourriel(c, false))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiCourriel(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.store.Courriel(r.Context(), actor(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAPICourriel(*c, true))
+	return nil
+}
+
+func (s *Server) apiCourrielResend(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.ResendCourriel(r.Context(), actor(r), id); err != nil {
+		return err
+	}
+	c, err := s.store.Courriel(r.Context(), actor(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusAccepted, toAPICourriel(*c, false))
+	return nil
+}
