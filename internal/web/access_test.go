@@ -73,6 +73,8 @@ var accessExpected = map[string]outcomes{
 	"GET /connexion":                       {relNone: "OOOOOO"},
 	"POST /connexion":                      {relNone: "OOOOOO"},
 	"POST /deconnexion":                    {relNone: "OOOOOO"},
+	"GET /mot-de-passe-oublie":             {relNone: "OOOOOO"},
+	"POST /mot-de-passe-oublie":            {relNone: "OOOOOO"},
 	"GET /langue/{lang}":                   {relNone: "OOOOOO"},
 	"/":                                    {relNone: "NNNNNN"},
 
@@ -84,23 +86,26 @@ var accessExpected = map[string]outcomes{
 	"GET /fichiers/{id}":                insRead, // evidence files follow their evaluation's inscription
 
 	// Administration: the certificateur only; the others know these pages exist.
-	"GET /candidats/{id}/identite":    candEdit,
-	"POST /candidats/{id}/identite":   candEdit,
-	"GET /admin/certificateur":        {relNone: "LOFFFF"},
-	"POST /admin/certificateur":       {relNone: "LOFFFF"},
-	"GET /admin/certifications/{id}":  {relNone: "LOFFFF", relMissing: "LNFFFF"},
-	"POST /admin/certifications/{id}": {relNone: "LOFFFF", relMissing: "LNFFFF"},
-	"GET /admin/centres":              {relNone: "LOFFFF"},
-	"GET /admin/centres/nouveau":      {relNone: "LOFFFF"},
-	"POST /admin/centres":             {relNone: "LOFFFF"},
-	"GET /admin/centres/{id}":         {relOwnCentre: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
-	"POST /admin/centres/{id}":        {relOwnCentre: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
-	"GET /admin/utilisateurs":         {relNone: "LOFFFF"},
-	"GET /admin/utilisateurs/nouveau": {relNone: "LOFFFF"},
-	"POST /admin/utilisateurs":        {relNone: "LOFFFF"},
-	"GET /admin/utilisateurs/{id}":    {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
-	"POST /admin/utilisateurs/{id}":   {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
-	"GET /admin/journal":              {relNone: "LOFFFF"},
+	"GET /candidats/{id}/identite":      candEdit,
+	"POST /candidats/{id}/identite":     candEdit,
+	"GET /admin/certificateur":          {relNone: "LOFFFF"},
+	"POST /admin/certificateur":         {relNone: "LOFFFF"},
+	"GET /admin/certifications/{id}":    {relNone: "LOFFFF", relMissing: "LNFFFF"},
+	"POST /admin/certifications/{id}":   {relNone: "LOFFFF", relMissing: "LNFFFF"},
+	"GET /admin/centres":                {relNone: "LOFFFF"},
+	"GET /admin/centres/nouveau":        {relNone: "LOFFFF"},
+	"POST /admin/centres":               {relNone: "LOFFFF"},
+	"GET /admin/centres/{id}":           {relOwnCentre: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"POST /admin/centres/{id}":          {relOwnCentre: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"GET /admin/utilisateurs":           {relNone: "LOFFFF"},
+	"GET /admin/utilisateurs/nouveau":   {relNone: "LOFFFF"},
+	"POST /admin/utilisateurs":          {relNone: "LOFFFF"},
+	"GET /admin/utilisateurs/{id}":      {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"POST /admin/utilisateurs/{id}":     {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"GET /admin/journal":                {relNone: "LOFFFF"},
+	"GET /admin/courriels":              {relNone: "LOFFFF"},
+	"GET /admin/courriels/{id}":         courrielAdmin,
+	"POST /admin/courriels/{id}/renvoi": courrielAdmin,
 
 	// A centre's staff: candidates, catalogue, promotions. The admin names the centre; the
 	// staff's promotions are always their own centre's, so another centre's promotion is the
@@ -139,10 +144,12 @@ var accessExpected = map[string]outcomes{
 
 	// One-time links: the token is the credential; an unknown one shows the same "link not
 	// valid" page to everyone.
-	"GET /activation/{token}":  {relMissing: "OOOOOO"},
-	"POST /activation/{token}": {relMissing: "OOOOOO"},
-	"GET /stage/{token}":       {relMissing: "OOOOOO"},
-	"POST /stage/{token}":      {relMissing: "OOOOOO"},
+	"GET /activation/{token}":    {relMissing: "OOOOOO"},
+	"POST /activation/{token}":   {relMissing: "OOOOOO"},
+	"GET /stage/{token}":         {relMissing: "OOOOOO"},
+	"POST /stage/{token}":        {relMissing: "OOOOOO"},
+	"GET /mot-de-passe/{token}":  {relMissing: "OOOOOO"},
+	"POST /mot-de-passe/{token}": {relMissing: "OOOOOO"},
 
 	// The API.
 	"GET /api/v1/openapi.json":                                    {relNone: "OOOOOO"},
@@ -176,6 +183,9 @@ var accessExpected = map[string]outcomes{
 	"POST /api/v1/inscriptions/{id}/evaluations":                  insTrain,
 	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision": insDecide,
 	"POST /api/v1/import/candidats":                               {relNone: "LOOFFF"},
+	"GET /api/v1/courriels":                                       {relNone: "LOFFFF"},
+	"GET /api/v1/courriels/{id}":                                  courrielAdmin,
+	"POST /api/v1/courriels/{id}/renvoi":                          courrielAdmin,
 	"/api/":                                                       {relNone: "NNNNNN"},
 }
 
@@ -194,6 +204,10 @@ var (
 // own-file the candidate's, other-centre the Nantes formateur's).
 var tokenRevoke = outcomes{relOwnCentre: "LNNONN", relOwnFile: "LNNNON", relOtherCentre: "LNNNNN", relMissing: "LNNNNN"}
 
+// courrielAdmin: the outbox is the certificateur's (the messages carry live links); the
+// others know the pages exist. other-centre is the Nantes candidate's activation message.
+var courrielAdmin = outcomes{relOtherCentre: "LOFFFF", relMissing: "LNFFFF"}
+
 // accessFixtures holds the demo records each relation's paths are filled from.
 type accessFixtures struct {
 	e                                   *testEnv
@@ -205,6 +219,7 @@ type accessFixtures struct {
 	fileLyon, fileLea, fileNantes       int64           // evidence files of the three inscriptions
 	tokenLyon, tokenLea, tokenNantes    int64           // API tokens of the Lyon formateur, the candidate, the Nantes formateur
 	stages                              map[int64]int64 // inscription → one of its stages
+	courrielNantes                      int64           // the Nantes candidate's activation message
 	static                              string          // a real static asset path
 }
 
@@ -268,6 +283,15 @@ func newAccessFixtures(t *testing.T, e *testEnv) *accessFixtures {
 		t.Fatal(err)
 	}
 	f.insNantes, f.candNantes = ins.ID, c.ID
+	admin, _, err := e.st.Credentials(ctx, "admin@certif.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails, err := e.st.Courriels(ctx, account.ActorOf(admin), store.CourrielFilter{Limit: 1})
+	if err != nil || len(mails) != 1 || mails[0].To != "yann.nantais@exemple.fr" {
+		t.Fatalf("the Nantes activation message: %+v %v", mails, err)
+	}
+	f.courrielNantes = mails[0].ID
 	stage := &store.Stage{InscriptionID: ins.ID, Entreprise: "Chantiers de l'Atlantique", TuteurNom: "Anne Le Goff", TuteurEmail: "tuteur.nantes@exemple.fr",
 		Debut: time.Now().AddDate(0, -1, 0).Truncate(24 * time.Hour), Fin: time.Now().AddDate(0, 1, 0).Truncate(24 * time.Hour)}
 	if err := e.st.CreateStage(ctx, account.System, stage); err != nil {
@@ -324,6 +348,7 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 		"jetons":         {relOwnCentre: f.tokenLyon, relOwnFile: f.tokenLea, relOtherCentre: f.tokenNantes, relMissing: 999999},
 		"tokens":         {relOwnCentre: f.tokenLyon, relOwnFile: f.tokenLea, relOtherCentre: f.tokenNantes, relMissing: 999999},
 		"fichiers":       {relOwnCentre: f.fileLyon, relOwnFile: f.fileLea, relOtherCentre: f.fileNantes, relMissing: 999999},
+		"courriels":      {relOtherCentre: f.courrielNantes, relMissing: 999999},
 	}
 	segs := strings.Split(path, "/")
 	rels := map[relation]string{relNone: ""}

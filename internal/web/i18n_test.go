@@ -66,10 +66,14 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 	for _, e := range []string{"acquise", "en_cours", "non_acquise", "non_evaluee"} {
 		ids["etat."+e] = true
 	}
+	for _, e := range []string{store.CourrielEnAttente, store.CourrielEnvoye, store.CourrielEchec} {
+		ids["courriel.state."+e] = true
+	}
 	for _, a := range []string{"organisme.create", "organisme.update", "referentiel.import", "certification.update", "token.create", "token.revoke", "user.create", "user.password", "user.update",
 		"candidat.create", "candidat.import", "candidat.update", "evaluation.add", "file.save", "inscription.create", "inscription.statut", "module.create", "module.update",
 		"projet.decide", "projet.submit", "seance.add", "seance.delete", "seance.update", "stage.create", "stage.fiche", "stage.link", "stage.update", "user.activate", "user.activation", "login", "login.failed",
-		"candidat.merge", "candidat.merged", "file.discard", "file.sweep"} {
+		"candidat.merge", "candidat.merged", "file.discard", "file.sweep",
+		"courriel.resend", "courriel.fail", "user.reset_request", "user.reset"} {
 		ids["audit."+a] = true
 	}
 	return ids

@@ -168,6 +168,7 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 	exerciseLivretAPI(t, e, call)
 	exerciseTokenAPI(t, e, call)
 	exerciseCertificateurAPI(t, e, c, call)
+	exerciseCourrielAPI(t, e, call)
 
 	// Every documented operation was exercised.
 	for tmpl, ops := range c.doc["paths"].(map[string]any) {
