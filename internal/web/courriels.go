@@ -81,10 +81,10 @@ func (s *Server) courrielResend(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// noStoreSecrets marks a response that shows live one-time links: never cached, never
-// referred.
+// noStoreSecrets marks a response that shows live one-time links: never compressed (BREACH)
+// nor cached (noCompress), never referred.
 func noStoreSecrets(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
+	noCompress(w)
 	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
@@ -125,6 +125,7 @@ func toAPICourriel(c store.Courriel, withHTML bool) apiCourriel {
 }
 
 func (s *Server) apiCourriels(w http.ResponseWriter, r *http.Request) error {
+	noCompress(w) // the texts carry live links
 	q := r.URL.Query()
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	limit, _ := strconv.Atoi(q.Get("limit"))
@@ -141,6 +142,7 @@ func (s *Server) apiCourriels(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCourriel(w http.ResponseWriter, r *http.Request) error {
+	noCompress(w)
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err

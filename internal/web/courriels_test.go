@@ -82,6 +82,14 @@ func TestCourrielsPages(t *testing.T) {
 	if link := linkIn.FindString(c.Text); link == "" || !strings.Contains(doc.Find("#courriel-text").Text(), link) {
 		t.Errorf("the link %q is not shown in full", link)
 	}
+	// The pages show live links: never compressed (BREACH), never cached.
+	req, _ := http.NewRequest("GET", e.ts.URL+fmt.Sprintf("/admin/courriels/%d", c.ID), nil)
+	req.Header.Set("Accept-Encoding", "gzip, br")
+	if res, err := admin.Do(req); err != nil || res.Header.Get("Content-Encoding") != "" || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("detail compressed or cacheable: %v %q %q", err, res.Header.Get("Content-Encoding"), res.Header.Get("Cache-Control"))
+	} else {
+		res.Body.Close()
+	}
 	res = e.post(admin, fmt.Sprintf("/admin/courriels/%d/renvoi", c.ID), nil)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("resend: %d", res.StatusCode)

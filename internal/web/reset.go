@@ -77,6 +77,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.gone(w, r, err, "reset.gone_title", "reset.gone")
 	}
+	noCompress(w) // the page carries its one-time link (form action): BREACH, caches
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	return s.render(w, http.StatusOK, "reset", &ResetPage{Base: s.base(r, "reset.title"), Form: newForm(), Account: u, Token: tok})
 }
@@ -89,6 +90,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.gone(w, r, err, "reset.gone_title", "reset.gone")
 	}
+	noCompress(w)
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	f, err := parseForm(r, "password", "confirm")
 	if err != nil {
