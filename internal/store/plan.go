@@ -223,6 +223,10 @@ func (s *Store) AddSeance(ctx context.Context, actor account.Actor, se *candidat
 // lvCheckSeance validates se for ins; a module that is inactive is accepted only when it is
 // keptModule (the séance's current module).
 func lvCheckSeance(ctx context.Context, tx *Tx, ins *lvIns, se *candidat.Seance, keptModule int64) error {
+	// A promotion planning of the same centre reads the plannings it checks after this lock.
+	if err := tx.planLock(ctx, ins.CentreID); err != nil {
+		return err
+	}
 	v := apperr.NewValidation()
 	if err := se.Validate(); err != nil && !errors.As(err, &v) {
 		return err

@@ -122,6 +122,8 @@ var accessExpected = map[string]outcomes{
 	"GET /promotions/{promotion}":                  {relOwnCentre: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"},
 	"GET /promotions/{promotion}/releves.pdf":      {relOwnCentre: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"},
 	"POST /promotions/{promotion}/activations.csv": {relOwnCentre: "LOOFFF", relOtherCentre: "LOOFFF", relMissing: "LOOFFF"},
+	"GET /promotions/{promotion}/planifier":        {relOwnCentre: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"},
+	"POST /promotions/{promotion}/planifier":       {relOwnCentre: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"},
 
 	// The candidate's file and what hangs from it. Another centre's file, another candidate's
 	// file and a missing one are all 404; the jury sees no file until it sits on a session.

@@ -202,6 +202,8 @@ func (s *Server) Handler() http.Handler {
 	r.handle("GET /promotions/{promotion}", access.ReadCentre, s.matricePage)
 	r.handle("GET /promotions/{promotion}/releves.pdf", access.ReadCentre, s.relevesPDF)
 	r.handle("POST /promotions/{promotion}/activations.csv", access.ManageCentre, s.activationsCSV)
+	r.handle("GET /promotions/{promotion}/planifier", access.ReadCentre, s.planifierPage)
+	r.handle("POST /promotions/{promotion}/planifier", access.ReadCentre, s.planifierSave)
 	r.handle("GET /modules", access.ReadCentre, s.modulesPage)
 	r.handle("POST /modules", access.ManageCentre, s.moduleCreate)
 	r.handle("POST /modules/{id}", access.ManageCentre, s.moduleUpdate)
