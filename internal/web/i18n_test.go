@@ -64,7 +64,7 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		ids["projet.decision."+d] = true
 	}
 	for _, e := range []string{"acquise", "en_cours", "non_acquise", "non_evaluee"} {
-		ids["etat."+e] = true
+		ids["etat."+e], ids["matrice.lettre."+e] = true, true
 	}
 	for _, e := range []string{store.CourrielEnAttente, store.CourrielEnvoye, store.CourrielEchec} {
 		ids["courriel.state."+e] = true
