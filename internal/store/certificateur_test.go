@@ -154,3 +154,41 @@ func sha() string {
 	shaN++
 	return fmt.Sprintf("%064x", shaN)
 }
+
+// TestEnregistrementConcurrent: two admins save from the same version at once; one wins,
+// the other gets a *StaleError, and the journal has one change.
+func TestEnregistrementConcurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newWorld(t, s)
+		info, err := s.ImportReferentiel(ctx, account.System, sampleRef("cm", "Community Manager"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		for _, n := range []string{"5", "6"} {
+			go func() {
+				e, err := s.Enregistrement(ctx, info.ID)
+				if err == nil {
+					e.RNCP, e.Niveau, e.Version = "RNCP35467", n, 1
+					err = s.UpdateEnregistrement(ctx, w.actor(w.admin), e)
+				}
+				errs <- err
+			}()
+		}
+		var ok, stale int
+		for range 2 {
+			var se *store.StaleError
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.As(err, &se):
+				stale++
+			default:
+				t.Errorf("concurrent save: %v", err)
+			}
+		}
+		if ok != 1 || stale != 1 {
+			t.Errorf("ok %d, stale %d", ok, stale)
+		}
+	})
+}

@@ -97,6 +97,13 @@ func exerciseCertificateurAPI(t *testing.T, e *testEnv, c *contract, call func(m
 		t.Errorf("saved %+v", saved)
 	}
 	call("PUT", "/api/v1/certificateur", admin, body("89123456700008", cert.Version), 409) // stale
+	// Huge input and control characters: bounded and cleaned at the edge.
+	call("PUT", "/api/v1/certificateur", admin, fmt.Sprintf(`{"nom":%q,"siret":"89123456700008","adresse":"a","signataire_nom":"b","signataire_qualite":"c","version":%d}`, strings.Repeat("é", 5000), saved.Version), 422)
+	out = call("PUT", "/api/v1/certificateur", admin, fmt.Sprintf(`{"nom":"Certif\u0000 Académie","siret":"89123456700008","adresse":"3 place Bellecour\n69002 Lyon","signataire_nom":"Claire\u0007 Martin","signataire_qualite":"Présidente","version":%d}`, saved.Version), 200)
+	if strings.ContainsAny(string(out), "\x00\x07") || strings.Contains(string(out), `\u0000`) {
+		t.Errorf("control characters kept: %s", out)
+	}
+	_ = json.Unmarshal(out, &saved)
 	call("PUT", "/api/v1/certificateur", referent, body("89123456700008", saved.Version), 403)
 
 	// The logo: a PNG is taken; an SVG, HTML and 2 Mo are refused; the version is required.

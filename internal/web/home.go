@@ -153,6 +153,7 @@ func (b *Base) DateTime(t time.Time) string { return formatDateTime(b.Lang, t) }
 
 // Int formats a count with the page language's digit grouping (« 1 234 »).
 func (b *Base) Int(n int) string { return formatInt(b.Lang, n) }
+
 // setupSteps fills p.Setup: the certificateur with its address and signatory, the RNCP
 // registration of each certification, an active centre, an active référent.
 func (s *Server) setupSteps(r *http.Request, p *HomePage) error {
