@@ -21,6 +21,9 @@ const (
 	OwnerEvaluation = "evaluation"
 	// OwnerStage owns the company stamp of an internship: readable by whoever may read the stage.
 	OwnerStage = "stage"
+	// OwnerProjet owns the deliverable files of an end-of-bloc project: readable by whoever
+	// may read the inscription's livret.
+	OwnerProjet = "projet"
 )
 
 // readRule returns nil when actor may read owner record id, an error otherwise (apperr.NotFound
@@ -35,6 +38,15 @@ func (s *Store) ownerRule(kind string) (rule readRule, ok bool) {
 		return func(ctx context.Context, q querier, actor account.Actor, id int64) error {
 			var insID int64
 			if err := q.QueryRowContext(ctx, `SELECT inscription_id FROM evaluations WHERE id = ?`, id).Scan(&insID); err != nil {
+				return err
+			}
+			_, err := lvLoad(ctx, q, actor, insID, lvReader, false)
+			return err
+		}, true
+	case OwnerProjet: // whoever may read the inscription's livret
+		return func(ctx context.Context, q querier, actor account.Actor, id int64) error {
+			var insID int64
+			if err := q.QueryRowContext(ctx, `SELECT inscription_id FROM projets WHERE id = ?`, id).Scan(&insID); err != nil {
 				return err
 			}
 			_, err := lvLoad(ctx, q, actor, insID, lvReader, false)

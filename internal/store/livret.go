@@ -395,6 +395,12 @@ func lvScanProjet(sc interface{ Scan(...any) error }) (livret.Projet, error) {
 // p.ValidateSubmission, and on "bloc" when the bloc is not aimed at by the inscription or its
 // project is already validated.
 func (s *Store) SubmitProjet(ctx context.Context, actor account.Actor, p *livret.Projet) error {
+	return s.submitProjet(ctx, actor, p, nil)
+}
+
+// submitProjet is SubmitProjet, running then(tx, project id) in its transaction (nil: nothing)
+// before the journal entry.
+func (s *Store) submitProjet(ctx context.Context, actor account.Actor, p *livret.Projet, then func(tx *Tx, projetID int64) error) error {
 	now := s.nowUTC()
 	err := s.Transact(ctx, func(tx *Tx) error {
 		ins, err := lvLoad(ctx, tx, actor, p.InscriptionID, lvContributor, true)
@@ -439,6 +445,11 @@ func (s *Store) SubmitProjet(ctx context.Context, actor account.Actor, p *livret
 			ins.ID, p.Bloc, p.Titre, p.Description, p.URL, s.t(now), actor.UserID, string(livret.Attente)).Scan(&id)
 		if err != nil {
 			return mapErr(err)
+		}
+		if then != nil {
+			if err := then(tx, id); err != nil {
+				return err
+			}
 		}
 		p.ID, p.SoumisLe, p.SoumisPar = id, now, actor.UserID
 		p.Decision, p.DecisionPar, p.DecisionLe, p.Commentaire = livret.Attente, 0, time.Time{}, ""

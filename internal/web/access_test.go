@@ -127,22 +127,25 @@ var accessExpected = map[string]outcomes{
 
 	// The candidate's file and what hangs from it. Another centre's file, another candidate's
 	// file and a missing one are all 404; the jury sees no file until it sits on a session.
-	"GET /mon-dossier":                                    {relNone: "LFFFOF"},
-	"GET /inscriptions/{id}":                              insRead,
-	"GET /inscriptions/{id}/livret":                       insRead,
-	"GET /inscriptions/{id}/planning":                     insRead,
-	"GET /inscriptions/{id}/stage":                        insRead,
-	"GET /inscriptions/{id}/documents/{doc}":              insRead,
-	"POST /inscriptions/{id}/projets/{bloc}":              insContribute,
-	"GET /inscriptions/{id}/evaluations/nouvelle":         insTrain,
-	"POST /inscriptions/{id}/evaluations":                 insTrain,
-	"POST /inscriptions/{id}/planning":                    insTrain,
-	"POST /inscriptions/{id}/planning/{seance}":           insTrain,
-	"POST /inscriptions/{id}/planning/{seance}/supprimer": insTrain,
-	"POST /inscriptions/{id}/stage":                       insTrain,
-	"POST /inscriptions/{id}/stage/{stage}/lien":          insTrain,
-	"POST /inscriptions/{id}/statut":                      insManage,
-	"POST /inscriptions/{id}/projets/{bloc}/decision":     insDecide,
+	"GET /mon-dossier":                       {relNone: "LFFFOF"},
+	"GET /inscriptions/{id}":                 insRead,
+	"GET /inscriptions/{id}/livret":          insRead,
+	"GET /inscriptions/{id}/planning":        insRead,
+	"GET /inscriptions/{id}/stage":           insRead,
+	"GET /inscriptions/{id}/documents/{doc}": insRead,
+	"POST /inscriptions/{id}/projets/{bloc}": insContribute,
+	// « Retirer » a deliverable: the demo's Lyon BC01 projects are decided (422, files stand);
+	// Nantes has no project (404).
+	"POST /inscriptions/{id}/projets/{bloc}/fichiers/{fichier}/retirer": {relOwnCentre: "LOOONF", relOwnFile: "LOOOOF", relOtherCentre: "LNNNNF", relMissing: "LNNNNF"},
+	"GET /inscriptions/{id}/evaluations/nouvelle":                       insTrain,
+	"POST /inscriptions/{id}/evaluations":                               insTrain,
+	"POST /inscriptions/{id}/planning":                                  insTrain,
+	"POST /inscriptions/{id}/planning/{seance}":                         insTrain,
+	"POST /inscriptions/{id}/planning/{seance}/supprimer":               insTrain,
+	"POST /inscriptions/{id}/stage":                                     insTrain,
+	"POST /inscriptions/{id}/stage/{stage}/lien":                        insTrain,
+	"POST /inscriptions/{id}/statut":                                    insManage,
+	"POST /inscriptions/{id}/projets/{bloc}/decision":                   insDecide,
 
 	// One-time links: the token is the credential; an unknown one shows the same "link not
 	// valid" page to everyone.
@@ -390,6 +393,8 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 				p[i] = "BC01"
 			case "{doc}":
 				p[i] = "livret.pdf"
+			case "{fichier}":
+				p[i] = "999999"
 			case "{lang}":
 				p[i] = "fr"
 			case "{seance}":

@@ -12,6 +12,7 @@ import (
 	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
+	"github.com/certif/certif/internal/store"
 )
 
 // LivretPage is the livret d'évaluation et de suivi of one inscription.
@@ -19,6 +20,21 @@ type LivretPage struct {
 	*InscriptionPage
 	Form Form // the project forms' values and errors
 	Bloc string
+	// ProjetFiles are the deliverables of the end-of-bloc projects, by project id.
+	ProjetFiles map[int64][]store.File
+	// MaxProjetFile is the size cap of one deliverable, in Mo, for the form's hint.
+	MaxProjetFile int
+}
+
+// livretFiles loads the evidence files and the projects' deliverables shown by the livret page.
+func (s *Server) livretFiles(r *http.Request, p *LivretPage) error {
+	var err error
+	if p.Files, err = s.store.InscriptionFiles(r.Context(), actor(r), p.Ins.ID); err != nil {
+		return err
+	}
+	p.ProjetFiles, err = s.store.ProjetFiles(r.Context(), actor(r), p.Ins.ID)
+	p.MaxProjetFile = maxProjetFile >> 20
+	return err
 }
 
 // Critere returns the libellé of a critère code in the inscription's référentiel.
@@ -54,7 +70,7 @@ func (s *Server) livretPage(w http.ResponseWriter, r *http.Request) error {
 		return s.vaePage(w, r, d)
 	}
 	p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: newForm()}
-	if p.Files, err = s.store.InscriptionFiles(r.Context(), actor(r), d.Ins.ID); err != nil {
+	if err := s.livretFiles(r, p); err != nil {
 		return err
 	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
@@ -254,31 +270,6 @@ func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *Server) projetSubmit(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, true)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
-		return s.vaePage(w, r, d)
-	}
-	f, err := parseForm(r, "titre", "description", "url")
-	if err != nil {
-		return err
-	}
-	pr := &livret.Projet{InscriptionID: d.Ins.ID, Bloc: r.PathValue("bloc"), Titre: f.Values["titre"], Description: f.Values["description"], URL: f.Values["url"]}
-	if err := s.store.SubmitProjet(r.Context(), actor(r), pr); err != nil {
-		if f.absorb(err) {
-			p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: f, Bloc: pr.Bloc}
-			return s.render(w, http.StatusUnprocessableEntity, "livret", p)
-		}
-		return err
-	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "projet.submitted"))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, pr.Bloc), http.StatusSeeOther)
-	return nil
-}
-
 func (s *Server) projetDecide(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.loadInscription(r, true)
 	if err != nil {
@@ -295,6 +286,9 @@ func (s *Server) projetDecide(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DecideProjet(r.Context(), actor(r), d.Ins.ID, bloc, livret.Decision(f.Values["decision"]), f.Values["commentaire"]); err != nil {
 		if f.absorb(err) {
 			p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: f, Bloc: bloc}
+			if err := s.livretFiles(r, p); err != nil {
+				return err
+			}
 			return s.render(w, http.StatusUnprocessableEntity, "livret", p)
 		}
 		return err

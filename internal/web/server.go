@@ -190,6 +190,7 @@ func (s *Server) Handler() http.Handler {
 	r.handle("GET /inscriptions/{id}/evaluations/nouvelle", access.TrainInscription, s.evaluationForm)
 	r.handle("POST /inscriptions/{id}/evaluations", access.TrainInscription, s.evaluationCreate)
 	r.handle("POST /inscriptions/{id}/projets/{bloc}", access.ContributeInscription, s.projetSubmit)
+	r.handle("POST /inscriptions/{id}/projets/{bloc}/fichiers/{fichier}/retirer", access.ContributeInscription, s.projetFileRemove)
 	r.handle("POST /inscriptions/{id}/projets/{bloc}/decision", access.DecideProjet, s.projetDecide)
 	r.handle("GET /inscriptions/{id}/planning", access.ReadInscription, s.planningPage)
 	r.handle("POST /inscriptions/{id}/planning", access.TrainInscription, s.seanceCreate)

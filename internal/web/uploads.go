@@ -48,6 +48,9 @@ var typeExtensions = map[string][]string{
 	"application/vnd.openxmlformats-officedocument.presentationml.presentation": {".pptx"},
 	"application/vnd.oasis.opendocument.text":                                   {".odt"},
 	"text/plain": {".txt", ".csv", ".md"},
+	// The deliverables of a project also take archives and videos (projetTypes).
+	"application/zip": {".zip"}, "video/mp4": {".mp4"}, "video/webm": {".webm"}, "video/quicktime": {".mov"},
+	"application/vnd.oasis.opendocument.presentation": {".odp"}, "application/vnd.oasis.opendocument.spreadsheet": {".ods"},
 }
 
 // uploadMemory is what parsing one multipart form keeps in memory; larger parts spill to
@@ -77,17 +80,24 @@ func parseUpload(w http.ResponseWriter, r *http.Request, limit int64, field stri
 // upload is one file of a form, sniffed and checked but not stored yet: forms are validated
 // first and their files stored after (storeUpload).
 type upload struct {
-	fh   *multipart.FileHeader
-	name string // cleaned
-	mime string // sniffed
+	fh    *multipart.FileHeader
+	name  string // cleaned
+	mime  string // sniffed
+	limit int64  // the size cap it was checked against (maxUpload when 0)
 }
 
 // checkUpload checks the size and the sniffed type of fh without storing anything; problems
 // are a *apperr.Validation on field.
 func checkUpload(fh *multipart.FileHeader, field string) (upload, error) {
-	u := upload{fh: fh, name: input.FileName(fh.Filename)}
-	if fh.Size > maxUpload {
-		return u, fieldError(field, fmt.Sprintf("« %s » dépasse %d Mo.", u.name, maxUpload>>20))
+	return checkFile(fh, field, maxUpload, allowedTypes, "PDF, image, document bureautique")
+}
+
+// checkFile is checkUpload with a size cap and accepted types of its own (described, in
+// French, by kinds).
+func checkFile(fh *multipart.FileHeader, field string, limit int64, types map[string]string, kinds string) (upload, error) {
+	u := upload{fh: fh, name: input.FileName(fh.Filename), limit: limit}
+	if fh.Size > limit {
+		return u, fieldError(field, fmt.Sprintf("« %s » dépasse %d Mo.", u.name, limit>>20))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -100,8 +110,8 @@ func checkUpload(fh *multipart.FileHeader, field string) (upload, error) {
 		return u, err
 	}
 	u.mime = strings.TrimSpace(strings.SplitN(mimetype.Detect(head[:n]).String(), ";", 2)[0])
-	if _, ok := allowedTypes[u.mime]; !ok {
-		return u, fieldError(field, fmt.Sprintf("« %s » n'est pas d'un format accepté (PDF, image, document bureautique).", u.name))
+	if _, ok := types[u.mime]; !ok {
+		return u, fieldError(field, fmt.Sprintf("« %s » n'est pas d'un format accepté (%s).", u.name, kinds))
 	}
 	u.name = input.FileName(fh.Filename, typeExtensions[u.mime]...)
 	return u, nil
@@ -138,7 +148,11 @@ func (s *Server) storeUpload(r *http.Request, u upload, save func(*store.File, s
 		return 0, err
 	}
 	defer f.Close()
-	key, size, sum, err := s.cfg.Blobs.Put(r.Context(), f, maxUpload)
+	limit := u.limit
+	if limit <= 0 {
+		limit = maxUpload
+	}
+	key, size, sum, err := s.cfg.Blobs.Put(r.Context(), f, limit)
 	if err != nil {
 		return 0, err
 	}
@@ -153,10 +167,16 @@ func (s *Server) storeUpload(r *http.Request, u upload, save func(*store.File, s
 // storeUploads stores every upload as evidence of act (see storeUpload); when one fails, those
 // already stored are discarded and the error returned.
 func (s *Server) storeUploads(r *http.Request, act account.Actor, ups []upload) ([]int64, error) {
+	return s.storeOwned(r, act, ups, store.OwnerEvaluation)
+}
+
+// storeOwned stores every upload as a pending file of owner kind kind uploaded by act (see
+// storeUploads).
+func (s *Server) storeOwned(r *http.Request, act account.Actor, ups []upload, kind string) ([]int64, error) {
 	var ids []int64
 	for _, u := range ups {
 		id, err := s.storeUpload(r, u, func(f *store.File, key string) error {
-			f.OwnerKind = store.OwnerEvaluation
+			f.OwnerKind = kind
 			return s.store.SaveFile(r.Context(), act, f, key)
 		})
 		if err != nil {
