@@ -18,6 +18,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 
@@ -70,17 +71,39 @@ var funcs = map[string]any{
 	"datetime": french.DateTime,
 }
 
-// Render renders message kind with data, addressed to to. Errors: an unknown kind, or data
-// that does not fit its templates (a programming error: tests render every kind).
-func Render(kind, to string, data any) (Message, error) {
+// kindTemplates are the parsed templates of one kind.
+type kindTemplates struct {
+	text *texttemplate.Template
+	html *htmltemplate.Template
+}
+
+// cache holds the parsed templates by kind (an import queues thousands of messages).
+var cache sync.Map // kind → *kindTemplates
+
+func parsed(kind string) (*kindTemplates, error) {
+	if tp, ok := cache.Load(kind); ok {
+		return tp.(*kindTemplates), nil
+	}
 	txt, err := texttemplate.New(kind+".txt").Funcs(funcs).ParseFS(files, "templates/"+kind+".txt")
 	if err != nil {
-		return Message{}, fmt.Errorf("mail %s: %w", kind, err)
+		return nil, fmt.Errorf("mail %s: %w", kind, err)
 	}
 	html, err := htmltemplate.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+kind+".html")
 	if err != nil {
-		return Message{}, fmt.Errorf("mail %s: %w", kind, err)
+		return nil, fmt.Errorf("mail %s: %w", kind, err)
 	}
+	tp, _ := cache.LoadOrStore(kind, &kindTemplates{text: txt, html: html})
+	return tp.(*kindTemplates), nil
+}
+
+// Render renders message kind with data, addressed to to. Errors: an unknown kind, or data
+// that does not fit its templates (a programming error: tests render every kind).
+func Render(kind, to string, data any) (Message, error) {
+	tp, err := parsed(kind)
+	if err != nil {
+		return Message{}, err
+	}
+	txt, html := tp.text, tp.html
 	m := Message{To: to}
 	var b bytes.Buffer
 	if err := txt.ExecuteTemplate(&b, "subject", data); err != nil {
