@@ -79,10 +79,13 @@ func (tx *Tx) enqueue(ctx context.Context, kind, to string, data any) error {
 		return err
 	}
 	now := tx.s.t(tx.s.nowUTC())
-	_, err = tx.ExecContext(ctx, `INSERT INTO courriels (kind, recipient, subject, body_text, body_html, message_id, state, next_attempt, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		kind, m.To, m.Subject, m.Text, m.HTML, hex.EncodeToString(raw[:])+"@certif", CourrielEnAttente, now, now)
-	return err
+	st, err := tx.prepare(ctx, `INSERT INTO courriels (kind, recipient, subject, body_text, body_html, message_id, state, next_attempt, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, kind, m.To, m.Subject, m.Text, m.HTML, hex.EncodeToString(raw[:])+"@certif", CourrielEnAttente, now, now)
+	return mapErr(err)
 }
 
 const courrielColumns = `id, kind, recipient, subject, body_text, body_html, message_id, state, attempts, next_attempt, last_answer, created_at, sent_at`

@@ -204,7 +204,25 @@ func (s *Store) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsec
 type Tx struct {
 	tx      *sql.Tx
 	s       *Store
-	pending []pendingAudit // audit rows, chained and written at commit (flushAudit)
+	pending []pendingAudit       // audit rows, chained and written at commit (flushAudit)
+	stmts   map[string]*sql.Stmt // prepared by prepare, closed with the transaction
+}
+
+// prepare returns q prepared in the transaction, once per transaction (for statements run
+// once per row of a batch, e.g. the outbox's INSERT during an import).
+func (tx *Tx) prepare(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := tx.tx.PrepareContext(ctx, tx.s.rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[q] = st
+	return st, nil
 }
 
 // Transact runs fn in one transaction: it commits when fn returns nil, rolls back when fn
