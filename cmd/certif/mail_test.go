@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certif/certif/internal/mail/mailtest"
+)
+
+// TestServeDeliversMail: `certif serve` with CERTIF_SMTP_URL delivers what the pages queue (a
+// password reset here) to a real SMTP server, with its link built from --base-url.
+func TestServeDeliversMail(t *testing.T) {
+	smtp := mailtest.Start(t, "certif", "secret")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--base-url", "https://certif.example.fr", "--mail-from", "Certif <certif@example.fr>", "--demo"},
+			env(map[string]string{"CERTIF_DATA": t.TempDir(), "CERTIF_SMTP_URL": smtp.URL()}), strings.NewReader(""), &out, io.Discard)
+	}()
+	var base string
+	re := regexp.MustCompile(`prêt sur (http://127\.0\.0\.1:\d+)`)
+	for i := 0; i < 200 && base == ""; i++ {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if base == "" {
+		t.Fatalf("server did not start: %q", out.String())
+	}
+	res, err := http.PostForm(base+"/mot-de-passe-oublie", url.Values{"email": {"admin@certif.demo"}})
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("forgot: %v %v", res, err)
+	}
+	res.Body.Close()
+	var got *mailtest.Received
+	for i := 0; i < 300 && got == nil; i++ { // the sender runs every 5 s
+		for _, m := range smtp.Messages() {
+			if m.To[0] == "admin@certif.demo" {
+				got = &m
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got == nil {
+		t.Fatalf("no reset message arrived (%d messages)", len(smtp.Messages()))
+	}
+	body := strings.ReplaceAll(string(got.Data), "=\r\n", "") // quoted-printable soft breaks
+	if got.From != "certif@example.fr" || !strings.Contains(body, "https://certif.example.fr/mot-de-passe/") {
+		t.Errorf("message from %q:\n%s", got.From, body)
+	}
+	// The demo's activation messages went out too (the demo queues them for its candidates).
+	if n := len(smtp.Messages()); n < 2 {
+		t.Errorf("%d messages delivered", n)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServeSMTPNeedsSender(t *testing.T) {
+	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"},
+		env(map[string]string{"CERTIF_DATA": t.TempDir(), "CERTIF_SMTP_URL": "smtp://mail.example.fr"}), strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "CERTIF_MAIL_FROM") {
+		t.Errorf("no sender address: %v", err)
+	}
+	err = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--mail-from", "certif@example.fr"},
+		env(map[string]string{"CERTIF_DATA": t.TempDir(), "CERTIF_SMTP_URL": "http://mail.example.fr"}), strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "CERTIF_SMTP_URL") {
+		t.Errorf("bad URL: %v", err)
+	}
+}
