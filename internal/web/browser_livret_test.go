@@ -160,6 +160,20 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf("the livret shows %d compétences, want 14", got)
 		}
 		p.shoot("livret-formateur")
+		// The synthesis per bloc comes first; each compétence's details are folded, so the
+		// page is no longer 12,000 px tall.
+		if got := p.eval(`document.querySelectorAll("table.synthese tbody tr").length`); got != 3 {
+			t.Errorf("the synthesis has %d blocs, want 3", got)
+		}
+		if !p.evalBool(`(document.querySelector("section.synthese").compareDocumentPosition(document.querySelector("article.bloc")) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0`) {
+			t.Error("the synthesis is not before the blocs")
+		}
+		if got := p.eval(`document.querySelectorAll("details.fold[open]").length`); got != 0 {
+			t.Errorf("%d folds open on arrival, want all closed", got)
+		}
+		if h := p.eval(`document.documentElement.scrollHeight`); h > 6000 {
+			t.Errorf("the livret is %d px tall on a desktop, want the details folded (≤ 6,000)", h)
+		}
 
 		const comp = `section[id="C1.1"]`
 		lvClick(p, comp+` a[href*="evaluations/nouvelle?competence="]`, http.StatusOK)
@@ -223,11 +237,11 @@ func TestBrowserLivret(t *testing.T) {
 		if n := p.eval(`document.querySelectorAll('section[id="C1.1"] details .evaluation.superseded').length`); n < 1 {
 			t.Errorf("the corrected entry is not in the history as superseded (%d)", n)
 		}
-		p.do(chromedp.Click(comp + ` details summary`))
+		p.do(chromedp.Click(comp + ` details.historique summary`))
 		if got := p.text(comp + ` details .evaluation.superseded`); !strings.Contains(got, "remplacée") {
 			t.Errorf("the superseded entry = %q, want it marked “remplacée”", got)
 		}
-		if got := p.text(comp + ` > .evaluation`); !strings.Contains(got, "correction") {
+		if got := p.text(comp + ` details.fold > .evaluation`); !strings.Contains(got, "correction") {
 			t.Errorf("the current entry = %q, want it marked as a correction", got)
 		}
 		p.do(chromedp.ScrollIntoView(comp))
