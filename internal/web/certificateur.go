@@ -33,6 +33,8 @@ type CertificateurPage struct {
 	Base
 	Form Form
 	Cert *account.Certificateur // nil before the certificateur is named
+	// Certifications lead to their RNCP registration's page.
+	Certifications []store.CertificationInfo
 }
 
 var certificateurFields = []string{"nom", "siret", "adresse", "signataire_nom", "signataire_qualite", "version"}
@@ -61,6 +63,9 @@ func (s *Server) certificateurForm(w http.ResponseWriter, r *http.Request) error
 		f.Values = certificateurValues(c)
 	}
 	p := &CertificateurPage{Base: s.base(r, "certificateur.title"), Form: f, Cert: c}
+	if p.Certifications, err = s.store.Certifications(r.Context()); err != nil {
+		return err
+	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.render(w, http.StatusOK, "certificateur", p)
 }

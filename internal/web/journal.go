@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/certif/certif/internal/store"
 )
@@ -74,11 +75,16 @@ func (a *auditRefs) Ref(e store.AuditEntry) AuditLink {
 	case "organisme":
 		if e.Action == "candidat.import" || e.Action == "user.activation" {
 			l.Href = fmt.Sprintf("/candidats?centre=%d", e.EntityID)
+		} else if strings.Contains(e.Detail, `"certificateur":true`) {
+			l.Href = "/admin/certificateur"
 		} else {
 			l.Href = fmt.Sprintf("/admin/centres/%d", e.EntityID)
 		}
 	case "certification":
 		l.Href = fmt.Sprintf("/certifications/%d/referentiel", e.EntityID)
+		if e.Action == "certification.update" { // the registration's page
+			l.Href = fmt.Sprintf("/admin/certifications/%d", e.EntityID)
+		}
 	case "token":
 		if ref.UserID != 0 {
 			l.Href = fmt.Sprintf("/admin/utilisateurs/%d", ref.UserID)
