@@ -43,6 +43,8 @@ type config struct {
 	// importRows is the size of the large import measured (and a tenth of it, to show that
 	// memory stays flat); 0 skips the import measurement.
 	importRows int
+	// pages measures the signed-in pages of a centre (pages.go).
+	pages bool
 }
 
 func run(args []string, out io.Writer) error {
@@ -56,6 +58,7 @@ func run(args []string, out io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 4*time.Second, "duration of each measurement")
 	fs.IntVar(&c.rounds, "rounds", 3, "alternating rounds per target (the median is kept)")
 	fs.IntVar(&c.importRows, "import-rows", 100_000, "candidates in the large CSV import (0: skip)")
+	fs.BoolVar(&c.pages, "pages", true, "measure the signed-in pages of a centre (promotions of 30 and 500 seeded)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -71,6 +74,14 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	p.stop()
+	var livretID int64
+	if c.pages {
+		t0 := time.Now()
+		if livretID, err = seedPromotions(data); err != nil {
+			return fmt.Errorf("seed the bench promotions: %w", err)
+		}
+		fmt.Fprintf(out, "seeded promotions of 30 and 500 candidates, 14 evaluations each, in %s\n", time.Since(t0).Round(time.Millisecond))
+	}
 	startups := make([]time.Duration, 0, 5)
 	for i := 0; i < 5; i++ {
 		p, err = start(c.bin, data)
@@ -121,6 +132,13 @@ func run(args []string, out io.Writer) error {
 			}
 		}
 		fmt.Fprintf(out, "%-44s %10.0f %9s %9s %8.0f%% %8s\n", tg.name, m.rps, m.p50.Round(10*time.Microsecond), m.p99.Round(10*time.Microsecond), ratio*100, goal)
+	}
+
+	if c.pages {
+		if err := centrePages(c, p.base, static, livretID, out); err != nil {
+			return err
+		}
+		fmt.Fprintln(out)
 	}
 
 	// One evaluation save through the API, as the demo formateur, 32 clients at once.

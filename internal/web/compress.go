@@ -109,8 +109,8 @@ type outWriter struct {
 func noCompress(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", "no-store")
 	for {
-		if ow, ok := w.(*outWriter); ok {
-			ow.noCompress = true
+		if m, ok := w.(interface{ markNoCompress() }); ok {
+			m.markNoCompress()
 			return
 		}
 		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
@@ -122,6 +122,8 @@ func noCompress(w http.ResponseWriter) {
 }
 
 func (w *outWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *outWriter) markNoCompress() { w.noCompress = true }
 
 func (w *outWriter) WriteHeader(status int) {
 	if w.wrote {

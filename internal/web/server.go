@@ -64,6 +64,7 @@ type Server struct {
 	resetLimits *loginLimiter // password reset requests (reset.go), every one counted
 	metrics     *metrics
 	refCache    *refPageCache
+	pages       *pageCache // signed-in pages kept until the next write (pagecache.go)
 	refJSON     jsonCache
 	// verifyPassword checks a password against an argon2id hash (account.VerifyPassword;
 	// tests count its calls).
@@ -111,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, tr: tr, tpl: tpl, static: st,
 		sessions: sm, loginLimits: newLoginLimiter(time.Now), resetLimits: newLoginLimiter(time.Now), metrics: newMetrics(cfg.Registry),
-		refCache: newRefPageCache(), verifyPassword: boundedVerify(account.VerifyPassword, max(2, runtime.NumCPU())),
+		refCache: newRefPageCache(), pages: newPageCache(), verifyPassword: boundedVerify(account.VerifyPassword, max(2, runtime.NumCPU())),
 	}
 	sm.ErrorFunc = s.sessionError // a French error page, and nothing after it (sessionerr.go)
 	return s, nil
@@ -175,7 +176,7 @@ func (s *Server) Handler() http.Handler {
 
 	// Candidates, inscriptions and the livret (issue 3). The store scopes every read to the
 	// user's centre (staff) or to the candidate themself.
-	r.handle("GET /candidats", access.ReadCentre, s.candidatsList)
+	r.handle("GET /candidats", access.ReadCentre, s.cached(s.candidatsList))
 	r.handle("GET /candidats/nouveau", access.ManageCentre, s.inscrireNew)
 	r.handle("POST /candidats", access.ManageCentre, s.inscrireCreate)
 	r.handle("GET /candidats/import", access.ManageCentre, s.importForm)
@@ -186,7 +187,7 @@ func (s *Server) Handler() http.Handler {
 	r.handle("GET /mon-dossier", access.MyFile, s.myFile)
 	r.handle("GET /inscriptions/{id}", access.ReadInscription, s.inscriptionPage)
 	r.handle("POST /inscriptions/{id}/statut", access.ManageInscription, s.inscriptionStatut)
-	r.handle("GET /inscriptions/{id}/livret", access.ReadInscription, s.livretPage)
+	r.handle("GET /inscriptions/{id}/livret", access.ReadInscription, s.cached(s.livretPage))
 	r.handle("GET /inscriptions/{id}/evaluations/nouvelle", access.TrainInscription, s.evaluationForm)
 	r.handle("POST /inscriptions/{id}/evaluations", access.TrainInscription, s.evaluationCreate)
 	r.handle("POST /inscriptions/{id}/projets/{bloc}", access.ContributeInscription, s.projetSubmit)
@@ -200,7 +201,7 @@ func (s *Server) Handler() http.Handler {
 	r.handle("POST /inscriptions/{id}/stage", access.TrainInscription, s.stageSave)
 	r.handle("POST /inscriptions/{id}/stage/{stage}/lien", access.TrainInscription, s.stageLink)
 	r.handle("GET /inscriptions/{id}/documents/{doc}", access.ReadInscription, s.documentPDF)
-	r.handle("GET /promotions/{promotion}", access.ReadCentre, s.matricePage)
+	r.handle("GET /promotions/{promotion}", access.ReadCentre, s.cached(s.matricePage))
 	r.handle("GET /promotions/{promotion}/releves.pdf", access.ReadCentre, s.relevesPDF)
 	r.handle("POST /promotions/{promotion}/activations.csv", access.ManageCentre, s.activationsCSV)
 	r.handle("GET /promotions/{promotion}/planifier", access.ReadCentre, s.planifierPage)
