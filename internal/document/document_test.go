@@ -278,7 +278,7 @@ func renderBytes(t testing.TB, fn func(*bytes.Buffer) error) []byte {
 func TestRenderLivret(t *testing.T) {
 	pdf := renderBytes(t, func(b *bytes.Buffer) error { return RenderLivret(b, livret()) })
 	text := flat(pdfText(t, pdf))
-	mustContain(t, text, "Livret d'évaluation et de suivi", "Élaboration", "née le 12 mars 1998 à Lyon (69)",
+	mustContain(t, text, "Livret d’évaluation et de suivi", "Élaboration", "née le 12 mars 1998 à Lyon (69)",
 		"mise en œuvre", "« TikTok » avec l’équipe – à revoir", "Remplacée par une correction", "✓ acquis", "✗ non acquis", "— non évalué",
 		"16 / 20 (seuil 10)", "13,5 / 20", "Titre RNCP n° 37204", "Niveau 5", "SIRET 812 345 678 00021",
 		"C3.3", "Validé en formation", "Édité le 1er juillet 2027", "Page 1 / ")
@@ -298,7 +298,7 @@ func TestRenderAttestation(t *testing.T) {
 		// Code du travail L6353-1: NDA, nature, objectives, duration, results of the evaluation.
 		"enregistrée sous le numéro 84 69 12345 69", "Nature : Action de formation", "L6313-1, 1°",
 		"Objectifs : acquérir", "bloc 2 « Créer et animer »", "Durée : 598,5 h de formation réalisées (602 h prévues)",
-		"Résultats de l'évaluation des acquis de la formation", "6 sur 6", "Validé en formation", "2 sur 5", "en attente")
+		"Résultats de l’évaluation des acquis de la formation", "6 sur 6", "Validé en formation", "2 sur 5", "en attente")
 	if n := pdfPages(t, pdf); n < 2 || n > 3 {
 		t.Errorf("attestation of 25 modules: %d pages, want 2 or 3", n)
 	}

@@ -98,10 +98,11 @@ func identite(c Candidat) string {
 	return b.String()
 }
 
-// typo applies French typography to s: the space before « : » becomes a no-break space, the
+// typo applies French typography to s: the apostrophe and the ellipsis (french.Typographic), the space before « : » becomes a no-break space, the
 // one before « ; ! ? » and those inside « » become narrow no-break spaces (inserted when
 // missing after « or before »). It is idempotent; "http://" and "10:30" are left alone.
 func typo(s string) string {
+	s = french.Typographic(s) // ’ and …, as on the pages
 	if !strings.ContainsAny(s, ":;!?«»") {
 		return s
 	}

@@ -114,10 +114,11 @@ func newWriter(title, author, subject string, created time.Time) (*writer, error
 		data   []byte
 		style  int
 	}{
-		{"sans", fontRegular, gopdf.Regular},
-		{"sans", fontBold, gopdf.Bold},
-		{"sans", fontItalic, gopdf.Italic},
-		{"sym", fontSymbols, gopdf.Regular},
+		// One family per font file, named as the PDF will name it (polish.go adds the tag).
+		{fontFamilies[regular], fontRegular, gopdf.Regular},
+		{fontFamilies[bold], fontBold, gopdf.Regular},
+		{fontFamilies[italic], fontItalic, gopdf.Regular},
+		{fontFamilies[symbols], fontSymbols, gopdf.Regular},
 	}
 	for _, f := range fonts {
 		opt := gopdf.TtfOption{Style: f.style, OnGlyphNotFoundSubstitute: func(rune) rune { return '?' }}
@@ -136,16 +137,11 @@ func (w *writer) setFont(st style, size float64) {
 		return
 	}
 	var err error
-	switch st {
-	case symbols:
-		err = w.pdf.SetFontWithStyle("sym", gopdf.Regular, size)
-	case bold:
-		err = w.pdf.SetFontWithStyle("sans", gopdf.Bold, size)
-	case italic:
-		err = w.pdf.SetFontWithStyle("sans", gopdf.Italic, size)
-	default:
-		err = w.pdf.SetFontWithStyle("sans", gopdf.Regular, size)
+	f := regular
+	if st >= 0 && int(st) < len(fontFamilies) {
+		f = st
 	}
+	err = w.pdf.SetFontWithStyle(fontFamilies[f], gopdf.Regular, size)
 	if err != nil {
 		w.err = fmt.Errorf("document : police : %w", err)
 	}
@@ -470,7 +466,14 @@ func (w *writer) finish(out io.Writer) error {
 	if lw.over {
 		return w.budget.overBytes()
 	}
-	if _, err := buf.WriteTo(out); err != nil {
+	final, err := polish(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("document : finition du PDF : %w", err)
+	}
+	if int64(len(final)) > w.budget.bytes {
+		return w.budget.overBytes()
+	}
+	if _, err := out.Write(final); err != nil {
 		return fmt.Errorf("document : écriture du PDF : %w", err)
 	}
 	return nil

@@ -150,3 +150,15 @@ func Plural(n int, one, other string) string {
 func Count(n int, one, other string) string {
 	return Int(n) + " " + Plural(n, one, other)
 }
+
+// typographic replaces what a keyboard types by what French print uses.
+var typographic = strings.NewReplacer("'", "’", "...", "…")
+
+// Typographic returns s with the typographic apostrophe (’) for the straight one and the
+// ellipsis (…) for three dots, as Certif's pages and documents print them. It is idempotent.
+func Typographic(s string) string {
+	if !strings.Contains(s, "'") && !strings.Contains(s, "...") {
+		return s
+	}
+	return typographic.Replace(s)
+}

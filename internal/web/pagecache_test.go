@@ -3,11 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/demo"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/store"
@@ -19,11 +21,20 @@ import (
 func TestPageCachePerUserInvalidatedOnWrite(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	list, err := e.st.Inscriptions(ctx, account.System, store.InscriptionFilter{Promotion: demo.Promotion, Limit: 1})
-	if err != nil || len(list) == 0 {
+	list, err := e.st.Inscriptions(ctx, account.System, store.InscriptionFilter{Promotion: demo.Promotion})
+	if err != nil {
 		t.Fatalf("inscriptions: %v", err)
 	}
-	ins := list[0].ID
+	var ins int64
+	for _, row := range list { // one aiming at bloc 1, in training
+		if row.Voie != candidat.VAE && (len(row.BlocsVises) == 0 || slices.Contains(row.BlocsVises, "BC01")) {
+			ins = row.ID
+			break
+		}
+	}
+	if ins == 0 {
+		t.Fatal("no inscription on bloc 1 in the demo promotion")
+	}
 	livretPath := "/inscriptions/" + itoa64(ins) + "/livret"
 	ref := e.login("referent@certif.demo")
 	form := e.login("formateur@certif.demo")
