@@ -85,7 +85,7 @@ func TestAttestationAttestsWhatWasDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	flat := strings.Join(strings.Fields(string(txt)), " ")
-	for _, want := range []string{"84 69 12345 69", "Nature : Action de formation", "Objectifs", "Durée :", "Résultats de l'évaluation des acquis", "7 modules"} {
+	for _, want := range []string{"84 69 12345 69", "Nature : Action de formation", "Objectifs", "Durée :", "Résultats de l’évaluation des acquis", "7 modules"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("attestation lacks %q", want)
 		}
