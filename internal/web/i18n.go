@@ -27,6 +27,8 @@ type translator struct {
 	locs   map[string]*i18n.Localizer
 	// cache memoises messages without arguments: they are looked up on every page.
 	cache sync.Map // key lang+"\x00"+id → string
+	// byText indexes the validation messages' ids by their French text (validationIDs).
+	byText map[string]string
 }
 
 func newTranslator() (*translator, error) {
@@ -37,7 +39,11 @@ func newTranslator() (*translator, error) {
 			return nil, fmt.Errorf("load %s: %w", f, err)
 		}
 	}
-	t := &translator{bundle: b, locs: map[string]*i18n.Localizer{}}
+	byText, err := validationIDs()
+	if err != nil {
+		return nil, err
+	}
+	t := &translator{bundle: b, locs: map[string]*i18n.Localizer{}, byText: byText}
 	for _, l := range langs {
 		base, _ := l.Base()
 		t.locs[base.String()] = i18n.NewLocalizer(b, base.String())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 )
@@ -44,6 +45,13 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		t.Fatal(err)
 	}
 	ids["home.referent.heading"], ids["home.formateur.heading"] = true, true
+	byText, err := validationIDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range byText { // looked up by their French text (translator.validation)
+		ids[id] = true
+	}
 	for _, r := range account.Roles {
 		ids["role."+string(r)], ids["role."+string(r)+".plural"] = true, true
 	}
@@ -62,6 +70,15 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 	}
 	for _, d := range []string{"valide", "refuse", "attente"} {
 		ids["projet.decision."+d] = true
+	}
+	for _, v := range candidat.Statuts {
+		ids["statut."+string(v)] = true
+	}
+	for _, v := range candidat.Voies {
+		ids["voie."+string(v)] = true
+	}
+	for _, v := range []candidat.TypeVAE{candidat.CongeVAE, candidat.VAEClassique} {
+		ids["type_vae."+string(v)] = true
 	}
 	for _, e := range []string{"acquise", "en_cours", "non_acquise", "non_evaluee"} {
 		ids["etat."+e], ids["matrice.lettre."+e] = true, true

@@ -221,6 +221,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name page, data any) 
 	if !ok {
 		return fmt.Errorf("unknown page %q", name)
 	}
+	s.localizeForms(data)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
