@@ -117,7 +117,7 @@ func TestBrowser(t *testing.T) {
 
 		// A valid centre: back to the list, with a flash message.
 		p.do(chromedp.SendKeys("#nom", "Digital Campus Bordeaux"),
-			chromedp.Clear("#siret"), chromedp.SendKeys("#siret", "77612345600035"))
+			chromedp.Clear("input#siret"), chromedp.SendKeys("input#siret", "77612345600035")) // not "#siret": the error summary links to it
 		p.submit(http.StatusOK)
 		if got := p.location(); got != e.ts.URL+"/admin/centres" {
 			t.Errorf("after creating the centre: location %q, want the list", got)
