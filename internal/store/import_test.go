@@ -68,7 +68,7 @@ func TestImportCandidats(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := newCandWorld(t, s)
 		counts := func() string {
-			return fmt.Sprint(candCount(t, s, "candidats"), candCount(t, s, "inscriptions"), candCount(t, s, "users"), candCount(t, s, "audit_log"))
+			return fmt.Sprint(candCount(t, s, "candidats"), candCount(t, s, "inscriptions"), candCount(t, s, "users"), candCount(t, s, "audit_log"), candCount(t, s, "courriels"))
 		}
 		before := counts()
 
@@ -86,10 +86,14 @@ func TestImportCandidats(t *testing.T) {
 
 		// The same rows, fixed: everything is created, with one audit row.
 		rows = candRows(0, 50, "CM-2026-A")
-		audits := candCount(t, s, "audit_log")
+		audits, mails := candCount(t, s, "audit_log"), candCount(t, s, "courriels")
 		res, err := s.ImportCandidats(ctx, w.refA, w.cert.ID, w.centreA.ID, rows)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Each new account's activation message is queued in the import's transaction.
+		if got := candCount(t, s, "courriels") - mails; got != 50 {
+			t.Errorf("%d activation messages queued, want 50", got)
 		}
 		if res.Created != 50 || res.Existing != 0 || res.NewCandidats != 50 || len(res.Activations) != 50 {
 			t.Errorf("result = %+v", res)

@@ -277,3 +277,36 @@ func TestOutboxDeliversThroughSMTP(t *testing.T) {
 		t.Errorf("state %q", text(doc.Find("#courriel-state")))
 	}
 }
+
+// TestLinksAreQueued: the tutor's link and a new candidate's activation link go to the outbox
+// with the very link the page shows once.
+func TestLinksAreQueued(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	ref, _, _ := e.st.Credentials(ctx, "referent@certif.demo")
+	rows, err := e.st.Inscriptions(ctx, account.ActorOf(ref), store.InscriptionFilter{Promotion: demo.Promotion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("referent@certif.demo")
+	for _, row := range rows {
+		stages, err := e.st.Stages(ctx, account.ActorOf(ref), row.Inscription.ID)
+		if err != nil || len(stages) == 0 {
+			continue
+		}
+		res, doc := e.postDoc(c, fmt.Sprintf("/inscriptions/%d/stage/%d/lien", row.Inscription.ID, stages[0].ID), url.Values{})
+		if res.StatusCode != 200 {
+			t.Fatalf("tutor link: %d", res.StatusCode)
+		}
+		shown := text(doc.Find("#tutor-link"))
+		m := e.lastCourriel(t)
+		if m.Kind != mail.KindTutor || m.To != stages[0].TuteurEmail || !strings.Contains(m.Text, shown) || shown == "" {
+			t.Fatalf("tutor message %+v, shown %q", m, shown)
+		}
+		if !strings.Contains(text(doc.Find("main")), "file d’envoi") {
+			t.Errorf("the page does not say the message was queued: %s", text(doc.Find("main")))
+		}
+		return
+	}
+	t.Fatal("no internship in the demo data")
+}
