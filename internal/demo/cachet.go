@@ -8,7 +8,9 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"strings"
 
+	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/store"
 )
@@ -47,6 +49,27 @@ func saveCachet(ctx context.Context, st *store.Store, blobs *blob.Dir, token, en
 	if err := st.SaveStageFile(ctx, token, f, key); err != nil {
 		_ = blobs.Delete(key)
 		return 0, fmt.Errorf("demo cachet: %w", err)
+	}
+	return f.ID, nil
+}
+
+// livrablePDF is a one-page PDF standing for a project's deliverable.
+const livrablePDF = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" +
+	"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n" +
+	"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n" +
+	"trailer << /Root 1 0 R >>\n%%EOF\n"
+
+// saveLivrable stores the demo deliverable name, uploaded by act, as a pending file of a
+// project, and returns its id.
+func saveLivrable(ctx context.Context, st *store.Store, blobs *blob.Dir, act account.Actor, name string) (int64, error) {
+	key, size, sum, err := blobs.Put(ctx, strings.NewReader(livrablePDF), int64(len(livrablePDF)))
+	if err != nil {
+		return 0, fmt.Errorf("demo livrable: %w", err)
+	}
+	f := &store.File{Nom: name, MIME: "application/pdf", Taille: size, SHA256: sum, OwnerKind: store.OwnerProjet}
+	if err := st.SaveFile(ctx, act, f, key); err != nil {
+		_ = blobs.Delete(key)
+		return 0, fmt.Errorf("demo livrable: %w", err)
 	}
 	return f.ID, nil
 }

@@ -110,7 +110,7 @@ func seedPromotion(ctx context.Context, st *store.Store, blobs *blob.Dir, centre
 		if err := seedPlanning(ctx, st, formateur, ins.ID, modules, start, dc.progress); err != nil {
 			return err
 		}
-		if err := seedLivret(ctx, st, formateur, referent, ref, modules, ins.ID, i, dc.progress, start); err != nil {
+		if err := seedLivret(ctx, st, blobs, formateur, referent, ref, modules, ins.ID, i, dc.progress, start); err != nil {
 			return err
 		}
 		if i < 3 {
@@ -138,7 +138,7 @@ func seedPlanning(ctx context.Context, st *store.Store, act account.Actor, insID
 	return nil
 }
 
-func seedLivret(ctx context.Context, st *store.Store, formateur, referent account.Actor, ref *referentiel.Referentiel, modules []candidat.Module,
+func seedLivret(ctx context.Context, st *store.Store, blobs *blob.Dir, formateur, referent account.Actor, ref *referentiel.Referentiel, modules []candidat.Module,
 	insID int64, who, progress int, start time.Time) error {
 	moduleOf := map[string]int64{} // each evaluation follows the module that trains the compétence
 	for _, m := range modules {
@@ -212,7 +212,16 @@ func seedLivret(ctx context.Context, st *store.Store, formateur, referent accoun
 		if allDone {
 			p := &livret.Projet{InscriptionID: insID, Bloc: b.Code, Titre: "Projet de fin de bloc — " + b.ProjetFinDeBloc,
 				Description: "Projet réalisé pour une PME lyonnaise de l'économie sociale et solidaire.", URL: "https://exemple.fr/projet"}
-			if err := st.SubmitProjet(ctx, referent, p); err != nil {
+			// Léa's pending project comes with a deliverable, so that the demo shows the files.
+			var files []int64
+			if who == 0 && b.Code == "BC03" {
+				id, err := saveLivrable(ctx, st, blobs, referent, "Tableau de bord e-réputation.pdf")
+				if err != nil {
+					return err
+				}
+				files = append(files, id)
+			}
+			if err := st.SubmitProjetFiles(ctx, referent, p, files); err != nil {
 				return fmt.Errorf("demo projet %s: %w", b.Code, err)
 			}
 			// Léa's last project awaits the référent's decision, so the demo shows both sides.
