@@ -264,7 +264,7 @@ func TestBrowserLivret(t *testing.T) {
 		p.do(chromedp.Click(bloc + ` details summary`))
 		lvShootElement(p, "projet-candidat-BC03", bloc)
 		lvUniqueIDs(p, "the candidate's livret")
-		lvClick(p, bloc+` form button[type=submit]`, http.StatusUnprocessableEntity)
+		lvClick(p, bloc+` details form button[type=submit]`, http.StatusUnprocessableEntity)
 		lvInView(p, bloc+` .field-error`)
 		if got := p.text(bloc + ` .field-error`); !strings.Contains(got, "titre") {
 			t.Errorf("the empty title: error %q, want the French message about the title", got)
@@ -272,7 +272,7 @@ func TestBrowserLivret(t *testing.T) {
 		p.do(chromedp.SendKeys(bloc+` input[name=titre]`, "Plan de communication de la Maison des Solidarités"),
 			chromedp.SendKeys(bloc+` input[name=url]`, "https://exemple.fr/maison-solidarites"),
 			chromedp.SendKeys(bloc+` textarea[name=description]`, "Nouvelle version, avec le calendrier éditorial demandé."))
-		lvClick(p, bloc+` form button[type=submit]`, http.StatusOK)
+		lvClick(p, bloc+` details form button[type=submit]`, http.StatusOK)
 		if got := p.text(".flash"); !strings.Contains(got, "Projet remis") {
 			t.Errorf(".flash = %q, want the French confirmation", got)
 		}
