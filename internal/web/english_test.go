@@ -99,7 +99,7 @@ func TestEnglishPages(t *testing.T) {
 		}
 		rows.Close()
 	}
-	for _, q := range []string{`SELECT intitule FROM modules`, `SELECT adresse FROM candidats`, `SELECT entreprise FROM stages`, `SELECT COALESCE(fiche, '') FROM stages`,
+	for _, q := range []string{`SELECT intitule FROM modules`, `SELECT adresse FROM candidats`, `SELECT nom FROM files`, `SELECT entreprise FROM stages`, `SELECT COALESCE(fiche, '') FROM stages`,
 		`SELECT commentaire FROM evaluations`, `SELECT titre FROM projets`, `SELECT description FROM projets`, `SELECT commentaire FROM projets`} {
 		rows, err := e.st.DB().Query(q)
 		if err != nil {
