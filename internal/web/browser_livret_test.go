@@ -259,19 +259,24 @@ func TestBrowserLivret(t *testing.T) {
 			t.Errorf("the candidate sees %d evaluation links or decision forms", n)
 		}
 
-		// Léa resubmits the project of BC03 (awaiting a decision in the demo): first without a title.
+		// Léa resubmits the project of BC03 (awaiting a decision in the demo): the form starts from
+		// the current version; first she clears the title.
 		const bloc = "#projet-BC03"
 		p.do(chromedp.Click(bloc + ` details summary`))
 		lvShootElement(p, "projet-candidat-BC03", bloc)
 		lvUniqueIDs(p, "the candidate's livret")
+		if !p.evalBool(`document.querySelector("#projet-BC03 details input[name=titre]").value !== ""`) {
+			t.Error("the new version's form does not start from the current title")
+		}
+		p.do(chromedp.SetValue(bloc+` input[name=titre]`, ""))
 		lvClick(p, bloc+` details form button[type=submit]`, http.StatusUnprocessableEntity)
 		lvInView(p, bloc+` .field-error`)
 		if got := p.text(bloc + ` .field-error`); !strings.Contains(got, "titre") {
 			t.Errorf("the empty title: error %q, want the French message about the title", got)
 		}
 		p.do(chromedp.SendKeys(bloc+` input[name=titre]`, "Plan de communication de la Maison des Solidarités"),
-			chromedp.SendKeys(bloc+` input[name=url]`, "https://exemple.fr/maison-solidarites"),
-			chromedp.SendKeys(bloc+` textarea[name=description]`, "Nouvelle version, avec le calendrier éditorial demandé."))
+			chromedp.SetValue(bloc+` input[name=url]`, "https://exemple.fr/maison-solidarites"),
+			chromedp.SetValue(bloc+` textarea[name=description]`, "Nouvelle version, avec le calendrier éditorial demandé."))
 		lvClick(p, bloc+` details form button[type=submit]`, http.StatusOK)
 		if got := p.text(".flash"); !strings.Contains(got, "Projet remis") {
 			t.Errorf(".flash = %q, want the French confirmation", got)

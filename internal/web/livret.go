@@ -313,3 +313,17 @@ func evalView(p pager, e *livret.Evaluation) EvalView { return EvalView{P: p.ins
 
 // Blank is an empty form, for the forms of the blocs not being corrected.
 func (p *InscriptionPage) Blank() Form { return newForm() }
+
+// ProjetForm is the project form of bloc b: the submitted values when that bloc's form is being
+// corrected, else the current version's title, description and link (a new version starts from
+// them: the candidate edits what changes), else an empty form.
+func (p *LivretPage) ProjetForm(b livret.BlocState) Form {
+	if p.Bloc == b.Code {
+		return p.Form
+	}
+	f := newForm()
+	if pr := b.Projet; pr != nil {
+		f.Values["titre"], f.Values["description"], f.Values["url"] = pr.Titre, pr.Description, pr.URL
+	}
+	return f
+}
