@@ -268,15 +268,15 @@ func TestBrowserLivret(t *testing.T) {
 		if !p.evalBool(`document.querySelector("#projet-BC03 details input[name=titre]").value !== ""`) {
 			t.Error("the new version's form does not start from the current title")
 		}
-		p.do(chromedp.SetValue(bloc+` input[name=titre]`, ""))
+		lvSetValue(p, bloc+` details input[name=titre]`, "")
 		lvClick(p, bloc+` details form button[type=submit]`, http.StatusUnprocessableEntity)
 		lvInView(p, bloc+` .field-error`)
 		if got := p.text(bloc + ` .field-error`); !strings.Contains(got, "titre") {
 			t.Errorf("the empty title: error %q, want the French message about the title", got)
 		}
-		p.do(chromedp.SendKeys(bloc+` input[name=titre]`, "Plan de communication de la Maison des Solidarités"),
-			chromedp.SetValue(bloc+` input[name=url]`, "https://exemple.fr/maison-solidarites"),
-			chromedp.SetValue(bloc+` textarea[name=description]`, "Nouvelle version, avec le calendrier éditorial demandé."))
+		p.do(chromedp.SendKeys(bloc+` input[name=titre]`, "Plan de communication de la Maison des Solidarités"))
+		lvSetValue(p, bloc+` details input[name=url]`, "https://exemple.fr/maison-solidarites")
+		lvSetValue(p, bloc+` details textarea[name=description]`, "Nouvelle version, avec le calendrier éditorial demandé.")
 		lvClick(p, bloc+` details form button[type=submit]`, http.StatusOK)
 		if got := p.text(".flash"); !strings.Contains(got, "Projet remis") {
 			t.Errorf(".flash = %q, want the French confirmation", got)
@@ -783,4 +783,12 @@ func lvPNG(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// lvSetValue replaces the value of the form field sel (a pre-filled field: typing would append).
+func lvSetValue(p *browserTab, sel, value string) {
+	p.t.Helper()
+	if !p.evalBool(fmt.Sprintf(`(() => { const f = document.querySelector(%q); if (!f) return false; f.value = %q; return true; })()`, sel, value)) {
+		p.t.Errorf("no field %s", sel)
+	}
 }
