@@ -19,8 +19,9 @@ build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/certif
 
 ## test: install what the tests need when missing, then vet and run every test
+## (-timeout 40m: the web suite under -race takes over 10 minutes on two busy cores)
 test: deps vet
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 40m ./...
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
