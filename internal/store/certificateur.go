@@ -52,6 +52,16 @@ func (s *Store) certificateur(ctx context.Context, tx *Tx) (*account.Certificate
 // "siret" when another organisme has this SIRET; a *StaleError (apperr.Conflict) when
 // c.Version is no longer the stored version. On success c is the stored record (new version).
 func (s *Store) SaveCertificateur(ctx context.Context, actor account.Actor, c *account.Certificateur) error {
+	return s.SaveCertificateurLogo(ctx, actor, c, 0)
+}
+
+// SaveCertificateurLogo is SaveCertificateur that also makes file logoFileID (when not 0: an
+// unattached file of owner kind OwnerCertificateur that actor uploaded, see SaveFile) the
+// logo, in the same transaction: one save, one version, one journal entry (field "logo" and
+// "file_id" among the changes). The previous logo is detached (the sweeper collects it).
+//
+// Errors: SaveCertificateur's, and a *apperr.Validation on "logo" when the file is not such a file.
+func (s *Store) SaveCertificateurLogo(ctx context.Context, actor account.Actor, c *account.Certificateur, logoFileID int64) error {
 	if err := access.CanAdminister(actor).Err("save certificateur"); err != nil {
 		return err
 	}
@@ -61,7 +71,7 @@ func (s *Store) SaveCertificateur(ctx context.Context, actor account.Actor, c *a
 	err := s.Transact(ctx, func(tx *Tx) error {
 		old, err := s.certificateur(ctx, tx)
 		if errors.Is(err, apperr.NotFound) {
-			return s.createCertificateur(ctx, tx, actor, c)
+			return s.createCertificateur(ctx, tx, actor, c, logoFileID)
 		}
 		if err != nil {
 			return err
@@ -80,6 +90,7 @@ func (s *Store) SaveCertificateur(ctx context.Context, actor account.Actor, c *a
 		fields.add("adresse", c.Adresse != old.Adresse)
 		fields.add("signataire_nom", c.SignataireNom != old.SignataireNom)
 		fields.add("signataire_qualite", c.SignataireQualite != old.SignataireQualite)
+		fields.add("logo", logoFileID != 0)
 		if len(fields) == 0 {
 			return tx.checkVersion(ctx, "organismes", c.ID, c.Version)
 		}
@@ -90,7 +101,14 @@ func (s *Store) SaveCertificateur(ctx context.Context, actor account.Actor, c *a
 		if err := upsertProfil(ctx, tx, c); err != nil {
 			return err
 		}
-		return tx.audit(ctx, actor, "organisme.update", "organisme", c.ID, map[string]any{"certificateur": true, "fields": fields})
+		detail := map[string]any{"certificateur": true, "fields": fields}
+		if logoFileID != 0 {
+			if err := setLogo(ctx, tx, actor, c, logoFileID); err != nil {
+				return err
+			}
+			detail["file_id"] = logoFileID
+		}
+		return tx.audit(ctx, actor, "organisme.update", "organisme", c.ID, detail)
 	})
 	if err != nil {
 		return fmt.Errorf("save certificateur: %w", err)
@@ -98,7 +116,7 @@ func (s *Store) SaveCertificateur(ctx context.Context, actor account.Actor, c *a
 	return nil
 }
 
-func (s *Store) createCertificateur(ctx context.Context, tx *Tx, actor account.Actor, c *account.Certificateur) error {
+func (s *Store) createCertificateur(ctx context.Context, tx *Tx, actor account.Actor, c *account.Certificateur, logoFileID int64) error {
 	if taken, err := exists(ctx, tx, `SELECT 1 FROM organismes WHERE siret = ?`, c.SIRET); err != nil {
 		return err
 	} else if taken {
@@ -117,7 +135,39 @@ func (s *Store) createCertificateur(ctx context.Context, tx *Tx, actor account.A
 	if err := upsertProfil(ctx, tx, c); err != nil {
 		return err
 	}
-	return tx.audit(ctx, actor, "organisme.create", "organisme", c.ID, map[string]any{"certificateur": true})
+	detail := map[string]any{"certificateur": true}
+	if logoFileID != 0 {
+		if err := setLogo(ctx, tx, actor, c, logoFileID); err != nil {
+			return err
+		}
+		detail["file_id"] = logoFileID
+	}
+	return tx.audit(ctx, actor, "organisme.create", "organisme", c.ID, detail)
+}
+
+// setLogo makes file fileID (an unattached file of owner kind OwnerCertificateur that actor
+// uploaded) the logo of certificateur c, whose profile row exists; c.LogoFileID, the previous
+// logo, is detached. The caller moves the version and journals.
+func setLogo(ctx context.Context, tx *Tx, actor account.Actor, c *account.Certificateur, fileID int64) error {
+	if free, err := fileFree(ctx, tx, fileID, pendingFile{kind: OwnerCertificateur, uploader: actor.UserID}); err != nil {
+		return err
+	} else if !free {
+		return fieldErr("logo", "Ce fichier ne peut pas servir de logo.")
+	}
+	if err := attachFile(ctx, tx, fileID, OwnerCertificateur, c.ID); err != nil {
+		return err
+	}
+	if c.LogoFileID != 0 && c.LogoFileID != fileID {
+		if _, err := tx.ExecContext(ctx, `UPDATE files SET attached = ? WHERE id = ? AND owner_kind = ?`,
+			false, c.LogoFileID, OwnerCertificateur); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE certificateur_profils SET logo_file_id = ? WHERE organisme_id = ?`, fileID, c.ID); err != nil {
+		return err
+	}
+	c.LogoFileID = fileID
+	return nil
 }
 
 // upsertProfil writes the address and signatory of c (its logo is SetCertificateurLogo's).
@@ -163,19 +213,10 @@ func (s *Store) SetCertificateurLogo(ctx context.Context, actor account.Actor, f
 		if err := tx.updateVersioned(ctx, "organismes", c.ID, version, `nom = nom`); err != nil {
 			return err
 		}
-		if err := attachFile(ctx, tx, fileID, OwnerCertificateur, c.ID); err != nil {
-			return err
-		}
-		if c.LogoFileID != 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE files SET attached = ? WHERE id = ? AND owner_kind = ?`,
-				false, c.LogoFileID, OwnerCertificateur); err != nil {
-				return err
-			}
-		}
 		if err := upsertProfil(ctx, tx, c); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE certificateur_profils SET logo_file_id = ? WHERE organisme_id = ?`, fileID, c.ID); err != nil {
+		if err := setLogo(ctx, tx, actor, c, fileID); err != nil {
 			return err
 		}
 		version++

@@ -113,9 +113,17 @@ func (s *Server) certificateurSave(w http.ResponseWriter, r *http.Request) error
 		return rerender(http.StatusUnprocessableEntity, cur)
 	}
 	c.Version = formVersion(r)
-	err = s.store.SaveCertificateur(r.Context(), actor(r), c)
-	if err == nil && logo != nil {
-		_, err = s.saveLogo(r, *logo, c.Version)
+	if logo == nil {
+		err = s.store.SaveCertificateur(r.Context(), actor(r), c)
+	} else {
+		// The logo's bytes first (unattached, « Dépôt d’un fichier »), then one save of the
+		// fields and the logo: one version, one journal entry.
+		var id int64
+		if id, err = s.storeLogo(r, *logo); err == nil {
+			if err = s.store.SaveCertificateurLogo(r.Context(), actor(r), c, id); err != nil {
+				s.discardUploads(r, actor(r), []int64{id})
+			}
+		}
 	}
 	if e := staleOf(err); e != nil {
 		if now, lerr := s.loadCertificateur(r); lerr == nil && now != nil {
@@ -159,10 +167,7 @@ func checkLogo(fh *multipart.FileHeader) (upload, error) {
 // (version: the certificateur's version read); the bytes are removed again when refused.
 func (s *Server) saveLogo(r *http.Request, u upload, version int64) (int64, error) {
 	act := actor(r)
-	id, err := s.storeUpload(r, u, func(f *store.File, key string) error {
-		f.OwnerKind = store.OwnerCertificateur
-		return s.store.SaveFile(r.Context(), act, f, key)
-	})
+	id, err := s.storeLogo(r, u)
 	if err != nil {
 		return 0, err
 	}
@@ -265,4 +270,13 @@ func (s *Server) apiCertificateurLogo(w http.ResponseWriter, r *http.Request) er
 	}
 	writeJSON(w, http.StatusOK, toAPICertificateur(c))
 	return nil
+}
+
+// storeLogo stores u as an unattached file of the certificateur and returns its id.
+func (s *Server) storeLogo(r *http.Request, u upload) (int64, error) {
+	act := actor(r)
+	return s.storeUpload(r, u, func(f *store.File, key string) error {
+		f.OwnerKind = store.OwnerCertificateur
+		return s.store.SaveFile(r.Context(), act, f, key)
+	})
 }

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -200,6 +202,10 @@ func TestCertificateurPage(t *testing.T) {
 	if status != 422 || !strings.Contains(string(out), "clé de contrôle") || !strings.Contains(string(out), "PNG ou JPEG") {
 		t.Errorf("bad SIRET and SVG: %d", status)
 	}
+	last, err := e.st.AuditLog(context.Background(), account.System, 1)
+	if err != nil || len(last) != 1 {
+		t.Fatal(err)
+	}
 	ct, b = multipartBody(t, "logo.png", pngLogo(t), form)
 	if status, out := e.upload(admin, "POST", "/admin/certificateur", "", ct, b); status != 303 {
 		t.Fatalf("save: %d %s", status, out)
@@ -207,6 +213,27 @@ func TestCertificateurPage(t *testing.T) {
 	c, err := e.st.Certificateur(context.Background())
 	if err != nil || c.Adresse != "3 place Bellecour\n69002 Lyon" || c.LogoFileID == 0 {
 		t.Fatalf("saved %+v %v", c, err)
+	}
+	// The fields and the logo together: one save, one version, one entry (and the file's own).
+	if v, _ := strconv.ParseInt(version, 10, 64); c.Version != v+1 {
+		t.Errorf("version after one save: %d, want %d", c.Version, v+1)
+	}
+	entries, err := e.st.AuditLog(context.Background(), account.System, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, en := range entries {
+		if en.ID > last[0].ID {
+			actions = append(actions, en.Action)
+		}
+	}
+	slices.Sort(actions)
+	if !slices.Equal(actions, []string{"file.save", "organisme.update"}) {
+		t.Errorf("journal of one save: %v", actions)
+	}
+	if _, doc := e.get(admin, "/admin/journal"); !strings.Contains(text(doc.Find("tbody tr").First()), "Modification du certificateur") {
+		t.Errorf("journal label: %q", text(doc.Find("tbody tr").First()))
 	}
 	// The same form again (its version is now stale): 409 with the other values shown.
 	form["signataire_nom"] = "Paul Durand"

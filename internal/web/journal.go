@@ -47,6 +47,20 @@ type auditRefs struct {
 	Refs map[int64]store.AuditRef
 }
 
+// Op is the locale key of the operation entry e records (« audit.… »): its action's, except
+// for the certificateur's own record (« Modification du certificateur », not « d’un
+// organisme ») and a candidate's identity correction (« Correction d’identité »).
+func (a *auditRefs) Op(e store.AuditEntry) string {
+	switch {
+	case e.Entity == "organisme" && (e.Action == "organisme.update" || e.Action == "organisme.create") &&
+		strings.Contains(e.Detail, `"certificateur":true`):
+		return "audit.certificateur." + strings.TrimPrefix(e.Action, "organisme.")
+	case e.Action == "candidat.update" && strings.Contains(e.Detail, `"correction_id":`):
+		return "audit.candidat.correction"
+	}
+	return "audit." + e.Action
+}
+
 // Ref is the name and link of the record entry e wrote, as the journal shows it: a user's
 // account page, a candidate's dossier, livret, stage or planning, a centre's page — and for an
 // import or a batch of activation links, which are about a centre's candidates, the list of
