@@ -104,7 +104,7 @@ func drawAttestation(w *writer, a Attestation) {
 		phrase += " (" + strings.Join(refs, ", ") + ")"
 	}
 	if !debut.IsZero() && !fin.IsZero() {
-		phrase += ", du " + french.Date(debut) + " au " + french.Date(fin)
+		phrase += ", " + french.Range(debut, fin)
 	}
 	phrase += " :"
 	w.para(marginX, contentW, phrase, regular, 10, colText, left)

@@ -90,9 +90,13 @@ func resultat(b livret.BlocState) document.ResultatBloc {
 	return r
 }
 
+// AttestationRule ends each reason whyNothingFollowed gives (a page that states the rule
+// itself trims it).
+const AttestationRule = " L'attestation de formation atteste ce qui a été fait : elle ne liste que les modules terminés dont les heures réalisées sont saisies."
+
 // whyNothingFollowed says, in French, why no module can be attested yet.
 func whyNothingFollowed(seances []Seance, now time.Time) string {
-	const rule = " L'attestation de formation atteste ce qui a été fait : elle ne liste que les modules terminés dont les heures réalisées sont saisies."
+	const rule = AttestationRule
 	if len(seances) == 0 {
 		return "Aucun module n'est planifié pour ce candidat : l'attestation de formation ne peut pas être établie." + rule
 	}

@@ -162,3 +162,45 @@ func Typographic(s string) string {
 	}
 	return typographic.Replace(s)
 }
+
+// De returns « de » followed by name, elided before a vowel or an h: De("Élodie Martin") is
+// « d’Élodie Martin », De("Karim Benali") « de Karim Benali ».
+func De(name string) string {
+	if Elides(name) {
+		return "d’" + name
+	}
+	return "de " + name
+}
+
+// Elides reports whether a word starting s takes the elided article (« d’ », « l’ »): its
+// first letter is a vowel (accented or not), a y or an h.
+func Elides(s string) bool {
+	for _, r := range s {
+		return strings.ContainsRune("aàâäeéèêëiîïoôöuùûüyÿhAÀÂÄEÉÈÊËIÎÏOÔÖUÙÛÜYŸHæÆœŒ", r)
+	}
+	return false
+}
+
+// Range writes the period from a to b the French way, without repeating what both dates
+// share: « du 14 au 25 août 2026 », « du 28 juillet au 8 août 2026 », « du 30 décembre 2026
+// au 2 janvier 2027 », « le 3 mars 2027 » for a single day. A zero date is Empty.
+func Range(a, b time.Time) string {
+	if a.IsZero() || b.IsZero() {
+		return "du " + Date(a) + " au " + Date(b)
+	}
+	a, b = InParis(a), InParis(b)
+	if a.Year() != b.Year() {
+		return "du " + Date(a) + " au " + Date(b)
+	}
+	if a.Month() == b.Month() && a.Day() == b.Day() {
+		return "le " + Date(a)
+	}
+	first := strconv.Itoa(a.Day())
+	if a.Day() == 1 {
+		first = "1er"
+	}
+	if a.Month() != b.Month() {
+		first += NBSP + months[a.Month()-1]
+	}
+	return "du " + first + " au " + Date(b)
+}

@@ -88,3 +88,27 @@ func TestPlurals(t *testing.T) {
 		}
 	}
 }
+
+func TestDeElides(t *testing.T) {
+	for in, want := range map[string]string{"Élodie Martin": "d’Élodie Martin", "Karim Benali": "de Karim Benali",
+		"Hélène Roy": "d’Hélène Roy", "Yves Lo": "d’Yves Lo", "anne": "d’anne", "": "de "} {
+		if got := De(in); got != want {
+			t.Errorf("De(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRange(t *testing.T) {
+	d := func(s string) time.Time { x, _ := time.Parse(time.DateOnly, s); return x }
+	for _, c := range []struct{ a, b, want string }{
+		{"2026-08-14", "2026-08-25", "du 14 au 25\u00a0août\u00a02026"},
+		{"2026-07-28", "2026-08-08", "du 28\u00a0juillet au 8\u00a0août\u00a02026"},
+		{"2026-12-30", "2027-01-02", "du 30\u00a0décembre\u00a02026 au 2\u00a0janvier\u00a02027"},
+		{"2026-03-01", "2026-03-03", "du 1er au 3\u00a0mars\u00a02026"},
+		{"2026-03-03", "2026-03-03", "le 3\u00a0mars\u00a02026"},
+	} {
+		if got := Range(d(c.a), d(c.b)); got != c.want {
+			t.Errorf("Range(%s, %s) = %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -107,6 +107,23 @@ func (s *Store) PromotionMembers(ctx context.Context, actor account.Actor, centr
 	return out, nil
 }
 
+// PromotionVAE counts the candidates of promotion in centre centreID who take the VAE path
+// (not abandoned): they follow no training, so planning leaves them out.
+// Errors: apperr.NotFound unless actor is an admin or staff (référent, formateur) of the centre.
+func (s *Store) PromotionVAE(ctx context.Context, actor account.Actor, centreID int64, promotion string) (int, error) {
+	if !lvStaffOf(actor, centreID) {
+		return 0, fmt.Errorf("promotion of centre %d: %w", centreID, apperr.NotFound)
+	}
+	var n int
+	err := s.q(nil).QueryRowContext(ctx, `SELECT COUNT(*) FROM inscriptions
+		WHERE centre_id = ? AND promotion = ? AND voie = ? AND statut <> ?`,
+		centreID, promotion, string(candidat.VAE), string(candidat.Abandon)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("promotion of centre %d: %w", centreID, err)
+	}
+	return n, nil
+}
+
 // planMember is one candidate of a promotion with their séances.
 type planMember struct {
 	id, certificationID int64
@@ -305,7 +322,7 @@ func planConflict(m *planMember, se *candidat.Seance) (c PlanConflict, ok bool) 
 	for _, o := range m.seances {
 		if o.module == se.ModuleID {
 			return PlanConflict{InscriptionID: m.id, Nom: m.nom, Planned: true, Message: fmt.Sprintf(
-				"Module déjà planifié du %s au %s.", french.Date(o.debut), french.Date(o.fin))}, true
+				"Module déjà planifié %s.", french.Range(o.debut, o.fin))}, true
 		}
 	}
 	if o := overlapping(m.seances, se.Debut, se.Fin); o != nil {
@@ -326,5 +343,5 @@ func overlapping(list []planSeance, debut, fin time.Time) *planSeance {
 
 // overlapMessage says which séance the dates overlap, with its French dates.
 func overlapMessage(o *planSeance) string {
-	return fmt.Sprintf("Ces dates chevauchent le module « %s », planifié du %s au %s.", o.intitule, french.Date(o.debut), french.Date(o.fin))
+	return fmt.Sprintf("Ces dates chevauchent le module « %s », planifié %s.", o.intitule, french.Range(o.debut, o.fin))
 }

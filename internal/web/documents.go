@@ -142,8 +142,8 @@ func (s *Server) attestationUnavailable(w http.ResponseWriter, r *http.Request, 
 	}
 	p := &AttestationPage{Base: s.base(r, "attestation.unavailable"), InscriptionID: d.Ins.ID}
 	for _, k := range []string{"planning", "signataire", "nda"} {
-		if m := v.Fields[k]; m != "" {
-			p.Raisons = append(p.Raisons, m)
+		if m := v.Fields[k]; m != "" { // the page states the rule once, under the reasons
+			p.Raisons = append(p.Raisons, strings.TrimSuffix(m, edition.AttestationRule))
 		}
 	}
 	return s.render(w, http.StatusConflict, "attestation", p)

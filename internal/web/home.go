@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -147,6 +148,18 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 
 // Date formats a time the page's way (« 12 mars 2027 »).
 func (b *Base) Date(t time.Time) string { return formatDate(b.Lang, t) }
+
+// Range formats a period the page's way (« du 14 au 25 août 2026 », "from 14 August 2026 to
+// 25 August 2026").
+func (b *Base) Range(from, to time.Time) string {
+	if b.Lang == "en" {
+		return "from " + formatDate(b.Lang, from) + " to " + formatDate(b.Lang, to)
+	}
+	return french.Range(from, to)
+}
+
+// De writes « de » before a name, elided when it must be (« d’Élodie Martin »).
+func (b *Base) De(name string) string { return french.De(name) }
 
 // DateTime formats a time with its hour (« 12 mars 2027 à 14 h 05 »).
 func (b *Base) DateTime(t time.Time) string { return formatDateTime(b.Lang, t) }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -100,7 +101,7 @@ func (s *Server) identiteSave(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.render(w, status, "identite", p)
 	}
-	return s.finish(w, r, &f, err, rerender, s.msg(r, "identite.saved", "Nom", c.NomAffiche()),
+	return s.finish(w, r, &f, err, rerender, s.msg(r, "identite.saved", "Nom", c.NomAffiche(), "DeNom", french.De(c.NomAffiche())),
 		"/candidats/"+itoa64(cur.ID)+"/identite")
 }
 

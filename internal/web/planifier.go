@@ -21,7 +21,9 @@ type PlanifierPage struct {
 	Admin     bool
 	Modules   []candidat.Module // the centre's active modules
 	Members   []store.PromotionMember
-	Form      Form
+	// VAE counts the promotion's candidates in VAE, who follow no training: not listed.
+	VAE  int
+	Form Form
 	// Selected holds the candidates ticked: all of them on a fresh form.
 	Selected map[int64]bool
 	// Conflicts lists, after a refusal, the candidates who cannot get the séance; nothing was
@@ -82,6 +84,9 @@ func (s *Server) planifierData(r *http.Request, f Form) (*PlanifierPage, error) 
 	}
 	if len(p.Members) == 0 {
 		return nil, errNotFoundPage
+	}
+	if p.VAE, err = s.store.PromotionVAE(r.Context(), actor(r), p.CentreID, p.Promotion); err != nil {
+		return nil, err
 	}
 	mods, err := s.store.Modules(r.Context(), actor(r), p.CentreID)
 	if err != nil {
