@@ -294,7 +294,7 @@ func TestRenderAttestation(t *testing.T) {
 	text := flat(pdfText(t, pdf))
 	mustContain(t, text, "Attestation de formation", "Madame Léa Moreau, née le 12 mars 1998 à Lyon (69)",
 		"Total : 602 h prévues · 598,5 h réalisées (99,4 %)", "Fait à Lyon, le 1er juillet 2027", "Sophie Girard", "Responsable pédagogique",
-		"du 1er janvier 2027 au 25 juin 2027", "31,5 h", "Blog avec WordPress", "mise en œuvre",
+		"du 1er janvier au 25 juin 2027", "31,5 h", "Blog avec WordPress", "mise en œuvre",
 		// Code du travail L6353-1: NDA, nature, objectives, duration, results of the evaluation.
 		"enregistrée sous le numéro 84 69 12345 69", "Nature : Action de formation", "L6313-1, 1°",
 		"Objectifs : acquérir", "bloc 2 « Créer et animer »", "Durée : 598,5 h de formation réalisées (602 h prévues)",

@@ -74,14 +74,14 @@ func TestPlanPromotion(t *testing.T) {
 		_, err = s.PlanPromotion(ctx, w.actor(w.refA), w.plan(w.promo[:2], w.moduleA.ID, w.janvier.AddDate(0, 1, 0), w.janvierFin.AddDate(0, 1, 0)))
 		var ce *store.PlanConflictError
 		if !errors.As(err, &ce) || !errors.Is(err, apperr.Conflict) || len(ce.Conflicts) != 2 || !ce.Conflicts[0].Planned ||
-			ce.Conflicts[0].Message != "Module déjà planifié du 4\u00a0janvier\u00a02027 au 15\u00a0janvier\u00a02027." {
+			ce.Conflicts[0].Message != "Module déjà planifié du 4 au 15\u00a0janvier\u00a02027." {
 			t.Fatalf("plan again = %v %+v", err, ce)
 		}
 
 		// Overlap: another module at the same dates, for a selection; the French dates name it.
 		_, err = s.PlanPromotion(ctx, w.actor(w.refA), w.plan(w.promo[1:3], w.moduleA2.ID, w.janvierFin, w.janvierFin.AddDate(0, 0, 5)))
 		if !errors.As(err, &ce) || len(ce.Conflicts) != 2 || ce.Conflicts[0].Planned ||
-			!strings.Contains(ce.Conflicts[0].Message, "chevauchent le module « Veille », planifié du 4\u00a0janvier\u00a02027 au 15\u00a0janvier\u00a02027") {
+			!strings.Contains(ce.Conflicts[0].Message, "chevauchent le module « Veille », planifié du 4 au 15\u00a0janvier\u00a02027") {
 			t.Fatalf("overlap = %v %+v", err, ce)
 		}
 

@@ -49,7 +49,7 @@ func TestBrowserPlanifier(t *testing.T) {
 	fill()
 	p.submit(http.StatusConflict)
 	p.do(chromedp.WaitVisible("#plan-conflicts"))
-	if got := p.text("#plan-conflicts"); !strings.Contains(got, "Module déjà planifié du 6 mars 2028 au 10 mars 2028.") {
+	if got := p.text("#plan-conflicts"); !strings.Contains(got, "Module déjà planifié du 6 au 10 mars 2028.") {
 		t.Errorf("#plan-conflicts = %q", got)
 	}
 	p.shoot("planifier-conflits")

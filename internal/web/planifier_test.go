@@ -109,7 +109,7 @@ func TestPlanifierPromotion(t *testing.T) {
 		t.Fatalf("again: %d", res.StatusCode)
 	}
 	conflicts := doc.Find("#candidats #plan-conflicts li")
-	if conflicts.Length() != len(ids) || !strings.Contains(text(conflicts.First()), "Module déjà planifié du 6 mars 2028 au 10 mars 2028.") {
+	if conflicts.Length() != len(ids) || !strings.Contains(text(conflicts.First()), "Module déjà planifié du 6 au 10 mars 2028.") {
 		t.Errorf("conflicts %d: %q", conflicts.Length(), text(conflicts.First()))
 	}
 	if doc.Find(`input[name=debut][value="2028-03-06"]`).Length() != 1 {
@@ -123,7 +123,7 @@ func TestPlanifierPromotion(t *testing.T) {
 	}
 	res, doc = e.postDoc(c, planifierPath, url.Values{"module": {strconv.FormatInt(other.ID, 10)}, "debut": {"2028-03-09"}, "fin": {"2028-03-20"},
 		"heures_prevues": {"7"}, "candidats": ids[:2]})
-	if res.StatusCode != http.StatusConflict || !strings.Contains(text(doc.Find("#plan-conflicts")), "Ces dates chevauchent le module « Atelier vidéo », planifié du 6 mars 2028 au 10 mars 2028.") {
+	if res.StatusCode != http.StatusConflict || !strings.Contains(text(doc.Find("#plan-conflicts")), "Ces dates chevauchent le module « Atelier vidéo », planifié du 6 au 10 mars 2028.") {
 		t.Errorf("overlap: %d %q", res.StatusCode, text(doc.Find("#plan-conflicts")))
 	}
 	// Leave out those who have it: one new candidate-less plan is a no-op, still all or nothing.
