@@ -133,7 +133,7 @@ func TestPlanifierPromotion(t *testing.T) {
 		t.Fatalf("skip: %d", res.StatusCode)
 	}
 	_, doc = e.get(c, res.Header.Get("Location"))
-	if got := text(doc.Find(".flash")); !strings.Contains(got, "planifié pour 0 candidat ; "+strconv.Itoa(len(ids))+" candidats qui l’avaient déjà laissés de côté") {
+	if got := text(doc.Find(".flash")); !strings.Contains(got, "planifié pour 0 candidat ; "+strconv.Itoa(len(ids))+" candidats, qui avaient déjà ce module, ont été laissés de côté") {
 		t.Errorf("flash %q", got)
 	}
 	if n := e.countSeances(t, mod.ID); n != len(ids) {
