@@ -81,6 +81,13 @@ func TestCourrielsPages(t *testing.T) {
 	}
 	if link := linkIn.FindString(c.Text); link == "" || !strings.Contains(doc.Find("#courriel-text").Text(), link) {
 		t.Errorf("the link %q is not shown in full", link)
+	} else if a := doc.Find(`#courriel-text a[href="` + link + `"]`); a.Length() != 1 || text(a) != link ||
+		doc.Find(`.courriel-links button.copy[data-copy="courriel-link-0"]`).Length() != 1 {
+		t.Errorf("the link %q is not clickable with a « Copier » button: %d", link, a.Length())
+	}
+	// Without SMTP (the test server has none) no « Renvoyer » button: the page says why.
+	if doc.Find("#courriel-resend").Length() != 0 || !strings.Contains(text(doc.Find("#courriel-no-smtp")), "Aucun serveur SMTP configuré") {
+		t.Errorf("without SMTP: resend button %d, notice %q", doc.Find("#courriel-resend").Length(), text(doc.Find("#courriel-no-smtp")))
 	}
 	// The pages show live links: never compressed (BREACH), never cached.
 	req, _ := http.NewRequest("GET", e.ts.URL+fmt.Sprintf("/admin/courriels/%d", c.ID), nil)
