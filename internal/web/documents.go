@@ -141,8 +141,15 @@ func (s *Server) attestationUnavailable(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	p := &AttestationPage{Base: s.base(r, "attestation.unavailable"), InscriptionID: d.Ins.ID}
+	english := map[string]string{"planning": p.T("attestation.reason.planning"), "signataire": p.T("attestation.reason.signataire"),
+		"nda": p.T("attestation.reason.nda")}
 	for _, k := range []string{"planning", "signataire", "nda"} {
-		if m := v.Fields[k]; m != "" { // the page states the rule once, under the reasons
+		m := v.Fields[k]
+		switch {
+		case m == "":
+		case p.Lang == "en": // the domain explains in French; the English page says it generally
+			p.Raisons = append(p.Raisons, english[k])
+		default: // the page states the rule once, under the reasons
 			p.Raisons = append(p.Raisons, strings.TrimSuffix(m, edition.AttestationRule))
 		}
 	}
