@@ -176,28 +176,40 @@ func drawAttestation(w *writer, a Attestation) {
 
 // drawResultats states the results of the evaluation of the acquired skills per bloc (L6353-1).
 func drawResultats(w *writer, rs []ResultatBloc) {
-	w.sectionTitle("Résultats de l'évaluation des acquis de la formation", 11, lineH(8.5)*4)
-	w.para(marginX, contentW, "Évaluation en cours de formation (livret d'évaluation et de suivi) ; seul le jury délivre les blocs et le titre.",
-		regular, 8.5, colMuted, left)
-	w.y += 6
+	const note = "Évaluation en cours de formation (livret d'évaluation et de suivi) ; seul le jury délivre les blocs et le titre."
 	t := newTable(w, marginX, 8.5,
 		column{"Bloc de compétences", 88 * mm, left},
 		column{"Compétences acquises", 24 * mm, center},
 		column{"Projet de fin de bloc", 26 * mm, center},
 		column{"Résultat", 36 * mm, center},
 	)
-	t.begin(lineH(8.5) * 2)
-	for _, r := range rs {
+	rowOf := func(r ResultatBloc) []cell {
 		st := regular
 		if strings.HasPrefix(r.Etat, "Validé") {
 			st = bold
 		}
-		t.row(
-			cell{text: fmt.Sprintf("Bloc %d — %s", r.Numero, r.Intitule)},
-			cell{text: fmt.Sprintf("%d sur %d", r.Acquises, r.Total)},
-			cell{text: r.Projet},
-			cell{text: r.Etat, st: st},
-		)
+		return []cell{
+			{text: fmt.Sprintf("Bloc %d — %s", r.Numero, r.Intitule)},
+			{text: fmt.Sprintf("%d sur %d", r.Acquises, r.Total)},
+			{text: r.Projet},
+			{text: r.Etat, st: st},
+		}
+	}
+	// The heading stays with its note, the table's header and its first rows (keep-with-next).
+	first := lineH(8.5) * 2 // no bloc: room for one line
+	if len(rs) > 0 {
+		first = 0
+		for _, r := range rs[:min(len(rs), 2)] {
+			first += t.rowHeight(rowOf(r))
+		}
+	}
+	keep := float64(len(w.wrap(note, contentW, regular, 8.5)))*lineH(8.5) + 6 + t.headerHeight() + first
+	w.sectionTitle("Résultats de l'évaluation des acquis de la formation", 11, keep)
+	w.para(marginX, contentW, note, regular, 8.5, colMuted, left)
+	w.y += 6
+	t.begin(lineH(8.5) * 2)
+	for _, r := range rs {
+		t.row(rowOf(r)...)
 	}
 	t.end()
 	w.y += 10
