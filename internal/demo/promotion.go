@@ -3,11 +3,15 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
@@ -198,7 +202,7 @@ func seedLivret(ctx context.Context, st *store.Store, blobs *blob.Dir, formateur
 				// Absent on the day, the candidate hands in a TP instead: a form outside the
 				// référentiel, with its reason (shown on the livret).
 				more := &livret.Evaluation{InscriptionID: insID, Competences: e.Competences, Date: e.Date.AddDate(0, 0, 3), Criteres: map[string]livret.Resultat{},
-					ModuleID: e.ModuleID, Forme: referentiel.TP, MotifForme: "Absent le jour de l'évaluation prévue, le candidat a rendu un TP de rattrapage portant sur les critères restants.",
+					ModuleID: e.ModuleID, Forme: referentiel.TP, MotifForme: "Absent le jour de l’évaluation prévue, le candidat a rendu un TP de rattrapage portant sur les critères restants.",
 					Commentaire: "Seconde évaluation : les critères restants de la compétence."}
 				for _, code := range rest {
 					more.Criteres[code] = livret.Acquis
@@ -210,8 +214,8 @@ func seedLivret(ctx context.Context, st *store.Store, blobs *blob.Dir, formateur
 			n++
 		}
 		if allDone {
-			p := &livret.Projet{InscriptionID: insID, Bloc: b.Code, Titre: "Projet de fin de bloc — " + b.ProjetFinDeBloc,
-				Description: "Projet réalisé pour une PME lyonnaise de l'économie sociale et solidaire.", URL: "https://exemple.fr/projet"}
+			p := &livret.Projet{InscriptionID: insID, Bloc: b.Code, Titre: projetTitre(b.ProjetFinDeBloc),
+				Description: "Projet réalisé pour une PME lyonnaise de l’économie sociale et solidaire.", URL: "https://exemple.fr/projet"}
 			// Léa's pending project comes with a deliverable, so that the demo shows the files.
 			var files []int64
 			if who == 0 && b.Code == "BC03" {
@@ -245,7 +249,7 @@ func hasNonAcquis(e *livret.Evaluation) bool {
 }
 
 func seedStage(ctx context.Context, st *store.Store, blobs *blob.Dir, act account.Actor, insID int64, who int, now time.Time) error {
-	s := &store.Stage{InscriptionID: insID, Entreprise: []string{"Agence Lumière", "Coopérative Rhône Bio", "Studio Presqu'île"}[who],
+	s := &store.Stage{InscriptionID: insID, Entreprise: []string{"Agence Lumière", "Coopérative Rhône Bio", "Studio Presqu’île"}[who],
 		TuteurNom: []string{"Isabelle Caron", "Karim Benali", "Pauline Roche"}[who], TuteurEmail: fmt.Sprintf("tuteur%d@exemple.fr", who+1),
 		Debut: now.AddDate(0, -2, 0).Truncate(24 * time.Hour), Fin: now.AddDate(0, 1, 0).Truncate(24 * time.Hour)}
 	if err := st.CreateStage(ctx, act, s); err != nil {
@@ -268,4 +272,21 @@ func seedStage(ctx context.Context, st *store.Store, blobs *blob.Dir, act accoun
 		return err
 	}
 	return st.SubmitFiche(ctx, tok, fiche, cachet)
+}
+
+// projetTitre is a demo project's title drawn from the référentiel's subject of the bloc
+// (« Projet de mise en place d'une veille… »): without the heading's « Projet de », which the
+// livret already prints, capitalised, with the typographic apostrophe.
+func projetTitre(sujet string) string {
+	t := sujet
+	for _, p := range []string{"Projet de ", "Mini-projet de ", "Projet "} {
+		if rest, ok := strings.CutPrefix(t, p); ok && rest != "" {
+			t = rest
+			break
+		}
+	}
+	if r, n := utf8.DecodeRuneInString(t); n > 0 {
+		t = string(unicode.ToUpper(r)) + t[n:]
+	}
+	return french.Typographic(t)
 }
