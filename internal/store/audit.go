@@ -54,6 +54,19 @@ func (s *Store) AuditLog(ctx context.Context, actor account.Actor, limit int) ([
 // AuditLogBefore is AuditLog from the entries older than entry before (0: from the newest),
 // to page back through the journal.
 func (s *Store) AuditLogBefore(ctx context.Context, actor account.Actor, before int64, limit int) ([]AuditEntry, error) {
+	return s.AuditLogFiltered(ctx, actor, AuditFilter{Before: before}, limit)
+}
+
+// AuditFilter narrows the journal the admin reads.
+type AuditFilter struct {
+	Before  int64    // only the entries older than this one (0: from the newest)
+	Action  string   // only this operation ("" : every one)
+	ActorID int64    // only this author's entries (0: everyone's)
+	Except  []string // not these operations (e.g. the sign-ins)
+}
+
+// AuditLogFiltered is AuditLogBefore narrowed by f, newest first.
+func (s *Store) AuditLogFiltered(ctx context.Context, actor account.Actor, f AuditFilter, limit int) ([]AuditEntry, error) {
 	if err := access.CanAdminister(actor).Err("audit log"); err != nil {
 		return nil, err
 	}
@@ -61,9 +74,21 @@ func (s *Store) AuditLogBefore(ctx context.Context, actor account.Actor, before 
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	rows, err := s.query(ctx,
-		`SELECT id, at, actor_id, action, entity, entity_id, detail, COALESCE(prev_hash, ''), COALESCE(hash, '')
-		 FROM audit_log WHERE ? = 0 OR id < ? ORDER BY id DESC LIMIT ?`, before, before, limit)
+	q, args := `SELECT id, at, actor_id, action, entity, entity_id, detail, COALESCE(prev_hash, ''), COALESCE(hash, '')
+		 FROM audit_log WHERE 1 = 1`, []any{}
+	if f.Before > 0 {
+		q, args = q+` AND id < ?`, append(args, f.Before)
+	}
+	if f.Action != "" {
+		q, args = q+` AND action = ?`, append(args, f.Action)
+	}
+	if f.ActorID > 0 {
+		q, args = q+` AND actor_id = ?`, append(args, f.ActorID)
+	}
+	for _, a := range f.Except {
+		q, args = q+` AND action <> ?`, append(args, a)
+	}
+	rows, err := s.query(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

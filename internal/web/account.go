@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/certif/certif/internal/account"
@@ -118,6 +119,11 @@ type AuditPage struct {
 	// Older is the id to page back from (the « entrées plus anciennes » link), 0 on the last page.
 	Older int64
 	auditRefs
+	// Filter is the operation, author and « sans les connexions » the page is narrowed by;
+	// Actions the operations offered, AuthorChoices the accounts offered (staff, by name).
+	Filter        AuditFilterForm
+	Actions       []string
+	AuthorChoices []account.User
 }
 
 // auditPageSize is how many journal entries one page shows.
@@ -125,7 +131,9 @@ const auditPageSize = 200
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	before, _ := strconv.ParseInt(r.URL.Query().Get("avant"), 10, 64)
-	entries, err := s.store.AuditLogBefore(r.Context(), actor(r), max(before, 0), auditPageSize)
+	filter, sf := parseAuditFilter(r.URL.Query())
+	sf.Before = max(before, 0)
+	entries, err := s.store.AuditLogFiltered(r.Context(), actor(r), sf, auditPageSize)
 	if err != nil {
 		return err
 	}
@@ -133,7 +141,20 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &AuditPage{Base: s.base(r, "audit.title"), Entries: entries, Chain: chain, Authors: map[int64]string{}}
+	p := &AuditPage{Base: s.base(r, "audit.title"), Entries: entries, Chain: chain, Authors: map[int64]string{},
+		Filter: filter, Actions: auditActions}
+	for _, role := range []account.Role{account.RoleAdmin, account.RoleReferent, account.RoleFormateur, account.RoleJury} {
+		us, err := s.store.Users(r.Context(), actor(r), store.UserFilter{Role: role, Limit: 200})
+		if err != nil {
+			return err
+		}
+		p.AuthorChoices = append(p.AuthorChoices, us...)
+	}
+	if filter.Author != 0 && !slices.ContainsFunc(p.AuthorChoices, func(u account.User) bool { return u.ID == filter.Author }) {
+		if u, err := s.store.User(r.Context(), actor(r), filter.Author); err == nil {
+			p.AuthorChoices = append(p.AuthorChoices, *u)
+		}
+	}
 	for _, e := range entries {
 		if _, done := p.Authors[e.ActorID]; done || e.ActorID == 0 {
 			continue

@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/certif/certif/internal/store"
@@ -113,4 +115,71 @@ func (a *auditRefs) Ref(e store.AuditEntry) AuditLink {
 		l.Href = ins("/planning")
 	}
 	return l
+}
+
+// auditActions are the operations the journal records, in the order of its « Opération » filter.
+var auditActions = []string{"login", "login.failed", "user.create", "user.update", "user.password", "user.activate", "user.activation",
+	"user.reset_request", "user.reset", "token.create", "token.revoke", "organisme.create", "organisme.update",
+	"referentiel.import", "certification.update", "candidat.create", "candidat.import", "candidat.update", "candidat.merge", "candidat.merged",
+	"inscription.create", "inscription.statut", "module.create", "module.update", "evaluation.add", "projet.submit", "projet.decide",
+	"seance.add", "seance.update", "seance.delete", "stage.create", "stage.update", "stage.link", "stage.fiche",
+	"file.save", "file.discard", "file.sweep", "courriel.resend", "courriel.fail"}
+
+// signIns are the operations « sans les connexions » leaves out.
+var signIns = []string{"login", "login.failed"}
+
+// AuditFilterForm is the journal's filter as the page shows it and its links carry it.
+type AuditFilterForm struct {
+	Action   string // an operation of auditActions, "" for all
+	Author   int64  // an author's user id, 0 for all
+	NoLogins bool   // « sans les connexions » (on unless the filter form says otherwise)
+}
+
+// parseAuditFilter reads the journal's GET parameters: operation, auteur, and the checkbox
+// sans_connexions, which counts only once the filter form was sent (filtre=1): on by default.
+func parseAuditFilter(q url.Values) (AuditFilterForm, store.AuditFilter) {
+	var f AuditFilterForm
+	if a := q.Get("operation"); a != "" {
+		for _, known := range auditActions {
+			if a == known {
+				f.Action = a
+			}
+		}
+	}
+	f.Author, _ = strconv.ParseInt(q.Get("auteur"), 10, 64)
+	f.Author = max(f.Author, 0)
+	f.NoLogins = q.Get("filtre") == "" || q.Get("sans_connexions") == "1"
+	sf := store.AuditFilter{Action: f.Action, ActorID: f.Author}
+	if f.NoLogins && f.Action == "" {
+		sf.Except = signIns
+	}
+	return f, sf
+}
+
+// Query is the filter as GET parameters (without the page), for the links that keep it.
+func (f AuditFilterForm) Query() url.Values {
+	q := url.Values{"filtre": {"1"}}
+	if f.Action != "" {
+		q.Set("operation", f.Action)
+	}
+	if f.Author != 0 {
+		q.Set("auteur", strconv.FormatInt(f.Author, 10))
+	}
+	if f.NoLogins {
+		q.Set("sans_connexions", "1")
+	}
+	return q
+}
+
+// AuthorHref is the journal narrowed to author id's entries, the other filters kept.
+func (f AuditFilterForm) AuthorHref(id int64) string {
+	f.Author = id
+	return "/admin/journal?" + f.Query().Encode()
+}
+
+// OlderHref is the next page back, the filters kept.
+func (f AuditFilterForm) OlderHref(before int64) string {
+	q := f.Query()
+	q.Set("avant", strconv.FormatInt(before, 10))
+	return "/admin/journal?" + q.Encode()
 }

@@ -1,11 +1,17 @@
 package web
 
 import (
+	"context"
 	"database/sql"
 	"net/http"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/store"
 	"github.com/certif/certif/internal/store/storetest"
 )
@@ -83,7 +89,7 @@ func tamper(t *testing.T, st *store.Store, q string) {
 func TestJournalAuthorsAndOlderEntries(t *testing.T) {
 	e := newEnv(t)
 	admin := e.login("admin@certif.demo")
-	_, doc := e.get(admin, "/admin/journal")
+	_, doc := e.get(admin, "/admin/journal?filtre=1") // every operation, sign-ins included
 	rows := doc.Find("tbody tr")
 	if rows.Length() != auditPageSize {
 		t.Fatalf("%d rows on the first page, want %d (the demo journals more)", rows.Length(), auditPageSize)
@@ -103,5 +109,80 @@ func TestJournalAuthorsAndOlderEntries(t *testing.T) {
 	}
 	if n := older.Find("tbody tr").Length(); n != min(total-auditPageSize, auditPageSize) {
 		t.Errorf("older page: %d rows, want %d", n, min(total-auditPageSize, auditPageSize))
+	}
+}
+
+// The journal narrows by operation and author, leaves the sign-ins out by default, and its
+// « entrées plus anciennes » link keeps the filter.
+func TestJournalFilter(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login("admin@certif.demo")
+	e.login("referent@certif.demo")
+	ops := func(doc *goquery.Document) (whats, whos []string) {
+		doc.Find("tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			whos = append(whos, text(tr.Find("td").Eq(1)))
+			whats = append(whats, text(tr.Find("td").Eq(2)))
+		})
+		return whats, whos
+	}
+	// By default: no sign-in, and the box says so.
+	_, doc := e.get(admin, "/admin/journal")
+	whats, _ := ops(doc)
+	if len(whats) == 0 || slices.Contains(whats, "Connexion") {
+		t.Errorf("default journal: %d rows, sign-ins %v", len(whats), slices.Contains(whats, "Connexion"))
+	}
+	if _, ok := doc.Find("#audit-filter input[name=sans_connexions]").Attr("checked"); !ok {
+		t.Error("« sans les connexions » is not checked by default")
+	}
+	// Unchecked: the sign-ins come back.
+	_, doc = e.get(admin, "/admin/journal?filtre=1")
+	if whats, _ := ops(doc); !slices.Contains(whats, "Connexion") {
+		t.Error("sign-ins missing with the box unchecked")
+	}
+	// One operation: only it, and the select shows it.
+	_, doc = e.get(admin, "/admin/journal?filtre=1&sans_connexions=1&operation=evaluation.add")
+	whats, _ = ops(doc)
+	if len(whats) == 0 {
+		t.Fatal("no evaluation in the demo journal")
+	}
+	for _, w := range whats {
+		if w != "Évaluation inscrite au livret" {
+			t.Errorf("operation filter shows %q", w)
+		}
+	}
+	if v := doc.Find("#operation option[selected]").AttrOr("value", ""); v != "evaluation.add" {
+		t.Errorf("selected operation %q", v)
+	}
+	// Choosing « Connexion » shows them, box or not.
+	_, doc = e.get(admin, "/admin/journal?operation=login")
+	if whats, _ := ops(doc); len(whats) == 0 || slices.ContainsFunc(whats, func(w string) bool { return w != "Connexion" }) {
+		t.Errorf("sign-ins only: %v", whats)
+	}
+	// One author: the référent's sign-in, by the link on their name.
+	ref, err := e.st.Users(context.Background(), account.System, store.UserFilter{Query: "referent@certif.demo", Limit: 1})
+	if err != nil || len(ref) != 1 {
+		t.Fatal(err)
+	}
+	_, doc = e.get(admin, "/admin/journal?filtre=1&auteur="+itoa64(ref[0].ID))
+	whats, whos := ops(doc)
+	if len(whos) == 0 || !slices.Contains(whats, "Connexion") {
+		t.Errorf("the référent's entries: %v", whats)
+	}
+	for _, w := range whos {
+		if w != ref[0].DisplayName() {
+			t.Errorf("author filter shows %q", w)
+		}
+	}
+	if href := doc.Find("tbody tr td a[href*='auteur=']").First().AttrOr("href", ""); !strings.Contains(href, "auteur="+itoa64(ref[0].ID)) {
+		t.Errorf("author link %q", href)
+	}
+	// Nonsense parameters are ignored, not errors.
+	if res, _ := e.get(admin, "/admin/journal?operation=%00drop&auteur=-5&avant=x"); res.StatusCode != 200 {
+		t.Errorf("nonsense filter: %d", res.StatusCode)
+	}
+	// Paging keeps the filter.
+	_, doc = e.get(admin, "/admin/journal")
+	if href := doc.Find("#audit-older").AttrOr("href", ""); href != "" && !strings.Contains(href, "sans_connexions=1") {
+		t.Errorf("older link drops the filter: %q", href)
 	}
 }
