@@ -33,6 +33,9 @@ const (
 	KindActivation = "activation"   // data: Activation
 	KindReset      = "mot-de-passe" // data: Reset
 	KindTutor      = "tuteur"       // data: Tutor
+	// KindEmailChanged goes to the old address when the certificateur changes an activated
+	// account's login address.
+	KindEmailChanged = "adresse-modifiee" // data: EmailChanged
 )
 
 // Message is one rendered e-mail: its recipient's address, subject and two bodies.
@@ -55,6 +58,13 @@ type Reset struct {
 	Prenom  string
 	Link    string
 	Expires time.Time
+}
+
+// EmailChanged is the data of the message telling an account's old address that its login
+// address was changed (the new address is not written: it may be an impostor's).
+type EmailChanged struct {
+	Prenom string
+	At     time.Time
 }
 
 // Tutor is the data of the message carrying a tutor's link to the fiche d'appréciation de stage.

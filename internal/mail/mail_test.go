@@ -201,3 +201,14 @@ func TestNewSenderRefusesBadConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderEmailChanged(t *testing.T) {
+	m, err := mail.Render(mail.KindEmailChanged, "ancienne@example.fr", mail.EmailChanged{Prenom: "Éloïse", At: expires})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Adresse de connexion modifiée sur Certif" || !strings.Contains(m.Text, "12\u00a0mars\u00a02027") ||
+		!strings.Contains(m.HTML, "Éloïse") {
+		t.Errorf("message = %+v", m)
+	}
+}

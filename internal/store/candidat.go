@@ -203,7 +203,8 @@ func candMayEdit(ctx context.Context, tx *Tx, actor account.Actor, id int64) (bo
 // UpdateCandidat saves c's fields (c.UserID and c.CreatedAt are reset to the stored values);
 // it is audited with the names of the fields changed, and nothing is written when nothing
 // changed. The identity key is recomputed; when the candidate has an account, the account's
-// e-mail, nom and prénom follow (the account's e-mail is the login).
+// e-mail, nom and prénom follow (the account's e-mail is the login: see candCheckEmailChange
+// for who may change it, candMoveLogin for what follows).
 //
 // Who: an admin, or the referent of a centre where the candidate has an inscription.
 // Errors: apperr.NotFound when c.ID does not exist or is out of the actor's scope (see
@@ -247,9 +248,15 @@ func (s *Store) UpdateCandidat(ctx context.Context, actor account.Actor, c *cand
 				v.Add("nom_naissance", msgCandIdentityTaken)
 			}
 		}
-		if c.UserID != 0 && c.Email != old.Email {
-			if err := checkEmail(ctx, tx, c.Email, c.UserID, v); err != nil {
+		var login candLogin
+		if c.Email != old.Email {
+			if login, err = candCheckEmailChange(ctx, tx, actor, c, v); err != nil {
 				return err
+			}
+			if c.UserID != 0 {
+				if err := checkEmail(ctx, tx, c.Email, c.UserID, v); err != nil {
+					return err
+				}
 			}
 		}
 		if err := v.Err(); err != nil {
@@ -289,6 +296,11 @@ func (s *Store) UpdateCandidat(ctx context.Context, actor account.Actor, c *cand
 				`UPDATE users SET email = ?, nom = ?, prenom = ?, search_key = ?, updated_at = ?, version = version + 1 WHERE id = ? AND role = ?`,
 				u.Email, u.Nom, u.Prenom, searchKey(&u), s.t(now), c.UserID, string(account.RoleCandidat)); err != nil {
 				return err
+			}
+			if c.Email != old.Email {
+				if err := s.candMoveLogin(ctx, tx, actor, c.UserID, login, u.Prenom, c.Email, now); err != nil {
+					return err
+				}
 			}
 		}
 		// What the identity was and became (what the parchemin prints) is personal data: it goes

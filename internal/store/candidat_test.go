@@ -235,7 +235,7 @@ func TestUpdateCandidat(t *testing.T) {
 		if u.Email != "elodie.martin@exemple.fr" || u.Nom != "Martin" || u.Prenom != "Élodie" {
 			t.Errorf("account follows: %+v", u)
 		}
-		if n := candCount(t, s, "audit_log"); n != audits+1 {
+		if n := candCount(t, s, "audit_log"); n != audits+2 { // candidat.update, user.email
 			t.Errorf("audit rows %d → %d", audits, n)
 		}
 		entries, _ := s.AuditLog(ctx, w.admin, 1)
@@ -247,7 +247,7 @@ func TestUpdateCandidat(t *testing.T) {
 		if err := s.UpdateCandidat(ctx, w.refA, got); err != nil {
 			t.Fatal(err)
 		}
-		if n := candCount(t, s, "audit_log"); n != audits+1 {
+		if n := candCount(t, s, "audit_log"); n != audits+2 {
 			t.Errorf("no-op update audited")
 		}
 
