@@ -204,7 +204,7 @@ func candMayEdit(ctx context.Context, tx *Tx, actor account.Actor, id int64) (bo
 // it is audited with the names of the fields changed, and nothing is written when nothing
 // changed. The identity key is recomputed; when the candidate has an account, the account's
 // e-mail, nom and prénom follow (the account's e-mail is the login: see candCheckEmailChange
-// for who may change it, candMoveLogin for what follows).
+// for who may change it, moveLogin for what follows).
 //
 // Who: an admin, or the referent of a centre where the candidate has an inscription.
 // Errors: apperr.NotFound when c.ID does not exist or is out of the actor's scope (see
@@ -298,7 +298,7 @@ func (s *Store) UpdateCandidat(ctx context.Context, actor account.Actor, c *cand
 				return err
 			}
 			if c.Email != old.Email {
-				if err := s.candMoveLogin(ctx, tx, actor, c.UserID, login, u.Prenom, c.Email, now); err != nil {
+				if err := s.moveLogin(ctx, tx, actor, c.UserID, login, u.Prenom, c.Email, now); err != nil {
 					return err
 				}
 			}

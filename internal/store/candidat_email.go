@@ -14,16 +14,28 @@ import (
 // French messages of a change of a candidate's e-mail (the login of their account).
 const (
 	msgCandEmailActivated   = "Ce candidat a activé son compte : cette adresse est son identifiant de connexion, seul le certificateur peut la changer."
+	msgLoginActivated       = "Ce compte est activé : son adresse e-mail est son identifiant de connexion, seul le certificateur peut la changer."
 	msgCandEmailMultiCentre = "Ce candidat est inscrit dans plusieurs centres : seul le certificateur peut changer son adresse e-mail."
 )
 
-// candLogin is what UpdateCandidat needs to know of a candidate's account before changing its
-// e-mail.
+// candLogin is what is needed to know of an account before changing its e-mail (its login).
 type candLogin struct {
 	activated bool // a password was chosen: the address is a live login
 	pending   bool // an activation link is live
 	prenom    string
 	email     string // the account's address before the change
+}
+
+// loginState reads the state of account userID's login.
+func loginState(ctx context.Context, tx *Tx, userID int64) (candLogin, error) {
+	var l candLogin
+	var hash string
+	var pending int
+	err := tx.QueryRowContext(ctx, `SELECT password_hash, prenom, email,
+		CASE WHEN activation_hash IS NOT NULL AND activation_expires > ? THEN 1 ELSE 0 END FROM users WHERE id = ?`,
+		tx.s.t(tx.s.nowUTC()), userID).Scan(&hash, &l.prenom, &l.email, &pending)
+	l.activated, l.pending = hash != "", pending == 1
+	return l, err
 }
 
 // candCheckEmailChange adds the "email" problem when actor may not change candidate c's e-mail
@@ -34,14 +46,10 @@ type candLogin struct {
 func candCheckEmailChange(ctx context.Context, tx *Tx, actor account.Actor, c *candidat.Candidat, v *apperr.Validation) (candLogin, error) {
 	var l candLogin
 	if c.UserID != 0 {
-		var hash string
-		var pending int
-		if err := tx.QueryRowContext(ctx, `SELECT password_hash, prenom, email,
-			CASE WHEN activation_hash IS NOT NULL AND activation_expires > ? THEN 1 ELSE 0 END FROM users WHERE id = ?`,
-			tx.s.t(tx.s.nowUTC()), c.UserID).Scan(&hash, &l.prenom, &l.email, &pending); err != nil {
+		var err error
+		if l, err = loginState(ctx, tx, c.UserID); err != nil {
 			return l, err
 		}
-		l.activated, l.pending = hash != "", pending == 1
 	}
 	if access.CanAdminister(actor) == access.Allow {
 		return l, nil
@@ -60,12 +68,12 @@ func candCheckEmailChange(ctx context.Context, tx *Tx, actor account.Actor, c *c
 	return l, nil
 }
 
-// candMoveLogin follows, in tx, a change of the login e-mail of candidate account userID from
+// moveLogin follows, in tx, a change of the login e-mail of account userID from
 // l.email to the new address to: every session and API token of the account ends, a pending password
 // reset link is voided; an activated account's old address is told (it is the owner's, the new
 // one may not be); a pending activation link is voided and a fresh one goes to the new address.
 // Audited ("user.email", without the addresses).
-func (s *Store) candMoveLogin(ctx context.Context, tx *Tx, actor account.Actor, userID int64, l candLogin, prenom, to string, now time.Time) error {
+func (s *Store) moveLogin(ctx context.Context, tx *Tx, actor account.Actor, userID int64, l candLogin, prenom, to string, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET session_epoch = session_epoch + 1, reset_hash = NULL, reset_expires = NULL,
 		activation_hash = NULL, activation_expires = NULL WHERE id = ?`, userID); err != nil {
 		return err

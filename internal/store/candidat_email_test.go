@@ -60,6 +60,15 @@ func TestCandidatLoginEmailTakeover(t *testing.T) {
 		if u, _ := s.User(ctx, account.System, a.UserID); u.Email != a.Email {
 			t.Errorf("login changed anyway: %s", u.Email)
 		}
+		// Nor through the account form.
+		acc, err := s.User(ctx, w.refA, a.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc.Email = "attaquant@exemple.fr"
+		if err := s.UpdateUser(ctx, w.refA, acc); apperr.FieldErrors(err)["email"] == "" {
+			t.Fatalf("referent changes an activated login through the account = %v", err)
+		}
 		// Other fields still go through.
 		c, _ = s.Candidat(ctx, w.refA, a.ID)
 		c.Telephone = "01 02 03 04 05"

@@ -95,7 +95,9 @@ func (s *Store) CreateUser(ctx context.Context, actor account.Actor, u *account.
 // candidat accounts of their centre, keeping them formateur or candidat of that centre.
 // Errors: apperr.NotFound when u.ID does not exist or the actor may not see it;
 // apperr.Forbidden when the actor sees it but may not change it (or give it that role);
-// *apperr.Validation as for CreateUser, and on "active" / "role" for an admin's own account;
+// *apperr.Validation as for CreateUser, on "active" / "role" for an admin's own account, on
+// "email" when a referent changes an activated account's login (see moveLogin for what follows
+// a change);
 // a *StaleError (apperr.Conflict) when u.Version is no longer the stored version (on success
 // it is the new one). Password, activation and token changes do not move the version: they
 // are not edits of the account form.
@@ -125,7 +127,26 @@ func (s *Store) UpdateUser(ctx context.Context, actor account.Actor, u *account.
 		if u.ID == actor.UserID && u.Role != old.Role {
 			v.Add("role", msgSelfRoleChange)
 		}
+		var login candLogin
 		if u.Email != old.Email {
+			if login, err = loginState(ctx, tx, u.ID); err != nil {
+				return err
+			}
+			// The address is the login: a centre's staff changing it could take the account over.
+			if !actor.IsAdmin() {
+				owned := true
+				if old.Role == account.RoleCandidat {
+					if owned, err = candCentreOwnsAccount(ctx, tx, actor.CentreID, old); err != nil {
+						return err
+					}
+				}
+				switch {
+				case !owned:
+					v.Add("email", msgCandEmailMultiCentre)
+				case login.activated:
+					v.Add("email", msgLoginActivated)
+				}
+			}
 			if err := checkEmail(ctx, tx, u.Email, u.ID, v); err != nil {
 				return err
 			}
@@ -156,6 +177,11 @@ func (s *Store) UpdateUser(ctx context.Context, actor account.Actor, u *account.
 			return err
 		}
 		u.Version++
+		if u.Email != old.Email {
+			if err := s.moveLogin(ctx, tx, actor, u.ID, login, u.Prenom, u.Email, s.nowUTC()); err != nil {
+				return err
+			}
+		}
 		detail := map[string]any{"fields": fields}
 		if u.Role != old.Role {
 			detail["role"] = u.Role

@@ -90,7 +90,7 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		"candidat.create", "candidat.import", "candidat.update", "evaluation.add", "file.save", "inscription.create", "inscription.statut", "module.create", "module.update",
 		"projet.decide", "projet.submit", "seance.add", "seance.delete", "seance.update", "stage.create", "stage.fiche", "stage.link", "stage.update", "user.activate", "user.activation", "login", "login.failed",
 		"candidat.merge", "candidat.merged", "file.discard", "file.sweep",
-		"courriel.resend", "courriel.fail", "user.reset_request", "user.reset",
+		"courriel.resend", "courriel.fail", "user.reset_request", "user.reset", "user.email",
 		"certificateur.create", "certificateur.update", "candidat.correction"} { // the last three: journal.go Op
 		ids["audit."+a] = true
 	}
