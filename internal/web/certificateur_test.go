@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -327,8 +328,14 @@ func TestIdentitePage(t *testing.T) {
 	form.Set("adresse1", "5 rue Mercière")
 	form.Set("code_postal", "69002")
 	form.Set("ville", "Lyon")
-	if res := e.post(referent, path, form); res.StatusCode != 303 {
+	res = e.post(referent, path, form)
+	if res.StatusCode != 303 {
 		t.Fatalf("save: %d", res.StatusCode)
+	}
+	// The flash elides « de » before a vowel (« d’Élodie »).
+	_, doc = e.get(referent, res.Header.Get("Location"))
+	if got := text(doc.Find(".flash")); !regexp.MustCompile(`^L’identité (d’[AEIOUYÉÈÊHaeiouyéh]|de [^AEIOUYÉÈÊHaeiouyéh]).* a été enregistrée\.$`).MatchString(got) {
+		t.Errorf("flash %q", got)
 	}
 	// The postal address is on the candidate's page.
 	_, doc = e.get(referent, "/inscriptions/"+itoa64(f.insLyon))

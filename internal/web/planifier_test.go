@@ -84,6 +84,10 @@ func TestPlanifierPromotion(t *testing.T) {
 	if doc.Find(`label[for=module].required`).Length() != 1 {
 		t.Error("the module is not marked required")
 	}
+	// The VAE candidates of the promotion are not listed, and the form says so.
+	if got := text(doc.Find("#planifier-vae")); !strings.Contains(got, "en VAE ne sui") || !strings.Contains(got, "de formation") {
+		t.Errorf("VAE notice %q", got)
+	}
 
 	form := url.Values{"module": {strconv.FormatInt(mod.ID, 10)}, "debut": {"2028-03-06"}, "fin": {"2028-03-10"}, "candidats": ids}
 	res = e.post(c, planifierPath, form)
