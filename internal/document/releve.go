@@ -82,7 +82,7 @@ func checkReleve(r Releve) error {
 	}
 	doc := "relevé des évaluations"
 	if n := nomAffiche(r.Candidat); n != "" {
-		doc += " de " + n
+		doc += " " + french.De(n)
 	}
 	return p.err(doc)
 }
