@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
@@ -33,6 +35,66 @@ func candNewActivation() (token, hash string, err error) {
 func (tx *Tx) mailActivation(ctx context.Context, to, prenom, token string, expires time.Time) error {
 	return tx.enqueue(ctx, mail.KindActivation, to, mail.Activation{
 		Prenom: prenom, Link: tx.s.link("/activation/", token), Expires: expires})
+}
+
+// activationMails renders the activation message once for many accounts (an import): the
+// same text with a placeholder for the first name and the token, substituted per account.
+// A first name html/template would escape in the HTML body goes through mail.Render instead.
+type activationMails struct {
+	tmpl    mail.Message
+	expires time.Time
+	ok      bool
+	rows    []any // the courriels waiting for flush, courrielArity values each
+}
+
+// courrielArity is the number of values of one row of courrielInsert.
+const courrielArity = 9
+
+const courrielInsert = `INSERT INTO courriels (kind, recipient, subject, body_text, body_html, message_id, state, next_attempt, created_at) VALUES `
+
+// flush writes the courriels waiting in c to the outbox in one multi-row INSERT (through
+// prepare, the import's statement cache), in tx.
+func (c *activationMails) flush(ctx context.Context, tx *Tx, prepare func(ctx context.Context, tx *Tx, q string) (*sql.Stmt, error)) error {
+	if len(c.rows) == 0 {
+		return nil
+	}
+	st, err := prepare(ctx, tx, courrielInsert+candValues(len(c.rows)/courrielArity, courrielArity))
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, c.rows...)
+	c.rows = c.rows[:0]
+	return mapErr(err)
+}
+
+const (
+	mailPrenomMark = "PRENOMzq7xKw3m"
+	mailTokenMark  = "TOKENzq7xKw3m"
+)
+
+// mailActivationCached is mailActivation rendering through c (filled on first use).
+func (tx *Tx) mailActivationCached(ctx context.Context, c *activationMails, to, prenom, token string, expires time.Time) error {
+	if strings.ContainsAny(prenom, "<>&'\"+\x00") || strings.Contains(prenom, mailPrenomMark) || strings.Contains(token, mailTokenMark) ||
+		strings.ContainsFunc(token, func(r rune) bool { return !(r == '-' || r == '_' || r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))) }) {
+		return tx.mailActivation(ctx, to, prenom, token, expires)
+	}
+	if !c.ok || !c.expires.Equal(expires) {
+		m, err := mail.Render(mail.KindActivation, "", mail.Activation{
+			Prenom: mailPrenomMark, Link: tx.s.link("/activation/", mailTokenMark), Expires: expires})
+		if err != nil {
+			return err
+		}
+		c.tmpl, c.expires, c.ok = m, expires, true
+	}
+	r := strings.NewReplacer(mailPrenomMark, prenom, mailTokenMark, token)
+	m := mail.Message{To: to, Subject: r.Replace(c.tmpl.Subject), Text: r.Replace(c.tmpl.Text), HTML: r.Replace(c.tmpl.HTML)}
+	id, err := newMessageID()
+	if err != nil {
+		return err
+	}
+	now := tx.s.t(tx.s.nowUTC())
+	c.rows = append(c.rows, mail.KindActivation, m.To, m.Subject, m.Text, m.HTML, id, CourrielEnAttente, now, now)
+	return nil
 }
 
 // candActivationUser reads the active user holding the live token (not expired at now).

@@ -195,6 +195,7 @@ func (im *candImport) insertUsers(ctx context.Context, tx *Tx, res *ImportResult
 	now := im.s.nowUTC()
 	args := make([]any, 0, candBatch*candUserArity)
 	byEmail := make(map[string]int, candBatch)
+	var mails activationMails // rendered once for the import
 	n := 0
 	for i := range im.plan {
 		if im.plan[i].needUser {
@@ -222,7 +223,7 @@ func (im *candImport) insertUsers(ctx context.Context, tx *Tx, res *ImportResult
 			}
 			args = im.s.candUserArgs(args, c, im.centreID, hash, now)
 			_, prenom := candUserNames(c)
-			if err := tx.mailActivation(ctx, c.Email, prenom, token, now.Add(ActivationTTL)); err != nil {
+			if err := tx.mailActivationCached(ctx, &mails, c.Email, prenom, token, now.Add(ActivationTTL)); err != nil {
 				return err
 			}
 			byEmail[c.Email] = i
@@ -231,6 +232,9 @@ func (im *candImport) insertUsers(ctx context.Context, tx *Tx, res *ImportResult
 			} else {
 				res.ActivationsOmitted++
 			}
+		}
+		if err := mails.flush(ctx, tx, im.stmt); err != nil { // the batch's courriels, one INSERT
+			return err
 		}
 		st, err := im.stmt(ctx, tx, candUserInsert+candValues(len(idx), candUserArity)+` RETURNING id, email`)
 		if err != nil {

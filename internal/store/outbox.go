@@ -74,8 +74,13 @@ func (tx *Tx) enqueue(ctx context.Context, kind, to string, data any) error {
 	if err != nil {
 		return err
 	}
-	var raw [12]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	return tx.enqueueMessage(ctx, kind, m)
+}
+
+// enqueueMessage writes the rendered message m of kind to the outbox, in tx.
+func (tx *Tx) enqueueMessage(ctx context.Context, kind string, m mail.Message) error {
+	id, err := newMessageID()
+	if err != nil {
 		return err
 	}
 	now := tx.s.t(tx.s.nowUTC())
@@ -84,8 +89,17 @@ func (tx *Tx) enqueue(ctx context.Context, kind, to string, data any) error {
 	if err != nil {
 		return err
 	}
-	_, err = st.ExecContext(ctx, kind, m.To, m.Subject, m.Text, m.HTML, hex.EncodeToString(raw[:])+"@certif", CourrielEnAttente, now, now)
+	_, err = st.ExecContext(ctx, kind, m.To, m.Subject, m.Text, m.HTML, id, CourrielEnAttente, now, now)
 	return mapErr(err)
+}
+
+// newMessageID returns a fresh Message-ID for a courriel.
+func newMessageID() (string, error) {
+	var raw [12]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(raw[:]) + "@certif", nil
 }
 
 const courrielColumns = `id, kind, recipient, subject, body_text, body_html, message_id, state, attempts, next_attempt, last_answer, created_at, sent_at`
