@@ -75,7 +75,9 @@ const (
 // mailActivationCached is mailActivation rendering through c (filled on first use).
 func (tx *Tx) mailActivationCached(ctx context.Context, c *activationMails, to, prenom, token string, expires time.Time) error {
 	if strings.ContainsAny(prenom, "<>&'\"+\x00") || strings.Contains(prenom, mailPrenomMark) || strings.Contains(token, mailTokenMark) ||
-		strings.ContainsFunc(token, func(r rune) bool { return !(r == '-' || r == '_' || r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))) }) {
+		strings.ContainsFunc(token, func(r rune) bool {
+			return !(r == '-' || r == '_' || r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)))
+		}) {
 		return tx.mailActivation(ctx, to, prenom, token, expires)
 	}
 	if !c.ok || !c.expires.Equal(expires) {
