@@ -362,6 +362,15 @@ func TestIdentitePage(t *testing.T) {
 			t.Errorf("personal data in the journal: %s", en.Detail)
 		}
 	}
+	// The admin's journal says « Correction d’identité » and links to the candidate.
+	_, doc = e.get(e.login("admin@certif.demo"), "/admin/journal?operation=candidat.update")
+	row := doc.Find("tbody tr").First()
+	if what := text(row.Find("td").Eq(2)); what != "Correction d’identité" {
+		t.Errorf("journal operation %q", what)
+	}
+	if href := row.Find("td").Eq(3).Find("a").AttrOr("href", ""); href != "/inscriptions/"+itoa64(f.insLyon) {
+		t.Errorf("journal link %q, want the candidate's /inscriptions/%d", href, f.insLyon)
+	}
 	// Attacks: the référent of another centre, a formateur, the candidate themself.
 	if res, _ := e.get(e.login("referent.nantes@certif.demo"), path); res.StatusCode != 404 {
 		t.Errorf("other centre's référent: %d", res.StatusCode)
