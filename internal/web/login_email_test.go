@@ -56,3 +56,22 @@ func TestReferentCannotMoveActivatedLogin(t *testing.T) {
 		t.Errorf("candidate's token after the change = %d", status)
 	}
 }
+
+// TestTokenAnswerNotCompressed: POST /api/v1/me/tokens answered the new token compressed (BREACH).
+func TestTokenAnswerNotCompressed(t *testing.T) {
+	e := newEnv(t)
+	body := fmt.Sprintf(`{"name":%q,"expires_in_days":30}`, strings.Repeat("script ", 14))
+	req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/me/tokens", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e.token("referent@certif.demo"))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept-Encoding", "gzip, br")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || res.Header.Get("Content-Encoding") != "" || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("token answer: %d, Content-Encoding %q, Cache-Control %q", res.StatusCode,
+			res.Header.Get("Content-Encoding"), res.Header.Get("Cache-Control"))
+	}
+}

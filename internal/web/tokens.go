@@ -167,6 +167,7 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	noCompress(w) // the answer carries the secret: BREACH, caches
 	writeJSON(w, http.StatusCreated, struct {
 		apiToken
 		Token string `json:"token"`
