@@ -97,16 +97,20 @@ func (s *Store) ProjetFiles(ctx context.Context, actor account.Actor, inscriptio
 // nobody reads it any more, and its storage key returned for the caller to delete the bytes
 // (as DiscardFile does). It is audited ("projet.file.remove").
 //
-// Who: whoever may submit the project (the candidate, the centre's staff, an admin).
+// Who: the candidate of the inscription only (the files are their work).
 // Errors: apperr.NotFound when the inscription, its project for bloc or the file on that
-// project does not exist or the actor may not see it; apperr.Forbidden for a reader (the
-// jury); *apperr.Validation on "fichiers" once the project is decided.
+// project does not exist or the actor may not see it; apperr.Forbidden for anyone else who
+// sees it (the centre's staff, an admin, the jury); *apperr.Validation on "fichiers" once the project is decided.
 func (s *Store) RemoveProjetFile(ctx context.Context, actor account.Actor, inscriptionID int64, bloc string, fileID int64) (string, error) {
 	var key string
 	err := s.Transact(ctx, func(tx *Tx) error {
 		ins, err := lvLoad(ctx, tx, actor, inscriptionID, lvContributor, true)
 		if err != nil {
 			return err
+		}
+		// The deliverables are the candidate's work: only they take one back (the staff see them).
+		if actor.Role != account.RoleCandidat {
+			return apperr.Forbidden
 		}
 		var projetID int64
 		var decision string

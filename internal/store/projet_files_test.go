@@ -73,7 +73,13 @@ func TestProjetFiles(t *testing.T) {
 		if f := apperr.FieldErrors(s.SubmitProjetFiles(ctx, cand, p, []int64{upload(cand)})); f["fichiers"] == "" {
 			t.Errorf("file %d accepted", store.MaxProjetFiles+1)
 		}
-		// « Retirer »: the jury and another centre may not; the candidate may, once.
+		// « Retirer »: the jury and another centre may not; the centre's staff (the outside
+		// attack: the référent by direct POST) nor the admin either; the candidate may, once.
+		for name, u := range map[string]*account.User{"referent": w.refA, "formateur": w.formA, "admin": w.admin} {
+			if _, err := s.RemoveProjetFile(ctx, w.a(u), w.fc, "BC01", f1); !errors.Is(err, apperr.Forbidden) {
+				t.Errorf("removal by the %s = %v", name, err)
+			}
+		}
 		if _, err := s.RemoveProjetFile(ctx, w.a(w.formB), w.fc, "BC01", f1); !errors.Is(err, apperr.NotFound) {
 			t.Errorf("removal by another centre = %v", err)
 		}

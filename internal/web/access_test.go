@@ -136,7 +136,7 @@ var accessExpected = map[string]outcomes{
 	"POST /inscriptions/{id}/projets/{bloc}": insContribute,
 	// « Retirer » a deliverable: the demo's Lyon BC01 projects are decided (422, files stand);
 	// Nantes has no project (404).
-	"POST /inscriptions/{id}/projets/{bloc}/fichiers/{fichier}/retirer": {relOwnCentre: "LOOONF", relOwnFile: "LOOOOF", relOtherCentre: "LNNNNF", relMissing: "LNNNNF"},
+	"POST /inscriptions/{id}/projets/{bloc}/fichiers/{fichier}/retirer": {relOwnCentre: "LFFFNF", relOwnFile: "LFFFOF", relOtherCentre: "LFNNNF", relMissing: "LNNNNF"}, // the candidate only
 	"GET /inscriptions/{id}/evaluations/nouvelle":                       insTrain,
 	"POST /inscriptions/{id}/evaluations":                               insTrain,
 	"POST /inscriptions/{id}/planning":                                  insTrain,

@@ -88,7 +88,7 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 	}
 	for _, a := range []string{"organisme.create", "organisme.update", "referentiel.import", "certification.update", "token.create", "token.revoke", "user.create", "user.password", "user.update",
 		"candidat.create", "candidat.import", "candidat.update", "evaluation.add", "file.save", "inscription.create", "inscription.statut", "module.create", "module.update",
-		"projet.decide", "projet.submit", "seance.add", "seance.delete", "seance.update", "stage.create", "stage.fiche", "stage.link", "stage.update", "user.activate", "user.activation", "login", "login.failed",
+		"projet.decide", "projet.submit", "projet.file.remove", "seance.add", "seance.delete", "seance.update", "stage.create", "stage.fiche", "stage.link", "stage.update", "user.activate", "user.activation", "login", "login.failed",
 		"candidat.merge", "candidat.merged", "file.discard", "file.sweep",
 		"courriel.resend", "courriel.fail", "user.reset_request", "user.reset", "user.email",
 		"certificateur.create", "certificateur.update", "candidat.correction"} { // the last three: journal.go Op
