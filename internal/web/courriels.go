@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -124,12 +125,34 @@ func toAPICourriel(c store.Courriel, withHTML bool) apiCourriel {
 	return out
 }
 
+// The problems of GET /api/v1/courriels's parameters.
+const (
+	msgCourrielsBefore = "« before » est le numéro d’un courriel : un nombre entier positif."
+	msgCourrielsLimit  = "« limit » est un nombre entier de 1 à 500."
+)
+
 func (s *Server) apiCourriels(w http.ResponseWriter, r *http.Request) error {
 	noCompress(w) // the texts carry live links
 	q := r.URL.Query()
-	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	list, err := s.store.Courriels(r.Context(), actor(r), store.CourrielFilter{State: q.Get("state"), Before: max(before, 0), Limit: limit})
+	v := apperr.NewValidation()
+	var before int64
+	var limit int
+	if x := q.Get("before"); x != "" {
+		var err error
+		if before, err = strconv.ParseInt(x, 10, 64); err != nil || before < 1 {
+			v.Add("before", msgCourrielsBefore)
+		}
+	}
+	if x := q.Get("limit"); x != "" {
+		var err error
+		if limit, err = strconv.Atoi(x); err != nil || limit < 1 || limit > 500 {
+			v.Add("limit", msgCourrielsLimit)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	list, err := s.store.Courriels(r.Context(), actor(r), store.CourrielFilter{State: q.Get("state"), Before: before, Limit: limit})
 	if err != nil {
 		return err
 	}

@@ -75,3 +75,19 @@ func TestTokenAnswerNotCompressed(t *testing.T) {
 			res.Header.Get("Content-Encoding"), res.Header.Get("Cache-Control"))
 	}
 }
+
+// TestCourrielsParametersChecked: ?before=-5, ?before=99999999999999999999, ?limit=abc were accepted.
+func TestCourrielsParametersChecked(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("admin@certif.demo")
+	for q, field := range map[string]string{"before=-5": "before", "before=99999999999999999999": "before", "before=abc": "before",
+		"limit=abc": "limit", "limit=0": "limit", "limit=501": "limit"} {
+		status, body := e.api("GET", "/api/v1/courriels?"+q, tok, "")
+		if status != http.StatusUnprocessableEntity || !strings.Contains(string(body), "« "+field+" »") {
+			t.Errorf("?%s = %d %s", q, status, body)
+		}
+	}
+	if status, body := e.api("GET", "/api/v1/courriels?before=1000&limit=5", tok, ""); status != http.StatusOK {
+		t.Errorf("valid parameters = %d %s", status, body)
+	}
+}
