@@ -61,6 +61,13 @@ func TestServeDeliversMail(t *testing.T) {
 	if n := len(smtp.Messages()); n < 2 {
 		t.Errorf("%d messages delivered", n)
 	}
+	// ... with links to the server's public address, never to http://localhost (the demo is
+	// seeded once the base URL is known).
+	for _, m := range smtp.Messages() {
+		if b := strings.ReplaceAll(string(m.Data), "=\r\n", ""); strings.Contains(b, "localhost") {
+			t.Errorf("message to %v links to localhost:\n%s", m.To, b)
+		}
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

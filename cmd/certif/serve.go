@@ -60,12 +60,6 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("dossier des fichiers : %w", err)
 	}
-	var accounts []demo.Account
-	if *withDemo {
-		if accounts, err = demo.Seed(ctx, st, blobs); err != nil {
-			return fmt.Errorf("jeu de démonstration : %w", err)
-		}
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("écoute sur %s : %w", *addr, err)
@@ -73,6 +67,15 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	defer ln.Close()
 	if *baseURL == "" {
 		*baseURL = defaultBaseURL(ln.Addr().String())
+	}
+	// The demo's messages (activation and tutor links) carry the server's address: the base
+	// URL is known once the listener is open (--addr :0 picks the port), so the demo comes after.
+	st.SetBaseURL(*baseURL)
+	var accounts []demo.Account
+	if *withDemo {
+		if accounts, err = demo.Seed(ctx, st, blobs); err != nil {
+			return fmt.Errorf("jeu de démonstration : %w", err)
+		}
 	}
 	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure,
 		TrustProxy: *trustProxy, TrustedProxies: trusted, BaseURL: *baseURL, MailSending: sender != nil, MetricsToken: e.getenv("CERTIF_METRICS_TOKEN"), Now: e.clock()})

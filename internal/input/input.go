@@ -11,14 +11,18 @@ import (
 	"unicode/utf8"
 )
 
-// Clean returns s without NUL and the other control characters (C0, DEL, C1), invalid UTF-8
-// bytes replaced by U+FFFD. A multi-line text (a comment, a description) keeps its line feeds
-// and tabs, CR LF and lone CR becoming LF; a one-line text loses them too. Clean returns s
-// itself, without allocating, when there is nothing to remove.
+// Clean returns s without NUL and the other control characters (C0, DEL, C1) nor invisible
+// format characters (Unicode Cf: zero-width spaces, right-to-left overrides and isolates, BOM:
+// "Nantais\u200b" would not match "Nantais" and a "\u202e" prints a name backwards), invalid
+// UTF-8 bytes replaced by U+FFFD. A multi-line text (a comment, a description) keeps its line
+// feeds and tabs, CR LF and lone CR becoming LF, and the zero-width joiner of composed emoji;
+// in a one-line text a line break or a tab becomes a space ("Claire\r\nMartin" is "Claire
+// Martin", not "ClaireMartin"). Clean returns s itself, without allocating, when there is
+// nothing to remove.
 func Clean(s string, multiline bool) string {
 	clean := true
 	for _, c := range s {
-		if c == utf8.RuneError || unicode.IsControl(c) {
+		if c == utf8.RuneError || unicode.IsControl(c) || (c >= 0xAD && unicode.Is(unicode.Cf, c)) {
 			clean = false
 			break
 		}
@@ -26,22 +30,32 @@ func Clean(s string, multiline bool) string {
 	if clean {
 		return s
 	}
-	if multiline {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
-	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var b strings.Builder
 	b.Grow(len(s))
+	space := false // a one-line text's line break or tab already written as a space
 	for _, c := range s {
 		switch { // ranging over s yields utf8.RuneError for each invalid byte: written as U+FFFD
 		case multiline && (c == '\n' || c == '\t'):
 			b.WriteRune(c)
 		case multiline && c == '\r':
 			b.WriteByte('\n')
+		case c == '\n' || c == '\r' || c == '\t':
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
 		case unicode.IsControl(c):
 			// dropped
+		case c == 0x200D && multiline:
+			b.WriteRune(c) // joins the parts of a composed emoji
+		case unicode.Is(unicode.Cf, c):
+			// dropped: invisible, it makes two equal-looking names differ or prints them backwards
 		default:
 			b.WriteRune(c)
 		}
+		space = false
 	}
 	return b.String()
 }

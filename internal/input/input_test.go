@@ -13,7 +13,14 @@ func TestClean(t *testing.T) {
 	}{
 		{"Durand", false, "Durand"},
 		{"Dur\x00and", false, "Durand"},
-		{"a\tb\nc\rd\x7fe\u0085f\x1bg", false, "abcdefg"},
+		{"a\tb\nc\rd\x7fe\u0085f\x1bg", false, "a b c defg"},
+		{"Claire\r\nMartin", false, "Claire Martin"}, // a line break is a space, never glued words
+		{"Jean\r\nBcc: x@y.fr", false, "Jean Bcc: x@y.fr"},
+		{"Nantais\u200b", false, "Nantais"}, // zero-width space: would defeat duplicate detection
+		{"Rousseau\u202e\u2066\ufeff", false, "Rousseau"},
+		{"\u202enosaD", false, "nosaD"},                    // right-to-left override
+		{"ligne\u202e\n👩\u200d💻", true, "ligne\n👩\u200d💻"}, // the emoji's joiner stays
+		{"soft\u00adhyphen", false, "softhyphen"},
 		{"ligne 1\r\nligne\t2\rligne 3\x00", true, "ligne 1\nligne\t2\nligne 3"},
 		{"\xffoups", false, "\ufffdoups"}, // invalid UTF-8 would be refused by PostgreSQL too
 		{"Zoé « citée » – œuvre", false, "Zoé « citée » – œuvre"},
