@@ -56,23 +56,13 @@ func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.activationGone(w, r, err)
 	}
-	f, err := parseForm(r, "password", "confirm")
+	p := &ActivationPage{Base: s.base(r, "activation.title"), Account: u, Token: tok}
+	hash, err := readNewPassword(r, &p.Base, &p.Form)
 	if err != nil {
 		return err
 	}
-	p := &ActivationPage{Base: s.base(r, "activation.title"), Form: f, Account: u, Token: tok}
-	if err := account.CheckPassword(r.PostFormValue("password")); err != nil {
-		f.absorb(err)
-	} else if r.PostFormValue("password") != r.PostFormValue("confirm") {
-		f.Errors["confirm"] = p.T("account.mismatch")
-	}
-	if f.HasErrors() {
-		p.Form = Form{Values: map[string]string{}, Errors: f.Errors}
+	if hash == "" {
 		return s.render(w, http.StatusUnprocessableEntity, "activation", p)
-	}
-	hash, err := account.HashPassword(r.PostFormValue("password"))
-	if err != nil {
-		return err
 	}
 	u, err = s.store.Activate(r.Context(), tok, hash)
 	if err != nil {
@@ -84,6 +74,28 @@ func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.Put(r.Context(), "flash", p.T("activation.done"))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
+}
+
+// readNewPassword reads a new password and its confirmation (activation, reset) under the
+// account rules, every problem at once next to its field: the password's hash, or "" with the
+// errors in f (the values typed are never shown again).
+func readNewPassword(r *http.Request, b *Base, f *Form) (string, error) {
+	var err error
+	if *f, err = parseForm(r, "password", "confirm"); err != nil {
+		return "", err
+	}
+	password := r.PostFormValue("password")
+	if err := account.CheckPassword(password); err != nil {
+		f.absorb(err)
+	}
+	if password != r.PostFormValue("confirm") {
+		f.Errors["confirm"] = b.T("account.mismatch")
+	}
+	if f.HasErrors() {
+		*f = Form{Values: map[string]string{}, Errors: f.Errors}
+		return "", nil
+	}
+	return account.HashPassword(password)
 }
 
 // CheckBaseURL validates and normalises the public base URL of the server: an http or https

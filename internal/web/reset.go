@@ -92,23 +92,13 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	}
 	noCompress(w)
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	f, err := parseForm(r, "password", "confirm")
+	p := &ResetPage{Base: s.base(r, "reset.title"), Account: u, Token: tok}
+	hash, err := readNewPassword(r, &p.Base, &p.Form)
 	if err != nil {
 		return err
 	}
-	p := &ResetPage{Base: s.base(r, "reset.title"), Form: f, Account: u, Token: tok}
-	if err := account.CheckPassword(r.PostFormValue("password")); err != nil {
-		f.absorb(err)
-	} else if r.PostFormValue("password") != r.PostFormValue("confirm") {
-		f.Errors["confirm"] = p.T("account.mismatch")
-	}
-	if f.HasErrors() {
-		p.Form = Form{Values: map[string]string{}, Errors: f.Errors}
+	if hash == "" {
 		return s.render(w, http.StatusUnprocessableEntity, "reset", p)
-	}
-	hash, err := account.HashPassword(r.PostFormValue("password"))
-	if err != nil {
-		return err
 	}
 	if _, err := s.store.ResetPassword(r.Context(), tok, hash); err != nil {
 		return s.gone(w, r, err, "reset.gone_title", "reset.gone")
