@@ -123,7 +123,9 @@ func TestEnglishPages(t *testing.T) {
 	check := func(who string, c *http.Client, pages []string, post map[string]url.Values) {
 		c.Jar.SetCookies(u, []*http.Cookie{{Name: langCookie, Value: "en", Path: "/"}})
 		look := func(p, body string) {
-			s := normalizeText(body)
+			// Hashes are data: "…453de7b…" holds the letters "de" (the journal's head hash
+			// made this test fail now and then).
+			s := hexRun.ReplaceAllString(normalizeText(body), " ")
 			for _, x := range texts {
 				s = strings.ReplaceAll(s, x, " ")
 			}
@@ -211,3 +213,6 @@ func TestLabelsMatchDomain(t *testing.T) {
 		t.Errorf("validation in French: %q", got)
 	}
 }
+
+// hexRun is a hash or a token printed in a page: 16 or more hexadecimal digits.
+var hexRun = regexp.MustCompile(`[0-9a-f]{16,}`)
