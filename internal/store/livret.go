@@ -20,6 +20,7 @@ import (
 const (
 	msgLvEvaluateur     = "L'évaluateur doit être un formateur ou le référent du centre."
 	msgLvEvaluateurVide = "Choisissez l'évaluateur."
+	msgLvEvaluateurSoi  = "Un formateur n'enregistre une évaluation qu'en son propre nom."
 	msgLvRemplaceDone   = "Cette évaluation a déjà été corrigée."
 	msgLvRemplaceNone   = "Évaluation à corriger introuvable."
 	msgLvPreuve         = "Pièce justificative introuvable ou déjà utilisée."
@@ -252,7 +253,7 @@ func (s *Store) lvCheckEvaluation(ctx context.Context, tx querier, actor account
 			v.Add("competence", fmt.Sprintf(msgLvCompNonVisee, code))
 		}
 	}
-	if err := s.lvCheckEvaluateur(ctx, tx, actor, &ins, e.EvaluateurID, v); err != nil {
+	if err := s.lvCheckEvaluateur(ctx, tx, actor, &ins, e, v); err != nil {
 		return ins, err
 	}
 	if e.Remplace != 0 {
@@ -317,21 +318,32 @@ func lvCheckEvalModule(ctx context.Context, tx querier, ins *lvIns, e *livret.Ev
 }
 
 // lvCheckEvaluateur adds the "evaluateur" problem unless id is the actor themself (who passed
-// the scope check) or an active formateur or référent of the inscription's centre.
-func (s *Store) lvCheckEvaluateur(ctx context.Context, tx querier, actor account.Actor, ins *lvIns, id int64, v *apperr.Validation) error {
+// the scope check) or, for a référent or an admin, an active formateur or référent of the
+// inscription's centre: a formateur records evaluations only as themself. It sets
+// e.Evaluateur to the evaluator's display name, as Evaluations shows it.
+func (s *Store) lvCheckEvaluateur(ctx context.Context, tx querier, actor account.Actor, ins *lvIns, e *livret.Evaluation, v *apperr.Validation) error {
+	id := e.EvaluateurID
 	switch {
 	case id == 0:
 		v.Add("evaluateur", msgLvEvaluateurVide)
 		return nil
-	case id == actor.UserID:
+	case id != actor.UserID && actor.Role == account.RoleFormateur:
+		v.Add("evaluateur", msgLvEvaluateurSoi)
 		return nil
 	}
-	ok, err := exists(ctx, tx, `SELECT 1 FROM users WHERE id = ? AND centre_id = ? AND role IN (?, ?) AND active = ?`,
-		id, ins.CentreID, string(account.RoleFormateur), string(account.RoleReferent), true)
-	if err == nil && !ok {
+	var prenom, nom, email string
+	err := tx.QueryRowContext(ctx, `SELECT prenom, nom, email FROM users WHERE id = ?
+		AND (id = ? OR (centre_id = ? AND role IN (?, ?) AND active = ?))`,
+		id, actor.UserID, ins.CentreID, string(account.RoleFormateur), string(account.RoleReferent), true).Scan(&prenom, &nom, &email)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		v.Add("evaluateur", msgLvEvaluateur)
+		return nil
+	case err != nil:
+		return err
 	}
-	return err
+	e.Evaluateur = lvDisplayName(prenom, nom, email)
+	return nil
 }
 
 // Evaluations returns every livret entry of inscription inscriptionID, superseded ones
