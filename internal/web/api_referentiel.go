@@ -18,10 +18,14 @@ type apiCertification struct {
 	RNCP       string    `json:"rncp"`
 	Version    int       `json:"version"`
 	ImportedAt time.Time `json:"imported_at"`
+	// Enregistrement is the RNCP registration with its own version, the one PATCH
+	// /api/v1/certifications/{id} wants back (Version above is the référentiel's).
+	Enregistrement apiEnregistrement `json:"enregistrement"`
 }
 
-func toAPICertification(c store.CertificationInfo) apiCertification {
-	return apiCertification{ID: c.ID, Code: c.Code, Intitule: c.Intitule, Niveau: c.Niveau, RNCP: c.RNCP, Version: c.Version, ImportedAt: c.ImportedAt.UTC()}
+func toAPICertification(c store.CertificationInfo, e *referentiel.Enregistrement) apiCertification {
+	return apiCertification{ID: c.ID, Code: c.Code, Intitule: c.Intitule, Niveau: c.Niveau, RNCP: c.RNCP, Version: c.Version, ImportedAt: c.ImportedAt.UTC(),
+		Enregistrement: toAPIEnregistrement(e)}
 }
 
 func (s *Server) apiCertifications(w http.ResponseWriter, r *http.Request) error {
@@ -31,7 +35,11 @@ func (s *Server) apiCertifications(w http.ResponseWriter, r *http.Request) error
 	}
 	out := make([]apiCertification, 0, len(certs))
 	for _, c := range certs {
-		out = append(out, toAPICertification(c))
+		e, err := s.store.Enregistrement(r.Context(), c.ID)
+		if err != nil {
+			return err
+		}
+		out = append(out, toAPICertification(c, e))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
