@@ -149,6 +149,34 @@ func (p *TutorPage) Niveau(n string) string { return p.T("stage.niveau." + n) }
 // Value returns a submitted value.
 func (p *TutorPage) Value(k string) string { return p.F.Values[k] }
 
+// AppreciationError returns the problem of compétence code's appreciation, "" for none.
+func (p *TutorPage) AppreciationError(code string) string { return p.F.Errors["appreciations."+code] }
+
+// Problems is the error summary of the form; a compétence's problem links to its fieldset.
+func (p *TutorPage) Problems() ErrorSummary {
+	sum := p.Summary("tutor-errors", p.F, "appreciations", "commentaire_general", "signataire", "fonction", "cachet")
+	for i := range sum.Items {
+		if code, ok := strings.CutPrefix(sum.Items[i].Field, "appreciations."); ok {
+			sum.Items[i].Field = appreciationID(code)
+		}
+	}
+	return sum
+}
+
+// AppreciationID is the element id of compétence code's fieldset (see appreciationID).
+func (p *TutorPage) AppreciationID(code string) string { return appreciationID(code) }
+
+// appreciationID is the element id of compétence code's fieldset: letters, digits and
+// hyphens only (« C2.1 » → « appreciation-C2-1 »), so that it is a valid fragment and selector.
+func appreciationID(code string) string {
+	return "appreciation-" + strings.Map(func(r rune) rune {
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return r
+		}
+		return '-'
+	}, code)
+}
+
 func (s *Server) tutorForm(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
 	noCompress(w) // the page carries its one-time link (form action): BREACH, caches
