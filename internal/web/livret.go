@@ -62,12 +62,9 @@ func (p *InscriptionPage) Num(f *float64) string {
 }
 
 func (s *Server) livretPage(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, true)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining {
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, true)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	p := &LivretPage{InscriptionPage: s.pageFor(r, "livret.title", d), Form: newForm()}
 	if err := s.livretFiles(r, p); err != nil {
@@ -124,12 +121,9 @@ func (p *EvaluationFormPage) FormesAutres() []referentiel.Forme {
 func (p *EvaluationFormPage) Result(code string) string { return p.Form.Values["critere_"+code] }
 
 func (s *Server) evaluationForm(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, true)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining {
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, true)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	f := newForm()
 	q := r.URL.Query()
@@ -215,12 +209,9 @@ func parseScore(f *Form, key string) *float64 {
 }
 
 func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, true)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining {
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, true)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	uploads, f, cleanup, err := s.parseEvidenceForm(w, r)
 	defer cleanup()
@@ -271,12 +262,9 @@ func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) projetDecide(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, true)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, true)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	f, err := parseForm(r, "decision", "commentaire")
 	if err != nil {
@@ -326,4 +314,18 @@ func (p *LivretPage) ProjetForm(b livret.BlocState) Form {
 		f.Values["titre"], f.Values["description"], f.Values["url"] = pr.Titre, pr.Description, pr.URL
 	}
 	return f
+}
+
+// loadTraining is loadInscription for the pages of in-training evaluation (livret, planning,
+// projects, stage): for an inscription without it (VAE, R2) it shows the file with its notice
+// (vaePage) and returns a nil view with vaePage's error, so that callers stop at `d == nil`.
+func (s *Server) loadTraining(w http.ResponseWriter, r *http.Request, withLivret bool) (*inscriptionView, error) {
+	d, err := s.loadInscription(r, withLivret)
+	if err != nil {
+		return nil, err
+	}
+	if !d.InTraining { // no livret, planning, project or stage without in-training evaluation (R2)
+		return nil, s.vaePage(w, r, d)
+	}
+	return d, nil
 }

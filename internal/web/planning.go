@@ -59,12 +59,9 @@ func formatHours(h float64) string {
 }
 
 func (s *Server) planningPage(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, false)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining {
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, false)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	p, err := s.planningData(r, d, newForm())
 	if err != nil {
@@ -123,12 +120,9 @@ func (s *Server) seanceUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) seanceSave(w http.ResponseWriter, r *http.Request, update bool) error {
-	d, err := s.loadInscription(r, false)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, false)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	f, err := parseForm(r, seanceFields...)
 	if err != nil {
@@ -162,12 +156,9 @@ func (s *Server) seanceSave(w http.ResponseWriter, r *http.Request, update bool)
 }
 
 func (s *Server) seanceDelete(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, false)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, false)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	id, err := pathID(r, "seance")
 	if err != nil {

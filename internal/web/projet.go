@@ -32,12 +32,9 @@ var projetTypes = func() map[string]string {
 // The form and the files are checked first, the files stored after, and discarded again when
 // the store refuses the project.
 func (s *Server) projetSubmit(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, true)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, true)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	keys := []string{"titre", "description", "url"}
 	f := newForm()
@@ -116,12 +113,9 @@ func checkProjetFiles(r *http.Request, f *Form) ([]upload, error) {
 
 // projetFileRemove takes a deliverable off a project before the référent's decision (« Retirer »).
 func (s *Server) projetFileRemove(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, true)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining {
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, true)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	fileID, err := pathID(r, "fichier")
 	if err != nil {

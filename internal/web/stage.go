@@ -51,12 +51,9 @@ func (s *Server) stageData(r *http.Request, d *inscriptionView, f Form) (*StageP
 }
 
 func (s *Server) stagePage(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, false)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining {
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, false)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	p, err := s.stageData(r, d, newForm())
 	if err != nil {
@@ -68,12 +65,9 @@ func (s *Server) stagePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, false)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, false)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	f, err := parseForm(r, stageFields...)
 	if err != nil {
@@ -106,12 +100,9 @@ func (s *Server) stageSave(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) stageLink(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, false)
-	if err != nil {
-		return err
-	}
-	if !d.InTraining { // no livret, planning or stage without in-training evaluation (R2)
-		return s.vaePage(w, r, d)
+	d, err := s.loadTraining(w, r, false)
+	if d == nil {
+		return err // VAE: the file and its notice were shown (R2), or the error
 	}
 	id, err := pathID(r, "stage")
 	if err != nil {
