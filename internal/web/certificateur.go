@@ -129,6 +129,9 @@ func (s *Server) certificateurSave(w http.ResponseWriter, r *http.Request) error
 		if now, lerr := s.loadCertificateur(r); lerr == nil && now != nil {
 			s.markStale(r, &f, e)
 			f.setTheirs(certificateurValues(now))
+			if logo != nil { // a browser never fills a file field again: say so, near it
+				f.Errors["logo"] = s.msg(r, "certificateur.logo_again")
+			}
 			return rerender(http.StatusConflict, now)
 		}
 	}

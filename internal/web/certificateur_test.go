@@ -243,6 +243,15 @@ func TestCertificateurPage(t *testing.T) {
 	if status != 409 || !strings.Contains(string(out), `id="conflict"`) || !strings.Contains(string(out), "Paul Durand") {
 		t.Errorf("stale save: %d", status)
 	}
+	// A stale save with a logo: the logo is not kept, and the form says to attach it again.
+	ct, b = multipartBody(t, "logo.png", pngLogo(t), form)
+	status, out = e.upload(admin, "POST", "/admin/certificateur", "", ct, b)
+	if status != 409 || !strings.Contains(string(out), "joignez-le de nouveau") {
+		t.Errorf("stale save with a logo: %d", status)
+	}
+	if now, _ := e.st.Certificateur(context.Background()); now.LogoFileID != c.LogoFileID {
+		t.Errorf("a stale save changed the logo: %d → %d", c.LogoFileID, now.LogoFileID)
+	}
 	// Other roles never see the page.
 	if res, _ := e.get(e.login("referent@certif.demo"), "/admin/certificateur"); res.StatusCode != 403 {
 		t.Errorf("referent: %d", res.StatusCode)
