@@ -102,6 +102,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 
 	go sweepSessions(ctx, st, log)
 	go st.SweepFilesEvery(ctx, time.Hour, store.UnattachedFileTTL, blobs.Delete, log) // unattached uploads
+	go st.SendDossierRemindersEvery(ctx, time.Hour, log)                              // J-7 and J-2 of the dossiers
 	if sender != nil {
 		go st.RunOutbox(ctx, sender.Send, outboxInterval, log)
 	} else {

@@ -36,6 +36,9 @@ const (
 	// KindEmailChanged goes to the old address when the certificateur changes an activated
 	// account's login address.
 	KindEmailChanged = "adresse-modifiee" // data: EmailChanged
+	// KindDossierReminder reminds a candidate whose dossier is incomplete of its deadline
+	// (7 and 2 days before).
+	KindDossierReminder = "dossier-rappel" // data: DossierReminder
 )
 
 // Message is one rendered e-mail: its recipient's address, subject and two bodies.
@@ -74,6 +77,14 @@ type Tutor struct {
 	Entreprise string
 	Link       string
 	Expires    time.Time
+}
+
+// DossierReminder is the data of the reminder of an incomplete dossier's deadline.
+type DossierReminder struct {
+	Prenom   string
+	Echeance time.Time // the last day (a date)
+	Manque   []string  // what is missing, one French sentence each
+	Link     string    // the dossier's page
 }
 
 var funcs = map[string]any{

@@ -24,6 +24,9 @@ const (
 	// OwnerProjet owns the deliverable files of an end-of-bloc project: readable by whoever
 	// may read the inscription's livret.
 	OwnerProjet = "projet"
+	// OwnerPiece owns one version of a piece of the dossier (dossier_pieces.id): readable by
+	// whoever may read the inscription (VAE candidates included: they have a dossier too).
+	OwnerPiece = "piece"
 )
 
 // readRule returns nil when actor may read owner record id, an error otherwise (apperr.NotFound
@@ -35,23 +38,11 @@ type readRule func(ctx context.Context, q querier, actor account.Actor, id int64
 func (s *Store) ownerRule(kind string) (rule readRule, ok bool) {
 	switch kind {
 	case OwnerEvaluation: // whoever may read the inscription's livret
-		return func(ctx context.Context, q querier, actor account.Actor, id int64) error {
-			var insID int64
-			if err := q.QueryRowContext(ctx, `SELECT inscription_id FROM evaluations WHERE id = ?`, id).Scan(&insID); err != nil {
-				return err
-			}
-			_, err := lvLoad(ctx, q, actor, insID, lvReader, false)
-			return err
-		}, true
+		return inscriptionOwner("evaluations"), true
 	case OwnerProjet: // whoever may read the inscription's livret
-		return func(ctx context.Context, q querier, actor account.Actor, id int64) error {
-			var insID int64
-			if err := q.QueryRowContext(ctx, `SELECT inscription_id FROM projets WHERE id = ?`, id).Scan(&insID); err != nil {
-				return err
-			}
-			_, err := lvLoad(ctx, q, actor, insID, lvReader, false)
-			return err
-		}, true
+		return inscriptionOwner("projets"), true
+	case OwnerPiece: // whoever may read the inscription, whatever its path (VAE included)
+		return inscriptionOwner("dossier_pieces"), true
 	case OwnerStage: // whoever may read the stage
 		return func(ctx context.Context, q querier, actor account.Actor, id int64) error {
 			var insID int64
@@ -65,6 +56,19 @@ func (s *Store) ownerRule(kind string) (rule readRule, ok bool) {
 		return certificateurLogoReadable, true
 	}
 	return nil, false
+}
+
+// inscriptionOwner is the read rule of an owner record of table that hangs from an
+// inscription (its inscription_id): whoever may read the inscription.
+func inscriptionOwner(table string) readRule {
+	return func(ctx context.Context, q querier, actor account.Actor, id int64) error {
+		var insID int64
+		if err := q.QueryRowContext(ctx, `SELECT inscription_id FROM `+table+` WHERE id = ?`, id).Scan(&insID); err != nil {
+			return err
+		}
+		_, err := lvLoad(ctx, q, actor, insID, lvReader, false)
+		return err
+	}
 }
 
 // ownerReadable returns nil when actor may read the owner record (kind, id), apperr.NotFound

@@ -109,18 +109,26 @@ func (s *Store) DiscardFile(ctx context.Context, actor account.Actor, id int64) 
 // SweepFilesEvery runs SweepFiles(ctx, maxAge, deleteBlob) now and then every interval until
 // ctx is done, logging what it collects and its errors to log (nil: discarded).
 func (s *Store) SweepFilesEvery(ctx context.Context, interval, maxAge time.Duration, deleteBlob func(key string) error, log *slog.Logger) {
+	every(ctx, interval, log, "file sweeper", "unattached files collected", func(ctx context.Context) (int, error) {
+		return s.SweepFiles(ctx, maxAge, deleteBlob)
+	})
+}
+
+// every runs job now and then every interval until ctx ends, logging its failures under name
+// and, when it did something, « name: done » with the count (the server's periodic jobs).
+func every(ctx context.Context, interval time.Duration, log *slog.Logger, name, done string, job func(context.Context) (int, error)) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		n, err := s.SweepFiles(ctx, maxAge, deleteBlob)
+		n, err := job(ctx)
 		if err != nil && ctx.Err() == nil {
-			log.Error("file sweeper", "err", err)
+			log.Error(name, "err", err)
 		}
 		if n > 0 {
-			log.Info("file sweeper: unattached files collected", "files", n)
+			log.Info(name+": "+done, "count", n)
 		}
 		select {
 		case <-ctx.Done():

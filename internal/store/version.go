@@ -54,6 +54,10 @@ func versionedEntity(table string) string {
 		return "user"
 	case "certifications":
 		return "certification"
+	case "inscriptions":
+		return "inscription"
+	case "dossier_projets":
+		return "dossier_projet"
 	}
 	panic("store: " + table + " is not a versioned table")
 }

@@ -1,0 +1,336 @@
+package dossier
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/certif/certif/internal/french"
+	"github.com/certif/certif/internal/referentiel"
+)
+
+// Facts is what the conformity report is computed from: the dossier as it stands.
+type Facts struct {
+	VAE    bool   // the candidate's path has no in-training evaluation (no livret, attestation, fiche)
+	Stage  bool   // an internship is planned
+	Resume string // the summary (item 2), as typed
+	// Pieces holds the measure of each kind's current version; an absent kind has no piece.
+	Pieces map[Kind]*Measure
+	// AnnexesPage is the page where the annexes start in the dossier technique, 0 for none.
+	AnnexesPage int
+	Projets     []Projet
+	// System says which system pieces are available (livret, attestation_formation, fiche_stage).
+	System map[Kind]bool
+}
+
+// The rules of the report, in its order (the API's "regle").
+const (
+	RegleResumeMots          = "resume_mots"
+	RegleResumeCaracteres    = "resume_caracteres"
+	RegleDossierPages        = "dossier_pages"
+	RegleDossierCaracteres   = "dossier_caracteres"
+	RegleStrategieSections   = "strategie_sections"
+	RegleCahierSections      = "cahier_sections"
+	RegleVideoDuree          = "video_duree"
+	RegleRealisationURL      = "realisation_url"
+	RegleBlog                = "blog"
+	RegleCouverture          = "couverture"
+	RegleLettreEntreprise    = "lettre_entreprise"
+	RegleConfidentialite     = "confidentialite"
+	ReglePiecesProfessionnel = "pieces_professionnel"
+	RegleSupportCanevas      = "support_canevas"
+)
+
+// Tolerances of the measured lengths (summary, dossier technique). A value inside the rule's
+// range is green (ok). Outside, it is orange (attention) when it misses the range by at most
+// Tolerance of the nearest bound — 263 words for 200–250 (≤ 300) —, red (manquant) beyond: a
+// clearly off document. An « about N » rule (« environ 1 200 caractères ») is the range
+// N ± Approx.
+const (
+	Tolerance = 0.20
+	Approx    = 0.15
+)
+
+// rangeStatut grades n against [lo, hi] (see Tolerance).
+func rangeStatut(n, lo, hi int) Statut {
+	switch {
+	case n >= lo && n <= hi:
+		return StatutOK
+	case float64(n) >= float64(lo)*(1-Tolerance) && float64(n) <= float64(hi)*(1+Tolerance):
+		return StatutAttention
+	}
+	return StatutManquant
+}
+
+// about returns the range of an « about n » rule.
+func about(n int) (lo, hi int) {
+	return int(float64(n)*(1-Approx) + 0.5), int(float64(n)*(1+Approx) + 0.5)
+}
+
+// Report computes the conformity report of the dossier described by f against the
+// référentiel's rules l: one line per rule, in the order of the Regle constants. A line whose
+// value could not be measured says why (non_mesurable) and never guesses.
+func Report(l referentiel.Livrables, f Facts) []Check {
+	dt := l.DossierTechnique
+	out := make([]Check, 0, 14)
+	out = append(out, resumeChecks(dt.Resume, f.Resume)...)
+	out = append(out, dossierChecks(dt.Longueur, f.Pieces[KindDossierTechnique], f.AnnexesPage)...)
+	out = append(out,
+		sectionsCheck(RegleStrategieSections, "Stratégie digitale", planSections(dt.Plan, 6), f.Pieces[KindStrategie], false),
+		sectionsCheck(RegleCahierSections, "Cahier des spécifications", planSections(dt.Plan, 7), f.Pieces[KindCahierDesCharges], false),
+		videoCheck(dt.Video, f.Pieces[KindVideo]),
+		presentCheck(RegleRealisationURL, "Réalisation", "un lien vers la réalisation",
+			slices.ContainsFunc(f.Projets, func(p Projet) bool { return p.URL != "" })),
+		presentCheck(RegleBlog, "Blog", "un site de type blog",
+			slices.ContainsFunc(f.Projets, func(p Projet) bool { return p.Blog != "" })),
+		coverageCheck(l.Projet.CouvertureObligatoire, f.Projets),
+		conditionalCheck(RegleLettreEntreprise, KindLettreEntreprise, "un projet dont le brief vient d’une entreprise",
+			slices.ContainsFunc(f.Projets, func(p Projet) bool { return p.Origine == OrigineEntreprise }), f.Pieces),
+		conditionalCheck(RegleConfidentialite, KindAutorisationConfidentialite, "un projet confidentiel",
+			slices.ContainsFunc(f.Projets, func(p Projet) bool { return p.Confidentiel }), f.Pieces),
+		professionnelCheck(l.DossierProfessionnel, f),
+		sectionsCheck(RegleSupportCanevas, "Support de présentation", l.SupportPresentation.Etapes, f.Pieces[KindSupportPresentation], true),
+	)
+	return out
+}
+
+// Missing returns the red lines of checks (manquant): what a reminder lists.
+func Missing(checks []Check) []Check {
+	out := []Check{}
+	for _, c := range checks {
+		if c.Statut == StatutManquant {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Complete reports whether checks has no red line.
+func Complete(checks []Check) bool { return len(Missing(checks)) == 0 }
+
+func check(regle string, st Statut, valeur, attendu, message string) Check {
+	return Check{Regle: regle, Statut: st, Valeur: valeur, Attendu: attendu, Message: message}
+}
+
+func resumeChecks(r referentiel.ResumeRules, texte string) []Check {
+	wantMots := fmt.Sprintf("%s à %s mots", french.Int(r.MotsMin), french.Int(r.MotsMax))
+	lo, hi := about(r.CaracteresSansEspaces)
+	wantCars := "environ " + french.Count(r.CaracteresSansEspaces, "caractère", "caractères") + " hors espaces"
+	if strings.TrimSpace(texte) == "" {
+		return []Check{
+			check(RegleResumeMots, StatutManquant, "aucun résumé", wantMots, "Résumé : absent — "+wantMots+" attendus"),
+			check(RegleResumeCaracteres, StatutManquant, "aucun résumé", wantCars, "Résumé : absent — "+wantCars+" attendus"),
+		}
+	}
+	mots, cars := CountWords(texte), CharsWithoutSpaces(texte)
+	vm, vc := french.Count(mots, "mot", "mots"), french.Count(cars, "caractère", "caractères")
+	return []Check{
+		check(RegleResumeMots, rangeStatut(mots, r.MotsMin, r.MotsMax), vm, wantMots,
+			fmt.Sprintf("Résumé : %s — %s à %s attendus", vm, french.Int(r.MotsMin), french.Int(r.MotsMax))),
+		check(RegleResumeCaracteres, rangeStatut(cars, lo, hi), vc, wantCars,
+			fmt.Sprintf("Résumé : %s hors espaces — environ %s attendus", vc, french.Int(r.CaracteresSansEspaces))),
+	}
+}
+
+// dossierChecks grades the dossier technique's pages and characters, annexes excluded.
+func dossierChecks(lg referentiel.Longueur, m *Measure, annexes int) []Check {
+	wantPages := fmt.Sprintf("%s à %s pages hors annexes", french.Int(lg.PagesMin), french.Int(lg.PagesMax))
+	wantCars := "environ " + french.Count(lg.CaracteresSansEspaces, "caractère", "caractères") + " hors espaces et annexes"
+	if m == nil {
+		return []Check{
+			check(RegleDossierPages, StatutManquant, "aucun document", wantPages, "Dossier technique : absent — "+wantPages+" attendues"),
+			check(RegleDossierCaracteres, StatutManquant, "aucun document", wantCars, "Dossier technique : absent — "+wantCars+" attendus"),
+		}
+	}
+	if !m.Measured {
+		why := reason(m)
+		return []Check{
+			check(RegleDossierPages, StatutNonMesurable, why, wantPages, "Dossier technique : pages non mesurables ("+why+")"),
+			check(RegleDossierCaracteres, StatutNonMesurable, why, wantCars, "Dossier technique : caractères non mesurables ("+why+")"),
+		}
+	}
+	out := make([]Check, 0, 2)
+	pages := m.Pages
+	if annexes > 1 && (pages == 0 || annexes-1 < pages) {
+		pages = annexes - 1
+	}
+	if pages == 0 {
+		out = append(out, check(RegleDossierPages, StatutNonMesurable, "nombre de pages inconnu", wantPages,
+			"Dossier technique : le nombre de pages n’a pas pu être lu"))
+	} else {
+		v := french.Count(pages, "page", "pages")
+		out = append(out, check(RegleDossierPages, rangeStatut(pages, lg.PagesMin, lg.PagesMax), v, wantPages,
+			fmt.Sprintf("Dossier technique : %s hors annexes — %s à %s attendues", v, french.Int(lg.PagesMin), french.Int(lg.PagesMax))))
+	}
+	cars, known := m.Chars, m.Chars > 0
+	if annexes > 1 {
+		cars, known = 0, len(m.PageChars) > 0
+		for i := 0; i < annexes-1 && i < len(m.PageChars); i++ {
+			cars += m.PageChars[i]
+		}
+	}
+	if !known {
+		out = append(out, check(RegleDossierCaracteres, StatutNonMesurable, "caractères non comptés", wantCars,
+			"Dossier technique : les caractères par page n’ont pas pu être comptés"))
+		return out
+	}
+	lo, hi := about(lg.CaracteresSansEspaces)
+	v := french.Count(cars, "caractère", "caractères")
+	return append(out, check(RegleDossierCaracteres, rangeStatut(cars, lo, hi), v, wantCars,
+		fmt.Sprintf("Dossier technique : %s hors espaces et annexes — environ %s attendus", v, french.Int(lg.CaracteresSansEspaces))))
+}
+
+// reason is the French reason a piece could not be measured.
+func reason(m *Measure) string {
+	if m.Reason != "" {
+		return m.Reason
+	}
+	return "fichier illisible"
+}
+
+// planSections returns the sections of plan item numero.
+func planSections(plan []referentiel.PlanItem, numero int) []referentiel.Item {
+	for _, it := range plan {
+		if it.Numero == numero {
+			return it.Sections
+		}
+	}
+	return nil
+}
+
+// sectionsCheck looks for each section (or canvas step) among the headings of piece m. A
+// missing section is orange when the document is there and some sections were found, red
+// when none was (or the document is absent); canvas (the support de présentation, which
+// guides rather than binds) is never red for missing steps, only when the support is absent.
+func sectionsCheck(regle, what string, items []referentiel.Item, m *Measure, canvas bool) Check {
+	noun := "sections"
+	if canvas {
+		noun = "étapes"
+	}
+	want := fmt.Sprintf("les %s %s", french.Int(len(items)), noun)
+	switch {
+	case m == nil:
+		return check(regle, StatutManquant, "aucun document", want, what+" : absent")
+	case !m.Measured:
+		why := reason(m)
+		return check(regle, StatutNonMesurable, why, want, what+" : titres non lisibles ("+why+")")
+	}
+	labels := make([]string, len(items))
+	for i, it := range items {
+		labels[i] = it.Libelle
+	}
+	found := Sections(labels, m.Headings)
+	var missing []string
+	for i, ok := range found {
+		if !ok {
+			missing = append(missing, "« "+labels[i]+" »")
+		}
+	}
+	n := len(items) - len(missing)
+	v := fmt.Sprintf("%s sur %s", french.Int(n), french.Int(len(items)))
+	switch {
+	case len(missing) == 0:
+		return check(regle, StatutOK, v, want, fmt.Sprintf("%s : %s %s trouvées", what, v, noun))
+	case n == 0 && !canvas:
+		return check(regle, StatutManquant, v, want, fmt.Sprintf("%s : aucune des %s attendues trouvée", what, noun))
+	}
+	return check(regle, StatutAttention, v, want,
+		fmt.Sprintf("%s : %s %s trouvées — manquent %s", what, v, noun, strings.Join(missing, ", ")))
+}
+
+// Duration formats a duration in milliseconds as « 7 min 02 s » (« 45 s » under a minute).
+func Duration(ms int64) string {
+	s := (ms + 500) / 1000
+	if s < 60 {
+		return fmt.Sprintf("%d s", s)
+	}
+	return fmt.Sprintf("%d min %02d s", s/60, s%60)
+}
+
+func maxDuration(sec int) string {
+	if sec%60 == 0 {
+		return fmt.Sprintf("%d min au plus", sec/60)
+	}
+	return Duration(int64(sec)*1000) + " au plus"
+}
+
+func videoCheck(r referentiel.VideoRules, m *Measure) Check {
+	want := maxDuration(r.DureeMaxSecondes)
+	switch {
+	case m == nil:
+		return check(RegleVideoDuree, StatutManquant, "aucune vidéo", want, "Vidéo : absente — "+want)
+	case !m.Measured || m.Duration <= 0:
+		why := "durée illisible"
+		if !m.Measured {
+			why = reason(m)
+		}
+		return check(RegleVideoDuree, StatutNonMesurable, why, want, "Vidéo : durée non mesurable ("+why+")")
+	}
+	v := Duration(m.Duration)
+	st := StatutOK
+	if m.Duration > int64(r.DureeMaxSecondes)*1000 {
+		st = StatutManquant
+	}
+	return check(RegleVideoDuree, st, v, want, "Vidéo : "+v+" — "+want)
+}
+
+// presentCheck is a line that holds or not (a realisation URL, a blog among the projects).
+func presentCheck(regle, what, want string, ok bool) Check {
+	if ok {
+		return check(regle, StatutOK, "présent", want, what+" : présent")
+	}
+	return check(regle, StatutManquant, "absent", want, what+" : absent — "+want+" attendu")
+}
+
+func coverageCheck(required []string, projets []Projet) Check {
+	want := fmt.Sprintf("les %s compétences", french.Int(len(required)))
+	_, missing := Coverage(required, projets)
+	n := len(required) - len(missing)
+	v := fmt.Sprintf("%s sur %s", french.Int(n), french.Int(len(required)))
+	switch {
+	case len(missing) == 0:
+		return check(RegleCouverture, StatutOK, v, want, "Compétences : "+v+" couvertes par les projets")
+	case n == 0:
+		return check(RegleCouverture, StatutManquant, v, want, "Compétences : aucune couverte par un projet")
+	}
+	return check(RegleCouverture, StatutAttention, v, want, fmt.Sprintf("Compétences : %s couvertes — %s à évaluer en entretien technique : %s",
+		v, french.Int(len(missing)), strings.Join(missing, ", ")))
+}
+
+// conditionalCheck is a piece required only when cond holds (a company's brief, a
+// confidential project).
+func conditionalCheck(regle string, k Kind, when string, cond bool, pieces map[Kind]*Measure) Check {
+	want := "requis pour " + when
+	switch {
+	case !cond:
+		return check(regle, StatutOK, "sans objet", want, k.Libelle()+" : sans objet")
+	case pieces[k] == nil:
+		return check(regle, StatutManquant, "absent", want, k.Libelle()+" : absent — "+want)
+	}
+	return check(regle, StatutOK, "présent", want, k.Libelle()+" : présent")
+}
+
+// professionnelCheck lists the compulsory pieces of the dossier professionnel for the
+// candidate's path (R13): from the référentiel's data, without the training pieces for VAE
+// and the fiche de stage only with an internship. The CV is deposited; the training pieces
+// are the system's.
+func professionnelCheck(dp referentiel.DossierProfessionnel, f Facts) Check {
+	var want, missing []string
+	for _, p := range dp.Pieces {
+		if !p.Obligatoire || (p.HorsVAE && f.VAE) || (p.Condition == "stage" && !f.Stage) {
+			continue
+		}
+		k := Kind(p.Code)
+		want = append(want, k.Libelle())
+		if f.Pieces[k] == nil && !f.System[k] {
+			missing = append(missing, k.Libelle())
+		}
+	}
+	attendu := strings.Join(want, ", ")
+	n := len(want) - len(missing)
+	v := fmt.Sprintf("%s sur %s", french.Int(n), french.Int(len(want)))
+	if len(missing) == 0 {
+		return check(ReglePiecesProfessionnel, StatutOK, v, attendu, "Dossier professionnel : complet ("+attendu+")")
+	}
+	return check(ReglePiecesProfessionnel, StatutManquant, v, attendu, "Dossier professionnel : manque "+strings.Join(missing, ", "))
+}
