@@ -2,8 +2,8 @@
 // pieces a candidate deposits, the projects and their coverage of the compétences (R6, R7,
 // R11), the deadline of the dossier technique (R14) and the conformity report computed from
 // what was measured in the deposited files (Measure) against the référentiel's data.
-// It imports the référentiel and the standard library only; reading files is the inspect
-// package's, storing them the store's.
+// It imports the référentiel, french (numbers written the French way) and the standard
+// library only; reading files is the inspect package's, storing them the store's.
 package dossier
 
 import (

@@ -390,3 +390,59 @@ func TestDossierReminders(t *testing.T) {
 		}
 	})
 }
+
+// TestDossierFreeze: once a formation-continue dossier closes, the system freezes its livret
+// and attestation (and the fiche de stage once filled), each once; a VAE dossier has none.
+func TestDossierFreeze(t *testing.T) {
+	dsSetup(t, func(t *testing.T, s *store.Store, w dsWorld) {
+		for _, ins := range []int64{w.fc, w.vae} {
+			d, _ := s.Dossier(ctx, w.a(w.admin), ins)
+			if err := s.SetDateSession(ctx, w.a(w.refA), ins, time.Date(2027, 3, 24, 0, 0, 0, 0, time.UTC), d.InscriptionVersion); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ids, err := s.DossiersToFreeze(ctx); err != nil || len(ids) != 0 {
+			t.Errorf("before the close: %v, %v", ids, err)
+		}
+		w.clock.Set(time.Date(2027, 3, 15, 6, 0, 0, 0, time.UTC))
+		ids, err := s.DossiersToFreeze(ctx)
+		if err != nil || len(ids) != 1 || ids[0] != w.fc {
+			t.Fatalf("to freeze: %v, %v", ids, err)
+		}
+		kinds, err := s.SystemPiecesToFreeze(ctx, w.fc)
+		if err != nil || len(kinds) != 2 || kinds[0] != dossier.KindLivret || kinds[1] != dossier.KindAttestationFormation {
+			t.Fatalf("kinds %v, %v", kinds, err)
+		}
+		f, key := dsFile()
+		if err := s.FreezeSystemPiece(ctx, w.fc, dossier.KindCV, f, key); apperr.FieldErrors(err)["kind"] == "" {
+			t.Errorf("CV frozen: %v", err)
+		}
+		f, key = dsFile()
+		if err := s.FreezeSystemPiece(ctx, w.fc, dossier.KindLivret, f, key); err != nil {
+			t.Fatal(err)
+		}
+		f, key = dsFile()
+		if err := s.FreezeSystemPiece(ctx, w.fc, dossier.KindLivret, f, key); !errors.Is(err, apperr.Conflict) {
+			t.Errorf("livret frozen twice: %v", err)
+		}
+		f, key = dsFile()
+		if err := s.FreezeSystemPiece(ctx, w.vae, dossier.KindLivret, f, key); !errors.Is(err, apperr.Conflict) {
+			t.Errorf("VAE livret frozen: %v", err)
+		}
+		f, key = dsFile()
+		if err := s.FreezeSystemPiece(ctx, w.fc, dossier.KindAttestationFormation, f, key); err != nil {
+			t.Fatal(err)
+		}
+		if ids, _ := s.DossiersToFreeze(ctx); len(ids) != 0 {
+			t.Errorf("still to freeze: %v", ids)
+		}
+		d, _ := s.Dossier(ctx, w.a(w.candUser), w.fc)
+		p := d.Current[dossier.KindLivret]
+		if !p.Systeme || p.DeposePar != 0 || p.Version != 1 {
+			t.Errorf("frozen livret %+v", p)
+		}
+		if _, _, err := s.FileByID(ctx, w.a(w.candUser), p.File.ID); err != nil {
+			t.Errorf("candidate reads the frozen livret: %v", err)
+		}
+	})
+}
