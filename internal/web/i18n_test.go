@@ -91,7 +91,8 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		"projet.decide", "projet.submit", "projet.file.remove", "seance.add", "seance.delete", "seance.update", "stage.create", "stage.fiche", "stage.link", "stage.update", "user.activate", "user.activation", "login", "login.failed",
 		"candidat.merge", "candidat.merged", "file.discard", "file.sweep",
 		"courriel.resend", "courriel.fail", "user.reset_request", "user.reset", "user.email",
-		"certificateur.create", "certificateur.update", "candidat.correction"} { // the last three: journal.go Op
+		"certificateur.create", "certificateur.update", "candidat.correction",
+		"inscription.update", "dossier_piece.add", "dossier_resume.save", "dossier_projet.create", "dossier_projet.update", "dossier_projet.delete", "dossier_projet.approve", "dossier.reopen", "dossier.reminder"} { // the last three: journal.go Op
 		ids["audit."+a] = true
 	}
 	return ids
