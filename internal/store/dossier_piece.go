@@ -39,6 +39,7 @@ const (
 // exist or the actor may not see it; apperr.Forbidden when they see it without contributing
 // (the jury); *ClosedError (errors.Is apperr.Conflict, its Message says since when in French)
 // when the dossier is locked; apperr.Conflict when a concurrent upload took the same version.
+// On any error nothing is recorded: the caller deletes the blob it wrote.
 func (s *Store) AddPiece(ctx context.Context, actor account.Actor, inscriptionID int64, kind dossier.Kind, f *File, storageKey string, m dossier.Measure, annexesPage int) (*Piece, error) {
 	v := apperr.NewValidation()
 	if !dossier.Uploadable(kind) {
