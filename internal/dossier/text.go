@@ -27,12 +27,15 @@ func CountWords(s string) int {
 func CharsWithoutSpaces(s string) int {
 	n := 0
 	for _, r := range s {
-		if !unicode.IsSpace(r) && !unicode.IsControl(r) {
+		if IsChar(r) {
 			n++
 		}
 	}
 	return n
 }
+
+// IsChar reports whether CharsWithoutSpaces counts r: neither a space nor a control character.
+func IsChar(r rune) bool { return !unicode.IsSpace(r) && !unicode.IsControl(r) }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 

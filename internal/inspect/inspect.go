@@ -1,0 +1,120 @@
+// Package inspect measures the files a candidate deposits in their dossier, once, when they
+// are deposited: the pages, characters and headings of a PDF, DOCX or PPTX document, the
+// duration of an MP4/MOV or WebM video. Every reader is bounded (bytes read, zip entries,
+// decompressed size, time), never panics on a hostile file, and says in French why when it
+// cannot measure (dossier.Measure with Measured false and a Reason) instead of guessing.
+//
+// It imports the standard library and internal/dossier (for Measure) only.
+package inspect
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/certif/certif/internal/dossier"
+)
+
+// Limits bound every reader: the bytes of the file it accepts (MaxBytes), the entries of a
+// zip archive (MaxEntries), the bytes decompressed from it or from a PDF's streams, text
+// included (MaxInflated), and the time a document may take (Timeout).
+type Limits struct {
+	MaxBytes    int64
+	MaxEntries  int
+	MaxInflated int64
+	Timeout     time.Duration
+}
+
+// DefaultLimits are the limits of the dossier's documents: 50 MB a file, 2,000 zip entries,
+// 200 MB decompressed, 20 seconds.
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: 50 << 20, MaxEntries: 2000, MaxInflated: 200 << 20, Timeout: 20 * time.Second}
+}
+
+// The sniffed types Document reads.
+const (
+	MimePDF  = "application/pdf"
+	MimeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	MimePPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+	MimeZIP  = "application/zip"
+)
+
+// The caps of what a Measure keeps of a document's headings.
+const (
+	maxHeadings    = 2000
+	maxHeadingRune = 200
+)
+
+// Document measures a PDF, DOCX or PPTX document (mime is the type sniffed from its content;
+// a plain zip is looked into for a Word or PowerPoint document) read through r (size bytes):
+// its pages (slides for PPTX), its characters without spaces page by page and in all, and its
+// heading texts. It never panics, never reads past lim, and gives up when ctx is done or
+// lim.Timeout has passed; when it cannot measure, Measured is false and Reason says why in
+// French.
+func Document(ctx context.Context, r io.ReaderAt, size int64, mime string, lim Limits) dossier.Measure {
+	if size > lim.MaxBytes {
+		return unmeasured("document trop volumineux (%s, %s au plus) : non mesuré", frenchBytes(size), frenchBytes(lim.MaxBytes))
+	}
+	if lim.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, lim.Timeout)
+		defer cancel()
+	}
+	if ctx.Err() != nil {
+		return unmeasured("document trop long à lire : non mesuré")
+	}
+	mime, _, _ = strings.Cut(strings.ToLower(mime), ";")
+	switch mime = strings.TrimSpace(mime); mime {
+	case MimePDF:
+		return pdfDocument(ctx, r, size, lim, true)
+	case MimeDOCX, MimePPTX, MimeZIP:
+		return officeZip(ctx, r, size, lim, mime)
+	}
+	return unmeasured("type de document non pris en charge (%s) : PDF, DOCX ou PPTX attendu", mime)
+}
+
+// unmeasured is a Measure that says in French why nothing could be measured.
+func unmeasured(format string, args ...any) dossier.Measure {
+	return dossier.Measure{Reason: fmt.Sprintf(format, args...)}
+}
+
+// frenchBytes writes a size as a person reads it (« 52,4 Mo »).
+func frenchBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.Replace(fmt.Sprintf("%.1f Mo", float64(n)/(1<<20)), ".", ",", 1)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d ko", n>>10)
+	}
+	return fmt.Sprintf("%d octets", n)
+}
+
+// headings collects the heading texts of a document, capped in number and length, spaces
+// folded; the empty ones are dropped.
+type headings []string
+
+func (h *headings) add(s string) {
+	if len(*h) >= maxHeadings {
+		return
+	}
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+	if s == "" {
+		return
+	}
+	if utf8.RuneCountInString(s) > maxHeadingRune {
+		s = string([]rune(s)[:maxHeadingRune])
+	}
+	*h = append(*h, s)
+}
+
+// measured builds the Measure of a document from its pages' characters and its headings.
+func measured(pages int, pageChars []int, hs headings) dossier.Measure {
+	m := dossier.Measure{Measured: true, Pages: pages, PageChars: pageChars, Headings: hs}
+	for _, c := range pageChars {
+		m.Chars += c
+	}
+	return m
+}
