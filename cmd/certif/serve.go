@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/certif/certif/internal/account"
@@ -28,7 +30,17 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	proxies := fs.String("trusted-proxies", e.getenv("CERTIF_TRUSTED_PROXIES"), "adresses IP ou préfixes CIDR de nos proxys, séparés par des virgules (implique --trust-proxy)")
 	baseURL := fs.String("base-url", e.getenv("CERTIF_BASE_URL"), "adresse publique du serveur, pour les liens envoyés (défaut : http:// + --addr)")
 	mailFrom := fs.String("mail-from", e.getenv("CERTIF_MAIL_FROM"), "adresse d'expédition des courriels, p. ex. « Certif <certif@exemple.fr> » (avec CERTIF_SMTP_URL)")
+	maxDocMB := fs.String("max-document-mb", envOr(e.getenv, "CERTIF_MAX_DOCUMENT_MB", strconv.Itoa(web.DefaultMaxDocumentBytes>>20)), "taille maximale d'un document du dossier, en Mo")
+	maxVideoMB := fs.String("max-video-mb", envOr(e.getenv, "CERTIF_MAX_VIDEO_MB", strconv.Itoa(web.DefaultMaxVideoBytes>>20)), "taille maximale de la vidéo du dossier, en Mo")
 	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	maxDoc, err := megabytesFlag("--max-document-mb", *maxDocMB)
+	if err != nil {
+		return err
+	}
+	maxVideo, err := megabytesFlag("--max-video-mb", *maxVideoMB)
+	if err != nil {
 		return err
 	}
 	trusted, err := web.ParseTrustedProxies(*proxies)
@@ -78,7 +90,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 	}
 	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure,
-		TrustProxy: *trustProxy, TrustedProxies: trusted, BaseURL: *baseURL, MailSending: sender != nil, MetricsToken: e.getenv("CERTIF_METRICS_TOKEN"), Now: e.clock()})
+		TrustProxy: *trustProxy, TrustedProxies: trusted, BaseURL: *baseURL, MailSending: sender != nil, MetricsToken: e.getenv("CERTIF_METRICS_TOKEN"), Now: e.clock(),
+		MaxDocumentBytes: maxDoc, MaxVideoBytes: maxVideo})
 	if err != nil {
 		return err
 	}
@@ -103,6 +116,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	go sweepSessions(ctx, st, log)
 	go st.SweepFilesEvery(ctx, time.Hour, store.UnattachedFileTTL, blobs.Delete, log) // unattached uploads
 	go st.SendDossierRemindersEvery(ctx, time.Hour, log)                              // J-7 and J-2 of the dossiers
+	go freezeDossiers(ctx, srv, log)                                                  // the system pieces of the dossiers that closed
 	if sender != nil {
 		go st.RunOutbox(ctx, sender.Send, outboxInterval, log)
 	} else {
@@ -164,6 +178,34 @@ func loadShippedReferentiels(ctx context.Context, st *store.Store) error {
 		return fmt.Errorf("chargement du référentiel : %w", err)
 	}
 	return nil
+}
+
+// megabytesFlag reads a size in megabytes (a positive whole number) into bytes.
+func megabytesFlag(name, v string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n <= 0 || n > 1<<20 {
+		return 0, fmt.Errorf("%s : un nombre entier de mégaoctets est attendu (%q)", name, v)
+	}
+	return n << 20, nil
+}
+
+// freezeDossiers attaches the system pieces of the dossiers that closed (livret, attestation
+// de formation), at start and every ten minutes until ctx ends.
+func freezeDossiers(ctx context.Context, srv *web.Server, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := srv.FreezeDossiers(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("dossier freeze", slog.String("error", err.Error()))
+		} else if n > 0 {
+			log.Info("dossier freeze", slog.Int("pieces", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // sweepSessions deletes expired sessions every ten minutes until ctx ends.

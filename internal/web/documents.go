@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,50 +21,72 @@ import (
 
 // documentPDF serves /inscriptions/{id}/documents/{livret|releve|attestation-formation}.pdf.
 func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadInscription(r, true)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
+	name := r.PathValue("doc")
+	b, d, err := s.renderDocument(r.Context(), actor(r), currentUser(r), id, name)
+	if err != nil {
+		if d != nil && errors.Is(err, errAttestation) {
+			return s.attestationUnavailable(w, r, d, err)
+		}
+		return err
+	}
+	return writePDF(w, fmt.Sprintf("%s-%s", strings.TrimSuffix(name, ".pdf"), slug(d.Ins.Candidat.NomAffiche())), b)
+}
+
+// errAttestation marks the reasons an attestation de formation cannot be issued yet.
+var errAttestation = errors.New("attestation unavailable")
+
+// renderDocument renders document name (livret.pdf, releve.pdf, attestation-formation.pdf) of
+// inscription id as actor a (u: the signed-in user, nil for the system) may read it, as it
+// stands now. The view is returned with the error when the inscription was loaded; the reasons
+// an attestation cannot be issued wrap errAttestation.
+func (s *Server) renderDocument(ctx context.Context, a account.Actor, u *account.User, id int64, name string) ([]byte, *inscriptionView, error) {
+	d, err := s.inscriptionAs(ctx, a, id, true)
+	if err != nil {
+		return nil, nil, err
+	}
 	if !d.InTraining {
-		return fmt.Errorf("document: %w", candidat.ErrVAE)
+		return nil, d, fmt.Errorf("document: %w", candidat.ErrVAE)
 	}
 	ed := &edition.Dossier{Candidat: d.Ins.Candidat, Inscription: d.Ins.Inscription, Certification: d.Ins.Certification,
 		Version: d.Ins.Version, Ref: d.Ref, Evals: d.Evals, Projets: d.Projets, Blocs: d.Blocs}
 	// Organisations are read as the system: their names are not personal data, and the user
 	// has already been allowed to read the inscription.
-	orgs, err := s.store.Organismes(r.Context(), account.System)
+	orgs, err := s.store.Organismes(ctx, account.System)
 	if err != nil {
-		return err
+		return nil, d, err
 	}
-	is, err := s.issuer(r.Context(), d.Ins.CertificationID, currentUser(r).Role == account.RoleAdmin)
+	is, err := s.issuer(ctx, d.Ins.CertificationID, u == nil || u.Role == account.RoleAdmin)
 	if err != nil {
-		return err
+		return nil, d, err
 	}
 	head := edition.Header(orgs, ed)
 	is.Apply(&head)
 	var buf bytes.Buffer
-	name := r.PathValue("doc")
 	switch name {
 	case "livret.pdf":
 		err = document.RenderLivret(&buf, edition.Livret(head, ed, s.now()))
 	case "releve.pdf":
 		err = document.RenderReleve(&buf, edition.Releve(head, ed, s.now()))
 	case "attestation-formation.pdf":
-		var a document.Attestation
-		if a, err = s.docAttestation(r, head, ed, orgs); err != nil {
-			return s.attestationUnavailable(w, r, d, err)
+		var at document.Attestation
+		if at, err = s.docAttestation(ctx, a, u, head, ed, orgs); err != nil {
+			return nil, d, fmt.Errorf("%w: %w", errAttestation, err)
 		}
-		err = document.RenderAttestation(&buf, a)
+		err = document.RenderAttestation(&buf, at)
 	default:
-		return errNotFoundPage
+		return nil, d, errNotFoundPage
 	}
 	if err != nil {
 		if errors.Is(err, document.ErrInvalid) {
-			return fieldError("document", err.Error())
+			return nil, d, fieldError("document", err.Error())
 		}
-		return err
+		return nil, d, err
 	}
-	return writePDF(w, fmt.Sprintf("%s-%s", strings.TrimSuffix(name, ".pdf"), slug(d.Ins.Candidat.NomAffiche())), buf.Bytes())
+	return buf.Bytes(), d, nil
 }
 
 func writePDF(w http.ResponseWriter, base string, b []byte) error {
@@ -91,8 +114,8 @@ func slug(s string) string {
 // docAttestation loads the planning and the signatory of the attestation de formation: the
 // référent of the inscription's centre (the user, when they are that référent), and the
 // centre's numéro de déclaration d'activité (among orgs).
-func (s *Server) docAttestation(r *http.Request, h document.Header, d *edition.Dossier, orgs []account.Organisme) (document.Attestation, error) {
-	rows, err := s.store.Seances(r.Context(), actor(r), d.Inscription.ID)
+func (s *Server) docAttestation(ctx context.Context, a account.Actor, u *account.User, h document.Header, d *edition.Dossier, orgs []account.Organisme) (document.Attestation, error) {
+	rows, err := s.store.Seances(ctx, a, d.Inscription.ID)
 	if err != nil {
 		return document.Attestation{}, err
 	}
@@ -101,9 +124,9 @@ func (s *Server) docAttestation(r *http.Request, h document.Header, d *edition.D
 		seances[i] = edition.Seance{Seance: se.Seance, Module: se.Module, Competences: se.Competences}
 	}
 	var signataire string
-	if u := currentUser(r); u.Role == account.RoleReferent && u.CentreID == d.Inscription.CentreID {
+	if u != nil && u.Role == account.RoleReferent && u.CentreID == d.Inscription.CentreID {
 		signataire = u.DisplayName()
-	} else if refs, err := s.store.Users(r.Context(), account.System, store.UserFilter{CentreID: d.Inscription.CentreID, Role: account.RoleReferent, Limit: 1}); err == nil && len(refs) > 0 {
+	} else if refs, err := s.store.Users(ctx, account.System, store.UserFilter{CentreID: d.Inscription.CentreID, Role: account.RoleReferent, Limit: 1}); err == nil && len(refs) > 0 {
 		signataire = refs[0].DisplayName()
 	}
 	var nda string
@@ -112,10 +135,10 @@ func (s *Server) docAttestation(r *http.Request, h document.Header, d *edition.D
 			nda = o.NDA
 		}
 	}
-	a, err := edition.Attestation(h, d, seances, signataire, nda, s.now())
+	at, err := edition.Attestation(h, d, seances, signataire, nda, s.now())
 	v := apperr.NewValidation()
 	if err != nil && !errors.As(err, &v) {
-		return a, err
+		return at, err
 	}
 	if signataire == "" {
 		v.Add("signataire", "Le centre n'a pas de responsable pédagogique (référent) pour signer l'attestation : l'administrateur en crée un.")
@@ -123,7 +146,7 @@ func (s *Server) docAttestation(r *http.Request, h document.Header, d *edition.D
 	if nda == "" { // Code du travail L6353-1
 		v.Add("nda", "Le numéro de déclaration d'activité du centre n'est pas renseigné : l'attestation de formation doit le porter (article L6353-1 du Code du travail). L'administrateur le saisit sur la fiche du centre.")
 	}
-	return a, v.Err()
+	return at, v.Err()
 }
 
 // AttestationPage explains why the attestation de formation cannot be issued yet.

@@ -29,6 +29,7 @@ var errorKinds = []struct {
 	{apperr.NotFound, http.StatusNotFound, "not_found"},
 	{apperr.Forbidden, http.StatusForbidden, "forbidden"},
 	{apperr.Unauthenticated, http.StatusUnauthorized, "unauthenticated"},
+	{errTooLarge, http.StatusRequestEntityTooLarge, "too_large"}, // before Invalid: it carries the field's message
 	{apperr.Invalid, http.StatusUnprocessableEntity, "invalid"},
 	{apperr.Conflict, http.StatusConflict, "conflict"},
 	{errTooMany, http.StatusTooManyRequests, "too_many_requests"},
@@ -108,6 +109,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 				body.Conflict.ModifiedAt = &at
 			}
 		}
+		var cur *currentError
+		if errors.As(err, &cur) && status == http.StatusConflict {
+			if body.Conflict == nil {
+				body.Conflict = &apiConflict{}
+			}
+			body.Conflict.Current = cur.current
+		}
 		var ex *explainedError
 		if errors.As(err, &ex) {
 			body.Message = ex.message
@@ -156,6 +164,8 @@ type apiConflict struct {
 	Version    int64      `json:"version"`               // the record's current version
 	ModifiedBy string     `json:"modified_by,omitempty"` // who made the latest change
 	ModifiedAt *time.Time `json:"modified_at,omitempty"` // when (UTC)
+	// Current is the record as it stands now, when the route gives it (a dossier's project).
+	Current any `json:"current,omitempty"`
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

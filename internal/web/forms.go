@@ -92,10 +92,11 @@ func parseMultipart(r *http.Request, maxMemory int64) error {
 
 // multiline reports whether a field, of a form or a JSON body alike, holds several lines of
 // text (a description, a comment: commentaire, commentaire_general, commentaire_C1.1…; the
-// certificateur's adresse, a certification's mentions): it
+// certificateur's adresse, a certification's mentions, the dossier's summary « texte » and a
+// reopening's « motif »): it
 // keeps its line feeds and tabs, every other field loses them (cleanText).
 func multiline(field string) bool {
-	return field == "description" || field == "adresse" || field == "mentions" || strings.HasPrefix(field, "commentaire")
+	return field == "description" || field == "adresse" || field == "mentions" || field == "texte" || field == "motif" || strings.HasPrefix(field, "commentaire")
 }
 
 // passwordFields are left as typed: a password is only hashed, never stored or shown, and

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -32,20 +33,26 @@ func (s *Server) loadInscription(r *http.Request, withLivret bool) (*inscription
 	if err != nil {
 		return nil, err
 	}
-	ins, err := s.store.Inscription(r.Context(), actor(r), id)
+	return s.inscriptionAs(r.Context(), actor(r), id, withLivret)
+}
+
+// inscriptionAs is loadInscription of inscription id as actor a, without a request (the
+// freezing of the dossier's system pieces runs as the system).
+func (s *Server) inscriptionAs(ctx context.Context, a account.Actor, id int64, withLivret bool) (*inscriptionView, error) {
+	ins, err := s.store.Inscription(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	ref, err := s.store.ReferentielVersion(r.Context(), ins.VersionID)
+	ref, err := s.store.ReferentielVersion(ctx, ins.VersionID)
 	if err != nil {
 		return nil, err
 	}
 	d := &inscriptionView{Ins: ins, Ref: ref, InTraining: ins.InTraining(ref)}
 	if withLivret && d.InTraining {
-		if d.Evals, err = s.store.Evaluations(r.Context(), actor(r), id); err != nil {
+		if d.Evals, err = s.store.Evaluations(ctx, a, id); err != nil {
 			return nil, err
 		}
-		if d.Projets, err = s.store.Projets(r.Context(), actor(r), id); err != nil {
+		if d.Projets, err = s.store.Projets(ctx, a, id); err != nil {
 			return nil, err
 		}
 		d.Blocs = livret.Compute(ref, ins.BlocsVises, d.Evals, d.Projets)

@@ -41,8 +41,11 @@ type Config struct {
 	MailSending bool
 	// MetricsToken is the bearer token /metrics asks for; empty: /metrics answers 404.
 	MetricsToken string
-	// Blobs stores uploaded files (evidence, company stamps).
+	// Blobs stores uploaded files (evidence, company stamps, the dossier's pieces).
 	Blobs *blob.Dir
+	// MaxDocumentBytes and MaxVideoBytes cap one piece of the dossier: a document, the video;
+	// 0 means DefaultMaxDocumentBytes, DefaultMaxVideoBytes.
+	MaxDocumentBytes, MaxVideoBytes int64
 	// Registry receives the Prometheus metrics; nil → a new registry.
 	Registry *prometheus.Registry
 	// Now is the server's clock, the same as the store's (store.Options.Now): default dates
@@ -96,6 +99,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.MaxDocumentBytes <= 0 {
+		cfg.MaxDocumentBytes = DefaultMaxDocumentBytes
+	}
+	if cfg.MaxVideoBytes <= 0 {
+		cfg.MaxVideoBytes = DefaultMaxVideoBytes
 	}
 	if cfg.BaseURL, err = CheckBaseURL(cfg.BaseURL); err != nil {
 		return nil, err
@@ -201,6 +210,17 @@ func (s *Server) Handler() http.Handler {
 	r.handle("POST /inscriptions/{id}/stage", access.TrainInscription, s.stageSave)
 	r.handle("POST /inscriptions/{id}/stage/{stage}/lien", access.TrainInscription, s.stageLink)
 	r.handle("GET /inscriptions/{id}/documents/{doc}", access.ReadInscription, s.documentPDF)
+	// The dossier complet (issue 8): pieces streamed (never parsed whole), projects, summary,
+	// the référent's session date and the certificateur's reopening.
+	r.handle("GET /inscriptions/{id}/dossier", access.ReadInscription, s.dossierPage)
+	r.handle("POST /inscriptions/{id}/dossier/pieces/{kind}", access.ContributeInscription, s.piecePost)
+	r.handle("POST /inscriptions/{id}/dossier/resume", access.ContributeInscription, s.resumePost)
+	r.handle("POST /inscriptions/{id}/dossier/projets", access.ContributeInscription, s.projetCreate)
+	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}", access.ContributeInscription, s.projetUpdate)
+	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}/supprimer", access.ContributeInscription, s.projetDelete)
+	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}/approbation", access.DecideProjet, s.projetApprove)
+	r.handle("POST /inscriptions/{id}/dossier/date-session", access.ManageInscription, s.dateSessionPost)
+	r.handle("POST /inscriptions/{id}/dossier/reouverture", access.Administer, s.reopenPost)
 	r.handle("GET /promotions/{promotion}", access.ReadCentre, s.cached(s.matricePage))
 	r.handle("GET /promotions/{promotion}/releves.pdf", access.ReadCentre, s.relevesPDF)
 	r.handle("POST /promotions/{promotion}/activations.csv", access.ManageCentre, s.activationsCSV)

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/dossier"
+	"github.com/certif/certif/internal/store"
+)
+
+// The pieces Certif produces for a formation-continue candidate (R13: the livret, the
+// attestation de formation) are attached to the dossier as they stand on the day it closes,
+// frozen, so that the jury sees what was handed in. Until then the page links to today's
+// version.
+
+// frozenDocuments are the system pieces rendered at the close, with their document's name.
+var frozenDocuments = []struct {
+	kind dossier.Kind
+	doc  string
+}{{dossier.KindLivret, "livret.pdf"}, {dossier.KindAttestationFormation, "attestation-formation.pdf"}}
+
+// FreezeDossiers renders and attaches the missing system pieces of every closed dossier that
+// still lacks them (store.DossiersToFreeze), as the system; it returns how many pieces were
+// frozen. A document that cannot be produced yet (an attestation without the centre's numéro
+// de déclaration) is logged and tried again at the next run; the other dossiers go on.
+func (s *Server) FreezeDossiers(ctx context.Context) (int, error) {
+	ids, err := s.store.DossiersToFreeze(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		d, err := s.store.Dossier(ctx, account.System, id)
+		if err != nil {
+			s.log.Warn("freeze dossier", "inscription", id, "err", err)
+			continue
+		}
+		for _, fd := range frozenDocuments {
+			if _, ok := d.Current[fd.kind]; ok {
+				continue
+			}
+			if err := s.freezeDocument(ctx, id, fd.kind, fd.doc); err != nil {
+				if ctx.Err() != nil {
+					return n, ctx.Err()
+				}
+				s.log.Warn("freeze dossier piece", "inscription", id, "kind", fd.kind, "err", err)
+				continue
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// freezeDocument renders document doc of inscription id now and stores it as its system piece
+// kind; the bytes are removed again when the store refuses them.
+func (s *Server) freezeDocument(ctx context.Context, id int64, kind dossier.Kind, doc string) error {
+	b, v, err := s.renderDocument(ctx, account.System, nil, id, doc)
+	if err != nil {
+		return err
+	}
+	key, size, sum, err := s.cfg.Blobs.Put(ctx, bytes.NewReader(b), int64(len(b))+1)
+	if err != nil {
+		return err
+	}
+	f := &store.File{Nom: fmt.Sprintf("%s-%s.pdf", kind, slug(v.Ins.Candidat.NomAffiche())), MIME: mimePDF, Taille: size, SHA256: sum}
+	if err := s.store.FreezeSystemPiece(ctx, id, kind, f, key); err != nil {
+		_ = s.cfg.Blobs.Delete(key)
+		return err
+	}
+	return nil
+}
