@@ -45,6 +45,11 @@ type DossierPage struct {
 	MaxDocumentMB, MaxVideoMB int64
 }
 
+// dossierRegles are the rules of the conformity report, in its order (the names).
+var dossierRegles = []string{"resume_mots", "resume_caracteres", "dossier_pages", "dossier_caracteres", "strategie_sections",
+	"cahier_sections", "video_duree", "realisation_url", "blog", "couverture", "lettre_entreprise", "confidentialite",
+	"pieces_professionnel", "support_canevas"}
+
 // CheckLine is one line of the conformity report: a state word, colour and symbol.
 type CheckLine struct {
 	dossier.Check

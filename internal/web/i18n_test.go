@@ -12,6 +12,7 @@ import (
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/dossier"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 )
@@ -82,6 +83,22 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 	}
 	for _, e := range []string{"acquise", "en_cours", "non_acquise", "non_evaluee"} {
 		ids["etat."+e], ids["matrice.lettre."+e] = true, true
+	}
+	// The dossier's labels, by kind, rule, state, origin of a brief (dossier.go).
+	for _, k := range append(dossier.Kinds(), systemKinds...) {
+		ids["dossier.kind."+string(k)] = true
+	}
+	for _, r := range dossierRegles {
+		ids["dossier.regle."+r] = true
+	}
+	for _, st := range []dossier.Statut{dossier.StatutOK, dossier.StatutAttention, dossier.StatutManquant, dossier.StatutNonMesurable} {
+		ids["dossier.statut."+string(st)] = true
+	}
+	for _, o := range (&DossierPage{}).Origines() {
+		ids["dossier.origine."+string(o)] = true
+	}
+	for _, a := range []string{"dossier.anchor.projets", "dossier.anchor.resume", "dossier.cov.covered", "dossier.cov.awaiting", "dossier.cov.none"} {
+		ids[a] = true
 	}
 	for _, e := range []string{store.CourrielEnAttente, store.CourrielEnvoye, store.CourrielEchec} {
 		ids["courriel.state."+e] = true
