@@ -109,7 +109,7 @@ func toAPIDossier(d *store.Dossier) apiDossier {
 			out.Pieces = append(out.Pieces, toAPIPiece(&p))
 		}
 	}
-	for _, k := range systemKinds {
+	for _, k := range dossier.SystemKinds() {
 		if p, ok := d.Current[k]; ok {
 			out.Pieces = append(out.Pieces, toAPIPiece(&p))
 		}
@@ -148,9 +148,6 @@ func toAPIDossier(d *store.Dossier) apiDossier {
 	}
 	return out
 }
-
-// systemKinds are the pieces Certif produces, in the order the dossier professionnel lists them.
-var systemKinds = []dossier.Kind{dossier.KindLivret, dossier.KindAttestationFormation, dossier.KindFicheStage}
 
 // loadDossier loads the dossier of inscription {id} as the user may read it.
 func (s *Server) loadDossier(r *http.Request) (*store.Dossier, error) {

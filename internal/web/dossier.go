@@ -259,7 +259,7 @@ func (s *Server) pieceGroups(p *DossierPage, v *inscriptionView) []PieceGroup {
 	pro := PieceGroup{ID: "professionnel", Title: p.T("dossier.group.professionnel")}
 	pro.Slots = append(pro.Slots, slot(dossier.KindCV, 0, ""))
 	if !p.D.VAE {
-		for _, k := range systemKinds {
+		for _, k := range dossier.SystemKinds() {
 			if k == dossier.KindFicheStage && !p.D.Stage {
 				continue
 			}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/dossier"
-	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/input"
 	"github.com/certif/certif/internal/store"
 )
@@ -101,14 +100,14 @@ func tooLarge(limit int64) error {
 	return fmt.Errorf("%w: %w", errTooLarge, v)
 }
 
-// errDossierLocked says why a write to a closed dossier is refused (409), in French.
+// errDossierLocked is the refusal of a write to a closed dossier (409), with the store's
+// French sentence (« Le dossier est clos depuis le 14 mars 2027 au soir : … »).
 func errDossierLocked(d *store.Dossier) error {
-	msg := "Le dossier est clos : il ne peut plus être modifié, sauf réouverture par le certificateur."
-	if d.Echeance != nil {
-		msg = fmt.Sprintf("Le dossier est clos depuis la fin du %s : il ne peut plus être modifié, sauf réouverture par le certificateur.", french.Date(*d.Echeance))
+	e := &store.ClosedError{InscriptionID: d.InscriptionID}
+	if d.ClosesAt != nil {
+		e.Since = *d.ClosesAt
 	}
-	return &explainedError{err: fmt.Errorf("dossier %d: %w", d.InscriptionID, apperr.Conflict),
-		heading: "Dossier clos", message: msg, link: fmt.Sprintf("/inscriptions/%d/dossier", d.InscriptionID), linkLabel: "Voir le dossier"}
+	return e
 }
 
 // openDossier loads the dossier of inscription {id} for a write: the cheap check made before

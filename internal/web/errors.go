@@ -15,6 +15,7 @@ import (
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/store"
 )
 
 // handlerFunc is an HTTP handler that returns its error instead of writing it.
@@ -120,6 +121,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.As(err, &ex) {
 			body.Message = ex.message
 		}
+		var closed *store.ClosedError
+		if errors.As(err, &closed) {
+			body.Message = closed.Message()
+		}
 		if errors.Is(err, candidat.ErrVAE) {
 			body.Message = "L'évaluation en cours de formation ne s'applique pas aux candidats en VAE : pas de livret, d'attestation de formation, de fiche de stage ni de relevé des évaluations."
 		}
@@ -141,6 +146,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ex *explainedError
 	if errors.As(err, &ex) {
 		p.Heading, p.Message, p.Link, p.LinkLabel = ex.heading, ex.message, ex.link, ex.linkLabel
+	}
+	var closed *store.ClosedError
+	if errors.As(err, &closed) { // the dossier's deadline passed: say so, and where it stands
+		p.Heading, p.Message = p.T("dossier.closed_title"), closed.Message()
+		p.Link, p.LinkLabel = fmt.Sprintf("/inscriptions/%d/dossier", closed.InscriptionID), p.T("dossier.title")
 	}
 	if rerr := s.render(w, status, "error", p); rerr != nil {
 		s.log.ErrorContext(r.Context(), "render error page", slog.String("error", rerr.Error()))

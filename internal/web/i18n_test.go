@@ -85,7 +85,7 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		ids["etat."+e], ids["matrice.lettre."+e] = true, true
 	}
 	// The dossier's labels, by kind, rule, state, origin of a brief (dossier.go).
-	for _, k := range append(dossier.Kinds(), systemKinds...) {
+	for _, k := range append(dossier.Kinds(), dossier.SystemKinds()...) {
 		ids["dossier.kind."+string(k)] = true
 	}
 	for _, r := range dossierRegles {

@@ -60,6 +60,9 @@ func (s *Server) guard(p access.Policy, fn handlerFunc) handlerFunc {
 // inscriptions or candidates (other kinds are decided by the store alone).
 func (s *Server) checkResource(r *http.Request, p access.Policy, a account.Actor) error {
 	kind, raw := p.Kind(), r.PathValue("id")
+	if raw == "" && kind == access.KindInscription && r.PathValue("projet") != "" {
+		return s.checkProjet(r, p, a) // /api/v1/projets/{projet}: the rule of its inscription
+	}
 	if raw == "" || (kind != access.KindInscription && kind != access.KindCandidat) {
 		return nil
 	}
@@ -76,6 +79,21 @@ func (s *Server) checkResource(r *http.Request, p access.Policy, a account.Actor
 		return p.CheckCandidat(a, rel, what)
 	}
 	rel, err := s.store.InscriptionRelations(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return p.CheckInscription(a, rel, what)
+}
+
+// checkProjet applies p's rule to the inscription of the dossier's project {projet}.
+func (s *Server) checkProjet(r *http.Request, p access.Policy, a account.Actor) error {
+	raw := r.PathValue("projet")
+	what := "projet " + raw
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("%s: %w", what, apperr.NotFound)
+	}
+	rel, err := s.store.ProjetRelations(r.Context(), id)
 	if err != nil {
 		return err
 	}
