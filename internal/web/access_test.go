@@ -12,6 +12,7 @@ import (
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/dossier"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -146,6 +147,17 @@ var accessExpected = map[string]outcomes{
 	"POST /inscriptions/{id}/stage/{stage}/lien":                        insTrain,
 	"POST /inscriptions/{id}/statut":                                    insManage,
 	"POST /inscriptions/{id}/projets/{bloc}/decision":                   insDecide,
+	// The dossier (issue 8): read as the file; contributed to by the candidate and the staff;
+	// the session date by the référent and the admin; the reopening by the admin alone.
+	"GET /inscriptions/{id}/dossier":                               insRead,
+	"POST /inscriptions/{id}/dossier/pieces/{kind}":                insContribute,
+	"POST /inscriptions/{id}/dossier/resume":                       insContribute,
+	"POST /inscriptions/{id}/dossier/projets":                      insContribute,
+	"POST /inscriptions/{id}/dossier/projets/{projet}":             insContribute,
+	"POST /inscriptions/{id}/dossier/projets/{projet}/supprimer":   insContribute,
+	"POST /inscriptions/{id}/dossier/projets/{projet}/approbation": insDecide,
+	"POST /inscriptions/{id}/dossier/date-session":                 insManage,
+	"POST /inscriptions/{id}/dossier/reouverture":                  insAdmin,
 
 	// One-time links: the token is the credential; an unknown one shows the same "link not
 	// valid" page to everyone.
@@ -188,6 +200,16 @@ var accessExpected = map[string]outcomes{
 	"POST /api/v1/inscriptions/{id}/evaluations":                  insTrain,
 	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision": insDecide,
 	"POST /api/v1/import/candidats":                               {relNone: "LOOFFF"},
+	"PATCH /api/v1/inscriptions/{id}":                             insManage,
+	"GET /api/v1/inscriptions/{id}/dossier":                       insRead,
+	"GET /api/v1/inscriptions/{id}/dossier/conformite":            insRead,
+	"PUT /api/v1/inscriptions/{id}/dossier/pieces/{kind}":         insContribute,
+	"PUT /api/v1/inscriptions/{id}/dossier/resume":                insContribute,
+	"POST /api/v1/inscriptions/{id}/dossier/reouverture":          insAdmin,
+	"POST /api/v1/inscriptions/{id}/projets":                      insContribute,
+	"PATCH /api/v1/projets/{projet}":                              insContribute, // the rule of the project's inscription
+	"DELETE /api/v1/projets/{projet}":                             insContribute,
+	"POST /api/v1/projets/{projet}/approbation":                   insDecide,
 	"GET /api/v1/courriels":                                       {relNone: "LOFFFF"},
 	"GET /api/v1/courriels/{id}":                                  courrielAdmin,
 	"POST /api/v1/courriels/{id}/renvoi":                          courrielAdmin,
@@ -202,6 +224,9 @@ var (
 	insManage     = outcomes{relOwnCentre: "LOOFFF", relOwnFile: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"}
 	// The end-of-bloc project is decided by the centre's référent alone (seed 5-1).
 	insDecide = outcomes{relOwnCentre: "LFOFFF", relOwnFile: "LFOFFF", relOtherCentre: "LFNFFF", relMissing: "LFNFFF"}
+	// The certificateur's own acts on a file (reopening a closed dossier): the others know the
+	// route exists.
+	insAdmin = outcomes{relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"}
 )
 
 // tokenRevoke: only a token's owner revokes it from their account; anyone else's token is
@@ -379,6 +404,10 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 			}
 		case "{token}":
 			rels = map[relation]string{relMissing: "jeton-inconnu"}
+		case "{projet}":
+			if resource == "" { // /api/v1/projets/{projet}: a fresh project of each relation's file (fillProjet)
+				rels = map[relation]string{relOwnCentre: "", relOwnFile: "", relOtherCentre: "", relMissing: ""}
+			}
 		}
 	}
 	out := map[relation]string{}
@@ -397,6 +426,10 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 				p[i] = "999999"
 			case "{lang}":
 				p[i] = "fr"
+			case "{kind}":
+				p[i] = "cv"
+			case "{projet}":
+				p[i] = "{projet}" // filled per request: a fresh project (fillProjet)
 			case "{seance}":
 				p[i] = "{seance}" // filled per request: a fresh séance, so that a deletion does not change the next outcome
 			case "{stage}":
@@ -453,6 +486,24 @@ func (f *accessFixtures) fillSeance(t *testing.T, path string, rel relation) str
 		t.Fatalf("séance for %s: %v", rel, err)
 	}
 	return strings.Replace(path, "{seance}", fmt.Sprint(se.ID), 1)
+}
+
+// fillProjet replaces {projet} in path with a dossier project added now to the relation's
+// inscription (or an id that does not exist for a missing one), so that a deletion does not
+// change the next outcome.
+func (f *accessFixtures) fillProjet(t *testing.T, path string, rel relation) string {
+	if !strings.Contains(path, "{projet}") {
+		return path
+	}
+	ins := map[relation]int64{relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes}[rel]
+	if ins == 0 {
+		return strings.Replace(path, "{projet}", "999999", 1)
+	}
+	p := &dossier.Projet{InscriptionID: ins, Titre: "Projet d'accès", Origine: dossier.OrigineResponsablePedagogique, Competences: []string{"C1.1"}}
+	if err := f.e.st.CreateProjet(context.Background(), account.System, p); err != nil {
+		t.Fatalf("projet for %s: %v", rel, err)
+	}
+	return strings.Replace(path, "{projet}", fmt.Sprint(p.ID), 1)
 }
 
 // addEvidence records an evaluation with one evidence file on each fixture inscription, as
@@ -530,7 +581,7 @@ func TestEveryRouteEveryRoleEveryRelation(t *testing.T) {
 			}
 			got := make([]byte, len(accessRoles))
 			for i := range accessRoles {
-				url := f.fillSeance(t, path, rel) + accessQuery[rt.pattern]
+				url := f.fillProjet(t, f.fillSeance(t, path, rel), rel) + accessQuery[rt.pattern]
 				got[i] = accessOutcome(t, e, clients[i], method, url)
 				if rt.pattern == "POST /deconnexion" {
 					login(i)

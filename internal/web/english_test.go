@@ -155,11 +155,11 @@ func TestEnglishPages(t *testing.T) {
 	}
 	check("référent", e.login("referent@certif.demo"), []string{"/", "/candidats", "/inscriptions/" + ins, "/inscriptions/" + ins + "/livret",
 		"/inscriptions/" + ins + "/planning", "/inscriptions/" + ins + "/stage", "/promotions/CM-2026-A", "/modules", "/compte", "/candidats/nouveau",
-		"/inscriptions/" + ins + "/evaluations/nouvelle?competence=C1.1"},
+		"/inscriptions/" + ins + "/evaluations/nouvelle?competence=C1.1", "/inscriptions/" + ins + "/dossier"},
 		map[string]url.Values{"/candidats": {}, "/modules": {}})
 	check("admin", e.login("admin@certif.demo"), []string{"/", "/admin/centres", "/admin/utilisateurs", "/admin/journal"},
 		map[string]url.Values{"/admin/utilisateurs": {}, "/admin/centres": {}})
-	check("candidat", e.login("candidat@certif.demo"), []string{"/", "/inscriptions/" + ins + "/livret"}, nil)
+	check("candidat", e.login("candidat@certif.demo"), []string{"/", "/inscriptions/" + ins + "/livret", "/inscriptions/" + ins + "/dossier"}, nil)
 }
 
 // pageText is the text of the page's main element, a space between elements.

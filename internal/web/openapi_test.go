@@ -169,6 +169,7 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 	exerciseTokenAPI(t, e, call)
 	exerciseCertificateurAPI(t, e, c, call)
 	exerciseCourrielAPI(t, e, call)
+	exerciseDossierAPI(t, e, c, call)
 
 	// Every documented operation was exercised.
 	for tmpl, ops := range c.doc["paths"].(map[string]any) {

@@ -219,7 +219,8 @@ func (s *Server) parseEvidenceForm(w http.ResponseWriter, r *http.Request) ([]up
 	return ups, f, cleanup, err
 }
 
-// fileDownload serves an uploaded file to whoever may read what it is attached to.
+// fileDownload serves an uploaded file to whoever may read what it is attached to; a
+// dossier's piece is journalled first (file.download).
 func (s *Server) fileDownload(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -228,6 +229,11 @@ func (s *Server) fileDownload(w http.ResponseWriter, r *http.Request) error {
 	meta, key, err := s.store.FileByID(r.Context(), actor(r), id)
 	if err != nil {
 		return err
+	}
+	if meta.OwnerKind == store.OwnerPiece { // every download of a dossier's piece is journalled
+		if err := s.store.AuditDownload(r.Context(), actor(r), meta); err != nil {
+			return err
+		}
 	}
 	rc, err := s.cfg.Blobs.Open(key)
 	if err != nil {
