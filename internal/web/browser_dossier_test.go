@@ -1,0 +1,64 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/certif/certif/internal/demo"
+)
+
+// TestBrowserDossierPhone: a candidate deposits a piece of their dossier from a phone
+// (Chromium at 390 px): the page never scrolls sideways, the report reads as a checklist
+// (a state word and a symbol per line), and the upload lands as version 1 of the piece.
+func TestBrowserDossierPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are skipped with -short")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("no Chromium at %s: %v", chromiumPath, err)
+	}
+	b := startBrowser(t)
+	e := newEnv(t)
+	lea, _ := dossierIns(t, e)
+	cv := filepath.Join(t.TempDir(), "mon-cv.pdf")
+	if err := os.WriteFile(cv, pdfBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := b.open(t)
+	p.login(e.ts.URL, "candidat@certif.demo", demo.Password, http.StatusOK)
+	p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	page := fmt.Sprintf("%s/inscriptions/%d/dossier", e.ts.URL, lea)
+	p.navigate(page, http.StatusOK)
+	if w := p.eval(`document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+		t.Errorf("the dossier page scrolls sideways by %d px at 390 px", w)
+	}
+	lines := run(p, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#conformite li.check .check-state")].map(s => s.textContent.trim())`))
+	if len(lines) != len(dossierRegles) {
+		t.Fatalf("conformity lines %q", lines)
+	}
+	for _, l := range lines {
+		if !strings.ContainsAny(l, "✓!✗?") || len(strings.Fields(l)) < 2 {
+			t.Errorf("a line's state %q is not a symbol and a word", l)
+		}
+	}
+	p.shoot("dossier-phone")
+	p.do(chromedp.SetUploadFiles("#fichier-cv", []string{cv}))
+	res, err := chromedp.RunResponse(p.ctx, chromedp.Click(`#piece-cv form button[type=submit]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.checkStatus("upload", res, http.StatusOK)
+	if got := p.text("#piece-cv .piece-current"); !strings.Contains(got, "Version 1") || !strings.Contains(got, "mon-cv.pdf") {
+		t.Errorf("the CV after upload: %q", got)
+	}
+	if w := p.eval(`document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+		t.Errorf("the dossier page scrolls sideways by %d px after an upload", w)
+	}
+	p.shoot("dossier-phone-cv")
+}
