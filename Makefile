@@ -19,9 +19,14 @@ build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/certif
 
 ## test: install what the tests need when missing, then vet and run every test
-## (-timeout 40m: the web suite under -race takes over 10 minutes on two busy cores)
+## (-timeout 40m: the web suite under -race takes over 10 minutes on two busy cores),
+## then fuzz the readers of the candidates' files for 4 s each (under 30 s in all) (their seed corpus included)
+INSPECT_FUZZ := FuzzDOCX FuzzPDFText FuzzMP4 FuzzWebM
 test: deps vet
 	$(GO) test -race -count=1 -timeout 40m ./...
+	@for target in $(INSPECT_FUZZ); do \
+	  $(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime 4s -fuzzminimizetime 20x ./internal/inspect/ || exit 1; \
+	done
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -51,6 +56,7 @@ bench: build
 	$(GO) test -run '^$$' -bench 'PromotionMatrix500|Import100k|ImportWriteLock100k' -benchtime 1x ./internal/store/
 	$(GO) test -run '^$$' -bench 'ReadCSV100k' -benchtime 1x ./internal/importer/
 	$(GO) test -run '^$$' -bench 'RenderLivret' -benchtime 20x ./internal/document/
+	$(GO) test -run '^$$' -bench 'DocumentPDF35Pages|VideoMP4|ReadBytes|DossierFiles' -benchtime 20x -benchmem ./internal/inspect/
 	$(GO) run ./cmd/certif-load --bin ./$(BIN)
 	$(GO) test -run '^$$' -bench 'VerifyAudit100k' -benchtime 3x ./internal/store/
 	$(GO) test -run '^$$' -bench 'LivretWriteLoad|AuditAppend' -benchtime 2000x ./internal/store/

@@ -109,7 +109,7 @@ func TestPDFGopdf(t *testing.T) {
 		_ = pdf.Cell(nil, fmt.Sprintf("Page %d : l'équipe a publié chaque jour.", p+1))
 	}
 	var buf bytes.Buffer
-	if err := pdf.Write(&buf); err != nil {
+	if _, err := pdf.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
 	m := pdfDocument(context.Background(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), DefaultLimits(), false)
@@ -271,7 +271,7 @@ func TestDOCXSample(t *testing.T) {
 }
 
 // zipOf builds an archive of the given entries (name, content), in order.
-func zipOf(t *testing.T, entries ...string) []byte {
+func zipOf(t testing.TB, entries ...string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
