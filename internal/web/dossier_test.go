@@ -15,6 +15,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/certif/certif/internal/dossier"
+	"github.com/certif/certif/internal/inspect/sample"
+	"github.com/certif/certif/internal/referentiel"
 )
 
 // Bytes that sniff as each type.
@@ -447,4 +449,111 @@ func exerciseDossierAPI(t *testing.T, e *testEnv, c *contract, call func(method,
 	call("PATCH", ins, ref, fmt.Sprintf(`{"date_session":%q,"version":%d}`, session.Format(time.DateOnly), d.Version), 409)
 	call("POST", ins+"/dossier/reouverture", admin, `{"motif":"","jusqu_au":"2020-01-01"}`, 422)
 	call("POST", ins+"/dossier/reouverture", admin, fmt.Sprintf(`{"motif":"Report de session","jusqu_au":%q}`, session.AddDate(0, 0, -5).Format(time.DateOnly)), 200)
+}
+
+// Real files are measured when deposited (package inspect): a 32-page PDF dossier technique,
+// a DOCX digital strategy with every section of the plan, a 7-minute MP4; the report says so.
+func TestDossierMeasuredPieces(t *testing.T) {
+	e := newEnv(t)
+	lea, _ := dossierIns(t, e)
+	tok := e.token("candidat@certif.demo")
+	ref, err := referentiel.CommunityManager()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := sample.PDF([]string{"Introduction", "Annexes"}, 32, 1500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var headings []string
+	for _, it := range ref.Livrables.DossierTechnique.Plan {
+		if it.Numero == 6 {
+			for _, s := range it.Sections {
+				headings = append(headings, s.Libelle)
+			}
+		}
+	}
+	docx, err := sample.DOCX(headings, 3, 800)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mp4 bytes.Buffer
+	if err := sample.MP4(&mp4, 7*time.Minute+2*time.Second, 0); err != nil {
+		t.Fatal(err)
+	}
+	ins := fmt.Sprintf("/api/v1/inscriptions/%d/dossier/pieces/", lea)
+	for _, up := range []struct {
+		kind, ct string
+		body     []byte
+	}{{"dossier_technique", "application/pdf", pdf}, {"strategie", "application/octet-stream", docx}, {"video", "video/mp4", mp4.Bytes()}} {
+		if status, out := e.apiRaw("PUT", ins+up.kind, tok, up.ct, up.body); status != http.StatusCreated {
+			t.Fatalf("PUT %s: %d %s", up.kind, status, out)
+		}
+	}
+	d := e.dossierJSON(lea, tok)
+	got := map[string]dossier.Check{}
+	for _, c := range d.Conformite {
+		got[c.Regle] = c
+	}
+	if c := got["dossier_pages"]; c.Statut != dossier.StatutOK {
+		t.Errorf("dossier_pages: %+v", c)
+	}
+	if c := got["strategie_sections"]; c.Statut != dossier.StatutOK {
+		t.Errorf("strategie_sections: %+v", c)
+	}
+	if c := got["video_duree"]; c.Statut != dossier.StatutManquant || !strings.Contains(c.Valeur, "7 min") {
+		t.Errorf("video_duree: %+v", c)
+	}
+}
+
+// At the close, the livret and the attestation de formation are frozen into the dossier as
+// they stand (system pieces, readable as the other pieces); the page then lists them as such.
+func TestDossierFreeze(t *testing.T) {
+	e := newEnv(t)
+	lea, _ := dossierIns(t, e)
+	ref := e.token("referent@certif.demo")
+	d := e.dossierJSON(lea, ref)
+	session := time.Now().AddDate(0, 0, 3).Format(time.DateOnly)
+	if status, out := e.api("PATCH", fmt.Sprintf("/api/v1/inscriptions/%d", lea), ref, fmt.Sprintf(`{"date_session":%q,"version":%d}`, session, d.Version)); status != http.StatusOK {
+		t.Fatalf("PATCH date_session: %d %s", status, out)
+	}
+	cand := e.login("candidat@certif.demo")
+	_, doc := e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier", lea))
+	if doc.Find("#piece-livret .system-pending a").Length() != 1 {
+		t.Error("before the freeze, the livret is not listed as produced at the close with today's version")
+	}
+	n, err := e.srv.FreezeDossiers(t.Context())
+	if err != nil || n < 2 {
+		t.Fatalf("FreezeDossiers: %d pieces, %v", n, err)
+	}
+	if again, err := e.srv.FreezeDossiers(t.Context()); err != nil || again != 0 {
+		t.Errorf("a second run froze %d pieces (%v)", again, err)
+	}
+	d = e.dossierJSON(lea, e.token("candidat@certif.demo"))
+	frozen := map[dossier.Kind]apiPiece{}
+	for _, p := range d.Pieces {
+		if p.Systeme {
+			frozen[p.Kind] = p
+		}
+	}
+	for _, k := range []dossier.Kind{dossier.KindLivret, dossier.KindAttestationFormation} {
+		p, ok := frozen[k]
+		if !ok || p.Type != "application/pdf" {
+			t.Errorf("%s not frozen: %+v", k, frozen)
+			continue
+		}
+		res, err := cand.Get(e.ts.URL + p.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Errorf("%s download: %d", k, res.StatusCode)
+		}
+	}
+	_, doc = e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier", lea))
+	if got := text(doc.Find("#piece-livret .piece-current")); !strings.Contains(got, "figé à la clôture") {
+		t.Errorf("the frozen livret on the page: %q", got)
+	}
 }

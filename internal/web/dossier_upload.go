@@ -153,7 +153,11 @@ type incomingPiece struct {
 // with a validation on "fichier" (413), or the store's.
 func (s *Server) receivePiece(w http.ResponseWriter, r *http.Request, d *store.Dossier, kind dossier.Kind) (*store.Piece, error) {
 	limit := s.pieceLimit(kind)
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(pieceUploadTime))
+	// The server's read and write timeouts suit ordinary requests; a piece may take longer
+	// (the write deadline too: net/http starts it when the request's headers are read).
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(pieceUploadTime))
+	_ = rc.SetWriteDeadline(time.Now().Add(pieceUploadTime + time.Minute))
 	// The multipart envelope adds a few hundred bytes around the file; the blob's own cap is
 	// the exact one.
 	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
@@ -310,5 +314,5 @@ func (s *Server) measurePiece(ctx context.Context, kind dossier.Kind, key string
 	if !ok {
 		return dossier.Measure{Reason: "Le fichier n’a pas pu être relu pour être mesuré."}
 	}
-	return measure(ctx, kind, io.NewSectionReader(ra, 0, size), size, mimeType)
+	return measure(ctx, kind, io.NewSectionReader(ra, 0, size), size, mimeType, s.cfg.MaxDocumentBytes)
 }
