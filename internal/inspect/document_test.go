@@ -435,3 +435,54 @@ func TestDocumentTimeout(t *testing.T) {
 		t.Errorf("%+v", m)
 	}
 }
+
+// TestPDFBodyIsNoHeading: the lines of body text that name a section are no heading of it.
+func TestPDFBodyIsNoHeading(t *testing.T) {
+	b, err := sample.PDF(nil, 5, 1400) // its body names « la stratégie de communication »
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, poppler := range []bool{true, false} {
+		m := pdfDocument(context.Background(), bytes.NewReader(b), int64(len(b)), DefaultLimits(), poppler)
+		for i, found := range dossier.Sections(labels, m.Headings) {
+			if found {
+				t.Errorf("poppler=%v: %q found in body text %q", poppler, labels[i], m.Headings)
+			}
+		}
+	}
+}
+
+// TestPDFObjectStream: objects packed in a compressed object stream (PDF 1.5, as qpdf and
+// Acrobat write them) are found.
+func TestPDFObjectStream(t *testing.T) {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		"", // 4: the content stream, a plain object
+		helvetica,
+	}
+	var header, body strings.Builder
+	for i, o := range objs {
+		if o == "" {
+			continue
+		}
+		fmt.Fprintf(&header, "%d %d ", i+1, body.Len())
+		body.WriteString(o + "\n")
+	}
+	packed := header.String() + body.String()
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	_, _ = zw.Write([]byte(packed))
+	_ = zw.Close()
+	text := "BT /F1 12 Tf 50 700 Td (" + strings.Repeat("Texte lu dans un flux d'objets. ", 5) + ") Tj ET"
+	var pdf bytes.Buffer
+	fmt.Fprintf(&pdf, "%%PDF-1.5\n4 0 obj << /Length %d >>\nstream\n%s\nendstream endobj\n", len(text), text)
+	fmt.Fprintf(&pdf, "6 0 obj << /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n", len(header.String()), z.Len())
+	pdf.Write(z.Bytes())
+	pdf.WriteString("\nendstream endobj\n%%EOF\n")
+	m := pdfDocument(context.Background(), bytes.NewReader(pdf.Bytes()), int64(pdf.Len()), DefaultLimits(), false)
+	if want := dossier.CharsWithoutSpaces(strings.Repeat("Texte lu dans un flux d'objets. ", 5)); !m.Measured || m.Pages != 1 || m.Chars != want {
+		t.Fatalf("%+v, want 1 page of %d chars", m, want)
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/certif/certif/internal/dossier"
 )
@@ -89,10 +91,14 @@ func pdftotext(ctx context.Context, bin string, r io.ReaderAt, size int64, lim L
 // line.
 type pdfText struct {
 	pageChars []int
-	cur       int // characters without spaces of the current page
-	hs        headings
+	cur       int      // characters without spaces of the current page
+	page      []string // the lines of the current page, at most maxPageLines
 	line      []rune
+	hs        headings
 }
+
+// maxPageLines bounds the lines of a page considered as headings.
+const maxPageLines = 5000
 
 // read consumes pdftotext's output.
 func (t *pdfText) read(r *bufio.Reader) error {
@@ -100,8 +106,8 @@ func (t *pdfText) read(r *bufio.Reader) error {
 		c, _, err := r.ReadRune()
 		if err == io.EOF {
 			t.endLine()
-			if t.cur > 0 {
-				t.pageChars = append(t.pageChars, t.cur)
+			if t.cur > 0 || len(t.page) > 0 {
+				t.endPage()
 			}
 			return nil
 		}
@@ -117,8 +123,7 @@ func (t *pdfText) put(c rune) {
 	switch c {
 	case '\f':
 		t.endLine()
-		t.pageChars = append(t.pageChars, t.cur)
-		t.cur = 0
+		t.endPage()
 	case '\n':
 		t.endLine()
 	default:
@@ -132,8 +137,34 @@ func (t *pdfText) put(c rune) {
 }
 
 func (t *pdfText) endLine() {
-	t.hs.add(string(t.line))
+	if s := strings.TrimSpace(string(t.line)); s != "" && len(t.page) < maxPageLines {
+		t.page = append(t.page, s)
+	}
 	t.line = t.line[:0]
+}
+
+// endPage ends a page and keeps its lines that may be headings. A PDF does not say which
+// line is a heading; on a page of prose (its longer lines, the 90th percentile, of 60
+// characters or more) the lines as long as the body's are body text and are dropped, unless
+// numbered (« 3. Stratégie… »). On a page of short lines (a slide) every line stays.
+func (t *pdfText) endPage() {
+	t.pageChars = append(t.pageChars, t.cur)
+	t.cur = 0
+	lens := make([]int, len(t.page))
+	for i, l := range t.page {
+		lens[i] = utf8.RuneCountInString(l)
+	}
+	slices.Sort(lens)
+	long := 0
+	if len(lens) > 0 {
+		long = lens[len(lens)*9/10]
+	}
+	for _, l := range t.page {
+		if long < 60 || utf8.RuneCountInString(l)*10 <= long*7 || numberedHeading.MatchString(l) {
+			t.hs.add(l)
+		}
+	}
+	t.page = t.page[:0]
 }
 
 // measure is the Measure of the text read; a PDF with (almost) no text is a scan.
