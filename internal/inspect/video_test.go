@@ -185,6 +185,11 @@ func el(id uint32, unknown bool, data ...[]byte) []byte {
 	return append(b, d...)
 }
 
+// block is a SimpleBlock of track 1 at rel milliseconds into its cluster.
+func block(rel int16) []byte {
+	return el(idSimpleBlock, false, []byte{0x81, byte(uint16(rel) >> 8), byte(rel), 0x80}, make([]byte, 100))
+}
+
 func f64(v float64) []byte { return binary.BigEndian.AppendUint64(nil, math.Float64bits(v)) }
 func f32(v float32) []byte { return binary.BigEndian.AppendUint32(nil, math.Float32bits(v)) }
 
@@ -214,7 +219,11 @@ func TestWebMCases(t *testing.T) {
 		{"other timecode scale", cat(head("webm"), el(idSegment, false, info(100000, f64(30000)), tracks("V_VP8"))), 3000, ""},
 		{"unknown-size segment and clusters", cat(head("webm"), el(idSegment, true, openCluster, openCluster, info(1000000, f64(4000)), tracks("V_VP8"))), 4000, ""},
 		{"info after the clusters", cat(head("webm"), el(idSegment, false, cluster, cluster, info(1000000, f64(4000)))), 4000, ""},
-		{"no duration (browser recording)", cat(head("webm"), el(idSegment, true, el(idInfo, false, el(idTimecodeScale, false, []byte{0x0f, 0x42, 0x40})), tracks("V_VP8"), openCluster)), 0, "sans durée"},
+		{"no duration (browser recording)", cat(head("webm"), el(idSegment, true, el(idInfo, false, el(idTimecodeScale, false, []byte{0x0f, 0x42, 0x40})), tracks("V_VP8"),
+			el(idCluster, true, el(idTimecode, false, []byte{0}), block(0), block(33), block(66)),
+			el(idCluster, false, el(idTimecode, false, []byte{0x27, 0x10}), block(0), el(idBlockGroup, false, el(idBlock, false, []byte{0x81, 0x01, 0x2c, 0}, make([]byte, 50))), block(-5)),
+			el(0x1C53BB6B, false, make([]byte, 30)))), 10300, ""},
+		{"no duration, no block", cat(head("webm"), el(idSegment, true, el(idInfo, false), tracks("V_VP8"), el(idCluster, true, el(idTimecode, false, []byte{0})))), 0, "sans durée"},
 		{"unknown codec", cat(head("webm"), el(idSegment, false, info(1000000, f64(4000)), tracks("V_NOPE"))), 0, "codec vidéo inconnu (V_NOPE)"},
 		{"no video track", cat(head("webm"), el(idSegment, false, info(1000000, f64(4000)), el(idTracks, false, el(idTrackEntry, false, el(idTrackType, false, []byte{2}), el(idCodecID, false, []byte("A_OPUS")))))), 0, "sans piste vidéo"},
 		{"unknown doc type", cat(head("mkv3d"), el(idSegment, false, info(1000000, f64(4000)))), 0, "conteneur vidéo inconnu"},

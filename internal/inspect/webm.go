@@ -23,7 +23,15 @@ const (
 	idTrackType     = 0x83
 	idCodecID       = 0x86
 	idCluster       = 0x1F43B675
+	idTimecode      = 0xE7
+	idSimpleBlock   = 0xA3
+	idBlockGroup    = 0xA0
+	idBlock         = 0xA1
 )
+
+// maxBlocks bounds the element headers read to find the last block of a WebM without
+// Duration: an hour of a browser recording (video and sound) has some 300,000 blocks.
+const maxBlocks = 1 << 20
 
 // element is one EBML element: its ID and where its data lies. An element of unknown size
 // (live recordings write their Segment and Clusters so) runs to the end of its parent.
@@ -37,11 +45,16 @@ type element struct {
 type ebmlReader struct {
 	r      io.ReaderAt
 	visits int
+	limit  int // of visits; maxBoxes when 0
 }
 
 // next reads the header of the element at off, inside a parent ending at end.
 func (e *ebmlReader) next(off, end int64) (element, bool) {
-	if e.visits++; e.visits > maxBoxes || off >= end {
+	limit := e.limit
+	if limit == 0 {
+		limit = maxBoxes
+	}
+	if e.visits++; e.visits > limit || off >= end {
 		return element{}, false
 	}
 	var b [12]byte
@@ -176,9 +189,16 @@ func webm(r io.ReaderAt, size int64) dossier.Measure {
 			}
 		}
 	}
+	if !hasDur && seg.end > seg.start {
+		// A browser's MediaRecorder writes no Duration: the time of the last block stands
+		// for it (short of that block's own length, a frame).
+		if ticks, ok := e.lastBlock(seg); ok {
+			duration, hasDur = float64(ticks), ticks > 0
+		}
+	}
 	switch {
 	case !hasDur || math.IsNaN(duration) || math.IsInf(duration, 0) || duration <= 0:
-		return unmeasured("vidéo WebM sans durée dans son en-tête (enregistrement de navigateur ?) : durée non mesurable")
+		return unmeasured("vidéo WebM sans durée lisible (ni dans son en-tête ni par ses images) : durée non mesurable")
 	case hasTracks && !hasVideo:
 		return unmeasured("fichier WebM sans piste vidéo : durée non mesurable")
 	case hasTracks && !knownMatroskaCodec(videoCodec):
@@ -189,6 +209,47 @@ func webm(r io.ReaderAt, size int64) dossier.Measure {
 		return unmeasured("vidéo WebM à la durée invraisemblable : durée non mesurable")
 	}
 	return dossier.Measure{Measured: true, Duration: int64(math.Round(ms))}
+}
+
+// lastBlock walks the clusters of a segment, element header by element header (each cluster
+// and block group entered, each block skipped by its size), for the latest block time in
+// ticks: the cluster's Timecode plus the block's relative time.
+func (e *ebmlReader) lastBlock(seg element) (int64, bool) {
+	e.visits, e.limit = 0, maxBlocks
+	var clusterTime, last int64
+	found := false
+	for off := seg.start; off < seg.end; {
+		el, ok := e.next(off, seg.end)
+		if !ok {
+			return last, found && e.visits <= e.limit
+		}
+		switch el.id {
+		case idCluster, idBlockGroup:
+			off = el.start // enter it
+			continue
+		case idTimecode:
+			clusterTime = int64(min(e.uint(el), math.MaxInt64/2))
+		case idSimpleBlock, idBlock:
+			if rel, ok := blockTime(e.data(el, 10)); ok {
+				last, found = max(last, clusterTime+rel), true
+			}
+		}
+		off = el.end
+	}
+	return last, found
+}
+
+// blockTime reads the relative time of a (Simple)Block: a track number (EBML vint) then a
+// signed 16-bit time.
+func blockTime(b []byte) (int64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	n := bits.LeadingZeros8(b[0]) + 1
+	if n > 8 || len(b) < n+2 {
+		return 0, false
+	}
+	return int64(int16(binary.BigEndian.Uint16(b[n:]))), true
 }
 
 // videoTrack finds the first video track (TrackType 1) of Tracks and its CodecID.
