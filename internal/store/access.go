@@ -120,11 +120,14 @@ func (i *lvIns) relations() access.Inscription {
 // nothing but existence, and is meant for the web layer's route guard, which applies the
 // route's policy to it before the handler runs. apperr.NotFound when it does not exist.
 func (s *Store) InscriptionRelations(ctx context.Context, id int64) (access.Inscription, error) {
-	i, err := lvInscription(ctx, s.q(nil), id)
-	if err != nil {
-		return access.Inscription{}, err
-	}
-	return i.relations(), nil
+	// Kept under the change mark: the relations change only by journaled writes.
+	return memoized(ctx, s, &s.inscRelations, id, func() (access.Inscription, error) {
+		i, err := lvInscription(ctx, s.q(nil), id)
+		if err != nil {
+			return access.Inscription{}, err
+		}
+		return i.relations(), nil
+	})
 }
 
 // CandidatRelations returns the relations of candidate id that the access policy decides on

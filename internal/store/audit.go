@@ -115,14 +115,3 @@ func (c *changed) add(field string, differs bool) {
 		*c = append(*c, field)
 	}
 }
-
-// ChangeMark returns the id of the latest journal entry: every write appends one in its
-// transaction (and the chain's lock orders them by commit), so a page built after reading a
-// mark is current until the mark moves — in this process or any other sharing the database.
-func (s *Store) ChangeMark(ctx context.Context) (int64, error) {
-	var id int64
-	if err := s.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&id); err != nil {
-		return 0, fmt.Errorf("change mark: %w", err)
-	}
-	return id, nil
-}

@@ -123,6 +123,7 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 			return fmt.Errorf("audit %s: %w", part[0].action, err)
 		}
 	}
+	tx.lastID = ids[len(ids)-1]
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -44,15 +45,74 @@ func (ss sessionStore) Delete(token string) error {
 // FindCtx is Find with a context.
 func (ss sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := ss.s.queryRow(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`,
-		hashToken(token), ss.s.t(time.Now())).Scan(&b)
+	var expiry time.Time
+	key := hashToken(token)
+	st, err := ss.s.sessionFind.get(ctx, ss.s, `SELECT data, expiry FROM sessions WHERE token = ? AND expiry > ?`)
+	if err != nil {
+		return nil, false, fmt.Errorf("session: %w", err)
+	}
+	err = st.QueryRowContext(ctx, key, ss.s.t(time.Now())).Scan(&b, scanTime(&expiry))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("session: %w", err)
 	}
+	if m, ok := ctx.Value(sessionReadKey{}).(*sessionRead); ok {
+		*m = sessionRead{key: key, data: b, expiry: expiry}
+	}
 	return b, true, nil
+}
+
+// preparedStmt is a query prepared once for the life of the Store: for the queries of every
+// request, whose parsing costs as much as their run on SQLite (database/sql prepares it again
+// on each pooled connection, once).
+type preparedStmt struct {
+	mu sync.Mutex
+	st *sql.Stmt
+}
+
+// get returns the statement of q, prepared at the first call.
+func (p *preparedStmt) get(ctx context.Context, s *Store, q string) (*sql.Stmt, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.st == nil {
+		st, err := s.db.PrepareContext(ctx, s.rebind(q))
+		if err != nil {
+			return nil, err
+		}
+		p.st = st
+	}
+	return p.st, nil
+}
+
+// close closes the statement, if prepared.
+func (p *preparedStmt) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.st != nil {
+		_ = p.st.Close()
+		p.st = nil
+	}
+}
+
+// sessionReadKey is the context key of a request's sessionRead (WithSessionRead).
+type sessionReadKey struct{}
+
+// sessionRead is what FindCtx read for the request, so that CommitCtx at the end of the same
+// request knows what is stored without asking the database again.
+type sessionRead struct {
+	key    string // the token's hash, "" when nothing was read
+	data   []byte
+	expiry time.Time
+}
+
+// WithSessionRead returns ctx carrying a place where the session store remembers the session
+// it reads for this request: the commit that scs makes at the end of every request (the idle
+// timeout slides) then compares with it instead of reading the session again. Wrap each
+// request's context before the session manager loads the session.
+func WithSessionRead(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sessionReadKey{}, &sessionRead{})
 }
 
 // sessionRefreshSlack is how far an unchanged session's expiry must move before CommitCtx
@@ -74,7 +134,13 @@ func (ss sessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 	var old []byte
 	var oldExpiry time.Time
 	refresh := false // the data is stored already: only the expiry would change
-	err := ss.s.queryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ?`, key).Scan(&old, scanTime(&oldExpiry))
+	var err error
+	read, _ := ctx.Value(sessionReadKey{}).(*sessionRead)
+	if read != nil && read.key == key {
+		old, oldExpiry = read.data, read.expiry // read by this request (FindCtx)
+	} else {
+		err = ss.s.queryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = ?`, key).Scan(&old, scanTime(&oldExpiry))
+	}
 	if err == nil && sameSessionData(old, b) {
 		if d := expiry.Sub(oldExpiry); d < sessionRefreshSlack && d > -sessionRefreshSlack {
 			return nil
@@ -92,17 +158,21 @@ func (ss sessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 		}
 		return fmt.Errorf("session commit: %w", mapBusy(err))
 	}
+	if read != nil {
+		*read = sessionRead{key: key, data: b, expiry: expiry}
+	}
 	return nil
 }
 
 // sameSessionData reports whether two encoded sessions hold the same deadline and values.
-// scs's gob codec encodes a map in random order, so equal sessions may differ in bytes: those
-// are decoded and compared (a session another codec encoded is never "the same").
+// SessionCodec writes equal sessions as equal bytes; scs's gob codec encodes a map in random
+// order, so equal sessions may differ in bytes: those are decoded and compared (a session
+// another codec encoded is never "the same").
 func sameSessionData(a, b []byte) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	var codec scs.GobCodec
+	var codec SessionCodec
 	da, va, err := codec.Decode(a)
 	if err != nil {
 		return false
@@ -147,18 +217,31 @@ const authUserColumns = `u.id, u.email, u.nom, u.prenom, u.role, u.centre_id,
 // SessionUser returns user id for the session middleware, with its session epoch: a session
 // authenticates only while it carries the user's current epoch (SetPassword moves it on, which
 // signs the user out everywhere). The user's Active is as for Credentials. apperr.NotFound
-// when the user does not exist.
+// when the user does not exist. Kept under the change mark (changemark.go): a password change or a
+// deactivation in this process is seen at once, in another process within ChangeMarkTTL.
 func (s *Store) SessionUser(ctx context.Context, id int64) (*account.User, int64, error) {
-	var epoch int64
-	u, err := scanUser(s.queryRow(ctx, `SELECT `+authUserColumns+`, u.session_epoch
-		FROM users u LEFT JOIN organismes o ON o.id = u.centre_id WHERE u.id = ?`, id), &epoch)
+	row, err := memoized(ctx, s, &s.sessionUsers, id, func() (sessionUserRow, error) {
+		var r sessionUserRow
+		var err error
+		r.u, err = scanUser(s.queryRow(ctx, `SELECT `+authUserColumns+`, u.session_epoch
+			FROM users u LEFT JOIN organismes o ON o.id = u.centre_id WHERE u.id = ?`, id), &r.epoch)
+		return r, err
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, fmt.Errorf("session user %d: %w", id, apperr.NotFound)
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("session user %d: %w", id, err)
 	}
-	return &u, epoch, nil
+	u := row.u // a copy: the caller may change it
+	return &u, row.epoch, nil
+}
+
+// sessionUserRow is what SessionUser reads, kept under the change mark (every change of an
+// account or of its centre is journaled).
+type sessionUserRow struct {
+	u     account.User
+	epoch int64
 }
 
 // LoginFailure says why a login failed, for the audit journal (never what was typed).

@@ -32,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -75,6 +76,13 @@ type Store struct {
 	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
 	refs    refCache
 
+	// mark is the journal's head known to this process (changemark.go); the memos keep
+	// authentication look-ups under it.
+	mark          changeMark
+	sessionUsers  markMemo[int64, sessionUserRow]
+	inscRelations markMemo[int64, access.Inscription]
+	sessionFind   preparedStmt // the one query of a kept page (session.go)
+
 	mailMu  sync.Mutex
 	baseURL string // of the links in messages (SetBaseURL)
 }
@@ -91,6 +99,7 @@ const pgWriters = 8
 // containing '?', or a database that cannot be reached returns an error.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	s := &Store{now: opts.Now, log: opts.Logger}
+	s.mark.epoch = time.Now()
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -184,7 +193,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 // Close closes the database; calling it more than once returns the error of database/sql.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.sessionFind.close()
+	return s.db.Close()
+}
 
 // Ping checks that the database answers; it returns the driver's error otherwise.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -205,6 +217,7 @@ type Tx struct {
 	tx      *sql.Tx
 	s       *Store
 	pending []pendingAudit       // audit rows, chained and written at commit (flushAudit)
+	lastID  int64                // the id of the last audit row written (flushAudit), 0: none
 	stmts   map[string]*sql.Stmt // prepared by prepare, closed with the transaction
 }
 
@@ -262,6 +275,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", mapErr(err))
 	}
+	s.mark.advance(tx.lastID) // this process's next requests see the write at once
 	return nil
 }
 

@@ -15,10 +15,16 @@ import (
 // The signed-in pages a centre opens all day (a promotion's matrix, a livret, the candidates
 // list) are kept, compressed, per user, page and encoding, and served again while nothing was
 // written: the key carries the journal's head (store.ChangeMark), which every write moves in
-// its transaction, in this process or another sharing the database. The mark is read before
-// the page is built, so a page never outlives a write it could have missed. Not kept: pages
-// of a session holding a one-time message (flash), error pages, pages that called noCompress.
-// Only pages whose every input is journaled may use it.
+// its transaction. The store keeps the mark in memory: this process's writes move it as they
+// commit, so a page never outlives a write of this process; another process's write (sharing
+// the database) is seen within store.ChangeMarkTTL. The mark is read before the page is built.
+// Not kept: pages of a session holding a one-time message (flash), error pages, pages that
+// called noCompress. Only pages whose every input is journaled may use it.
+//
+// A kept page costs one database round trip: the session's. The session's user and the
+// route's access check are kept by the store under the same mark (store.SessionUser,
+// store.InscriptionRelations), and scs's commit compares with the session read
+// (store.WithSessionRead).
 
 // pageCacheBytes bounds the memory of the cache; past it, the cache is emptied.
 const pageCacheBytes = 32 << 20

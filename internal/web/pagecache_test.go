@@ -13,6 +13,7 @@ import (
 	"github.com/certif/certif/internal/demo"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/store"
+	"github.com/certif/certif/internal/store/storetest"
 )
 
 // The kept pages are per user and never outlive a write: a new evaluation shows at once on
@@ -21,20 +22,7 @@ import (
 func TestPageCachePerUserInvalidatedOnWrite(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	list, err := e.st.Inscriptions(ctx, account.System, store.InscriptionFilter{Promotion: demo.Promotion})
-	if err != nil {
-		t.Fatalf("inscriptions: %v", err)
-	}
-	var ins int64
-	for _, row := range list { // one aiming at bloc 1, in training
-		if row.Voie != candidat.VAE && (len(row.BlocsVises) == 0 || slices.Contains(row.BlocsVises, "BC01")) {
-			ins = row.ID
-			break
-		}
-	}
-	if ins == 0 {
-		t.Fatal("no inscription on bloc 1 in the demo promotion")
-	}
+	ins := bloc1Inscription(t, e)
 	livretPath := "/inscriptions/" + itoa64(ins) + "/livret"
 	ref := e.login("referent@certif.demo")
 	form := e.login("formateur@certif.demo")
@@ -75,4 +63,46 @@ func TestPageCachePerUserInvalidatedOnWrite(t *testing.T) {
 	if res, _ := e.fetch(ref, livretPath, "br"); res.StatusCode == http.StatusOK {
 		t.Error("signed out: the kept livret is still served")
 	}
+}
+
+// A write by another process sharing the database (here a second store on the same file)
+// shows on a kept page within store.ChangeMarkTTL.
+func TestPageCacheSeesAnotherProcessWrite(t *testing.T) {
+	st, other := storetest.Twin(t)
+	e := newEnvOn(t, st)
+	ctx := context.Background()
+	ins := bloc1Inscription(t, e)
+	path := "/inscriptions/" + itoa64(ins) + "/livret"
+	ref := e.login("referent@certif.demo")
+	for range 2 {
+		if res, body := e.fetch(ref, path, "br"); res.StatusCode != http.StatusOK || strings.Contains(string(body), "Marqueur-autre-processus") {
+			t.Fatalf("livret: status %d", res.StatusCode)
+		}
+	}
+	formateur, _, _ := other.Credentials(ctx, "formateur@certif.demo")
+	ev := &livret.Evaluation{InscriptionID: ins, Competences: []string{"C1.1"}, Date: time.Now().AddDate(0, 0, -1),
+		Criteres: map[string]livret.Resultat{"C1.1.1": livret.Acquis}, Commentaire: "Marqueur-autre-processus"}
+	if err := other.AddEvaluation(ctx, account.ActorOf(formateur), ev, nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(store.ChangeMarkTTL + 20*time.Millisecond)
+	if _, body := e.fetch(ref, path, "br"); !strings.Contains(string(body), "Marqueur-autre-processus") {
+		t.Errorf("another process's evaluation not shown on the kept livret after %s", store.ChangeMarkTTL)
+	}
+}
+
+// bloc1Inscription returns an inscription of the demo promotion aiming at bloc 1, in training.
+func bloc1Inscription(t *testing.T, e *testEnv) int64 {
+	t.Helper()
+	list, err := e.st.Inscriptions(context.Background(), account.System, store.InscriptionFilter{Promotion: demo.Promotion})
+	if err != nil {
+		t.Fatalf("inscriptions: %v", err)
+	}
+	for _, row := range list {
+		if row.Voie != candidat.VAE && (len(row.BlocsVises) == 0 || slices.Contains(row.BlocsVises, "BC01")) {
+			return row.ID
+		}
+	}
+	t.Fatal("no inscription on bloc 1 in the demo promotion")
+	return 0
 }

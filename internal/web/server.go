@@ -112,6 +112,7 @@ func New(cfg Config) (*Server, error) {
 	cfg.Store.SetBaseURL(cfg.BaseURL) // the links of the messages the store queues
 	sm := scs.New()
 	sm.Store = cfg.Store.SessionStore()
+	sm.Codec = store.SessionCodec{} // gob only for sessions stored before it (session_codec.go)
 	sm.Lifetime = 12 * time.Hour
 	sm.IdleTimeout = 2 * time.Hour
 	sm.Cookie.Name = "certif_session"

@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/certif/certif/internal/store"
 )
 
 // sessionErrorWriter sits between scs's LoadAndSave and the client. scs commits the session
@@ -33,10 +35,12 @@ func (w *sessionErrorWriter) Write(b []byte) (int, error) {
 // Unwrap gives http.ResponseController the underlying writer.
 func (w *sessionErrorWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// withSessionErrors wraps next (LoadAndSave) so that sessionError can close the response.
+// withSessionErrors wraps next (LoadAndSave) so that sessionError can close the response, and
+// gives the session store a place to remember the session it reads (store.WithSessionRead):
+// scs's commit at the end of the request then costs no second read.
 func withSessionErrors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(&sessionErrorWriter{ResponseWriter: w}, r)
+		next.ServeHTTP(&sessionErrorWriter{ResponseWriter: w}, r.WithContext(store.WithSessionRead(r.Context())))
 	})
 }
 

@@ -36,6 +36,13 @@ func OpenWith(t testing.TB, opts store.Options) *store.Store {
 // CERTIF_TEST_POSTGRES, dropped at cleanup; it skips the test when the variable is empty.
 func OpenPostgres(t testing.TB, opts store.Options) *store.Store {
 	t.Helper()
+	return open(t, postgresSchema(t), opts)
+}
+
+// postgresSchema creates a fresh schema in the database named by CERTIF_TEST_POSTGRES, dropped
+// at cleanup, and returns the DSN that uses it; it skips the test when the variable is empty.
+func postgresSchema(t testing.TB) string {
+	t.Helper()
 	dsn := os.Getenv(PostgresEnv)
 	if dsn == "" {
 		t.Skipf("%s not set: PostgreSQL tests skipped", PostgresEnv)
@@ -63,7 +70,7 @@ func OpenPostgres(t testing.TB, opts store.Options) *store.Store {
 	q := u.Query()
 	q.Set("search_path", schema) // a runtime parameter: pgx sends it at connection start-up
 	u.RawQuery = q.Encode()
-	return open(t, u.String(), opts)
+	return u.String()
 }
 
 func open(t testing.TB, dsn string, opts store.Options) *store.Store {
@@ -89,4 +96,22 @@ func EachWith(t *testing.T, opts store.Options, fn func(t *testing.T, s *store.S
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, OpenWith(t, opts)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t, opts)) })
+}
+
+// EachTwin runs fn as subtests "sqlite" and "postgres" with two stores on one fresh migrated
+// database, as two processes sharing it hold them; the PostgreSQL subtest is skipped when
+// CERTIF_TEST_POSTGRES is not set.
+func EachTwin(t *testing.T, fn func(t *testing.T, a, b *store.Store)) {
+	t.Helper()
+	twin := func(t *testing.T, dsn string) { fn(t, open(t, dsn, store.Options{}), open(t, dsn, store.Options{})) }
+	t.Run("sqlite", func(t *testing.T) { a, b := Twin(t); fn(t, a, b) })
+	t.Run("postgres", func(t *testing.T) { twin(t, postgresSchema(t)) })
+}
+
+// Twin returns two SQLite stores on one fresh migrated database in t.TempDir(), as two
+// processes sharing it hold them.
+func Twin(t testing.TB) (a, b *store.Store) {
+	t.Helper()
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "certif.db")
+	return open(t, dsn, store.Options{}), open(t, dsn, store.Options{})
 }
