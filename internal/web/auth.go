@@ -127,6 +127,9 @@ const maxLoginForm = 16 << 10
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxLoginForm)
 	if err := r.ParseForm(); err != nil {
+		if tl := bodyTooLarge(err); tl != nil {
+			return tl
+		}
 		return fmt.Errorf("login form: %w", apperr.Invalid)
 	}
 	cleanForm(r) // a NUL in the e-mail must not reach the database
@@ -178,7 +181,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if u.Lang != "" {
-		setLangCookie(w, u.Lang)
+		s.setLangCookie(w, u.Lang)
 	}
 	s.log.InfoContext(r.Context(), "login", slog.Int64("user", u.ID))
 	next := p.Next

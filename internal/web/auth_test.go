@@ -1,10 +1,13 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/certif/certif/internal/demo"
 )
@@ -88,13 +91,33 @@ func TestCrossOriginPostIsRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.StatusCode != http.StatusForbidden {
-		t.Errorf("cross-site POST: %d, want 403", res.StatusCode)
+	// In French, a page or JSON on the API, not net/http's English text.
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusForbidden || text(doc.Find("h1")) != "Requête refusée" || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("cross-site POST: %d %q %q, want 403 and the French page", res.StatusCode, res.Header.Get("Content-Type"), text(doc.Find("h1")))
 	}
 	req, _ = http.NewRequest(http.MethodPost, e.ts.URL+"/deconnexion", nil)
 	req.Header.Set("Origin", "https://evil.example")
 	if res, _ = c.Do(req); res.StatusCode != http.StatusForbidden {
 		t.Errorf("foreign Origin: %d, want 403", res.StatusCode)
+	}
+	req, _ = http.NewRequest(http.MethodPost, e.ts.URL+"/api/v1/centres", strings.NewReader(`{"nom":"X"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "https://evil.example")
+	if res, err = c.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&out)
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden || err != nil || out.Error.Code != "forbidden" || !strings.Contains(out.Error.Message, "autre site") {
+		t.Errorf("cross-origin API call: %d %+v %v", res.StatusCode, out, err)
 	}
 }
 

@@ -27,6 +27,7 @@ var errorKinds = []struct {
 	status int
 	code   string // API error code
 }{
+	{errTooLarge, http.StatusRequestEntityTooLarge, "too_large"}, // before Invalid: it carries a *apperr.Validation
 	{apperr.NotFound, http.StatusNotFound, "not_found"},
 	{apperr.Forbidden, http.StatusForbidden, "forbidden"},
 	{apperr.Unauthenticated, http.StatusUnauthorized, "unauthenticated"},
@@ -42,6 +43,39 @@ const busyRetryAfter = "5"
 
 // errTooMany is returned when a rate limit is exceeded.
 var errTooMany = errors.New("too many requests")
+
+// errTooLarge is a request body over its route's limit (413).
+var errTooLarge = errors.New("request body too large")
+
+// tooLargeError is a body over the limit: a 413 (errTooLarge) whose French message is on the
+// field "body" (the API's "fields").
+type tooLargeError struct{ v *apperr.Validation }
+
+func (e tooLargeError) Error() string   { return errTooLarge.Error() }
+func (e tooLargeError) Unwrap() []error { return []error{errTooLarge, e.v} }
+
+// bodyTooLarge returns the 413 of a body over limit bytes, with message on "body", when err is
+// the error of reading it through http.MaxBytesReader; nil otherwise.
+func bodyTooLarge(err error) error {
+	var mbe *http.MaxBytesError
+	if !errors.As(err, &mbe) {
+		return nil
+	}
+	v := apperr.NewValidation()
+	v.Add("body", "Le corps de la requête dépasse "+sizeFR(mbe.Limit)+".")
+	return tooLargeError{v}
+}
+
+// sizeFR writes a size in French: « 1 Mo », « 64 Ko », « 300 octets ».
+func sizeFR(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d Mo", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d Ko", n>>10)
+	}
+	return fmt.Sprintf("%d octets", n)
+}
 
 // classify returns the status and API code for err; unknown errors are 500 "internal".
 func classify(err error) (int, string) {
@@ -197,19 +231,19 @@ func (e jsonValueError) Error() string { return e.msg }
 
 // jsonDecodeError turns an error of encoding/json into a *apperr.Validation whose messages are
 // French and name the JSON field ("competences", "adresse.ville"), never a Go type or a Go
-// error text.
+// error text; a body over the limit is a 413 (bodyTooLarge).
 func jsonDecodeError(err error) error {
+	if tl := bodyTooLarge(err); tl != nil {
+		return tl
+	}
 	v := apperr.NewValidation()
 	var (
-		mbe *http.MaxBytesError
 		ute *json.UnmarshalTypeError
 		se  *json.SyntaxError
 		tpe *time.ParseError
 		jve jsonValueError
 	)
 	switch {
-	case errors.As(err, &mbe):
-		v.Add("body", "Le corps de la requête dépasse 1 Mo.")
 	case errors.As(err, &ute) && ute.Field == "":
 		v.Add("body", "Le corps de la requête doit être "+jsonKind(ute.Type)+".")
 	case errors.As(err, &ute):

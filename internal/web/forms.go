@@ -65,11 +65,14 @@ func (f Form) TheirsField(name string) Field {
 // HasErrors reports whether the form has any field error.
 func (f Form) HasErrors() bool { return len(f.Errors) > 0 }
 
-// parseForm parses a POST body of at most 64 KiB, cleans every value (cleanForm) and returns
+// parseForm parses a POST body of at most 64 KiB (a larger one is a 413), cleans every value (cleanForm) and returns
 // the trimmed values of keys.
 func parseForm(r *http.Request, keys ...string) (Form, error) {
 	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
+		if tl := bodyTooLarge(err); tl != nil {
+			return Form{}, tl
+		}
 		return Form{}, fmt.Errorf("form: %w", apperr.Invalid)
 	}
 	cleanForm(r)

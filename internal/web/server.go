@@ -18,6 +18,7 @@ import (
 
 	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/blob"
 	"github.com/certif/certif/internal/store"
 )
@@ -246,7 +247,9 @@ func (s *Server) Handler() http.Handler {
 	root = s.authenticate(root)
 	root = withSessionErrors(s.sessions.LoadAndSave(root))
 	root = finalHeaders(root) // outside the session manager, which adds its own Cache-Control (compress.go)
-	root = http.NewCrossOriginProtection().Handler(root)
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	root = csrf.Handler(root)
 	root = securityHeaders(root, s.cfg.SecureCookies)
 	root = s.observe(root)
 	return root
@@ -318,7 +321,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
 	if lang != "fr" && lang != "en" {
 		return errNotFoundPage
 	}
-	setLangCookie(w, lang)
+	s.setLangCookie(w, lang)
 	next := safeNext(r.URL.Query().Get("next"))
 	if next == "" {
 		next = "/"
@@ -327,6 +330,19 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func setLangCookie(w http.ResponseWriter, lang string) {
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+// setLangCookie remembers the interface's language for a year; Secure as the session's cookie.
+func (s *Server) setLangCookie(w http.ResponseWriter, lang string) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
+}
+
+// crossOriginDenied answers a request refused by http.CrossOriginProtection (a form posted
+// from another site, or by a script of another origin): a 403 in French, page or JSON, instead
+// of net/http's English text.
+func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.writeError(w, r, &explainedError{err: apperr.Forbidden, heading: "Requête refusée",
+		message: "Cette requête vient d’un autre site que Certif : elle est refusée pour vous protéger. " +
+			"Rechargez la page de Certif et recommencez depuis elle.",
+		link: "/", linkLabel: "Retour à l’accueil"})
 }
