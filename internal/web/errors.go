@@ -27,7 +27,6 @@ var errorKinds = []struct {
 	status int
 	code   string // API error code
 }{
-	{errTooLarge, http.StatusRequestEntityTooLarge, "too_large"}, // before Invalid: it carries a *apperr.Validation
 	{apperr.NotFound, http.StatusNotFound, "not_found"},
 	{apperr.Forbidden, http.StatusForbidden, "forbidden"},
 	{apperr.Unauthenticated, http.StatusUnauthorized, "unauthenticated"},
@@ -44,26 +43,18 @@ const busyRetryAfter = "5"
 // errTooMany is returned when a rate limit is exceeded.
 var errTooMany = errors.New("too many requests")
 
-// errTooLarge is a request body over its route's limit (413).
-var errTooLarge = errors.New("request body too large")
-
-// tooLargeError is a body over the limit: a 413 (errTooLarge) whose French message is on the
-// field "body" (the API's "fields").
-type tooLargeError struct{ v *apperr.Validation }
-
-func (e tooLargeError) Error() string   { return errTooLarge.Error() }
-func (e tooLargeError) Unwrap() []error { return []error{errTooLarge, e.v} }
-
-// bodyTooLarge returns the 413 of a body over limit bytes, with message on "body", when err is
-// the error of reading it through http.MaxBytesReader; nil otherwise.
+// bodyTooLarge returns the 413 (errTooLarge) of a body over limit bytes when err is the error
+// of reading it through http.MaxBytesReader, nil otherwise: the French message is the page's
+// (under « Requête trop volumineuse ») and the API's, and is on the field "body".
 func bodyTooLarge(err error) error {
 	var mbe *http.MaxBytesError
 	if !errors.As(err, &mbe) {
 		return nil
 	}
+	msg := "Le corps de la requête dépasse " + sizeFR(mbe.Limit) + "."
 	v := apperr.NewValidation()
-	v.Add("body", "Le corps de la requête dépasse "+sizeFR(mbe.Limit)+".")
-	return tooLargeError{v}
+	v.Add("body", msg)
+	return &explainedError{err: fmt.Errorf("%w: %w", errTooLarge, v), heading: "Requête trop volumineuse", message: msg}
 }
 
 // sizeFR writes a size in French: « 1 Mo », « 64 Ko », « 300 octets ».
