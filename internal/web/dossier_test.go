@@ -405,6 +405,11 @@ func TestDossierPageRoles(t *testing.T) {
 	if got := text(doc.Find("#dossier-state")); !strings.HasPrefix(got, "Dossier à déposer avant le") || !strings.Contains(got, "(fin de journée)") {
 		t.Errorf("synthesis with a deadline: %q", got)
 	}
+	// The candidate's home puts the dossier first among what awaits them, with its deadline.
+	_, doc = e.get(cand, "/")
+	if got := text(doc.Find("ul.next li").First()); !strings.Contains(got, "Dossier de certification") || !strings.Contains(got, "points manquants") {
+		t.Errorf("the candidate's home: %q", got)
+	}
 	// The summary from the page.
 	if res := e.post(cand, fmt.Sprintf("/inscriptions/%d/dossier/resume", lea), url.Values{"texte": {"Un résumé\nsur deux lignes."}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("summary: %d", res.StatusCode)

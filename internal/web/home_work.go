@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/dossier"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
@@ -213,6 +214,16 @@ func (s *Server) dossierState(ctx context.Context, b *Base, act account.Actor, i
 	}
 	if left := st.Competences - st.Acquises; left > 0 {
 		st.Next = append(st.Next, WorkLine{Label: b.T("work.candidat.competences", "Count", left), Detail: b.T("work.candidat.competences_detail"), Href: livretURL})
+	}
+	// The dossier de certification, once its deadline is known: what is still missing, first.
+	d, err := s.store.Dossier(ctx, act, ins.ID)
+	if err != nil {
+		return nil, err
+	}
+	if miss := len(dossier.Missing(d.Conformite)); miss > 0 && d.ClosesAt != nil && !d.Verrouille {
+		st.Next = append([]WorkLine{{Label: b.T("work.candidat.dossier", "Count", miss),
+			Detail: b.T("work.candidat.dossier_detail", "Date", b.Date(d.ClosesAt.Add(-time.Second))),
+			Href:   fmt.Sprintf("/inscriptions/%d/dossier", ins.ID)}}, st.Next...)
 	}
 	return st, nil
 }
