@@ -421,7 +421,7 @@ func TestPPTX(t *testing.T) {
 }
 
 func TestDocumentUnknownType(t *testing.T) {
-	if m := measure(t, []byte("hello"), "text/plain"); m.Measured || !strings.Contains(m.Reason, "non pris en charge") {
+	if m := measure(t, []byte("hello"), "text/plain"); m.Measured || !strings.Contains(m.Reason, "texte brut : format non mesurable") {
 		t.Errorf("%+v", m)
 	}
 }
@@ -484,5 +484,46 @@ func TestPDFObjectStream(t *testing.T) {
 	m := pdfDocument(context.Background(), bytes.NewReader(pdf.Bytes()), int64(pdf.Len()), DefaultLimits(), false)
 	if want := dossier.CharsWithoutSpaces(strings.Repeat("Texte lu dans un flux d'objets. ", 5)); !m.Measured || m.Pages != 1 || m.Chars != want {
 		t.Fatalf("%+v, want 1 page of %d chars", m, want)
+	}
+}
+
+func TestOpenDocument(t *testing.T) {
+	content := `<office:document-content xmlns:office="o" xmlns:text="t" xmlns:draw="d" xmlns:presentation="p"><office:body><office:text>` +
+		`<text:h text:outline-level="1">1. Stratégie de <text:span>communication</text:span></text:h>` +
+		`<text:p>Le corps<text:s/>du texte.<office:annotation><text:p>Un commentaire</text:p></office:annotation></text:p>` +
+		`<text:p><text:soft-page-break/>II - Plan éditorial</text:p>` +
+		`</office:text></office:body></office:document-content>`
+	meta := `<office:document-meta xmlns:office="o" xmlns:meta="m"><office:meta><meta:document-statistic meta:page-count="2" meta:character-count="70"/></office:meta></office:document-meta>`
+	b := zipOf(t, "mimetype", MimeODT, "content.xml", content, "meta.xml", meta)
+	for _, mime := range []string{MimeODT, MimeZIP} {
+		m := measure(t, b, mime)
+		want := []string{"1. Stratégie de communication", "II - Plan éditorial"}
+		if !m.Measured || m.Pages != 2 || fmt.Sprint(m.Headings) != fmt.Sprint(want) ||
+			fmt.Sprint(m.PageChars) != fmt.Sprint([]int{dossier.CharsWithoutSpaces("1. Stratégie de communicationLe corps du texte."), dossier.CharsWithoutSpaces("II - Plan éditorial")}) {
+			t.Errorf("%s: %+v", mime, m)
+		}
+	}
+	slides := `<office:document-content xmlns:office="o" xmlns:text="t" xmlns:draw="d" xmlns:presentation="p"><office:body><office:presentation>` +
+		`<draw:page draw:name="1"><draw:frame presentation:class="title"><draw:text-box><text:p>La stratégie</text:p><text:p>de communication</text:p></draw:text-box></draw:frame>` +
+		`<draw:frame presentation:class="outline"><draw:text-box><text:p>Un point</text:p></draw:text-box></draw:frame></draw:page>` +
+		`<draw:page draw:name="2"><draw:frame><draw:text-box><text:p>Plan éditorial</text:p><text:p>Suite</text:p></draw:text-box></draw:frame></draw:page>` +
+		`</office:presentation></office:body></office:document-content>`
+	b = zipOf(t, "mimetype", MimeODP, "content.xml", slides)
+	for _, mime := range []string{MimeODP, MimeZIP} {
+		m := measure(t, b, mime)
+		want := []string{"La stratégie de communication", "Plan éditorial"}
+		if !m.Measured || m.Pages != 2 || fmt.Sprint(m.Headings) != fmt.Sprint(want) || m.PageChars[1] != dossier.CharsWithoutSpaces("Plan éditorialSuite") {
+			t.Errorf("%s: %+v", mime, m)
+		}
+	}
+	// Without laid-out breaks, the paragraphs whose style breaks the page split the pages.
+	styled := `<office:document-content xmlns:office="o" xmlns:text="t" xmlns:style="s" xmlns:fo="f"><office:automatic-styles>` +
+		`<style:style style:name="P1"><style:paragraph-properties fo:break-before="page"/></style:style></office:automatic-styles>` +
+		`<office:body><office:text><text:p>Première page</text:p><text:p text:style-name="P1">Deuxième</text:p></office:text></office:body></office:document-content>`
+	if m := measure(t, zipOf(t, "content.xml", styled), MimeODT); !m.Measured || m.Pages != 0 || fmt.Sprint(m.PageChars) != "[12 8]" {
+		t.Errorf("manual breaks: %+v", m)
+	}
+	if m := measure(t, zipOf(t, "mimetype", MimeODT), MimeODT); m.Measured || !strings.Contains(m.Reason, "content.xml absent") {
+		t.Errorf("no content: %+v", m)
 	}
 }

@@ -21,58 +21,33 @@ import (
 // page by page are split at the page breaks Word rendered when it last saved
 // (w:lastRenderedPageBreak), or failing those at the hand-made ones (w:br w:type="page").
 func docxFrom(ctx context.Context, z *zipDoc) dossier.Measure {
-	rc, err := z.open("word/document.xml")
-	if err != nil {
-		return unmeasured("document Word illisible : word/document.xml absent ou invalide")
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(rc)
 	var (
-		hs       headings
-		paras    []*paragraph // nested: a text box's paragraphs sit inside a paragraph
-		rendered = pageSplit{}
-		manual   = pageSplit{}
-		inText   bool
-		tokens   int
+		f      flowText
+		inText bool
 	)
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if z.over {
-				return unmeasured("document Word trop volumineux une fois décompressé : non mesuré")
-			}
-			return unmeasured("document Word illisible : XML invalide (%s)", xmlProblem(err))
-		}
-		if tokens++; tokens%4096 == 0 && ctx.Err() != nil {
-			return unmeasured("document Word trop long à lire : non mesuré")
-		}
+	failed, ok := streamXML(ctx, z, "word/document.xml", "document Word", func(tok xml.Token) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "p":
-				paras = append(paras, &paragraph{})
+				f.open(false)
 			case "pStyle":
-				if len(paras) > 0 && headingStyle(attr(t, "val")) {
-					paras[len(paras)-1].heading = true
+				if p := f.top(); p != nil && headingStyle(attr(t, "val")) {
+					p.heading = true
 				}
 			case "outlineLvl":
-				if n, err := strconv.Atoi(attr(t, "val")); err == nil && n < 9 && len(paras) > 0 {
-					paras[len(paras)-1].heading = true
+				if n, err := strconv.Atoi(attr(t, "val")); err == nil && n < 9 && f.top() != nil {
+					f.top().heading = true
 				}
 			case "t":
 				inText = true
 			case "tab":
-				if len(paras) > 0 {
-					paras[len(paras)-1].text.WriteByte(' ')
-				}
+				f.space()
 			case "lastRenderedPageBreak":
-				rendered.brk()
+				f.laid.brk()
 			case "br":
 				if attr(t, "type") == "page" {
-					manual.brk()
+					f.manual.brk()
 				}
 			}
 		case xml.EndElement:
@@ -80,36 +55,91 @@ func docxFrom(ctx context.Context, z *zipDoc) dossier.Measure {
 			case "t":
 				inText = false
 			case "p":
-				if n := len(paras); n > 0 {
-					p := paras[n-1]
-					paras = paras[:n-1]
-					if p.heading || p.numberedTitle() {
-						hs.add(p.text.String())
-					}
-				}
+				f.close(true)
 			}
 		case xml.CharData:
-			if inText && len(paras) > 0 {
-				c := dossier.CharsWithoutSpaces(string(t))
-				rendered.add(c)
-				manual.add(c)
-				if p := paras[len(paras)-1]; p.text.Len() < 4*maxHeadingRune {
-					p.text.Write(t)
-				}
+			if inText {
+				f.chars(t)
 			}
 		}
+	})
+	if !ok {
+		return failed
 	}
-	split := rendered
-	if rendered.breaks == 0 {
-		split = manual
+	return f.measure(appPages(z), "document Word")
+}
+
+// flowText gathers the text of a word processor's document: nested paragraphs (a text box's
+// sit inside one), the headings, the characters page by page at the page breaks the word
+// processor laid out when it last saved, and at the hand-made ones.
+type flowText struct {
+	hs     headings
+	paras  []*paragraph
+	laid   pageSplit
+	manual pageSplit
+}
+
+// paragraph is a paragraph being read.
+type paragraph struct {
+	text    strings.Builder
+	heading bool
+}
+
+func (f *flowText) open(heading bool) { f.paras = append(f.paras, &paragraph{heading: heading}) }
+
+// top is the innermost paragraph being read, nil outside any.
+func (f *flowText) top() *paragraph {
+	if len(f.paras) == 0 {
+		return nil
 	}
-	pages := appPages(z)
-	if pages == 0 && rendered.breaks > 0 {
+	return f.paras[len(f.paras)-1]
+}
+
+// close ends the innermost paragraph; it is a heading when so styled or a short numbered
+// line, and kept as one when keep.
+func (f *flowText) close(keep bool) {
+	if p := f.top(); p != nil {
+		f.paras = f.paras[:len(f.paras)-1]
+		if keep && (p.heading || p.numberedTitle()) {
+			f.hs.add(p.text.String())
+		}
+	}
+}
+
+func (f *flowText) space() {
+	if p := f.top(); p != nil {
+		p.text.WriteByte(' ')
+	}
+}
+
+// chars takes text of the innermost paragraph (none outside one).
+func (f *flowText) chars(t []byte) {
+	p := f.top()
+	if p == nil {
+		return
+	}
+	c := dossier.CharsWithoutSpaces(string(t))
+	f.laid.add(c)
+	f.manual.add(c)
+	if p.text.Len() < 4*maxHeadingRune {
+		p.text.Write(t)
+	}
+}
+
+// measure is the Measure of the document: pages as saved (0: unknown; when not saved, the
+// laid-out pages when known), characters split at the laid-out breaks or failing those at
+// the hand-made ones.
+func (f *flowText) measure(pages int, what string) dossier.Measure {
+	split := f.laid
+	if f.laid.breaks == 0 {
+		split = f.manual
+	}
+	if pages == 0 && f.laid.breaks > 0 {
 		pages = len(split.chars)
 	}
-	m := dossier.Measure{Measured: true, Pages: pages, Chars: split.total(), Headings: hs}
+	m := dossier.Measure{Measured: true, Pages: pages, Chars: split.total(), Headings: f.hs}
 	if m.Chars == 0 {
-		return unmeasured("document Word sans texte (images seules ?) : longueur non mesurable")
+		return unmeasured("%s sans texte (images seules ?) : longueur non mesurable", what)
 	}
 	if split.breaks > 0 || pages == 1 {
 		m.PageChars = split.chars
@@ -117,10 +147,32 @@ func docxFrom(ctx context.Context, z *zipDoc) dossier.Measure {
 	return m
 }
 
-// paragraph is a w:p being read.
-type paragraph struct {
-	text    strings.Builder
-	heading bool
+// streamXML reads the XML entry name of z token by token, giving each to fn. When the entry
+// is missing, broken, too big or too long to read, ok is false and failed says why in French
+// (what names the document: « document Word »).
+func streamXML(ctx context.Context, z *zipDoc, name, what string, fn func(xml.Token)) (failed dossier.Measure, ok bool) {
+	rc, err := z.open(name)
+	if err != nil {
+		return unmeasured("%s illisible : %s absent ou invalide", what, name), false
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	for tokens := 1; ; tokens++ {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return dossier.Measure{}, true
+		}
+		if err != nil {
+			if z.over {
+				return unmeasured("%s : contenu trop volumineux une fois décompressé, non mesuré", what), false
+			}
+			return unmeasured("%s illisible : XML invalide (%s)", what, xmlProblem(err)), false
+		}
+		if tokens%4096 == 0 && ctx.Err() != nil {
+			return unmeasured("%s trop long à lire : non mesuré", what), false
+		}
+		fn(tok)
+	}
 }
 
 // numberedHeading is a short paragraph that starts with a numbering and does not end like a

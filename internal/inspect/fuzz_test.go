@@ -31,6 +31,7 @@ func checkMeasure(t *testing.T, m dossier.Measure) {
 	}
 }
 
+// FuzzDOCX fuzzes the readers of zipped documents: DOCX, PPTX, ODT and ODP.
 func FuzzDOCX(f *testing.F) {
 	d, _ := sample.DOCX(plan[:3], 2, 300)
 	f.Add(d)
@@ -38,8 +39,11 @@ func FuzzDOCX(f *testing.F) {
 		`<p:sld xmlns:p="p" xmlns:a="a"><p:sp><p:nvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>Titre</a:t></a:r></a:p></p:txBody></p:sp></p:sld>`)
 	f.Add(pp)
 	f.Add([]byte("PK\x05\x06" + string(make([]byte, 18))))
+	f.Add(zipOf(f, "mimetype", MimeODT, "content.xml", `<o:document-content xmlns:o="o" xmlns:t="t" xmlns:s="s"><o:automatic-styles><s:style s:name="P1"><s:paragraph-properties fo:break-before="page"/></s:style></o:automatic-styles><o:body><o:text><t:h>Titre</t:h><t:p t:style-name="P1">x<t:soft-page-break/></t:p></o:text></o:body></o:document-content>`,
+		"meta.xml", `<m:document-statistic m:page-count="2"/>`))
+	f.Add(zipOf(f, "mimetype", MimeODP, "content.xml", `<d:page><d:frame p:class="title"><t:p>Titre</t:p></d:frame></d:page>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, mime := range []string{MimeDOCX, MimePPTX, MimeZIP} {
+		for _, mime := range []string{MimeDOCX, MimePPTX, MimeODT, MimeODP, MimeZIP} {
 			checkMeasure(t, Document(context.Background(), bytes.NewReader(b), int64(len(b)), mime, fuzzLimits()))
 		}
 	})

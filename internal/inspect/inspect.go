@@ -1,5 +1,6 @@
 // Package inspect measures the files a candidate deposits in their dossier, once, when they
-// are deposited: the pages, characters and headings of a PDF, DOCX or PPTX document, the
+// are deposited: the pages, characters and headings of a PDF, DOCX, PPTX, ODT or ODP
+// document, the
 // duration of an MP4/MOV or WebM video. Every reader is bounded (bytes read, zip entries,
 // decompressed size, time), never panics on a hostile file, and says in French why when it
 // cannot measure (dossier.Measure with Measured false and a Reason) instead of guessing.
@@ -39,6 +40,8 @@ const (
 	MimePDF  = "application/pdf"
 	MimeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 	MimePPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+	MimeODT  = "application/vnd.oasis.opendocument.text"
+	MimeODP  = "application/vnd.oasis.opendocument.presentation"
 	MimeZIP  = "application/zip"
 )
 
@@ -48,9 +51,9 @@ const (
 	maxHeadingRune = 200
 )
 
-// Document measures a PDF, DOCX or PPTX document (mime is the type sniffed from its content;
-// a plain zip is looked into for a Word or PowerPoint document) read through r (size bytes):
-// its pages (slides for PPTX), its characters without spaces page by page and in all, and its
+// Document measures a PDF, DOCX, PPTX, ODT or ODP document (mime is the type sniffed from its
+// content; a plain zip is looked into for a Word, PowerPoint or OpenDocument file) read through r (size bytes):
+// its pages (slides for a presentation), its characters without spaces page by page and in all, and its
 // heading texts. It never panics, never reads past lim, and gives up when ctx is done or
 // lim.Timeout has passed; when it cannot measure, Measured is false and Reason says why in
 // French.
@@ -70,10 +73,30 @@ func Document(ctx context.Context, r io.ReaderAt, size int64, mime string, lim L
 	switch mime = strings.TrimSpace(mime); mime {
 	case MimePDF:
 		return pdfDocument(ctx, r, size, lim, true)
-	case MimeDOCX, MimePPTX, MimeZIP:
+	case MimeDOCX, MimePPTX, MimeODT, MimeODP, MimeZIP:
 		return officeZip(ctx, r, size, lim, mime)
 	}
-	return unmeasured("type de document non pris en charge (%s) : PDF, DOCX ou PPTX attendu", mime)
+	return unmeasured("%s : format non mesurable, PDF, Word (DOCX), PowerPoint (PPTX) ou OpenDocument (ODT, ODP) attendu", formatName(mime))
+}
+
+// formatName names a document type for a person.
+func formatName(mime string) string {
+	switch mime {
+	case "application/msword", "application/x-ole-storage":
+		return "document Word ou PowerPoint d'ancien format (.doc, .ppt)"
+	case "application/vnd.ms-powerpoint":
+		return "présentation PowerPoint d'ancien format (.ppt)"
+	case "application/rtf", "text/rtf":
+		return "document RTF"
+	case "text/plain":
+		return "texte brut"
+	case "":
+		return "type inconnu"
+	}
+	if strings.HasPrefix(mime, "image/") {
+		return "image (" + strings.TrimPrefix(mime, "image/") + ")"
+	}
+	return "type " + mime
 }
 
 // unmeasured is a Measure that says in French why nothing could be measured.

@@ -44,7 +44,7 @@ func pptxFrom(ctx context.Context, z *zipDoc) dossier.Measure {
 		title, first, n, err := readSlide(z, s.name)
 		if err != nil {
 			if z.over {
-				return unmeasured("présentation trop volumineuse une fois décompressée : non mesurée")
+				return unmeasured("présentation PowerPoint : contenu trop volumineux une fois décompressé, non mesuré")
 			}
 			return unmeasured("présentation PowerPoint illisible : diapositive %d invalide", s.n)
 		}

@@ -15,21 +15,35 @@ import (
 // errInflated is the error of an entry that inflates past what is left of the limit.
 var errInflated = errors.New("inspect: decompressed size over the limit")
 
-// officeZip reads an Office archive: a Word document (DOCX) or a PowerPoint presentation
-// (PPTX) as sniffed, or for a plain zip, a Word document when it holds word/document.xml, a
-// PowerPoint one when it holds ppt/presentation.xml.
+// officeZip reads an Office archive: a Word document (DOCX), a PowerPoint presentation
+// (PPTX), an OpenDocument text (ODT) or presentation (ODP) as sniffed, or for a plain zip,
+// what its entries say it is.
 func officeZip(ctx context.Context, r io.ReaderAt, size int64, lim Limits, mime string) dossier.Measure {
 	z, reason := openZip(r, size, lim)
 	if reason != "" {
 		return unmeasured("%s", reason)
 	}
-	switch {
-	case mime == MimeDOCX || (mime == MimeZIP && z.has("word/document.xml")):
-		return docxFrom(ctx, z)
-	case mime == MimePPTX || (mime == MimeZIP && z.has("ppt/presentation.xml")):
-		return pptxFrom(ctx, z)
+	if mime == MimeZIP {
+		switch {
+		case z.has("word/document.xml"):
+			mime = MimeDOCX
+		case z.has("ppt/presentation.xml"):
+			mime = MimePPTX
+		case z.has("content.xml"):
+			mime = odfType(z)
+		}
 	}
-	return unmeasured("archive ZIP qui n'est ni un document Word (DOCX) ni une présentation PowerPoint (PPTX) : non mesurée")
+	switch mime {
+	case MimeDOCX:
+		return docxFrom(ctx, z)
+	case MimePPTX:
+		return pptxFrom(ctx, z)
+	case MimeODT:
+		return odt(ctx, z)
+	case MimeODP:
+		return odp(ctx, z)
+	}
+	return unmeasured("archive ZIP qui n'est ni un document Word, PowerPoint ou OpenDocument : non mesurée")
 }
 
 // zipDoc is an Office archive opened within the limits. It reads entries by their exact names
