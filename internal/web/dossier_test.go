@@ -562,3 +562,53 @@ func TestDossierFreeze(t *testing.T) {
 		t.Errorf("the frozen livret on the page: %q", got)
 	}
 }
+
+// The project forms of the page: a refusal keeps the input with the message next to the field;
+// a save from a stale version is 409 with « Modifié entre-temps » and the current values beside.
+func TestDossierProjetForms(t *testing.T) {
+	e := newEnv(t)
+	lea, _ := dossierIns(t, e)
+	cand := e.login("candidat@certif.demo")
+	page := fmt.Sprintf("/inscriptions/%d/dossier", lea)
+	res, doc := e.postDoc(cand, page+"/projets", url.Values{"titre": {""}, "origine": {"entreprise"}, "competences": {"C1.1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("empty title: %d", res.StatusCode)
+	}
+	if v, _ := doc.Find("#new-titre").Attr("aria-invalid"); v != "true" {
+		t.Error("the title is not marked invalid")
+	}
+	if _, ok := doc.Find(`#projet-new input[name=competences][value="C1.1"]`).Attr("checked"); !ok {
+		t.Error("the ticked compétence was lost")
+	}
+	if res := e.post(cand, page+"/projets", url.Values{"titre": {"Blog du club"}, "origine": {"stage"}, "competences": {"C1.1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	d := e.dossierJSON(lea, e.token("candidat@certif.demo"))
+	if len(d.Projets) != 1 {
+		t.Fatalf("projects: %+v", d.Projets)
+	}
+	p := d.Projets[0]
+	form := func(titre string) url.Values {
+		return url.Values{"titre": {titre}, "origine": {"stage"}, "competences": {"C1.1", "C1.2"}, "version": {fmt.Sprint(p.Version)}}
+	}
+	edit := fmt.Sprintf("%s/projets/%d", page, p.ID)
+	if res := e.post(e.login("referent@certif.demo"), edit, form("Blog du club nautique")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first save: %d", res.StatusCode)
+	}
+	res, doc = e.postDoc(cand, edit, form("Mon titre"))
+	if res.StatusCode != http.StatusConflict {
+		t.Fatalf("stale save: %d", res.StatusCode)
+	}
+	if got := text(doc.Find(fmt.Sprintf("#projet-%d #conflict", p.ID))); !strings.Contains(got, "Modifié") {
+		t.Errorf("conflict notice: %q", got)
+	}
+	if got := text(doc.Find(fmt.Sprintf("#projet-%d .theirs", p.ID)).First()); !strings.Contains(got, "Blog du club nautique") {
+		t.Errorf("the current title beside the user's: %q", got)
+	}
+	if v, _ := doc.Find(fmt.Sprintf("#p%d-titre", p.ID)).Attr("value"); v != "Mon titre" {
+		t.Errorf("the user's input was lost: %q", v)
+	}
+	if res := e.post(cand, edit+"/supprimer", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete: %d", res.StatusCode)
+	}
+}

@@ -37,7 +37,8 @@ const (
 // line needs more than the server's read timeout of ordinary requests.
 const pieceUploadTime = 30 * time.Minute
 
-// errTooLarge is a piece over its kind's size cap: 413, with the French message on the field.
+// errTooLarge is a body or a piece over its size cap: 413, with the French message on the
+// field (bodyTooLarge in errors.go for forms, tooLarge here for the dossier's pieces).
 var errTooLarge = errors.New("piece too large")
 
 // The sniffed types a piece may have.
