@@ -42,8 +42,8 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // Sections reports, for each wanted label (a section of the référentiel: « La stratégie de
 // gestion de crise »), whether one of the headings found in a document is that section.
 // Both are compared by their significant words: accents, case, punctuation, numbering
-// (« 3. », « II - », « a) »), articles and linking words (« la », « de », « & »…) and plural
-// marks do not count. A heading is the section when
+// (« 3. », « II - », « a) »), articles and linking words (« la », « de », « & »…), plural
+// and feminine endings do not count. A heading is the section when
 //   - it shares at least two significant words with the label (all of them when the label
 //     has only one), and adds at most three words of its own (or as many as it shares), so
 //     that a line of body text that happens to name the section is no heading of it; or
@@ -108,7 +108,7 @@ func contains(ws []string, w string) bool {
 }
 
 // sectionWords gives the significant words of a label or heading, folded (lower case, no
-// accents, no plural s), without numbering, stop-words or repeats.
+// accents, no plural or feminine ending), without numbering, stop-words or repeats.
 func sectionWords(s string) []string {
 	fields := strings.FieldsFunc(foldAccents(strings.ToLower(s)), func(r rune) bool { return !isWordRune(r) })
 	var out []string
@@ -121,7 +121,11 @@ func sectionWords(s string) []string {
 		if len([]rune(f)) < 2 || allDigits(f) || stopWords[f] {
 			continue
 		}
+		// Plural, then feminine: « rencontrés » and « rencontrées » are one word.
 		if len(f) > 3 && (strings.HasSuffix(f, "s") || strings.HasSuffix(f, "x")) {
+			f = f[:len(f)-1]
+		}
+		for len(f) > 3 && strings.HasSuffix(f, "e") {
 			f = f[:len(f)-1]
 		}
 		if !contains(out, f) {

@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -107,5 +108,41 @@ func TestSectionsNotAnother(t *testing.T) {
 		[]string{"Stratégie de gestion de crise", "Stratégie"})
 	if got[0] || got[1] {
 		t.Errorf("stratégie de gestion de crise matched %v", got)
+	}
+}
+
+// TestSectionsOfTheReferentiel: the headings candidates write for the cahier des
+// spécifications (item 7) and the slides of the support de présentation (R16).
+func TestSectionsOfTheReferentiel(t *testing.T) {
+	cahier := []string{
+		"Les éléments techniques liés à la mise en place du blog",
+		"Les aspects techniques du référencement naturel",
+		"Les maquettes des écrans",
+		"Les principales fonctionnalités",
+	}
+	got := Sections(cahier, []string{"1. Mise en place technique du blog", "2. Référencement naturel (SEO)", "3. Maquettes", "4. Fonctionnalités principales"})
+	if fmt.Sprint(got) != "[true true true true]" {
+		t.Errorf("cahier: %v", got)
+	}
+	if got := Sections(cahier, []string{"Aspects techniques"}); fmt.Sprint(got) != "[false false false false]" {
+		t.Errorf("« Aspects techniques » is two sections' word: %v", got)
+	}
+	canevas := []string{
+		"Présentation du benchmark, de l'entreprise et/ou du contexte du projet (cahier des charges, environnement humain et technique)",
+		"La stratégie de communication",
+		"Présentation des difficultés rencontrés et des solutions apportées",
+		"Une conclusion",
+	}
+	for _, c := range []struct {
+		slides []string
+		want   string
+	}{
+		{[]string{"Contexte et benchmark", "Stratégie de communication", "Difficultés rencontrées", "Conclusion"}, "[true true true true]"},
+		{[]string{"Présentation", "Présentation du projet", "Merci de votre attention"}, "[false false false false]"},
+		{[]string{"Présentation de l'entreprise", "Difficultés et solutions"}, "[true false true false]"},
+	} {
+		if got := fmt.Sprint(Sections(canevas, c.slides)); got != c.want {
+			t.Errorf("slides %q: %s, want %s", c.slides, got, c.want)
+		}
 	}
 }
