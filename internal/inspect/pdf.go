@@ -48,7 +48,7 @@ func pdfDocument(ctx context.Context, r io.ReaderAt, size int64, lim Limits, pop
 // not know which line is a heading; dossier.Sections tells a heading from body text by its
 // words).
 func pdftotext(ctx context.Context, bin string, r io.ReaderAt, size int64, lim Limits) dossier.Measure {
-	args := []string{bin, "-q", "-enc", "UTF-8", "-eol", "unix", "-", "-"}
+	args := []string{bin, "-enc", "UTF-8", "-eol", "unix", "-", "-"} // no -q: stderr says « Incorrect password »
 	if pl, err := exec.LookPath("prlimit"); err == nil {
 		args = append([]string{pl, fmt.Sprintf("--as=%d", pdfMemory), "--"}, args...)
 	}
