@@ -10,7 +10,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/demo"
+	"github.com/certif/certif/internal/dossier"
 )
 
 // TestBrowserDossierPhone: a candidate deposits a piece of their dossier from a phone
@@ -29,6 +31,13 @@ func TestBrowserDossierPhone(t *testing.T) {
 	cv := filepath.Join(t.TempDir(), "mon-cv.pdf")
 	if err := os.WriteFile(cv, pdfBytes, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// Two projects, so that the coverage matrix has columns to scroll.
+	for _, titre := range []string{"Blog du club de voile nautique de Lyon", "Stratégie sociale du festival"} {
+		pr := &dossier.Projet{InscriptionID: lea, Titre: titre, Origine: dossier.OrigineStage, Competences: []string{"C1.1", "C2.1", "C3.1"}}
+		if err := e.st.CreateProjet(t.Context(), account.System, pr); err != nil {
+			t.Fatal(err)
+		}
 	}
 	p := b.open(t)
 	p.login(e.ts.URL, "candidat@certif.demo", demo.Password, http.StatusOK)
