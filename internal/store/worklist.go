@@ -36,6 +36,9 @@ type CentreWork struct {
 	// FichesAttendues are the internships whose tutor has not filled the fiche
 	// d'appréciation (At: the internship's end).
 	FichesAttendues []WorkRow
+	// ProjetsPersonnels are the personal projects of the dossiers awaiting the référent's
+	// approval (R6; Detail: the project's title, At: its creation).
+	ProjetsPersonnels []WorkRow
 }
 
 // workLimit bounds each list of a work list: the home shows the first ones and the count.
@@ -43,7 +46,7 @@ const workLimit = 500
 
 // CentreWork reads the work list of centre centreID: projects awaiting a decision,
 // candidates in training without an evaluation since cutoff, activation links never used,
-// tutors' fiches still awaited. Abandoned inscriptions are left out; each list holds at most
+// tutors' fiches still awaited, personal projects awaiting approval. Abandoned inscriptions are left out; each list holds at most
 // 500 rows.
 // Errors: apperr.NotFound unless actor is an admin or staff of the centre (access.CanReadCentre).
 func (s *Store) CentreWork(ctx context.Context, actor account.Actor, centreID int64, cutoff time.Time) (*CentreWork, error) {
@@ -73,6 +76,11 @@ func (s *Store) CentreWork(ctx context.Context, actor account.Actor, centreID in
 	}
 	if w.FichesAttendues, err = s.workRows(ctx, who+`'', st.fin`+from+
 		`JOIN stages st ON st.inscription_id = i.id WHERE`+live+`AND st.fiche IS NULL ORDER BY st.fin, st.id`, centreID); err != nil {
+		return nil, err
+	}
+	if w.ProjetsPersonnels, err = s.workRows(ctx, who+`dp.titre, dp.created_at`+from+
+		`JOIN dossier_projets dp ON dp.inscription_id = i.id WHERE`+live+`AND dp.origine = ? AND dp.approuve_par IS NULL ORDER BY dp.created_at, dp.id`,
+		centreID, "personnel"); err != nil {
 		return nil, err
 	}
 	return w, nil

@@ -380,7 +380,11 @@ func TestDossierPageRoles(t *testing.T) {
 		t.Fatalf("project from the page: %d", res.StatusCode)
 	}
 	ref := e.login("referent@certif.demo")
-	_, doc := e.get(ref, fmt.Sprintf("/inscriptions/%d/dossier", lea))
+	_, doc := e.get(ref, "/")
+	if got := text(doc.Find("#work-projets-personnels > .count")); got != "1" {
+		t.Errorf("the référent's home: %q personal projects to approve", got)
+	}
+	_, doc = e.get(ref, fmt.Sprintf("/inscriptions/%d/dossier", lea))
 	approve := doc.Find(`form[action$="/approbation"]`)
 	action, _ := approve.Attr("action")
 	if approve.Length() != 1 {

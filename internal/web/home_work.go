@@ -96,6 +96,8 @@ func (s *Server) centreWork(ctx context.Context, b *Base, act account.Actor, cen
 	}
 	items = append(items, act2, workItem("fiches", b.T("work.fiches", "Count", len(w.FichesAttendues)), w.FichesAttendues, func(r store.WorkRow) WorkLine {
 		return WorkLine{Label: r.Nom, Detail: b.T("work.fiches.line", "Date", b.Date(r.At)), Href: fmt.Sprintf("/inscriptions/%d/stage", r.InscriptionID)}
+	}), workItem("projets-personnels", b.T("work.projets_personnels", "Count", len(w.ProjetsPersonnels)), w.ProjetsPersonnels, func(r store.WorkRow) WorkLine {
+		return WorkLine{Label: r.Nom, Detail: r.Detail, Href: fmt.Sprintf("/inscriptions/%d/dossier#projets", r.InscriptionID)}
 	}))
 	return items, nil
 }
