@@ -55,6 +55,7 @@ func FuzzPDFText(f *testing.F) {
 	f.Add(p)
 	f.Add(handPDF("BT /F1 12 Tf 50 700 Td [(Strat) -20 (\\351gie) -300 (de crise)] TJ ET", helvetica))
 	f.Add([]byte("%PDF-1.5\n1 0 obj << /Type /ObjStm /N 1 /First 4 >> stream\n2 0 << /Type /Catalog >>\nendstream endobj"))
+	f.Add([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj 2 0 obj << /Kids [3 0 R] >> endobj 3 0 obj << /Type /Page /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >> endobj 4 0 obj << >> stream\nBT /F1 9 Tf <FFFFFFFE> Tj ET\nendstream endobj 5 0 obj << /Type /Font /ToUnicode 6 0 R >> endobj 6 0 obj << >> stream\nbegincodespacerange <00000000> <FFFFFFFF> endcodespacerange 1 beginbfrange <FFFFFFF0> <FFFFFFFF> <0041> endbfrange\nendstream endobj"))
 	f.Add([]byte("%PDF-1.4\n5 0 obj << /Type /Font /ToUnicode 6 0 R >> endobj 6 0 obj << >> stream\nbegincodespacerange <00> <FF> endcodespacerange beginbfrange <00> <FF> <0041> endbfrange\nendstream endobj"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkMeasure(t, pdfDocument(context.Background(), bytes.NewReader(b), int64(len(b)), fuzzLimits(), false))

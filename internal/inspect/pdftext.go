@@ -95,10 +95,10 @@ func parseCMap(data []byte) (map[uint32]string, int) {
 				switch dst := ops[k+2].(type) {
 				case pdfString:
 					base := []rune(utf16BE(dst))
-					for c := a; c <= b && len(base) > 0; c++ {
+					for i := uint32(0); i <= b-a && len(base) > 0; i++ { // b-a is small: no wrap
 						r := append([]rune{}, base...)
-						r[len(r)-1] += rune(c - a)
-						m[c] = string(r)
+						r[len(r)-1] += rune(i)
+						m[a+i] = string(r)
 					}
 				case pdfArray:
 					for i, d := range dst {
