@@ -229,6 +229,21 @@ func TestPDFLimits(t *testing.T) {
 	}
 }
 
+// TestPDFRepeatedContents: a page listing one content stream 100,000 times reads it until
+// the limit (a gigabyte in all), not 100,000 times.
+func TestPDFRepeatedContents(t *testing.T) {
+	refs := strings.Repeat("4 0 R ", 100000)
+	text := "BT /F1 12 Tf 50 700 Td (" + strings.Repeat("x", 10000) + ") Tj ET"
+	b := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj 2 0 obj << /Type /Pages /Kids [3 0 R] >> endobj\n" +
+		"3 0 obj << /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents [" + refs + "] >> endobj\n" +
+		fmt.Sprintf("4 0 obj << /Length %d >>\nstream\n%s\nendstream endobj\n5 0 obj %s endobj\n%%%%EOF\n", len(text), text, helvetica))
+	start := time.Now()
+	m := pdfDocument(context.Background(), bytes.NewReader(b), int64(len(b)), DefaultLimits(), false)
+	if m.Measured || m.Reason != reasonPDFTooBig || time.Since(start) > 10*time.Second {
+		t.Errorf("%v: %+v", time.Since(start), m)
+	}
+}
+
 // TestPDFTruncated: half a PDF is read as far as it goes, never a panic.
 func TestPDFTruncated(t *testing.T) {
 	b, err := sample.PDF(plan, 4, 1400)

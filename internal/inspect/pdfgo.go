@@ -245,7 +245,8 @@ func (f *pdfFile) dict(v any) pdfDict {
 	return d
 }
 
-// decode gives the decoded data of a stream object, within the inflate limit.
+// decode gives the decoded data of a stream object, within the limit of bytes decoded (the
+// raw bytes of an unfiltered stream count as decoded).
 func (f *pdfFile) decode(o *pdfObj) ([]byte, error) {
 	d, _ := o.v.(pdfDict)
 	data := o.stream
@@ -287,6 +288,12 @@ func (f *pdfFile) decode(o *pdfObj) ([]byte, error) {
 			return nil, err // a truncated stream still gives what it had
 		}
 		data = out
+	}
+	if len(filters) == 0 { // raw data counts too: a page may list the same stream a million times
+		if int64(len(data)) > f.left {
+			return nil, errBudget
+		}
+		f.left -= int64(len(data))
 	}
 	return data, nil
 }
