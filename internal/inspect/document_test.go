@@ -244,6 +244,21 @@ func TestPDFRepeatedContents(t *testing.T) {
 	}
 }
 
+// TestPDFLinear: files built to make a naive reader quadratic are read in one pass: 100,000
+// streams without endstream, a content stream of 300,000 « BI » without image data.
+func TestPDFLinear(t *testing.T) {
+	streams := []byte("%PDF-1.4\n" + strings.Repeat("1 0 obj << >> stream\nxx\n", 100000))
+	bi := strings.Repeat("BI ", 300000)
+	images := handPDF(bi, helvetica)
+	for name, b := range map[string][]byte{"streams": streams, "BI": images} {
+		start := time.Now()
+		m := pdfDocument(context.Background(), bytes.NewReader(b), int64(len(b)), DefaultLimits(), false)
+		if d := time.Since(start); m.Measured || d > 5*time.Second {
+			t.Errorf("%s: %v, %+v", name, d, m)
+		}
+	}
+}
+
 // TestPDFTruncated: half a PDF is read as far as it goes, never a panic.
 func TestPDFTruncated(t *testing.T) {
 	b, err := sample.PDF(plan, 4, 1400)

@@ -39,6 +39,9 @@ type pdfFile struct {
 	objs  map[int]*pdfObj
 	left  int64 // bytes that may still be inflated
 	fonts map[int]*pdfFont
+	// nextEnd is the position of the first « endstream » at or after the last stream
+	// start searched, len(b) when there is none.
+	nextEnd int
 }
 
 // pdfGo measures a PDF with the pure-Go reader.
@@ -56,7 +59,7 @@ func pdfGo(ctx context.Context, r io.ReaderAt, size int64, lim Limits) dossier.M
 	if bytes.Contains(b, []byte("/Encrypt")) {
 		return unmeasured("%s", reasonPDFEncrypt)
 	}
-	f := &pdfFile{ctx: ctx, b: b, objs: map[int]*pdfObj{}, left: lim.MaxInflated, fonts: map[int]*pdfFont{}}
+	f := &pdfFile{ctx: ctx, b: b, objs: map[int]*pdfObj{}, left: lim.MaxInflated, fonts: map[int]*pdfFont{}, nextEnd: -1}
 	if err := f.scan(); err != nil {
 		return f.failure(err)
 	}
@@ -137,10 +140,7 @@ func (f *pdfFile) scan() error {
 				if start < len(f.b) && f.b[start] == '\n' {
 					start++
 				}
-				end := len(f.b)
-				if e := bytes.Index(f.b[start:], []byte("endstream")); e >= 0 {
-					end = start + e
-				}
+				end := f.endstream(start)
 				o.stream = bytes.TrimRight(f.b[start:end], "\r\n")
 				pos = end
 			}
@@ -148,6 +148,20 @@ func (f *pdfFile) scan() error {
 		f.objs[num] = o
 	}
 	return f.unpackObjectStreams()
+}
+
+// endstream is where the stream data starting at start ends: the next « endstream », or the
+// end of the file. The positions found are kept, so that a file of a million streams without
+// endstream is searched once, not a million times.
+func (f *pdfFile) endstream(start int) int {
+	if f.nextEnd < start && f.nextEnd != len(f.b) {
+		if e := bytes.Index(f.b[start:], []byte("endstream")); e >= 0 {
+			f.nextEnd = start + e
+		} else {
+			f.nextEnd = len(f.b)
+		}
+	}
+	return max(f.nextEnd, start)
 }
 
 // objHeader reads the « n g » before the « obj » at b[at:].

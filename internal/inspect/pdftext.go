@@ -266,13 +266,18 @@ func (f *pdfFile) showText(content []byte, res pdfDict, text *pdfText) shownText
 			}
 		case "BI":
 			// An inline image: its bytes run from ID to EI and are no operators.
-			if k := bytes.Index(l.b[l.i:], []byte("ID")); k >= 0 {
-				l.i += k + 2
-				if e := bytes.Index(l.b[l.i:], []byte("EI")); e >= 0 {
-					l.i += e + 2
-				} else {
-					l.i = len(l.b)
-				}
+			// Without ID or EI nothing after can be read: the stream ends there (and is
+			// never searched again, so that « BI BI BI… » stays linear).
+			k := bytes.Index(l.b[l.i:], []byte("ID"))
+			if k < 0 {
+				l.i = len(l.b)
+				break
+			}
+			l.i += k + 2
+			if e := bytes.Index(l.b[l.i:], []byte("EI")); e >= 0 {
+				l.i += e + 2
+			} else {
+				l.i = len(l.b)
 			}
 		}
 		ops = ops[:0]
