@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -244,12 +245,24 @@ func TestPDFRepeatedContents(t *testing.T) {
 	}
 }
 
-// TestPDFLinear: files built to make a naive reader quadratic are read in one pass: 100,000
-// streams without endstream, a content stream of 300,000 « BI » without image data.
+// TestPDFLinear: files built to make a naive reader quadratic or greedy are read in one pass
+// and little memory: 100,000 streams without endstream, a content stream of 300,000 « BI »
+// without image data, an array of 5 million numbers.
 func TestPDFLinear(t *testing.T) {
 	streams := []byte("%PDF-1.4\n" + strings.Repeat("1 0 obj << >> stream\nxx\n", 100000))
 	bi := strings.Repeat("BI ", 300000)
 	images := handPDF(bi, helvetica)
+	numbers := []byte("%PDF-1.4\n1 0 obj [" + strings.Repeat("0 ", 5<<20) + "] endobj\n")
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	before := ms.TotalAlloc
+	if m := pdfDocument(context.Background(), bytes.NewReader(numbers), int64(len(numbers)), DefaultLimits(), false); m.Measured {
+		t.Errorf("numbers: %+v", m)
+	}
+	runtime.ReadMemStats(&ms)
+	if alloc := ms.TotalAlloc - before; alloc > 200<<20 {
+		t.Errorf("an array of 5 million numbers allocated %d MB", alloc>>20)
+	}
 	for name, b := range map[string][]byte{"streams": streams, "BI": images} {
 		start := time.Now()
 		m := pdfDocument(context.Background(), bytes.NewReader(b), int64(len(b)), DefaultLimits(), false)

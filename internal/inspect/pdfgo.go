@@ -42,7 +42,13 @@ type pdfFile struct {
 	// nextEnd is the position of the first « endstream » at or after the last stream
 	// start searched, len(b) when there is none.
 	nextEnd int
+	// elements is what is left of the array and dictionary elements the objects may keep.
+	elements int
 }
+
+// maxKept bounds the array and dictionary elements of all the objects of a PDF (some
+// hundred megabytes of values at most); a real PDF of 35 pages has a few thousand.
+const maxKept = 4 << 20
 
 // pdfGo measures a PDF with the pure-Go reader.
 func pdfGo(ctx context.Context, r io.ReaderAt, size int64, lim Limits) dossier.Measure {
@@ -59,7 +65,7 @@ func pdfGo(ctx context.Context, r io.ReaderAt, size int64, lim Limits) dossier.M
 	if bytes.Contains(b, []byte("/Encrypt")) {
 		return unmeasured("%s", reasonPDFEncrypt)
 	}
-	f := &pdfFile{ctx: ctx, b: b, objs: map[int]*pdfObj{}, left: lim.MaxInflated, fonts: map[int]*pdfFont{}, nextEnd: -1}
+	f := &pdfFile{ctx: ctx, b: b, objs: map[int]*pdfObj{}, left: lim.MaxInflated, fonts: map[int]*pdfFont{}, nextEnd: -1, elements: maxKept}
 	if err := f.scan(); err != nil {
 		return f.failure(err)
 	}
@@ -126,7 +132,7 @@ func (f *pdfFile) scan() error {
 		if len(f.objs)%1024 == 0 && f.ctx.Err() != nil {
 			return f.ctx.Err()
 		}
-		l := &lexer{b: f.b, i: pos}
+		l := &lexer{b: f.b, i: pos, budget: &f.elements}
 		v, _ := l.object(0)
 		o := &pdfObj{v: v}
 		pos = l.i
@@ -231,8 +237,16 @@ func (f *pdfFile) unpackObjectStreams() error {
 			if at < 0 || at >= len(data) || f.objs[int(nf)] != nil {
 				continue
 			}
-			v, _ := (&lexer{b: data, i: at}).object(0)
+			ol := &lexer{b: data, i: at, budget: &f.elements}
+			v, _ := ol.object(0)
 			f.objs[int(nf)] = &pdfObj{v: v}
+			// Objects may overlap in a hostile stream: the bytes parsed count as decoded.
+			if f.left -= int64(ol.i - at); f.left < 0 {
+				return errBudget
+			}
+			if k%256 == 0 && f.ctx.Err() != nil {
+				return f.ctx.Err()
+			}
 		}
 	}
 	return nil

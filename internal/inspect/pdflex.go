@@ -18,11 +18,32 @@ type (
 // maxDepth bounds the nesting of arrays and dictionaries (a hostile file nests without end).
 const maxDepth = 64
 
+// maxElements bounds the elements an array or a dictionary keeps (the rest is read and
+// dropped): a hostile array of millions of numbers does not become gigabytes of values.
+const maxElements = 1 << 16
+
 // lexer reads PDF tokens and objects from b; every call moves forward at least one byte, so
-// that a loop over it always ends.
+// that a loop over it always ends. When budget is set, the elements of arrays and
+// dictionaries it keeps are counted against it, and dropped once it is spent.
 type lexer struct {
-	b []byte
-	i int
+	b      []byte
+	i      int
+	budget *int
+}
+
+// keep reports whether one more element may be kept in a container of n elements.
+func (l *lexer) keep(n int) bool {
+	if n >= maxElements {
+		return false
+	}
+	if l.budget == nil {
+		return true
+	}
+	if *l.budget <= 0 {
+		return false
+	}
+	*l.budget--
+	return true
 }
 
 func isSpace(c byte) bool {
@@ -240,7 +261,9 @@ func (l *lexer) object(depth int) (any, bool) {
 				if k, isKw := v.(pdfKeyword); isKw && (k == "]" || k == ">>") {
 					return arr, true
 				}
-				arr = append(arr, v)
+				if l.keep(len(arr)) {
+					arr = append(arr, v)
+				}
 			}
 		case "<<":
 			if depth >= maxDepth {
@@ -266,7 +289,9 @@ func (l *lexer) object(depth int) (any, bool) {
 				if kw, isKw := v.(pdfKeyword); isKw && kw == ">>" {
 					return d, true
 				}
-				d[name] = v
+				if _, known := d[name]; known || l.keep(len(d)) {
+					d[name] = v
+				}
 			}
 		}
 	case float64:
