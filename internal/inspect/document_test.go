@@ -411,6 +411,7 @@ func TestDOCXCases(t *testing.T) {
 		{"../ names", zipOf(t, "../../../../tmp/evil", "x", "word/document.xml", doc, "/etc/passwd", "x"), ""},
 		{"only ../ names", zipOf(t, "../word/document.xml", doc), "illisible"},
 		{"not XML", zipOf(t, "word/document.xml", "<w:document><w:p>"), "illisible"},
+		{"nested a million times", bomb(bytes.Repeat([]byte("<w:p>"), 1<<20), 1), "imbriqué"},
 		{"no text", zipOf(t, "word/document.xml", `<w:document `+w+`><w:body><w:p/></w:body></w:document>`), "sans texte"},
 		{"truncated", good[:len(good)/2], "illisible"},
 		{"NUL bytes", make([]byte, 4096), "illisible"},

@@ -147,6 +147,21 @@ func (f *flowText) measure(pages int, what string) dossier.Measure {
 	return m
 }
 
+// maxNesting bounds the depth of an Office document's XML (Word nests a few tens of levels):
+// the decoder keeps every open element, a million of them would be a gigabyte.
+const maxNesting = 1000
+
+// nesting is the depth after tok.
+func nesting(depth int, tok xml.Token) int {
+	switch tok.(type) {
+	case xml.StartElement:
+		return depth + 1
+	case xml.EndElement:
+		return depth - 1
+	}
+	return depth
+}
+
 // streamXML reads the XML entry name of z token by token, giving each to fn. When the entry
 // is missing, broken, too big or too long to read, ok is false and failed says why in French
 // (what names the document: « document Word »).
@@ -157,6 +172,7 @@ func streamXML(ctx context.Context, z *zipDoc, name, what string, fn func(xml.To
 	}
 	defer rc.Close()
 	d := xml.NewDecoder(rc)
+	depth := 0
 	for tokens := 1; ; tokens++ {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -170,6 +186,9 @@ func streamXML(ctx context.Context, z *zipDoc, name, what string, fn func(xml.To
 		}
 		if tokens%4096 == 0 && ctx.Err() != nil {
 			return unmeasured("%s trop long à lire : non mesuré", what), false
+		}
+		if depth = nesting(depth, tok); depth > maxNesting {
+			return unmeasured("%s illisible : XML imbriqué à plus de %d niveaux", what, maxNesting), false
 		}
 		fn(tok)
 	}

@@ -3,6 +3,7 @@ package inspect
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"sort"
 	"strconv"
@@ -71,6 +72,7 @@ func readSlide(z *zipDoc, name string) (title, first string, chars int, err erro
 		shape   strings.Builder // the current shape's text, when it is the title
 		line    strings.Builder // the current a:p's text
 		inText  bool
+		depth   int
 	)
 	for {
 		tok, err := d.Token()
@@ -79,6 +81,9 @@ func readSlide(z *zipDoc, name string) (title, first string, chars int, err erro
 		}
 		if err != nil {
 			return "", "", 0, err
+		}
+		if depth = nesting(depth, tok); depth > maxNesting {
+			return "", "", 0, errors.New("inspect: XML nested too deep")
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
