@@ -56,6 +56,13 @@ func TestBrowserDossierPhone(t *testing.T) {
 			t.Errorf("a line's state %q is not a symbol and a word", l)
 		}
 	}
+	// The summary counts as it is typed, as the server will.
+	const typed = "Un blog l’image : mots-clés 200–250 !"
+	p.do(chromedp.SendKeys("#texte", typed))
+	want := fmt.Sprintf("%d mots, %d caractères", dossier.CountWords(typed), dossier.CharsWithoutSpaces(typed))
+	if got := p.text("#resume-live"); !strings.Contains(got, want) {
+		t.Errorf("live counts of the summary: %q, want %q", got, want)
+	}
 	p.shoot("dossier-phone")
 	p.do(chromedp.SetUploadFiles("#fichier-cv", []string{cv}))
 	res, err := chromedp.RunResponse(p.ctx, chromedp.Click(`#piece-cv form button[type=submit]`))

@@ -371,6 +371,12 @@ func (p *DossierPage) ResumeWords() string { return p.Int(dossier.CountWords(p.D
 // ResumeChars counts the summary's characters without spaces.
 func (p *DossierPage) ResumeChars() string { return p.Int(dossier.CharsWithoutSpaces(p.D.Resume)) }
 
+// ResumeLive is the template of the summary's live counts, with the référentiel's rule.
+func (p *DossierPage) ResumeLive() string {
+	r := p.Ref.Livrables.DossierTechnique.Resume
+	return p.T("dossier.resume_live", "Min", r.MotsMin, "Max", r.MotsMax, "Chars", p.Int(r.CaracteresSansEspaces))
+}
+
 // ProjetFieldsData is what the projet_fields partial renders: the fields of one project form,
 // their ids prefixed with ID (several forms share the page).
 type ProjetFieldsData struct {
