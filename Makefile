@@ -51,7 +51,7 @@ deps:
 
 ## bench: Go benchmarks and the load test against a real `certif serve`
 bench: build
-	$(GO) test -run '^$$' -bench 'StaticFile|Referentiel|RatioToStatic' -benchmem -count 3 ./internal/web/
+	$(GO) test -run '^$$' -bench 'StaticFile|KeptPage|Referentiel|RatioToStatic' -benchmem -count 3 ./internal/web/
 	$(GO) test -run '^$$' -bench 'MatricePage500' -benchtime 20x ./internal/web/
 	$(GO) test -run '^$$' -bench 'PromotionMatrix500|Import100k|ImportWriteLock100k' -benchtime 1x ./internal/store/
 	$(GO) test -run '^$$' -bench 'ReadCSV100k' -benchtime 1x ./internal/importer/

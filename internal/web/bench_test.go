@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/demo"
 	"github.com/certif/certif/internal/livret"
 	"github.com/certif/certif/internal/store"
 )
@@ -38,6 +40,34 @@ func benchServe(b *testing.B, path string) {
 
 // BenchmarkStaticFile is the reference for the page benchmarks below (same run, same stack).
 func BenchmarkStaticFile(b *testing.B) { benchServe(b, "static:css/app.css") }
+
+// BenchmarkKeptPage serves a signed-in page kept by the page cache (the référent's matrix of
+// the demo promotion) through the whole handler stack with a browser's Accept-Encoding: what
+// certif-load's centre pages measure, without the network. Compare with BenchmarkStaticFile;
+// profile with -cpuprofile (issue 7: a kept page costs one database round trip, the session's).
+func BenchmarkKeptPage(b *testing.B) {
+	e := newEnv(b)
+	u, _ := url.Parse(e.ts.URL)
+	cookies := e.login("referent@certif.demo").Jar.Cookies(u)
+	h := e.srv.Handler()
+	path := "/promotions/" + demo.Promotion
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("%s: %d", path, rec.Code)
+			}
+		}
+	})
+}
 
 // BenchmarkReferentielPage: target ≥ 25 % of BenchmarkStaticFile's throughput (issue 2).
 func BenchmarkReferentielPage(b *testing.B) { benchServe(b, "/referentiel") }
