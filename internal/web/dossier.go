@@ -45,11 +45,6 @@ type DossierPage struct {
 	MaxDocumentMB, MaxVideoMB int64
 }
 
-// dossierRegles are the rules of the conformity report, in its order (the names).
-var dossierRegles = []string{"resume_mots", "resume_caracteres", "dossier_pages", "dossier_caracteres", "strategie_sections",
-	"cahier_sections", "video_duree", "realisation_url", "blog", "couverture", "lettre_entreprise", "confidentialite",
-	"pieces_professionnel", "support_canevas"}
-
 // CheckLine is one line of the conformity report: a state word, colour and symbol.
 type CheckLine struct {
 	dossier.Check
@@ -132,7 +127,7 @@ func (p *DossierPage) Origines() []dossier.Origine {
 // Entretien lists the compétences left to the entretien technique (R8), joined.
 func (p *DossierPage) Entretien() string { return strings.Join(p.D.Missing, ", ") }
 
-// Locked, Reopened: the synthesis' state.
+// Reopened reports whether the dossier was reopened by the admin and is open now.
 func (p *DossierPage) Reopened() bool { return !p.D.Verrouille && len(p.D.Reouvertures) > 0 }
 
 // LatestReouverture is the last reopening (nil when none).

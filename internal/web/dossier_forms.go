@@ -39,9 +39,11 @@ func (s *Server) piecePost(w http.ResponseWriter, r *http.Request) error {
 		if fields == nil {
 			return err
 		}
-		msg := fields["fichier"]
-		if msg == "" {
-			msg = fields["annexes_page"]
+		msg := fields["fichier"] // else the annexes' page, else whatever the store said
+		for _, k := range []string{"annexes_page", "kind"} {
+			if msg == "" {
+				msg = fields[k]
+			}
 		}
 		for _, m := range fields {
 			if msg == "" {

@@ -26,6 +26,11 @@ var (
 	mp4Bytes = append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 64)...)
 )
 
+// dossierRegles are the rules of the conformity report, in its order (the names).
+var dossierRegles = []string{"resume_mots", "resume_caracteres", "dossier_pages", "dossier_caracteres", "strategie_sections",
+	"cahier_sections", "video_duree", "realisation_url", "blog", "couverture", "lettre_entreprise", "confidentialite",
+	"pieces_professionnel", "support_canevas"}
+
 // dossierIns returns the inscription of Léa Moreau (candidat@certif.demo, Lyon) and of another
 // Lyon candidate, in training.
 func dossierIns(t *testing.T, e *testEnv) (lea, other int64) {
