@@ -45,8 +45,9 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 // (« 3. », « II - », « a) »), articles and linking words (« la », « de », « & »…), plural
 // and feminine endings do not count. A heading is the section when
 //   - it shares at least two significant words with the label (all of them when the label
-//     has only one), and adds at most three words of its own (or as many as it shares), so
-//     that a line of body text that happens to name the section is no heading of it; or
+//     has only one), and adds at most three words of its own (or twice as many as it
+//     shares), so that a line of body text that happens to name the section is no heading
+//     of it — a subtitle after « : » or « – » is not counted; or
 //   - it is a single significant word of the label that no other wanted label has
 //     (« Benchmark », « KPI »).
 //
@@ -66,6 +67,13 @@ func Sections(labels, headings []string) []bool {
 	for _, h := range headings {
 		if w := sectionWords(h); len(w) > 0 {
 			hs = append(hs, w)
+		}
+		// « Gestion de crise : prévenir et répondre aux bad buzz » is the section before
+		// its subtitle.
+		if i := strings.IndexAny(h, ":–—"); i > 0 {
+			if w := sectionWords(h[:i]); len(w) > 0 {
+				hs = append(hs, w)
+			}
 		}
 	}
 	for i, l := range ls {
@@ -95,7 +103,7 @@ func sectionMatch(label, heading []string, owners map[string]int) bool {
 	if len(heading) == 1 && common == 1 {
 		return len(label) == 1 || owners[heading[0]] == 1
 	}
-	return common >= min(2, len(label)) && extra <= max(3, common)
+	return common >= min(2, len(label)) && extra <= max(3, 2*common)
 }
 
 func contains(ws []string, w string) bool {

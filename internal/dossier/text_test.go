@@ -75,6 +75,8 @@ func TestSections(t *testing.T) {
 		{"unique word", []string{"Benchmark", "KPIs"}, "x....x.."},
 		{"shortened", []string{"Analyse des résultats", "Sources et outils", "Veille et KPI"}, ".....xxx"},
 		{"heading with words of its own", []string{"1.2 La stratégie de communication sur les réseaux sociaux"}, ".x......"},
+		{"long heading", []string{"5. La stratégie de gestion de crise face aux bad buzz sur les réseaux"}, "....x..."},
+		{"subtitle", []string{"Gestion de crise : prévenir, détecter et répondre aux bad buzz sur les réseaux sociaux"}, "....x..."},
 		{"body text naming a section", []string{"Nous avons défini la stratégie de communication en lien avec l'équipe marketing afin de"}, "........"},
 		{"all", []string{"1. Diagnostic initial et benchmark", "2. Stratégie de communication", "3. Plan éditorial",
 			"4. Référencement et mots-clés", "5. Gestion de crise", "6. Veille et indicateurs de performance",
