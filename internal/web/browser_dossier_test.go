@@ -64,6 +64,17 @@ func TestBrowserDossierPhone(t *testing.T) {
 		t.Errorf("live counts of the summary: %q, want %q", got, want)
 	}
 	p.shoot("dossier-phone")
+	// A file over the cap is refused by the browser before it is sent.
+	e.srv.cfg.MaxDocumentBytes = 1 << 20
+	p.navigate(page, http.StatusOK)
+	big := filepath.Join(t.TempDir(), "gros.pdf")
+	if err := os.WriteFile(big, append(append([]byte{}, pdfBytes...), make([]byte, 2<<20)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.SetUploadFiles("#fichier-brief", []string{big}))
+	if msg := run(p, chromedp.Evaluate[string](`document.querySelector("#fichier-brief").validationMessage`)); !strings.Contains(msg, "1 Mo") {
+		t.Errorf("a file over the cap is not refused before sending: %q", msg)
+	}
 	p.do(chromedp.SetUploadFiles("#fichier-cv", []string{cv}))
 	res, err := chromedp.RunResponse(p.ctx, chromedp.Click(`#piece-cv form button[type=submit]`))
 	if err != nil {

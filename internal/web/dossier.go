@@ -81,7 +81,9 @@ type PieceSlot struct {
 	Accept  string        // file input hint
 	Formats string        // accepted formats, for the hint
 	MaxMB   int64
-	Error   string
+	// MaxBytes is the size cap the browser checks before sending (limits.js).
+	MaxBytes int64
+	Error    string
 	// Uploadable is false for the pieces Certif produces and the plan items filled elsewhere
 	// on the page (compétences, summary, realisation URL: Anchor says where).
 	Uploadable bool
@@ -247,7 +249,8 @@ func (s *Server) pieceGroups(p *DossierPage, v *inscriptionView) []PieceGroup {
 		if sl.Uploadable {
 			sl.Accept = pieceAccept(k)
 			sl.Formats = formatNames(k)
-			sl.MaxMB = s.pieceLimit(k) >> 20
+			sl.MaxBytes = s.pieceLimit(k)
+			sl.MaxMB = sl.MaxBytes >> 20
 		}
 		return sl
 	}
