@@ -63,6 +63,17 @@ type Certification struct {
 	Niveau   string `json:"niveau" yaml:"niveau"`
 	// Intro is the legal preamble of the référentiel (article L6113-1), shown on public pages.
 	Intro string `json:"intro,omitempty" yaml:"intro,omitempty"`
+	// Jury is what the certification requires of its juries (issue 9); absent, the defaults
+	// apply (package jury: 2 members, half of them external).
+	Jury *JuryRegles `json:"jury,omitempty" yaml:"jury,omitempty"`
+}
+
+// JuryRegles is a certification's rule on the composition of its juries: at least MinMembres
+// members (the président included), at least RatioExternes of them external to the
+// certificateur and to the centre (0 for the default).
+type JuryRegles struct {
+	MinMembres    int     `json:"min_membres,omitempty" yaml:"min_membres,omitempty"`
+	RatioExternes float64 `json:"ratio_externes,omitempty" yaml:"ratio_externes,omitempty"`
 }
 
 // Bloc is a bloc de compétences with its activity description.

@@ -21,7 +21,8 @@ import (
 // snake_case codes unique in their list; the plan numbered 1..n; numeric deliverable
 // rules never negative (0 means "no rule") with min ≤ max; the compulsory coverage naming
 // existing compétences; voies d'accès with snake_case codes unique in their list and a
-// libellé; text valid UTF-8 without control characters.
+// libellé; the jury rules (min_membres 0..50, ratio_externes 0..1); text valid UTF-8
+// without control characters.
 func (r *Referentiel) Validate() error {
 	v := apperr.NewValidation()
 	checkText(reflect.ValueOf(r).Elem(), "", v.Add)
@@ -34,6 +35,14 @@ func (r *Referentiel) Validate() error {
 		v.Add("certification.code", "format attendu : minuscules, chiffres et tirets (ex. community-manager)")
 	}
 	requireText(v, "certification.intitule", c.Intitule)
+	if j := c.Jury; j != nil {
+		if j.MinMembres < 0 || j.MinMembres > 50 {
+			v.Add("certification.jury.min_membres", "entre 0 (défaut : 2) et 50")
+		}
+		if j.RatioExternes < 0 || j.RatioExternes > 1 {
+			v.Add("certification.jury.ratio_externes", "entre 0 (défaut : 0,5) et 1")
+		}
+	}
 
 	r.validateBlocs(v)
 
