@@ -97,7 +97,7 @@ const (
 	Self                               // the resource is the actor's own account
 	SessionMember                      // the actor sits on the jury session where the resource is presented
 	SignedMember                       // SessionMember, and has signed the confidentiality attestation (R17)
-	NotTrainerOf                       // SessionMember, and never trained or tutored this candidate
+	NotTrainerOf                       // SignedMember, and never trained, tutored or evaluated this candidate
 	relationsCount                     // keep last
 )
 
@@ -198,8 +198,8 @@ func Grants(k Kind) []Grant {
 			{account.RoleReferent, SameCentre, Manage},
 			{account.RoleFormateur, SameCentre, Train},
 			{account.RoleCandidat, OwnFile, Contribute},
-			// The jury reads the files of its session's candidates (the store's scope has no
-			// session table yet, so this relation never holds before the jury issue).
+			// The jury reads the files of its session's candidates, once it signed the
+			// confidentiality attestation and unless it trained the candidate.
 			{account.RoleJury, NotTrainerOf, Read},
 		}
 	case KindCandidat:

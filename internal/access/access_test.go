@@ -45,9 +45,11 @@ var inscriptions = []struct {
 	{"own centre, other candidate's file", access.Inscription{CentreID: lyon, CandidatUserID: 41}},
 	{"own file", access.Inscription{CentreID: lyon, CandidatUserID: 40}},
 	{"other centre", access.Inscription{CentreID: nantes, CandidatUserID: 42}},
-	{"jury member", access.Inscription{CentreID: nantes, CandidatUserID: 42, Jury: access.Jury{Members: []int64{50}}}},
-	{"jury member who trained the candidate", access.Inscription{CentreID: nantes, CandidatUserID: 42, Jury: access.Jury{Members: []int64{50}, Trainers: []int64{50}}}},
+	{"jury member who signed", access.Inscription{CentreID: nantes, CandidatUserID: 42, Jury: access.Jury{Members: []int64{50}, Signed: []int64{50}}}},
+	{"jury member who trained the candidate", access.Inscription{CentreID: nantes, CandidatUserID: 42, Jury: access.Jury{Members: []int64{50}, Signed: []int64{50}, Trainers: []int64{50}}}},
 	{"jury non-member", access.Inscription{CentreID: nantes, CandidatUserID: 42, Jury: access.Jury{Members: []int64{51}}}},
+	// R17: before signing the confidentiality attestation, a member sees nothing of the file.
+	{"jury member who did not sign", access.Inscription{CentreID: nantes, CandidatUserID: 42, Jury: access.Jury{Members: []int64{50}}}},
 }
 
 func TestInscriptionRules(t *testing.T) {
@@ -55,47 +57,52 @@ func TestInscriptionRules(t *testing.T) {
 		name string
 		fn   func(account.Actor, access.Inscription) access.Decision
 		// want[relation][actor], actors in the order of the actors table.
-		want [6][8]access.Decision
+		want [7][8]access.Decision
 	}{
-		{"read", access.CanReadInscription, [6][8]access.Decision{
+		{"read", access.CanReadInscription, [7][8]access.Decision{
 			{H, A, A, A, A, H, H, H},
 			{H, A, A, A, A, A, H, H},
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, A, H},
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, H, H},
+			{H, A, A, H, H, H, H, H},
 		}},
-		{"contribute", access.CanContribute, [6][8]access.Decision{
+		{"contribute", access.CanContribute, [7][8]access.Decision{
 			{H, A, A, A, A, H, H, H},
 			{H, A, A, A, A, A, H, H},
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, D, H},
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, H, H},
+			{H, A, A, H, H, H, H, H},
 		}},
-		{"train", access.CanTrain, [6][8]access.Decision{
+		{"train", access.CanTrain, [7][8]access.Decision{
 			{H, A, A, A, A, H, H, H},
 			{H, A, A, A, A, D, H, H},
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, D, H},
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, H, H},
+			{H, A, A, H, H, H, H, H},
 		}},
-		{"manage", access.CanManageInscription, [6][8]access.Decision{
+		{"manage", access.CanManageInscription, [7][8]access.Decision{
 			{H, A, A, A, D, H, H, H},
 			{H, A, A, A, D, D, H, H},
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, D, H},
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, H, H},
+			{H, A, A, H, H, H, H, H},
 		}},
 		// Seed 5-1: the référent pédagogique of the centre alone validates the project; the
 		// certificateur and the formateurs see it and are denied.
-		{"decide projet", access.CanDecideProjet, [6][8]access.Decision{
+		{"decide projet", access.CanDecideProjet, [7][8]access.Decision{
 			{H, D, D, A, D, H, H, H},
 			{H, D, D, A, D, D, H, H},
 			{H, D, D, H, H, H, H, H},
 			{H, D, D, H, H, H, D, H},
+			{H, D, D, H, H, H, H, H},
 			{H, D, D, H, H, H, H, H},
 			{H, D, D, H, H, H, H, H},
 		}},

@@ -6,8 +6,9 @@ import (
 	"github.com/certif/certif/internal/account"
 )
 
-// Jury holds a resource's relations to a jury session (filled in by the jury issue; empty
-// until then, so that no jury relation holds).
+// Jury holds a resource's relations to the jury sessions where its candidate is presented
+// (filled by the store for an actor of role jury: the members of the sessions whose day has
+// come — a juror sees a session during and after it, never before).
 type Jury struct {
 	Members  []int64 // accounts of the members of the session where the candidate is presented
 	Signed   []int64 // members who signed the session's confidentiality attestation (R17)
@@ -22,7 +23,9 @@ func (j Jury) holds(r Relation, userID int64) bool {
 	case SignedMember:
 		return member && slices.Contains(j.Signed, userID)
 	case NotTrainerOf:
-		return member && !slices.Contains(j.Trainers, userID)
+		// R17 and independence: a member reads the file only once they signed the session's
+		// confidentiality attestation, and never the file of a candidate they trained.
+		return member && slices.Contains(j.Signed, userID) && !slices.Contains(j.Trainers, userID)
 	}
 	return false
 }
