@@ -44,11 +44,25 @@ func sqlAll(account.Actor) (string, []any) { return `1 = 1`, nil }
 
 // scopeInscriptions is the condition (on aliases i and c, the inscription and its candidate)
 // restricting inscriptions to those actor may read (access.CanReadInscription).
-func scopeInscriptions(actor account.Actor) (string, []any) {
+func (s *Store) scopeInscriptions(actor account.Actor) (string, []any) {
 	return scope(access.KindInscription, actor, relSQL{
 		access.Any:        sqlAll,
 		access.SameCentre: func(a account.Actor) (string, []any) { return `i.centre_id = ?`, []any{a.CentreID} },
 		access.OwnFile:    func(a account.Actor) (string, []any) { return `c.user_id = ?`, []any{a.UserID} },
+		// A member of a session the inscription is convoked to, whose day has come, who signed
+		// its attestation and did not train, tutor or evaluate the candidate (jsLiens).
+		access.NotTrainerOf: func(a account.Actor) (string, []any) {
+			u := a.UserID
+			return `(EXISTS (SELECT 1 FROM passages jp JOIN jury_sessions js ON js.id = jp.session_id
+				JOIN session_membres jm ON jm.session_id = js.id AND jm.user_id = ?
+				JOIN jury_attestations ja ON ja.session_id = js.id AND ja.user_id = ?
+				WHERE jp.inscription_id = i.id AND js.date_session <= ?)
+				AND NOT EXISTS (SELECT 1 FROM evaluations je WHERE je.inscription_id = i.id AND (je.evaluateur_id = ? OR je.created_by = ?))
+				AND NOT EXISTS (SELECT 1 FROM projets jq WHERE jq.inscription_id = i.id AND jq.decision_par = ?)
+				AND NOT EXISTS (SELECT 1 FROM dossier_projets jd WHERE jd.inscription_id = i.id AND jd.approuve_par = ?)
+				AND NOT EXISTS (SELECT 1 FROM stages jt JOIN users ju ON ju.email = LOWER(jt.tuteur_email) WHERE jt.inscription_id = i.id AND ju.id = ?))`,
+				[]any{u, u, candDate(dsToday(s.now())), u, u, u, u, u}
+		},
 	})
 }
 
@@ -112,14 +126,24 @@ func candRelations(ctx context.Context, q querier, id int64) (access.Candidat, e
 
 // relations is what the access policy needs of inscription i.
 func (i *lvIns) relations() access.Inscription {
-	return access.Inscription{CentreID: i.CentreID, CandidatUserID: i.UserID}
+	return access.Inscription{CentreID: i.CentreID, CandidatUserID: i.UserID, Jury: i.Jury}
 }
 
 // InscriptionRelations returns the relations of inscription id that the access policy decides
-// on (its centre, its candidate's account; its jury session with the jury issue). It reveals
-// nothing but existence, and is meant for the web layer's route guard, which applies the
-// route's policy to it before the handler runs. apperr.NotFound when it does not exist.
-func (s *Store) InscriptionRelations(ctx context.Context, id int64) (access.Inscription, error) {
+// on for actor (its centre, its candidate's account; for a juror, its jury sessions). It
+// reveals nothing but existence, and is meant for the web layer's route guard, which applies
+// the route's policy to it before the handler runs. apperr.NotFound when it does not exist.
+func (s *Store) InscriptionRelations(ctx context.Context, actor account.Actor, id int64) (access.Inscription, error) {
+	rel, err := s.inscriptionRelations(ctx, id)
+	if err != nil || actor.Role != account.RoleJury {
+		return rel, err
+	}
+	// Not memoized: a session's day coming opens it to its jury without any write.
+	rel.Jury, err = s.juryRelations(ctx, s.q(nil), id)
+	return rel, err
+}
+
+func (s *Store) inscriptionRelations(ctx context.Context, id int64) (access.Inscription, error) {
 	// Kept under the change mark: the relations change only by journaled writes.
 	return memoized(ctx, s, &s.inscRelations, id, func() (access.Inscription, error) {
 		i, err := lvInscription(ctx, s.q(nil), id)

@@ -50,7 +50,7 @@ func TestScopesAgreeWithPolicy(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, id := range inscriptions {
-				rel, err := s.InscriptionRelations(ctx, id)
+				rel, err := s.InscriptionRelations(ctx, a, id)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -39,11 +39,13 @@ var auditRefQueries = map[string]string{
 	"candidat": `SELECT c.id, c.nom_naissance, c.nom_usage, c.prenoms,
 		COALESCE((SELECT MAX(i.id) FROM inscriptions i WHERE i.candidat_id = c.id), 0)
 		FROM candidats c WHERE c.id IN (%s)`,
-	"inscription": auditRefOfInscription("inscriptions x", "x.id"),
-	"evaluation":  auditRefOfInscription("evaluations x", "x.inscription_id"),
-	"projet":      auditRefOfInscription("projets x", "x.inscription_id"),
-	"stage":       auditRefOfInscription("stages x", "x.inscription_id"),
-	"seance":      auditRefOfInscription("seances x", "x.inscription_id"),
+	"inscription":  auditRefOfInscription("inscriptions x", "x.id"),
+	"evaluation":   auditRefOfInscription("evaluations x", "x.inscription_id"),
+	"projet":       auditRefOfInscription("projets x", "x.inscription_id"),
+	"stage":        auditRefOfInscription("stages x", "x.inscription_id"),
+	"seance":       auditRefOfInscription("seances x", "x.inscription_id"),
+	"passage":      auditRefOfInscription("passages x", "x.inscription_id"),
+	"recevabilite": auditRefOfInscription("recevabilites x", "x.inscription_id"),
 }
 
 // auditRefOfInscription is the query naming records that belong to an inscription by its

@@ -263,7 +263,7 @@ func (s *Store) ProjetRelations(ctx context.Context, id int64) (access.Inscripti
 	if err != nil {
 		return access.Inscription{}, err
 	}
-	return s.InscriptionRelations(ctx, p.InscriptionID)
+	return s.inscriptionRelations(ctx, p.InscriptionID) // the jury acts on no project
 }
 
 // ApproveProjet records the référent pédagogique's approval of personal project id (R6),

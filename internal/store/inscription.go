@@ -330,7 +330,7 @@ func candInsScan(sc interface{ Scan(...any) error }) (InscriptionRow, error) {
 }
 
 func (s *Store) inscription(ctx context.Context, q querier, actor account.Actor, id int64) (*InscriptionRow, error) {
-	where, args := scopeInscriptions(actor)
+	where, args := s.scopeInscriptions(actor)
 	r, err := candInsScan(q.QueryRowContext(ctx, candInsSelect+` WHERE i.id = ? AND `+where, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("inscription %d: %w", id, apperr.NotFound)
@@ -352,7 +352,7 @@ func (s *Store) Inscription(ctx context.Context, actor account.Actor, id int64) 
 // by promotion, candidate's name (usage name, else birth name) and prénoms. It returns an
 // empty slice, not an error, when none match.
 func (s *Store) Inscriptions(ctx context.Context, actor account.Actor, f InscriptionFilter) ([]InscriptionRow, error) {
-	where, args := scopeInscriptions(actor)
+	where, args := s.scopeInscriptions(actor)
 	q := candInsSelect + ` WHERE ` + where
 	if f.CentreID != 0 {
 		q += ` AND i.centre_id = ?`

@@ -38,6 +38,7 @@ type lvIns struct {
 	UserID                                               int64 // the candidate's account, 0 when none
 	Voie                                                 candidat.Voie
 	BlocsVises                                           []string
+	Jury                                                 access.Jury // filled for a juror only (lvLoad)
 }
 
 func (i *lvIns) vise(bloc string) bool { return slices.Contains(i.BlocsVises, bloc) }
@@ -102,6 +103,11 @@ func lvLoad(ctx context.Context, q querier, actor account.Actor, id int64, need 
 	ins, err := lvInscription(ctx, q, id)
 	if err != nil {
 		return lvIns{}, err
+	}
+	if actor.Role == account.RoleJury {
+		if ins.Jury, err = juryRelationsOf(ctx, q, id); err != nil {
+			return lvIns{}, err
+		}
 	}
 	return ins, lvCheck(actor, &ins, need, inTraining)
 }

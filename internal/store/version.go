@@ -58,6 +58,10 @@ func versionedEntity(table string) string {
 		return "inscription"
 	case "dossier_projets":
 		return "dossier_projet"
+	case "jury_sessions":
+		return "jury_session"
+	case "passages":
+		return "passage"
 	}
 	panic("store: " + table + " is not a versioned table")
 }

@@ -78,7 +78,7 @@ func (s *Server) checkResource(r *http.Request, p access.Policy, a account.Actor
 		}
 		return p.CheckCandidat(a, rel, what)
 	}
-	rel, err := s.store.InscriptionRelations(r.Context(), id)
+	rel, err := s.store.InscriptionRelations(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
