@@ -102,6 +102,9 @@ func Seed(ctx context.Context, st *store.Store, blobs *blob.Dir) ([]Account, err
 		if err := seedPromotion(ctx, st, blobs, ids[1], staff, time.Now()); err != nil {
 			return nil, err
 		}
+		if err := seedDossiers(ctx, st, blobs, ids[1], account.ActorOf(staff[account.RoleReferent]), time.Now()); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
