@@ -46,6 +46,10 @@ var auditRefQueries = map[string]string{
 	"seance":       auditRefOfInscription("seances x", "x.inscription_id"),
 	"passage":      auditRefOfInscription("passages x", "x.inscription_id"),
 	"recevabilite": auditRefOfInscription("recevabilites x", "x.inscription_id"),
+	// The dossier's records are named by their candidate, as the livret's.
+	"dossier_piece":  auditRefOfInscription("dossier_pieces x", "x.inscription_id"),
+	"dossier_resume": auditRefOfInscription("dossier_resumes x", "x.inscription_id"),
+	"dossier_projet": auditRefOfInscription("dossier_projets x", "x.inscription_id"),
 }
 
 // auditRefOfInscription is the query naming records that belong to an inscription by its
@@ -57,8 +61,8 @@ func auditRefOfInscription(table, insCol string) string {
 }
 
 // auditRefDetailInscription names the entries whose record may be gone (a séance removed from
-// the planning) by the inscription their detail names.
-var auditRefDetailInscription = map[string]bool{"seance": true, "stage": true}
+// the planning, a project deleted from the dossier) by the inscription their detail names.
+var auditRefDetailInscription = map[string]bool{"seance": true, "stage": true, "dossier_projet": true}
 
 // AuditRefs names the records the entries wrote, by entry id (entries whose record has no name
 // to show are absent). Only an admin may read it, as the journal: apperr.Forbidden otherwise.

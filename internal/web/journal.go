@@ -105,7 +105,7 @@ func (a *auditRefs) Ref(e store.AuditEntry) AuditLink {
 		if ref.UserID != 0 {
 			l.Href = fmt.Sprintf("/admin/utilisateurs/%d", ref.UserID)
 		}
-	case "candidat", "inscription", "projet":
+	case "candidat", "inscription", "projet", "dossier_piece", "dossier_resume", "dossier_projet":
 		l.Href = ins("")
 	case "evaluation":
 		l.Href = ins("/livret")
