@@ -56,7 +56,8 @@ bench: build
 	$(GO) test -run '^$$' -bench 'PromotionMatrix500|Import100k|ImportWriteLock100k' -benchtime 1x ./internal/store/
 	$(GO) test -run '^$$' -bench 'ReadCSV100k' -benchtime 1x ./internal/importer/
 	$(GO) test -run '^$$' -bench 'RenderLivret' -benchtime 20x ./internal/document/
-	$(GO) test -run '^$$' -bench 'DocumentPDF35Pages|VideoMP4|ReadBytes|DossierFiles' -benchtime 20x -benchmem ./internal/inspect/
+	$(GO) test -run '^$$' -bench 'DocumentPDF35Pages|VideoMP4|ReadBytes' -benchtime 20x -benchmem ./internal/inspect/
+	$(GO) test -run '^$$' -bench 'ConformityReport' -benchtime 10x ./internal/inspect/
 	$(GO) run ./cmd/certif-load --bin ./$(BIN)
 	$(GO) test -run '^$$' -bench 'VerifyAudit100k' -benchtime 3x ./internal/store/
 	$(GO) test -run '^$$' -bench 'LivretWriteLoad|AuditAppend' -benchtime 2000x ./internal/store/

@@ -134,16 +134,3 @@ func BenchmarkReadBytes(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkDossierFiles measures both files, as the conformity report of the dossier needs
-// them, next to reading both.
-func BenchmarkDossierFiles(b *testing.B) {
-	pdf, mp4 := benchFiles(b)
-	read := readNs(b, pdf, mp4)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		measurePDF(b, pdf, true)
-		measureVideo(b, mp4)
-	}
-	reportRatio(b, read)
-}
