@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -38,8 +39,8 @@ func benchDossier(b *testing.B, dir, mime string, ref *referentiel.Referentiel) 
 		}
 	}
 	var etapes []string
-	for _, e := range ref.Livrables.SupportPresentation.Etapes {
-		etapes = append(etapes, e.Libelle)
+	for i, e := range ref.Livrables.SupportPresentation.Etapes {
+		etapes = append(etapes, fmt.Sprintf("%d. %s", i+1, e.Libelle)) // numbered, as a slide's title
 	}
 	doc := func(headings []string, pages, chars int, mime string) func(io.Writer) error {
 		return func(w io.Writer) error {
