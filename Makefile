@@ -59,6 +59,7 @@ bench: build
 	$(GO) test -run '^$$' -bench 'DocumentPDF35Pages|VideoMP4|ReadBytes' -benchtime 20x -benchmem ./internal/inspect/
 	$(GO) test -run '^$$' -bench 'ConformityReport' -benchtime 10x ./internal/inspect/
 	$(GO) run ./cmd/certif-load --bin ./$(BIN)
+	$(GO) run ./cmd/certif-load upload --bin ./$(BIN)
 	$(GO) test -run '^$$' -bench 'VerifyAudit100k' -benchtime 3x ./internal/store/
 	$(GO) test -run '^$$' -bench 'LivretWriteLoad|AuditAppend' -benchtime 2000x ./internal/store/
 	$(GO) run ./cmd/certif-load write --bin ./$(BIN) --clients 50 --duration 20s --engines sqlite,postgres
