@@ -17,7 +17,8 @@ import (
 
 // TestBrowserDossierPhone: a candidate deposits a piece of their dossier from a phone
 // (Chromium at 390 px): the page never scrolls sideways, the report reads as a checklist
-// (a state word and a symbol per line), and the upload lands as version 1 of the piece.
+// (a state word and a symbol per line), and the upload lands as the next version of the piece
+// (the demo deposited the first).
 func TestBrowserDossierPhone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests are skipped with -short")
@@ -81,7 +82,7 @@ func TestBrowserDossierPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.checkStatus("upload", res, http.StatusOK)
-	if got := p.text("#piece-cv .piece-current"); !strings.Contains(got, "Version 1") || !strings.Contains(got, "mon-cv.pdf") {
+	if got := p.text("#piece-cv .piece-current"); !strings.Contains(got, "Version 2") || !strings.Contains(got, "mon-cv.pdf") { // after the demo's
 		t.Errorf("the CV after upload: %q", got)
 	}
 	if w := p.eval(`document.documentElement.scrollWidth - window.innerWidth`); w > 0 {

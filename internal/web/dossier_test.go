@@ -110,6 +110,16 @@ func (e *testEnv) dossierJSON(ins int64, token string) apiDossier {
 	return d
 }
 
+// pieceVersion is the current version of kind in d, 0 when it has none.
+func pieceVersion(d apiDossier, kind dossier.Kind) int {
+	for _, p := range d.Pieces {
+		if p.Kind == kind {
+			return p.Version
+		}
+	}
+	return 0
+}
+
 func countFiles(t *testing.T, e *testEnv) int {
 	var n int
 	if err := e.st.DB().QueryRow(`SELECT COUNT(*) FROM files`).Scan(&n); err != nil {
@@ -126,6 +136,9 @@ func TestDossierUploads(t *testing.T) {
 	lea, _ := dossierIns(t, e)
 	cand := e.login("candidat@certif.demo")
 	tok := e.token("candidat@certif.demo")
+	// The demo deposited Léa's dossier: the new versions follow hers.
+	d0 := e.dossierJSON(lea, tok)
+	cv0, video0 := pieceVersion(d0, dossier.KindCV), pieceVersion(d0, dossier.KindVideo)
 
 	res, body := e.uploadForm(cand, lea, "cv", "cv.pdf", pdfBytes, "")
 	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/dossier#piece-cv") {
@@ -141,7 +154,7 @@ func TestDossierUploads(t *testing.T) {
 	}
 	var p apiPiece
 	_ = json.Unmarshal(out, &p)
-	if p.Kind != dossier.KindVideo || p.Version != 1 || p.Type != "video/mp4" || p.Nom != "demo.mp4" || p.URL == "" {
+	if p.Kind != dossier.KindVideo || p.Version != video0+1 || p.Type != "video/mp4" || p.Nom != "demo.mp4" || p.URL == "" {
 		t.Errorf("video piece: %+v", p)
 	}
 	d := e.dossierJSON(lea, tok)
@@ -151,20 +164,20 @@ func TestDossierUploads(t *testing.T) {
 			cv = &d.Pieces[i]
 		}
 	}
-	if cv == nil || cv.Version != 2 || cv.Nom != "cv-v2.pdf" {
+	if cv == nil || cv.Version != cv0+2 || cv.Nom != "cv-v2.pdf" {
 		t.Fatalf("current cv: %+v", cv)
 	}
-	if len(d.Historique) != 3 {
-		t.Errorf("history: %d versions, want 3", len(d.Historique))
+	if len(d.Historique) != len(d0.Historique)+3 {
+		t.Errorf("history: %d versions, want %d", len(d.Historique), len(d0.Historique)+3)
 	}
 
 	// The page: the current version, the earlier one folded.
 	_, doc := e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier", lea))
-	if got := text(doc.Find("#piece-cv .piece-current")); !strings.Contains(got, "Version 2") || !strings.Contains(got, "cv-v2.pdf") {
+	if got := text(doc.Find("#piece-cv .piece-current")); !strings.Contains(got, fmt.Sprintf("Version %d", cv0+2)) || !strings.Contains(got, "cv-v2.pdf") {
 		t.Errorf("current cv on the page: %q", got)
 	}
-	if n := doc.Find("#piece-cv details.history li").Length(); n != 1 {
-		t.Errorf("cv history: %d earlier versions, want 1", n)
+	if n := doc.Find("#piece-cv details.history li").Length(); n != cv0+1 {
+		t.Errorf("cv history: %d earlier versions, want %d", n, cv0+1)
 	}
 
 	// A « .pdf » with PNG bytes: refused by its content, next to the field; nothing stored.
@@ -402,8 +415,14 @@ func TestDossierPageRoles(t *testing.T) {
 	if got := text(doc.Find("table.couverture")); !strings.Contains(got, "C1.1") || !strings.Contains(got, "Couverte") {
 		t.Errorf("coverage matrix: %q", got)
 	}
-	if got := text(doc.Find("#entretien-list")); !strings.Contains(got, "C2.3") {
-		t.Errorf("compétences left to the entretien technique: %q", got)
+	// Léa's demo projects cover every compétence; another demo dossier leaves three to the
+	// entretien technique.
+	var muller int64
+	if err := e.st.DB().QueryRow(`SELECT i.id FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id WHERE c.nom_naissance = 'Muller'`).Scan(&muller); err != nil {
+		t.Fatal(err)
+	}
+	if _, doc := e.get(ref, fmt.Sprintf("/inscriptions/%d/dossier", muller)); !strings.Contains(text(doc.Find("#entretien-list")), "C3.1, C3.2, C3.3") {
+		t.Errorf("compétences left to the entretien technique: %q", text(doc.Find("#entretien-list")))
 	}
 	session := time.Now().AddDate(0, 2, 0).Format(time.DateOnly)
 	d := e.dossierJSON(lea, e.token("referent@certif.demo"))

@@ -81,7 +81,8 @@ func TestEnglishPages(t *testing.T) {
 	if err := e.st.DB().QueryRow(`SELECT CAST(MIN(id) AS TEXT) FROM inscriptions WHERE voie <> 'vae'`).Scan(&ins); err != nil {
 		t.Fatal(err)
 	}
-	// The data people typed (names, modules, companies, comments, the tutor's answers) stays
+	// The data people typed (names, modules, companies, comments, the tutor's answers, the
+	// dossier's summary and projects) stays
 	// as typed: it is removed like the référentiel's texts.
 	names := map[string]bool{"certif": true, "community": true, "manager": true, "français": true}
 	for _, q := range []string{`SELECT prenom || ' ' || nom FROM users`, `SELECT nom FROM organismes`,
@@ -100,7 +101,8 @@ func TestEnglishPages(t *testing.T) {
 		rows.Close()
 	}
 	for _, q := range []string{`SELECT intitule FROM modules`, `SELECT adresse FROM candidats`, `SELECT nom FROM files`, `SELECT entreprise FROM stages`, `SELECT COALESCE(fiche, '') FROM stages`,
-		`SELECT commentaire FROM evaluations`, `SELECT titre FROM projets`, `SELECT description FROM projets`, `SELECT commentaire FROM projets`} {
+		`SELECT commentaire FROM evaluations`, `SELECT titre FROM projets`, `SELECT description FROM projets`, `SELECT commentaire FROM projets`,
+		`SELECT texte FROM dossier_resumes`, `SELECT titre FROM dossier_projets`, `SELECT entreprise FROM dossier_projets`} {
 		rows, err := e.st.DB().Query(q)
 		if err != nil {
 			t.Fatal(err)
