@@ -64,7 +64,7 @@ func (a *auditRefs) Op(e store.AuditEntry) string {
 }
 
 // Ref is the name and link of the record entry e wrote, as the journal shows it: a user's
-// account page, a candidate's dossier, livret, stage or planning, a centre's page — and for an
+// account page, a candidate's file, livret, dossier, stage or planning, a centre's page — and for an
 // import or a batch of activation links, which are about a centre's candidates, the list of
 // that centre's candidates. A record with nothing to name shows « n° id » without a link.
 func (a *auditRefs) Ref(e store.AuditEntry) AuditLink {
@@ -105,8 +105,10 @@ func (a *auditRefs) Ref(e store.AuditEntry) AuditLink {
 		if ref.UserID != 0 {
 			l.Href = fmt.Sprintf("/admin/utilisateurs/%d", ref.UserID)
 		}
-	case "candidat", "inscription", "projet", "dossier_piece", "dossier_resume", "dossier_projet":
+	case "candidat", "inscription", "projet":
 		l.Href = ins("")
+	case "dossier_piece", "dossier_resume", "dossier_projet":
+		l.Href = ins("/dossier")
 	case "evaluation":
 		l.Href = ins("/livret")
 	case "stage":
