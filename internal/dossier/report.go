@@ -274,12 +274,14 @@ func videoCheck(r referentiel.VideoRules, m *Measure) Check {
 	return check(RegleVideoDuree, st, v, want, "Vidéo : "+v+" — "+want)
 }
 
-// presentCheck is a line that holds or not (a realisation URL, a blog among the projects).
+// presentCheck is a line that holds or not (a realisation URL, a blog among the projects):
+// « Réalisation : lien fourni », « Blog : aucun lien — un site de type blog attendu » (the
+// words agree whatever the gender of what).
 func presentCheck(regle, what, want string, ok bool) Check {
 	if ok {
-		return check(regle, StatutOK, "présent", want, what+" : présent")
+		return check(regle, StatutOK, "lien fourni", want, what+" : lien fourni")
 	}
-	return check(regle, StatutManquant, "absent", want, what+" : absent — "+want+" attendu")
+	return check(regle, StatutManquant, "aucun lien", want, what+" : aucun lien — "+want+" attendu")
 }
 
 func coverageCheck(required []string, projets []Projet) Check {
@@ -298,16 +300,17 @@ func coverageCheck(required []string, projets []Projet) Check {
 }
 
 // conditionalCheck is a piece required only when cond holds (a company's brief, a
-// confidential project).
+// confidential project): « Autorisation de confidentialité : pièce manquante — requise pour un
+// projet confidentiel » (« pièce » agrees, whatever the gender of the kind's name).
 func conditionalCheck(regle string, k Kind, when string, cond bool, pieces map[Kind]*Measure) Check {
-	want := "requis pour " + when
+	want := "pièce requise pour " + when
 	switch {
 	case !cond:
 		return check(regle, StatutOK, "sans objet", want, k.Libelle()+" : sans objet")
 	case pieces[k] == nil:
-		return check(regle, StatutManquant, "absent", want, k.Libelle()+" : absent — "+want)
+		return check(regle, StatutManquant, "pièce manquante", want, k.Libelle()+" : pièce manquante — requise pour "+when)
 	}
-	return check(regle, StatutOK, "présent", want, k.Libelle()+" : présent")
+	return check(regle, StatutOK, "pièce déposée", want, k.Libelle()+" : pièce déposée")
 }
 
 // professionnelCheck lists the compulsory pieces of the dossier professionnel for the

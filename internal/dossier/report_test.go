@@ -207,17 +207,17 @@ func TestReport(t *testing.T) {
 		}, "couverture", dossier.StatutAttention, "11 sur 14", "3 à évaluer en entretien technique : C3.1, C3.2, C3.3"},
 		{"personal project not approved", func(f *dossier.Facts) { f.Projets[0].Origine = dossier.OriginePersonnel },
 			"couverture", dossier.StatutManquant, "0 sur 14", ""},
-		{"no blog", func(f *dossier.Facts) { f.Projets[0].Blog = "" }, "blog", dossier.StatutManquant, "absent", ""},
-		{"no realisation", func(f *dossier.Facts) { f.Projets = nil }, "realisation_url", dossier.StatutManquant, "absent", ""},
+		{"no blog", func(f *dossier.Facts) { f.Projets[0].Blog = "" }, "blog", dossier.StatutManquant, "aucun lien", "Blog : aucun lien — un site de type blog attendu"},
+		{"no realisation", func(f *dossier.Facts) { f.Projets = nil }, "realisation_url", dossier.StatutManquant, "aucun lien", ""},
 		{"company brief without letter", func(f *dossier.Facts) {
 			f.Projets[0].Origine, f.Projets[0].Entreprise = dossier.OrigineEntreprise, "Agence"
-		}, "lettre_entreprise", dossier.StatutManquant, "absent", ""},
+		}, "lettre_entreprise", dossier.StatutManquant, "pièce manquante", ""},
 		{"company brief with letter", func(f *dossier.Facts) {
 			f.Projets[0].Origine = dossier.OrigineEntreprise
 			f.Pieces[dossier.KindLettreEntreprise] = &dossier.Measure{Measured: true}
-		}, "lettre_entreprise", dossier.StatutOK, "présent", ""},
+		}, "lettre_entreprise", dossier.StatutOK, "pièce déposée", ""},
 		{"confidential without authorisation", func(f *dossier.Facts) { f.Projets[0].Confidentiel = true },
-			"confidentialite", dossier.StatutManquant, "absent", ""},
+			"confidentialite", dossier.StatutManquant, "pièce manquante", "Autorisation de confidentialité : pièce manquante — requise pour un projet confidentiel"},
 		{"internship without fiche", func(f *dossier.Facts) { f.Stage = true }, "pieces_professionnel", dossier.StatutManquant,
 			"3 sur 4", "Fiche d’appréciation de stage"},
 		{"VAE: the CV alone", func(f *dossier.Facts) { f.VAE, f.Stage, f.System = true, true, nil }, "pieces_professionnel",

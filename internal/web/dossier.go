@@ -76,11 +76,14 @@ type PieceSlot struct {
 	Kind    dossier.Kind
 	Numero  int    // the item of the dossier technique's plan (R14), 0 outside the plan
 	Libelle string // the référentiel's wording or the kind's label
-	Current *store.Piece
-	Older   []store.Piece // the earlier versions, newest first
-	Accept  string        // file input hint
-	Formats string        // accepted formats, for the hint
-	MaxMB   int64
+	// Sections are the sections the référentiel asks of the item (digital strategy,
+	// specification), which the conformity report looks for among its headings.
+	Sections []string
+	Current  *store.Piece
+	Older    []store.Piece // the earlier versions, newest first
+	Accept   string        // file input hint
+	Formats  string        // accepted formats, for the hint
+	MaxMB    int64
 	// MaxBytes is the size cap the browser checks before sending (limits.js).
 	MaxBytes int64
 	Error    string
@@ -278,7 +281,11 @@ func (s *Server) pieceGroups(p *DossierPage, v *inscriptionView) []PieceGroup {
 	anchors := map[string]string{"competences": "projets", "resume": "resume", "realisation_url": "projets"}
 	for _, it := range v.Ref.Livrables.DossierTechnique.Plan {
 		if k, ok := planKinds[it.Code]; ok {
-			tech.Slots = append(tech.Slots, slot(k, it.Numero, it.Libelle))
+			sl := slot(k, it.Numero, it.Libelle)
+			for _, sec := range it.Sections {
+				sl.Sections = append(sl.Sections, sec.Libelle)
+			}
+			tech.Slots = append(tech.Slots, sl)
 			continue
 		}
 		tech.Slots = append(tech.Slots, PieceSlot{Numero: it.Numero, Libelle: it.Libelle, Anchor: anchors[it.Code]})
