@@ -35,7 +35,7 @@ type dossierStage struct {
 
 // The pieces of a dossier complete but for its company letters.
 var completePieces = []demoPiece{
-	{dossier.KindCV, fileCV}, {dossier.KindDossierTechnique, fileDossier}, {dossier.KindStrategie, fileStrategie},
+	{dossier.KindCV, fileCV}, {dossier.KindBrief, fileBrief}, {dossier.KindDossierTechnique, fileDossier}, {dossier.KindStrategie, fileStrategie},
 	{dossier.KindCahierDesCharges, fileCahier}, {dossier.KindVideo, fileVideo}, {dossier.KindSupportPresentation, fileSupport},
 }
 

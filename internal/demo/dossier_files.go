@@ -46,6 +46,7 @@ func newDemoFiles(ref *referentiel.Referentiel) *demoFiles {
 // The demo's files, by name.
 const (
 	fileCV          = "cv"
+	fileBrief       = "brief"
 	fileDossier     = "dossier"
 	fileStrategie   = "strategie"
 	fileCahier      = "cahier"
@@ -98,6 +99,9 @@ func (fs *demoFiles) make(name string) (*demoFile, error) {
 	case fileCV:
 		data, err := sample.PDF([]string{"Curriculum vitae", "Expérience professionnelle", "Formation", "Compétences", "Centres d’intérêt"}, 2, 900)
 		return doc("CV.pdf", mimePDF, data, err)
+	case fileBrief:
+		data, err := sample.PDF([]string{"Brief du client", "Contexte", "Besoins exprimés", "Livrables attendus", "Calendrier"}, 3, 900)
+		return doc("Brief du client.pdf", mimePDF, data, err)
 	case fileDossier:
 		data, err := sample.PDF(dossierHeadings(dt.Plan), dossierPages, dossierChars)
 		return doc("Dossier technique.pdf", mimePDF, data, err)
