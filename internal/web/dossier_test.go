@@ -433,17 +433,17 @@ func TestDossierPageRoles(t *testing.T) {
 	if got := text(doc.Find("#dossier-state")); !strings.HasPrefix(got, "Dossier à déposer avant le") || !strings.Contains(got, "(fin de journée)") {
 		t.Errorf("synthesis with a deadline: %q", got)
 	}
-	// The candidate's home puts the dossier first among what awaits them, with its deadline.
-	_, doc = e.get(cand, "/")
-	if got := text(doc.Find("ul.next li").First()); !strings.Contains(got, "Dossier de certification") || !strings.Contains(got, "points manquants") {
-		t.Errorf("the candidate's home: %q", got)
-	}
-	// The summary from the page.
+	// The summary from the page (too short: the demo's complete dossier now misses points).
 	if res := e.post(cand, fmt.Sprintf("/inscriptions/%d/dossier/resume", lea), url.Values{"texte": {"Un résumé\nsur deux lignes."}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("summary: %d", res.StatusCode)
 	}
 	if d := e.dossierJSON(lea, e.token("candidat@certif.demo")); d.Resume.Texte != "Un résumé\nsur deux lignes." {
 		t.Errorf("summary kept: %q", d.Resume.Texte)
+	}
+	// The candidate's home puts the dossier first among what awaits them, with its deadline.
+	_, doc = e.get(cand, "/")
+	if got := text(doc.Find("ul.next li").First()); !strings.Contains(got, "Dossier de certification") || !strings.Contains(got, "points manquants") {
+		t.Errorf("the candidate's home: %q", got)
 	}
 }
 
@@ -612,10 +612,15 @@ func TestDossierProjetForms(t *testing.T) {
 		t.Fatalf("create: %d", res.StatusCode)
 	}
 	d := e.dossierJSON(lea, e.token("candidat@certif.demo"))
-	if len(d.Projets) != 1 {
+	var p apiDossierProjet // after the demo's projects
+	for _, dp := range d.Projets {
+		if dp.Titre == "Blog du club" {
+			p = dp
+		}
+	}
+	if p.ID == 0 {
 		t.Fatalf("projects: %+v", d.Projets)
 	}
-	p := d.Projets[0]
 	form := func(titre string) url.Values {
 		return url.Values{"titre": {titre}, "origine": {"stage"}, "competences": {"C1.1", "C1.2"}, "version": {fmt.Sprint(p.Version)}}
 	}
