@@ -391,15 +391,17 @@ func TestDossierPageRoles(t *testing.T) {
 		t.Errorf("jury: %d", res.StatusCode)
 	}
 	// The référent approves a personal project from the page; a target date sets the deadline.
+	ref := e.login("referent@certif.demo")
+	_, doc := e.get(ref, "/")
+	awaiting := text(doc.Find("#work-projets-personnels > .count")) // the demo's
 	cand := e.login("candidat@certif.demo")
 	res := e.post(cand, fmt.Sprintf("/inscriptions/%d/dossier/projets", lea), url.Values{"titre": {"Mon blog"}, "origine": {"personnel"},
 		"url": {"https://mon.example.fr"}, "blog": {"https://blog.mon.example.fr"}, "competences": {"C1.1", "C1.2"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("project from the page: %d", res.StatusCode)
 	}
-	ref := e.login("referent@certif.demo")
-	_, doc := e.get(ref, "/")
-	if got := text(doc.Find("#work-projets-personnels > .count")); got != "1" {
+	_, doc = e.get(ref, "/")
+	if got := text(doc.Find("#work-projets-personnels > .count")); got != "2" || awaiting != "1" {
 		t.Errorf("the référent's home: %q personal projects to approve", got)
 	}
 	_, doc = e.get(ref, fmt.Sprintf("/inscriptions/%d/dossier", lea))
