@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"compress/zlib"
 	"context"
@@ -566,5 +567,69 @@ func TestOpenDocument(t *testing.T) {
 	}
 	if m := measure(t, zipOf(t, "mimetype", MimeODT), MimeODT); m.Measured || !strings.Contains(m.Reason, "content.xml absent") {
 		t.Errorf("no content: %+v", m)
+	}
+}
+
+// TestTooManyPages: a document of more than maxPages pages (a DOCX of page breaks, an ODP of
+// empty slides, a PDF of empty pages, pdftotext's form feeds) is not measured, by every
+// reader; maxPages pages still are.
+func TestTooManyPages(t *testing.T) {
+	docx := func(breaks int) []byte {
+		return zipOf(t, "word/document.xml", `<w:document `+w+`><w:body><w:p><w:r><w:t>Texte</w:t>`+
+			strings.Repeat(`<w:br w:type="page"/><w:t>x</w:t>`, breaks)+`</w:r></w:p></w:body></w:document>`)
+	}
+	odp := func(slides int) []byte {
+		return zipOf(t, "mimetype", MimeODP, "content.xml", `<office:document-content xmlns:office="o" xmlns:draw="d" xmlns:text="t"><office:body><office:presentation>`+
+			strings.Repeat(`<draw:page><text:p>x</text:p></draw:page>`, slides)+`</office:presentation></office:body></office:document-content>`)
+	}
+	pdf := func(pages int) []byte {
+		var b bytes.Buffer
+		b.WriteString("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [")
+		for i := 0; i < pages; i++ {
+			fmt.Fprintf(&b, "%d 0 R ", 10+i)
+		}
+		fmt.Fprintf(&b, "] /Count %d >> endobj\n", pages)
+		b.WriteString("4 0 obj << /Length 44 >>\nstream\nBT /F1 12 Tf 50 700 Td (Texte du dossier) Tj ET\nendstream endobj\n")
+		fmt.Fprintf(&b, "5 0 obj %s endobj\n", helvetica)
+		for i := 0; i < pages; i++ {
+			fmt.Fprintf(&b, "%d 0 obj << /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >> endobj\n", 10+i)
+		}
+		b.WriteString("trailer << /Root 1 0 R >>\n%%EOF\n")
+		return b.Bytes()
+	}
+	for _, c := range []struct {
+		name string
+		b    []byte
+		mime string
+		ok   bool
+	}{
+		{"DOCX of 20,000 pages", docx(maxPages - 1), MimeDOCX, true},
+		{"DOCX of 20,001 pages", docx(maxPages), MimeDOCX, false},
+		{"DOCX of 200,000 pages", docx(10 * maxPages), MimeDOCX, false},
+		{"ODP of 20,001 slides", odp(maxPages + 1), MimeODP, false},
+		{"PDF of 20,001 pages (pure Go)", pdf(maxPages + 1), "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var m dossier.Measure
+			if c.mime == "" {
+				m = capPages(pdfDocument(context.Background(), bytes.NewReader(c.b), int64(len(c.b)), DefaultLimits(), false))
+			} else {
+				m = measure(t, c.b, c.mime)
+			}
+			if c.ok != m.Measured || !c.ok && (m.Reason != "plus de 20\u202f000 pages : longueur non mesurable" || len(m.PageChars) > 0) {
+				t.Fatalf("measured %v, reason %q, %d pages, %d page_chars", m.Measured, m.Reason, m.Pages, len(m.PageChars))
+			}
+		})
+	}
+	// pdftotext's output: a form feed ends each page; the pages kept stop at one more than maxPages.
+	text := &pdfText{}
+	if err := text.read(bufio.NewReader(strings.NewReader(strings.Repeat("Texte\f", 3*maxPages)))); err != nil {
+		t.Fatal(err)
+	}
+	if len(text.pageChars) != maxPages+1 {
+		t.Errorf("%d pages kept", len(text.pageChars))
+	}
+	if m := capPages(text.measure()); m.Measured || m.Reason != reasonTooManyPages {
+		t.Errorf("pdftotext: %+v", m)
 	}
 }

@@ -228,7 +228,9 @@ func (s *pageSplit) brk() {
 		s.chars = []int{0}
 	}
 	s.breaks++
-	s.chars = append(s.chars, 0)
+	if len(s.chars) <= maxPages { // one more than maxPages at most: capPages refuses the document
+		s.chars = append(s.chars, 0)
+	}
 }
 
 func (s *pageSplit) total() int {

@@ -5,7 +5,7 @@
 // decompressed size, time), never panics on a hostile file, and says in French why when it
 // cannot measure (dossier.Measure with Measured false and a Reason) instead of guessing.
 //
-// It imports the standard library and internal/dossier (for Measure) only.
+// It imports the standard library, internal/dossier (for Measure) and internal/french only.
 package inspect
 
 import (
@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/certif/certif/internal/dossier"
+	"github.com/certif/certif/internal/french"
 )
 
 // Limits bound every reader: the bytes of the file it accepts (MaxBytes), the entries of a
@@ -51,6 +52,22 @@ const (
 	maxHeadingRune = 200
 )
 
+// maxPages bounds the pages (slides) of a document every reader counts: beyond it the
+// document is not measured (a real dossier has tens of pages; a hostile one with millions of
+// page breaks would store megabytes of page_chars read back with every dossier).
+const maxPages = 20000
+
+// reasonTooManyPages is the Reason of a document of more than maxPages pages.
+var reasonTooManyPages = "plus de " + french.Int(maxPages) + " pages : longueur non mesurable"
+
+// capPages refuses the Measure of a document of more than maxPages pages.
+func capPages(m dossier.Measure) dossier.Measure {
+	if m.Pages > maxPages || len(m.PageChars) > maxPages {
+		return unmeasured("%s", reasonTooManyPages)
+	}
+	return m
+}
+
 // Document measures a PDF, DOCX, PPTX, ODT or ODP document (mime is the type sniffed from its
 // content; a plain zip is looked into for a Word, PowerPoint or OpenDocument file) read through r (size bytes):
 // its pages (slides for a presentation), its characters without spaces page by page and in all, and its
@@ -72,9 +89,9 @@ func Document(ctx context.Context, r io.ReaderAt, size int64, mime string, lim L
 	mime, _, _ = strings.Cut(strings.ToLower(mime), ";")
 	switch mime = strings.TrimSpace(mime); mime {
 	case MimePDF:
-		return pdfDocument(ctx, r, size, lim, true)
+		return capPages(pdfDocument(ctx, r, size, lim, true))
 	case MimeDOCX, MimePPTX, MimeODT, MimeODP, MimeZIP:
-		return officeZip(ctx, r, size, lim, mime)
+		return capPages(officeZip(ctx, r, size, lim, mime))
 	}
 	return unmeasured("%s : format non mesurable, PDF, Word (DOCX), PowerPoint (PPTX) ou OpenDocument (ODT, ODP) attendu", formatName(mime))
 }

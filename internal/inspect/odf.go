@@ -84,7 +84,9 @@ func odp(ctx context.Context, z *zipDoc) dossier.Measure {
 			switch {
 			case t.Name.Local == "page" && !inSlide:
 				inSlide, title, first = true, "", ""
-				chars = append(chars, 0)
+				if len(chars) <= maxPages { // one more than maxPages at most: capPages refuses it
+					chars = append(chars, 0)
+				}
 			case t.Name.Local == "frame" && attr(t, "class") == "title":
 				inTitle = 1
 			case inTitle > 0:

@@ -148,6 +148,10 @@ func (t *pdfText) endLine() {
 // characters or more) the lines as long as the body's are body text and are dropped, unless
 // numbered (« 3. Stratégie… »). On a page of short lines (a slide) every line stays.
 func (t *pdfText) endPage() {
+	if len(t.pageChars) > maxPages { // too many pages: capPages refuses the document
+		t.page, t.cur = t.page[:0], 0
+		return
+	}
 	t.pageChars = append(t.pageChars, t.cur)
 	t.cur = 0
 	lens := make([]int, len(t.page))

@@ -73,6 +73,9 @@ func pdfGo(ctx context.Context, r io.ReaderAt, size int64, lim Limits) dossier.M
 	if len(pages) == 0 {
 		return unmeasured("%s", reasonPDFBroken)
 	}
+	if len(pages) > maxPages {
+		return unmeasured("%s", reasonTooManyPages)
+	}
 	text := &pdfText{}
 	var shown, unreadable int
 	var filterErr bool
@@ -332,9 +335,6 @@ type pdfPage struct {
 	resources pdfDict
 }
 
-// maxPages bounds the pages the pure-Go reader walks.
-const maxPages = 20000
-
 // pages walks the page tree from the catalog; failing it, every /Type /Page object in the
 // order of their numbers.
 func (f *pdfFile) pages() []pdfPage {
@@ -342,7 +342,7 @@ func (f *pdfFile) pages() []pdfPage {
 	seen := map[int]bool{}
 	var walk func(v any, res pdfDict, depth int)
 	walk = func(v any, res pdfDict, depth int) {
-		if depth > maxDepth || len(out) >= maxPages {
+		if depth > maxDepth || len(out) > maxPages { // one more than maxPages: too many
 			return
 		}
 		if r, ok := v.(pdfRef); ok {
@@ -382,7 +382,7 @@ func (f *pdfFile) pages() []pdfPage {
 	}
 	for _, n := range nums {
 		d, ok := f.objs[n].v.(pdfDict)
-		if !ok || d["Type"] != pdfName("Page") || len(out) >= maxPages {
+		if !ok || d["Type"] != pdfName("Page") || len(out) > maxPages {
 			continue
 		}
 		res := f.dict(d["Resources"])

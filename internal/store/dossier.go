@@ -58,7 +58,7 @@ type Dossier struct {
 	ClosesAt      *time.Time // when the dossier closes (UTC), reopenings included; nil without a date
 	Verrouille    bool
 	Current       map[dossier.Kind]Piece // the latest version of each kind
-	History       []Piece                // every version, newest first
+	History       []Piece                // every version, newest first; the older ones without Measure
 	Resume        string
 	ResumeLe      time.Time
 	Projets       []dossier.Projet
@@ -278,10 +278,15 @@ func (s *Store) dsFacts(ctx context.Context, q querier, ins *dsIns, d *Dossier) 
 	return f, nil
 }
 
-const dsPieceCols = `p.id, p.inscription_id, p.kind, p.version, p.annexes_page, p.mesure, p.systeme, p.depose_le, p.depose_par,
-	u.prenom, u.nom, u.email, ` + fileCols
+// dsPieceCols are the columns of a piece; the measure is read for the current version of each
+// kind only (an older version's is '{}': it may be large, and nothing shows it).
+const dsPieceCols = `p.id, p.inscription_id, p.kind, p.version, p.annexes_page,
+	CASE WHEN NOT EXISTS (SELECT 1 FROM dossier_pieces n WHERE n.inscription_id = p.inscription_id AND n.kind = p.kind
+		AND n.version > p.version) THEN p.mesure ELSE '{}' END,
+	p.systeme, p.depose_le, p.depose_par, u.prenom, u.nom, u.email, ` + fileCols
 
-// dsPieces returns every version of every piece of inscription id, newest first.
+// dsPieces returns every version of every piece of inscription id, newest first; only the
+// current version of each kind carries its Measure.
 func dsPieces(ctx context.Context, q querier, id int64) ([]Piece, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+dsPieceCols+` FROM dossier_pieces p JOIN files f ON f.id = p.file_id
 		LEFT JOIN users u ON u.id = p.depose_par WHERE p.inscription_id = ? ORDER BY p.depose_le DESC, p.id DESC`, id)

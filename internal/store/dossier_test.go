@@ -82,6 +82,10 @@ func TestDossierPieces(t *testing.T) {
 			d.History[1].Version != 1 || d.Current[dossier.KindCV].DeposeParNom == "" {
 			t.Errorf("dossier = %+v", d)
 		}
+		// An older version carries no Measure (a poisoned one costs nothing to read back).
+		if d.History[1].Measure.Measured || d.History[1].Measure.Pages != 0 || !d.History[0].Measure.Measured {
+			t.Errorf("history measures: %+v, %+v", d.History[0].Measure, d.History[1].Measure)
+		}
 		if d.Verrouille || d.Echeance != nil || len(d.Conformite) != 14 {
 			t.Errorf("no session date: locked %v, echeance %v, %d lines", d.Verrouille, d.Echeance, len(d.Conformite))
 		}
