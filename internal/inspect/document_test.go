@@ -633,3 +633,33 @@ func TestTooManyPages(t *testing.T) {
 		t.Errorf("pdftotext: %+v", m)
 	}
 }
+
+// countdown is a context done after its Err has been asked n times: a time limit reached in
+// the middle of a reading, without depending on the machine's speed.
+type countdown struct {
+	context.Context
+	n int
+}
+
+func (c *countdown) Err() error {
+	if c.n--; c.n < 0 {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// TestPPTXTimeLimit: the time limit stops the reading inside a slide, not only between two.
+func TestPPTXTimeLimit(t *testing.T) {
+	b := zipOf(t, "ppt/presentation.xml", "<p:presentation/>", "ppt/slides/slide1.xml",
+		`<p:sld xmlns:p="p" xmlns:a="a"><p:cSld><p:spTree><p:sp><p:txBody><a:p>`+
+			strings.Repeat(`<a:r><a:t>x</a:t></a:r>`, 100000)+`</a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>`)
+	lim := DefaultLimits()
+	lim.Timeout = 0
+	if m := Document(&countdown{context.Background(), 5}, bytes.NewReader(b), int64(len(b)), MimePPTX, lim); m.Measured ||
+		m.Reason != "présentation trop longue à lire : non mesurée" {
+		t.Errorf("%+v", m)
+	}
+	if m := Document(&countdown{context.Background(), 1000}, bytes.NewReader(b), int64(len(b)), MimePPTX, lim); !m.Measured || m.Chars != 100000 {
+		t.Errorf("within the limit: %+v", m)
+	}
+}

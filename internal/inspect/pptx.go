@@ -3,8 +3,7 @@ package inspect
 import (
 	"context"
 	"encoding/xml"
-	"errors"
-	"io"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,12 +41,12 @@ func pptxFrom(ctx context.Context, z *zipDoc) dossier.Measure {
 		if ctx.Err() != nil {
 			return unmeasured("présentation trop longue à lire : non mesurée")
 		}
-		title, first, n, err := readSlide(z, s.name)
-		if err != nil {
-			if z.over {
-				return unmeasured("présentation PowerPoint : contenu trop volumineux une fois décompressé, non mesuré")
-			}
-			return unmeasured("présentation PowerPoint illisible : diapositive %d invalide", s.n)
+		title, first, n, failed, ok := readSlide(ctx, z, s.name, s.n)
+		if !ok && ctx.Err() != nil {
+			return unmeasured("présentation trop longue à lire : non mesurée")
+		}
+		if !ok {
+			return failed
 		}
 		chars = append(chars, n)
 		if title == "" {
@@ -58,33 +57,17 @@ func pptxFrom(ctx context.Context, z *zipDoc) dossier.Measure {
 	return measured(len(slides), chars, hs)
 }
 
-// readSlide streams one slide: the text of its title placeholder, its first line of text and
-// its characters without spaces.
-func readSlide(z *zipDoc, name string) (title, first string, chars int, err error) {
-	rc, err := z.open(name)
-	if err != nil {
-		return "", "", 0, err
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(rc)
+// readSlide streams slide number n (entry name): the text of its title placeholder, its first
+// line of text and its characters without spaces; when it cannot (broken, too big, too long
+// to read: streamXML), ok is false and failed says why.
+func readSlide(ctx context.Context, z *zipDoc, name string, n int) (title, first string, chars int, failed dossier.Measure, ok bool) {
 	var (
 		isTitle bool            // the current shape is the title placeholder
 		shape   strings.Builder // the current shape's text, when it is the title
 		line    strings.Builder // the current a:p's text
 		inText  bool
-		depth   int
 	)
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return strings.TrimSpace(title), strings.TrimSpace(first), chars, nil
-		}
-		if err != nil {
-			return "", "", 0, err
-		}
-		if depth = nesting(depth, tok); depth > maxNesting {
-			return "", "", 0, errors.New("inspect: XML nested too deep")
-		}
+	failed, ok = streamXML(ctx, z, name, fmt.Sprintf("présentation PowerPoint (diapositive %d)", n), func(tok xml.Token) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -118,7 +101,7 @@ func readSlide(z *zipDoc, name string) (title, first string, chars int, err erro
 			}
 		case xml.CharData:
 			if !inText {
-				continue
+				return
 			}
 			chars += dossier.CharsWithoutSpaces(string(t))
 			if line.Len() < 4*maxHeadingRune {
@@ -128,5 +111,6 @@ func readSlide(z *zipDoc, name string) (title, first string, chars int, err erro
 				shape.Write(t)
 			}
 		}
-	}
+	})
+	return strings.TrimSpace(title), strings.TrimSpace(first), chars, failed, ok
 }
