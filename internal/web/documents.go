@@ -19,7 +19,7 @@ import (
 // The documents' content is assembled by package edition from the domain's data; this file
 // only loads that data, as the user may see it, and serves the PDF.
 
-// documentPDF serves /inscriptions/{id}/documents/{livret|releve|attestation-formation}.pdf.
+// documentPDF serves /inscriptions/{id}/documents/{livret|releve|attestation-formation|fiche-stage}.pdf.
 func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -39,7 +39,8 @@ func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 // errAttestation marks the reasons an attestation de formation cannot be issued yet.
 var errAttestation = errors.New("attestation unavailable")
 
-// renderDocument renders document name (livret.pdf, releve.pdf, attestation-formation.pdf) of
+// renderDocument renders document name (livret.pdf, releve.pdf, attestation-formation.pdf,
+// fiche-stage.pdf) of
 // inscription id as actor a (u: the signed-in user, nil for the system) may read it, as it
 // stands now. The view is returned with the error when the inscription was loaded; the reasons
 // an attestation cannot be issued wrap errAttestation.
@@ -71,6 +72,12 @@ func (s *Server) renderDocument(ctx context.Context, a account.Actor, u *account
 		err = document.RenderLivret(&buf, edition.Livret(head, ed, s.now()))
 	case "releve.pdf":
 		err = document.RenderReleve(&buf, edition.Releve(head, ed, s.now()))
+	case "fiche-stage.pdf":
+		var f document.FicheStage
+		if f, err = s.docFiche(ctx, a, head, ed); err != nil {
+			return nil, d, err
+		}
+		err = document.RenderFicheStage(&buf, f)
 	case "attestation-formation.pdf":
 		var at document.Attestation
 		if at, err = s.docAttestation(ctx, a, u, head, ed, orgs); err != nil {

@@ -647,3 +647,34 @@ func TestDossierProjetForms(t *testing.T) {
 		t.Errorf("delete: %d", res.StatusCode)
 	}
 }
+
+// The fiche d'appréciation de stage a tutor filled is a PDF too (frozen into the dossier at
+// the close), reachable from the internship's page.
+func TestFicheStagePDF(t *testing.T) {
+	e := newEnv(t)
+	var ins int64
+	if err := e.st.DB().QueryRow(`SELECT MIN(inscription_id) FROM stages WHERE fiche IS NOT NULL`).Scan(&ins); err != nil || ins == 0 {
+		t.Fatalf("a demo fiche: %d %v", ins, err)
+	}
+	ref := e.login("referent@certif.demo")
+	_, doc := e.get(ref, fmt.Sprintf("/inscriptions/%d/stage", ins))
+	href, ok := doc.Find("#fiche-pdf").Attr("href")
+	if !ok {
+		t.Fatal("no link to the fiche's PDF on the internship's page")
+	}
+	res, err := ref.Get(e.ts.URL + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("fiche PDF: %d %.100s", res.StatusCode, b)
+	}
+	var none int64
+	if err := e.st.DB().QueryRow(`SELECT MIN(inscription_id) FROM stages WHERE fiche IS NULL`).Scan(&none); err == nil && none != 0 {
+		if res, _ := e.get(ref, fmt.Sprintf("/inscriptions/%d/documents/fiche-stage.pdf", none)); res.StatusCode != http.StatusNotFound {
+			t.Errorf("fiche not filled: %d", res.StatusCode)
+		}
+	}
+}
