@@ -131,8 +131,8 @@ func (s *Store) jsEligibility(ctx context.Context, ins *lvIns) (jury.Eligibility
 // way) or "inscription_id" with the reason (unknown, another certification, already convoked,
 // not eligible: jury.CheckEligible).
 func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage) error {
-	if err := access.CanAdminister(actor).Err("passage"); err != nil {
-		return fmt.Errorf("add passage: %w", err)
+	if _, err := s.jsAdminLoad(ctx, s.q(nil), actor, p.SessionID); err != nil {
+		return fmt.Errorf("add passage: %w", err) // an unknown session before the body's problems
 	}
 	v := apperr.NewValidation()
 	if !jsHeureRE.MatchString(p.Heure) {

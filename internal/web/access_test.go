@@ -211,9 +211,22 @@ var accessExpected = map[string]outcomes{
 	"DELETE /api/v1/projets/{projet}":                             insContribute,
 	"POST /api/v1/projets/{projet}/approbation":                   insDecide,
 	"GET /api/v1/courriels":                                       {relNone: "LOFFFF"},
-	"GET /api/v1/courriels/{id}":                                  courrielAdmin,
-	"POST /api/v1/courriels/{id}/renvoi":                          courrielAdmin,
-	"/api/":                                                       {relNone: "NNNNNN"},
+	// The jury sessions (issue 9): the admin manages them; jury@ sees the session it sits on
+	// (dated today, attestation signed in the fixtures) and its passages' dossiers; nobody
+	// else knows a session exists, and the admin is denied signing an attestation.
+	"POST /api/v1/inscriptions/{id}/recevabilite": insAdmin,
+	"POST /api/v1/sessions":                       {relNone: "LOFFFF"},
+	"GET /api/v1/sessions":                        {relNone: "LOOOOO"},
+	"GET /api/v1/sessions/{id}":                   juryRead,
+	"POST /api/v1/sessions/{id}/etat":             juryAdmin,
+	"POST /api/v1/sessions/{id}/membres":          juryAdmin,
+	"POST /api/v1/sessions/{id}/passages":         juryAdmin,
+	"POST /api/v1/sessions/{id}/attestations":     {relJuryMember: "LFNNNO", relNonMember: "LFNNNN", relMissing: "LNNNNN"},
+	"PUT /api/v1/passages/{id}/jures":             juryAdmin,
+	"GET /api/v1/passages/{id}/dossier":           juryRead,
+	"GET /api/v1/courriels/{id}":                  courrielAdmin,
+	"POST /api/v1/courriels/{id}/renvoi":          courrielAdmin,
+	"/api/":                                       {relNone: "NNNNNN"},
 }
 
 // The outcomes shared by the routes of one inscription, by the level they need.
@@ -227,6 +240,13 @@ var (
 	// The certificateur's own acts on a file (reopening a closed dossier): the others know the
 	// route exists.
 	insAdmin = outcomes{relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"}
+)
+
+// The outcomes of a session's (or passage's) routes: read by the admin and its members;
+// managed by the admin alone.
+var (
+	juryRead  = outcomes{relJuryMember: "LONNNO", relNonMember: "LONNNN", relMissing: "LNNNNN"}
+	juryAdmin = outcomes{relJuryMember: "LOFFFF", relNonMember: "LOFFFF", relMissing: "LNFFFF"}
 )
 
 // tokenRevoke: only a token's owner revokes it from their account; anyone else's token is
@@ -250,6 +270,9 @@ type accessFixtures struct {
 	tokenLyon, tokenLea, tokenNantes    int64           // API tokens of the Lyon formateur, the candidate, the Nantes formateur
 	stages                              map[int64]int64 // inscription → one of its stages
 	courrielNantes                      int64           // the Nantes candidate's activation message
+	sessionJury, sessionOther           int64           // jury sessions (today) jury@ sits on (signed), and not
+	insJury                             int64           // a Lyon file convoked to sessionJury (none of the above)
+	passageJury, passageOther           int64           // a passage of each (Lyon's file, Nantes')
 	static                              string          // a real static asset path
 }
 
@@ -346,7 +369,52 @@ func newAccessFixtures(t *testing.T, e *testEnv) *accessFixtures {
 		t.Fatalf("demo fixtures missing: %+v", f)
 	}
 	f.static = e.srv.static.URL("favicon.svg")
+	f.addSessions(t)
 	return f
+}
+
+// addSessions creates two jury sessions dated today, jury@ sitting on the first (and having
+// signed its attestation), each with one passage (inserted as is: eligibility is not the
+// matter here).
+func (f *accessFixtures) addSessions(t *testing.T) {
+	ctx := t.Context()
+	admin, _, err := f.e.st.Credentials(ctx, "admin@certif.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	juror, _, err := f.e.st.Credentials(ctx, "jury@certif.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &candidat.Candidat{NomNaissance: "Convoqué", Prenoms: []string{"Jules"}, Sexe: candidat.Homme, DateNaissance: time.Date(1991, 3, 4, 0, 0, 0, 0, time.UTC),
+		CommuneNaissance: "Lyon", CommuneNaissanceCode: "69123", Email: "jules.convoque@exemple.fr"}
+	ins := &candidat.Inscription{CertificationID: f.cert, CentreID: f.lyon, Voie: candidat.FormationContinue, Promotion: "JURY-A", Date: time.Now()}
+	if _, err := f.e.st.Inscrire(ctx, account.System, c, ins); err != nil {
+		t.Fatal(err)
+	}
+	f.insJury = ins.ID
+	for _, x := range []struct {
+		session, passage *int64
+		ins              int64
+	}{{&f.sessionJury, &f.passageJury, f.insJury}, {&f.sessionOther, &f.passageOther, f.insNantes}} {
+		js := &store.JurySession{CertificationID: f.cert, CentreID: f.lyon, Date: time.Now(), Lieu: "Lyon",
+			DureePresentation: 20, DureeEntretienTechnique: 20, DureeEntretienFinal: 20}
+		if err := f.e.st.CreateJurySession(ctx, account.ActorOf(admin), js); err != nil {
+			t.Fatal(err)
+		}
+		*x.session = js.ID
+		q := fmt.Sprintf(`INSERT INTO passages (session_id, inscription_id, heure, presence, version, created_at)
+			VALUES (%d, %d, '09:00', '', 1, '%s') RETURNING id`, js.ID, x.ins, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"))
+		if err := f.e.st.DB().QueryRowContext(ctx, q).Scan(x.passage); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.e.st.AddMembre(ctx, account.ActorOf(admin), f.sessionJury, juror.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.e.st.SignAttestation(ctx, account.ActorOf(juror), f.sessionJury, "192.0.2.1"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // relations returns the relations the resource named by the path of pattern can stand in,
@@ -379,6 +447,8 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 		"tokens":         {relOwnCentre: f.tokenLyon, relOwnFile: f.tokenLea, relOtherCentre: f.tokenNantes, relMissing: 999999},
 		"fichiers":       {relOwnCentre: f.fileLyon, relOwnFile: f.fileLea, relOtherCentre: f.fileNantes, relMissing: 999999},
 		"courriels":      {relOtherCentre: f.courrielNantes, relMissing: 999999},
+		"sessions":       {relJuryMember: f.sessionJury, relNonMember: f.sessionOther, relMissing: 999999},
+		"passages":       {relJuryMember: f.passageJury, relNonMember: f.passageOther, relMissing: 999999},
 	}
 	segs := strings.Split(path, "/")
 	rels := map[relation]string{relNone: ""}

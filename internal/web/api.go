@@ -62,6 +62,19 @@ func (s *Server) apiRoutes(r routeTable) {
 	r.handle("DELETE /api/v1/projets/{projet}", access.ContributeInscription, s.apiProjetDelete)
 	r.handle("POST /api/v1/projets/{projet}/approbation", access.DecideProjet, s.apiProjetApprove)
 	r.handle("POST /api/v1/import/candidats", access.ManageCentre, s.apiImport)
+	// The jury sessions (issue 9): the admin manages them; a juror reads the sessions they sit
+	// on (from the session's day), signs the attestation and then reads the dossiers; the
+	// store decides per session and passage (404 to whoever may not see it).
+	r.handle("POST /api/v1/inscriptions/{id}/recevabilite", access.Administer, s.apiRecevabilite)
+	r.handle("POST /api/v1/sessions", access.Administer, s.apiSessionCreate)
+	r.handle("GET /api/v1/sessions", access.SignedIn, s.apiSessions)
+	r.handle("GET /api/v1/sessions/{id}", access.SignedIn, s.apiSession)
+	r.handle("POST /api/v1/sessions/{id}/etat", access.Administer, s.apiSessionEtat)
+	r.handle("POST /api/v1/sessions/{id}/membres", access.Administer, s.apiSessionMembre)
+	r.handle("POST /api/v1/sessions/{id}/passages", access.Administer, s.apiSessionPassage)
+	r.handle("POST /api/v1/sessions/{id}/attestations", access.SignedIn, s.apiAttestation)
+	r.handle("PUT /api/v1/passages/{id}/jures", access.Administer, s.apiPassageJures)
+	r.handle("GET /api/v1/passages/{id}/dossier", access.SignedIn, s.apiPassageDossier)
 
 	r.handle("/api/", access.Public, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -20,6 +21,23 @@ type apiUser struct {
 	Lang      string       `json:"lang"`
 	CreatedAt time.Time    `json:"created_at"`
 	Version   int64        `json:"version"` // give it back in PATCH
+	// The jury profile (issue 9), for an account of role jury only.
+	Profession *string       `json:"profession,omitempty"`
+	College    *jury.College `json:"college,omitempty"`
+	Externe    *bool         `json:"externe,omitempty"`
+}
+
+// withProfil adds the jury profile of u to out when u is a juror.
+func (s *Server) withProfil(r *http.Request, u *account.User, out apiUser) (apiUser, error) {
+	if u.Role != account.RoleJury {
+		return out, nil
+	}
+	p, err := s.store.ProfilJuryOf(r.Context(), actor(r), u.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Profession, out.College, out.Externe = &p.Profession, &p.College, &p.Externe
+	return out, nil
 }
 
 func toAPIUser(u *account.User) apiUser {
@@ -88,6 +106,19 @@ type centreInput struct {
 	Active                 *bool   `json:"active"`
 	// Version is required by PATCH: the version read (see apiVersion).
 	Version *int64 `json:"version"`
+}
+
+// accountFields reports whether in changes the account itself (not only the jury profile).
+func (in *userInput) accountFields() bool {
+	return in.Email != nil || in.Nom != nil || in.Prenom != nil || in.Role != nil || in.CentreID != nil || in.Active != nil || in.Lang != nil
+}
+
+// profil applies the jury profile fields of in to p; false when in has none.
+func (in *userInput) profil(p *store.ProfilJury) bool {
+	set(&p.Profession, in.Profession)
+	set(&p.College, in.College)
+	set(&p.Externe, in.Externe)
+	return in.Profession != nil || in.College != nil || in.Externe != nil
 }
 
 func (in centreInput) apply(o *account.Organisme) {
@@ -174,7 +205,11 @@ func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAPIUser(u))
+	out, err := s.withProfil(r, u, toAPIUser(u))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -189,8 +224,13 @@ type userInput struct {
 	Lang     *string       `json:"lang"`
 	// Password is only read on creation; when absent one is generated and returned once.
 	Password *string `json:"password"`
-	// Version is required by PATCH: the version read (see apiVersion).
+	// Version is required by PATCH: the version read (see apiVersion); optional when only the
+	// jury profile changes.
 	Version *int64 `json:"version"`
+	// The jury profile (issue 9), PATCH only, for an account of role jury.
+	Profession *string       `json:"profession"`
+	College    *jury.College `json:"college"`
+	Externe    *bool         `json:"externe"`
 }
 
 func (in userInput) apply(u *account.User) {
@@ -207,6 +247,9 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	var in userInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
+	}
+	if in.profil(&store.ProfilJury{}) {
+		return fieldError("profession", "Le profil de juré se renseigne après la création, par PATCH /api/v1/users/{id}.")
 	}
 	u := &account.User{}
 	in.apply(u)
@@ -249,13 +292,36 @@ func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	if in.Password != nil {
 		return fieldError("password", "Le mot de passe ne se change pas par cette route.")
 	}
-	in.apply(u)
-	if u.Version, err = apiVersion(in.Version); err != nil {
+	profil, err := s.store.ProfilJuryOf(r.Context(), actor(r), u.ID)
+	if err != nil {
 		return err
 	}
-	if err := s.store.UpdateUser(r.Context(), actor(r), u); err != nil {
+	withProfil := in.profil(&profil)
+	if in.accountFields() || !withProfil {
+		in.apply(u)
+		if u.Version, err = apiVersion(in.Version); err != nil {
+			return err
+		}
+		if err := s.store.UpdateUser(r.Context(), actor(r), u); err != nil {
+			return err
+		}
+	}
+	if withProfil {
+		version := int64(0) // the current one
+		if !in.accountFields() && in.Version != nil {
+			version = *in.Version
+		}
+		if err := s.store.SetProfilJury(r.Context(), actor(r), u.ID, profil, version); err != nil {
+			return err
+		}
+		if u, err = s.loadUser(r); err != nil {
+			return err
+		}
+	}
+	out, err := s.withProfil(r, u, toAPIUser(u))
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toAPIUser(u))
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

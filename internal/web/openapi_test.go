@@ -170,6 +170,7 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 	exerciseCertificateurAPI(t, e, c, call)
 	exerciseCourrielAPI(t, e, call)
 	exerciseDossierAPI(t, e, c, call)
+	exerciseJuryAPI(t, e, call)
 
 	// Every documented operation was exercised.
 	for tmpl, ops := range c.doc["paths"].(map[string]any) {
