@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -50,10 +49,7 @@ func (s *Server) piecePost(w http.ResponseWriter, r *http.Request) error {
 				msg = m
 			}
 		}
-		status := http.StatusUnprocessableEntity
-		if errors.Is(err, errTooLarge) {
-			status = http.StatusRequestEntityTooLarge
-		}
+		status, _ := classify(err)            // 422, 413 over the cap, 429 while another deposit is under way
 		w.Header().Set("Connection", "close") // the rest of a refused body is not read
 		return s.rerenderDossier(w, r, status, newForm(), "", map[dossier.Kind]string{kind: msg})
 	}

@@ -151,8 +151,15 @@ type incomingPiece struct {
 // Content-Type; "annexes_page" may also be a query parameter. It streams, sniffs, stores,
 // measures and records the piece (store.AddPiece), deleting the bytes again when the store
 // refuses them. Errors: *apperr.Validation on "fichier" or "annexes_page" (422), errTooLarge
-// with a validation on "fichier" (413), or the store's.
+// with a validation on "fichier" (413), errTooMany with one on "fichier" (429) while the
+// person's previous deposit is under way, or the store's. The measure waits for a free slot
+// of the server's (Config.MeasureSlots) as long as the request lives.
 func (s *Server) receivePiece(w http.ResponseWriter, r *http.Request, d *store.Dossier, kind dossier.Kind) (*store.Piece, error) {
+	user := actor(r).UserID
+	if !s.deposits.begin(user) { // one deposit at a time a person, refused before its body is read
+		return nil, errDepositBusy()
+	}
+	defer s.deposits.end(user)
 	limit := s.pieceLimit(kind)
 	// The server's read and write timeouts suit ordinary requests; a piece may take longer
 	// (the write deadline too: net/http starts it when the request's headers are read).
@@ -173,9 +180,13 @@ func (s *Server) receivePiece(w http.ResponseWriter, r *http.Request, d *store.D
 		}
 		return nil, overLimit(err, limit)
 	}
-	m := s.measurePiece(r.Context(), kind, key, size, in.mime)
-	f := &store.File{Nom: in.name, MIME: in.mime, Taille: size, SHA256: sum}
-	p, err := s.store.AddPiece(r.Context(), actor(r), d.InscriptionID, kind, f, key, m, in.annexesPage)
+	var m dossier.Measure
+	err = s.deposits.measure(r.Context(), func() { m = s.measurePiece(r.Context(), kind, key, size, in.mime) })
+	var p *store.Piece
+	if err == nil {
+		f := &store.File{Nom: in.name, MIME: in.mime, Taille: size, SHA256: sum}
+		p, err = s.store.AddPiece(r.Context(), actor(r), d.InscriptionID, kind, f, key, m, in.annexesPage)
+	}
 	if err != nil {
 		if derr := s.cfg.Blobs.Delete(key); derr != nil {
 			s.log.Warn("discard refused piece", "err", derr)

@@ -30,10 +30,10 @@ var errorKinds = []struct {
 	{apperr.NotFound, http.StatusNotFound, "not_found"},
 	{apperr.Forbidden, http.StatusForbidden, "forbidden"},
 	{apperr.Unauthenticated, http.StatusUnauthorized, "unauthenticated"},
-	{errTooLarge, http.StatusRequestEntityTooLarge, "too_large"}, // before Invalid: it carries the field's message
+	{errTooLarge, http.StatusRequestEntityTooLarge, "too_large"},  // before Invalid: it carries the field's message
+	{errTooMany, http.StatusTooManyRequests, "too_many_requests"}, // before Invalid: it may carry the field's message
 	{apperr.Invalid, http.StatusUnprocessableEntity, "invalid"},
 	{apperr.Conflict, http.StatusConflict, "conflict"},
-	{errTooMany, http.StatusTooManyRequests, "too_many_requests"},
 	{apperr.Busy, http.StatusServiceUnavailable, "busy"},
 }
 

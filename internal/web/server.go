@@ -47,6 +47,9 @@ type Config struct {
 	// MaxDocumentBytes and MaxVideoBytes cap one piece of the dossier: a document, the video;
 	// 0 means DefaultMaxDocumentBytes, DefaultMaxVideoBytes.
 	MaxDocumentBytes, MaxVideoBytes int64
+	// MeasureSlots is how many deposited pieces are measured at a time, server-wide; 0 means
+	// the cores (at least 2).
+	MeasureSlots int
 	// Registry receives the Prometheus metrics; nil → a new registry.
 	Registry *prometheus.Registry
 	// Now is the server's clock, the same as the store's (store.Options.Now): default dates
@@ -73,7 +76,8 @@ type Server struct {
 	// verifyPassword checks a password against an argon2id hash (account.VerifyPassword;
 	// tests count its calls).
 	verifyPassword func(hash, password string) bool
-	imports        importSlots // imports under way (import.go)
+	imports        importSlots   // imports under way (import.go)
+	deposits       *depositSlots // the dossier's deposits under way and their measures (dossier_slots.go)
 	// routes is the route table registered by Handler, with each route's access policy.
 	routes []route
 }
@@ -107,6 +111,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxVideoBytes <= 0 {
 		cfg.MaxVideoBytes = DefaultMaxVideoBytes
 	}
+	if cfg.MeasureSlots <= 0 {
+		cfg.MeasureSlots = max(2, runtime.NumCPU())
+	}
 	if cfg.BaseURL, err = CheckBaseURL(cfg.BaseURL); err != nil {
 		return nil, err
 	}
@@ -124,6 +131,7 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, tr: tr, tpl: tpl, static: st,
 		sessions: sm, loginLimits: newLoginLimiter(time.Now), resetLimits: newLoginLimiter(time.Now), metrics: newMetrics(cfg.Registry),
 		refCache: newRefPageCache(), pages: newPageCache(), verifyPassword: boundedVerify(account.VerifyPassword, max(2, runtime.NumCPU())),
+		deposits: newDepositSlots(cfg.MeasureSlots),
 	}
 	sm.ErrorFunc = s.sessionError // a French error page, and nothing after it (sessionerr.go)
 	return s, nil
