@@ -34,10 +34,11 @@ const (
 	relOwnFile     relation = "own-file"     // the candidate's own file or account (Lyon)
 	relOtherCentre relation = "other-centre" // a Nantes resource
 	relMissing     relation = "missing"      // an id that does not exist
-	// The jury's relations: fixtures come with the jury sessions (next issue). When they do,
-	// every route whose resource has them fails until its outcomes for them are written.
+	// The jury's relations (issue 9): a file, session or passage of a session dated today
+	// jury@ sits on and signed the attestation of; a session or passage of one it does not.
+	// (Before the day, a session is as one jury@ does not sit on: the API test covers it.)
 	relJuryMember relation = "jury-member" // a file presented to a session jury@ sits on
-	relNonMember  relation = "non-member"  // a file presented to a session jury@ does not sit on
+	relNonMember  relation = "non-member"  // a session (passage) jury@ does not sit on
 )
 
 // accessRelations lists every relation an expected outcome may be written for.
@@ -129,35 +130,35 @@ var accessExpected = map[string]outcomes{
 	// The candidate's file and what hangs from it. Another centre's file, another candidate's
 	// file and a missing one are all 404; the jury sees no file until it sits on a session.
 	"GET /mon-dossier":                       {relNone: "LFFFOF"},
-	"GET /inscriptions/{id}":                 insRead,
-	"GET /inscriptions/{id}/livret":          insRead,
-	"GET /inscriptions/{id}/planning":        insRead,
-	"GET /inscriptions/{id}/stage":           insRead,
-	"GET /inscriptions/{id}/documents/{doc}": insRead,
-	"POST /inscriptions/{id}/projets/{bloc}": insContribute,
+	"GET /inscriptions/{id}":                 withJury(insRead, 'O'),
+	"GET /inscriptions/{id}/livret":          withJury(insRead, 'O'),
+	"GET /inscriptions/{id}/planning":        withJury(insRead, 'O'),
+	"GET /inscriptions/{id}/stage":           withJury(insRead, 'O'),
+	"GET /inscriptions/{id}/documents/{doc}": withJury(insRead, 'O'),
+	"POST /inscriptions/{id}/projets/{bloc}": withJury(insContribute, 'F'),
 	// « Retirer » a deliverable: the demo's Lyon BC01 projects are decided (422, files stand);
 	// Nantes has no project (404).
-	"POST /inscriptions/{id}/projets/{bloc}/fichiers/{fichier}/retirer": {relOwnCentre: "LFFFNF", relOwnFile: "LFFFOF", relOtherCentre: "LFNNNF", relMissing: "LNNNNF"}, // the candidate only
-	"GET /inscriptions/{id}/evaluations/nouvelle":                       insTrain,
-	"POST /inscriptions/{id}/evaluations":                               insTrain,
-	"POST /inscriptions/{id}/planning":                                  insTrain,
-	"POST /inscriptions/{id}/planning/{seance}":                         insTrain,
-	"POST /inscriptions/{id}/planning/{seance}/supprimer":               insTrain,
-	"POST /inscriptions/{id}/stage":                                     insTrain,
-	"POST /inscriptions/{id}/stage/{stage}/lien":                        insTrain,
-	"POST /inscriptions/{id}/statut":                                    insManage,
-	"POST /inscriptions/{id}/projets/{bloc}/decision":                   insDecide,
+	"POST /inscriptions/{id}/projets/{bloc}/fichiers/{fichier}/retirer": {relOwnCentre: "LFFFNF", relOwnFile: "LFFFOF", relOtherCentre: "LFNNNF", relMissing: "LNNNNF", relJuryMember: "LFFFNF"}, // the candidate only
+	"GET /inscriptions/{id}/evaluations/nouvelle":                       withJury(insTrain, 'F'),
+	"POST /inscriptions/{id}/evaluations":                               withJury(insTrain, 'F'),
+	"POST /inscriptions/{id}/planning":                                  withJury(insTrain, 'F'),
+	"POST /inscriptions/{id}/planning/{seance}":                         withJury(insTrain, 'F'),
+	"POST /inscriptions/{id}/planning/{seance}/supprimer":               withJury(insTrain, 'F'),
+	"POST /inscriptions/{id}/stage":                                     withJury(insTrain, 'F'),
+	"POST /inscriptions/{id}/stage/{stage}/lien":                        withJury(insTrain, 'F'),
+	"POST /inscriptions/{id}/statut":                                    withJury(insManage, 'F'),
+	"POST /inscriptions/{id}/projets/{bloc}/decision":                   withJury(insDecide, 'F'),
 	// The dossier (issue 8): read as the file; contributed to by the candidate and the staff;
 	// the session date by the référent and the admin; the reopening by the admin alone.
-	"GET /inscriptions/{id}/dossier":                               insRead,
-	"POST /inscriptions/{id}/dossier/pieces/{kind}":                insContribute,
-	"POST /inscriptions/{id}/dossier/resume":                       insContribute,
-	"POST /inscriptions/{id}/dossier/projets":                      insContribute,
-	"POST /inscriptions/{id}/dossier/projets/{projet}":             insContribute,
-	"POST /inscriptions/{id}/dossier/projets/{projet}/supprimer":   insContribute,
-	"POST /inscriptions/{id}/dossier/projets/{projet}/approbation": insDecide,
-	"POST /inscriptions/{id}/dossier/date-session":                 insManage,
-	"POST /inscriptions/{id}/dossier/reouverture":                  insAdmin,
+	"GET /inscriptions/{id}/dossier":                               withJury(insRead, 'O'),
+	"POST /inscriptions/{id}/dossier/pieces/{kind}":                withJury(insContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/resume":                       withJury(insContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/projets":                      withJury(insContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/projets/{projet}":             withJury(insContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/projets/{projet}/supprimer":   withJury(insContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/projets/{projet}/approbation": withJury(insDecide, 'F'),
+	"POST /inscriptions/{id}/dossier/date-session":                 withJury(insManage, 'F'),
+	"POST /inscriptions/{id}/dossier/reouverture":                  withJury(insAdmin, 'F'),
 
 	// One-time links: the token is the credential; an unknown one shows the same "link not
 	// valid" page to everyone.
@@ -193,20 +194,20 @@ var accessExpected = map[string]outcomes{
 	"PATCH /api/v1/candidats/{id}":                                candEdit,
 	"GET /api/v1/candidats/{id}":                                  {relOwnCentre: "LOOONF", relOwnFile: "LOOOOF", relOtherCentre: "LONNNF", relMissing: "LNNNNF"},
 	"POST /api/v1/inscriptions":                                   {relNone: "LOOFFF"},
-	"GET /api/v1/inscriptions/{id}":                               insRead,
-	"GET /api/v1/inscriptions/{id}/evaluations":                   insRead,
-	"GET /api/v1/inscriptions/{id}/documents/{doc}":               insRead,
-	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet":          insContribute,
-	"POST /api/v1/inscriptions/{id}/evaluations":                  insTrain,
-	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision": insDecide,
+	"GET /api/v1/inscriptions/{id}":                               withJury(insRead, 'O'),
+	"GET /api/v1/inscriptions/{id}/evaluations":                   withJury(insRead, 'O'),
+	"GET /api/v1/inscriptions/{id}/documents/{doc}":               withJury(insRead, 'O'),
+	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet":          withJury(insContribute, 'F'),
+	"POST /api/v1/inscriptions/{id}/evaluations":                  withJury(insTrain, 'F'),
+	"POST /api/v1/inscriptions/{id}/blocs/{code}/projet/decision": withJury(insDecide, 'F'),
 	"POST /api/v1/import/candidats":                               {relNone: "LOOFFF"},
-	"PATCH /api/v1/inscriptions/{id}":                             insManage,
-	"GET /api/v1/inscriptions/{id}/dossier":                       insRead,
-	"GET /api/v1/inscriptions/{id}/dossier/conformite":            insRead,
-	"PUT /api/v1/inscriptions/{id}/dossier/pieces/{kind}":         insContribute,
-	"PUT /api/v1/inscriptions/{id}/dossier/resume":                insContribute,
-	"POST /api/v1/inscriptions/{id}/dossier/reouverture":          insAdmin,
-	"POST /api/v1/inscriptions/{id}/projets":                      insContribute,
+	"PATCH /api/v1/inscriptions/{id}":                             withJury(insManage, 'F'),
+	"GET /api/v1/inscriptions/{id}/dossier":                       withJury(insRead, 'O'),
+	"GET /api/v1/inscriptions/{id}/dossier/conformite":            withJury(insRead, 'O'),
+	"PUT /api/v1/inscriptions/{id}/dossier/pieces/{kind}":         withJury(insContribute, 'F'),
+	"PUT /api/v1/inscriptions/{id}/dossier/resume":                withJury(insContribute, 'F'),
+	"POST /api/v1/inscriptions/{id}/dossier/reouverture":          withJury(insAdmin, 'F'),
+	"POST /api/v1/inscriptions/{id}/projets":                      withJury(insContribute, 'F'),
 	"PATCH /api/v1/projets/{projet}":                              insContribute, // the rule of the project's inscription
 	"DELETE /api/v1/projets/{projet}":                             insContribute,
 	"POST /api/v1/projets/{projet}/approbation":                   insDecide,
@@ -214,7 +215,7 @@ var accessExpected = map[string]outcomes{
 	// The jury sessions (issue 9): the admin manages them; jury@ sees the session it sits on
 	// (dated today, attestation signed in the fixtures) and its passages' dossiers; nobody
 	// else knows a session exists, and the admin is denied signing an attestation.
-	"POST /api/v1/inscriptions/{id}/recevabilite": insAdmin,
+	"POST /api/v1/inscriptions/{id}/recevabilite": withJury(insAdmin, 'F'),
 	"POST /api/v1/sessions":                       {relNone: "LOFFFF"},
 	"GET /api/v1/sessions":                        {relNone: "LOOOOO"},
 	"GET /api/v1/sessions/{id}":                   juryRead,
@@ -248,6 +249,20 @@ var (
 	juryRead  = outcomes{relJuryMember: "LONNNO", relNonMember: "LONNNN", relMissing: "LNNNNN"}
 	juryAdmin = outcomes{relJuryMember: "LOFFFF", relNonMember: "LOFFFF", relMissing: "LNFFFF"}
 )
+
+// withJury adds to o the outcome on a file convoked to a session jury@ sits on (attestation
+// signed): the others' as on a Lyon file, jury@'s letter j (O where reading is enough, F where
+// the route writes: a juror reads, never changes, a file).
+func withJury(o outcomes, j byte) outcomes {
+	out := outcomes{}
+	for r, w := range o {
+		out[r] = w
+	}
+	own := []byte(o[relOwnCentre])
+	own[len(own)-1] = j
+	out[relJuryMember] = string(own)
+	return out
+}
 
 // tokenRevoke: only a token's owner revokes it from their account; anyone else's token is
 // unknown to them, the certificateur's included (own-centre is the Lyon formateur's token,
@@ -393,6 +408,12 @@ func (f *accessFixtures) addSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.insJury = ins.ID
+	stage := &store.Stage{InscriptionID: ins.ID, Entreprise: "Agence Rhône", TuteurNom: "Luc Bernard", TuteurEmail: "tuteur.jury@exemple.fr",
+		Debut: time.Now().AddDate(0, -1, 0).Truncate(24 * time.Hour), Fin: time.Now().AddDate(0, 1, 0).Truncate(24 * time.Hour)}
+	if err := f.e.st.CreateStage(ctx, account.System, stage); err != nil {
+		t.Fatal(err)
+	}
+	f.stages[ins.ID] = stage.ID
 	for _, x := range []struct {
 		session, passage *int64
 		ins              int64
@@ -436,7 +457,7 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 	path = strings.TrimSuffix(path, "{$}")
 	// The resource is the {id} (or {promotion}, {token}) and the segment before it names its kind.
 	ids := map[string]map[relation]int64{
-		"inscriptions":   {relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes, relMissing: 999999},
+		"inscriptions":   {relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes, relMissing: 999999, relJuryMember: f.insJury},
 		"centres":        {relOwnCentre: f.lyon, relOtherCentre: f.nantes, relMissing: 999999},
 		"utilisateurs":   {relOwnCentre: f.formateurLyon, relOwnFile: f.lea, relOtherCentre: f.formateurNantes, relMissing: 999999},
 		"users":          {relOwnCentre: f.formateurLyon, relOwnFile: f.lea, relOtherCentre: f.formateurNantes, relMissing: 999999},
@@ -542,7 +563,7 @@ func (f *accessFixtures) fillSeance(t *testing.T, path string, rel relation) str
 	if !strings.Contains(path, "{seance}") {
 		return path
 	}
-	ins := map[relation]int64{relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes}[rel]
+	ins := map[relation]int64{relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes, relJuryMember: f.insJury}[rel]
 	if ins == 0 {
 		return strings.Replace(path, "{seance}", "999999", 1)
 	}
@@ -565,7 +586,7 @@ func (f *accessFixtures) fillProjet(t *testing.T, path string, rel relation) str
 	if !strings.Contains(path, "{projet}") {
 		return path
 	}
-	ins := map[relation]int64{relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes}[rel]
+	ins := map[relation]int64{relOwnCentre: f.insLyon, relOwnFile: f.insLea, relOtherCentre: f.insNantes, relJuryMember: f.insJury}[rel]
 	if ins == 0 {
 		return strings.Replace(path, "{projet}", "999999", 1)
 	}
