@@ -210,7 +210,7 @@ func sectionsCheck(regle, what string, items []referentiel.Item, m *Measure, can
 	want := fmt.Sprintf("les %s %s", french.Int(len(items)), noun)
 	switch {
 	case m == nil:
-		return check(regle, StatutManquant, "aucun document", want, what+" : absent")
+		return check(regle, StatutManquant, "aucun document", want, what+" : aucun document déposé")
 	case !m.Measured:
 		why := reason(m)
 		return check(regle, StatutNonMesurable, why, want, what+" : titres non lisibles ("+why+")")
@@ -335,5 +335,6 @@ func professionnelCheck(dp referentiel.DossierProfessionnel, f Facts) Check {
 	if len(missing) == 0 {
 		return check(ReglePiecesProfessionnel, StatutOK, v, attendu, "Dossier professionnel : complet ("+attendu+")")
 	}
-	return check(ReglePiecesProfessionnel, StatutManquant, v, attendu, "Dossier professionnel : manque "+strings.Join(missing, ", "))
+	return check(ReglePiecesProfessionnel, StatutManquant, v, attendu,
+		"Dossier professionnel : "+french.Plural(len(missing), "pièce manquante", "pièces manquantes")+" — "+strings.Join(missing, ", "))
 }
