@@ -83,7 +83,7 @@ func uploadLoad(args []string, out io.Writer) error {
 			verdict = "MISSED"
 		}
 		fmt.Fprintf(out, "%-28s %12s %10s %11.1f MB %11.1f MB %7.1f MB %s\n", name, mb(float64(*size)), d.Round(time.Millisecond), before, after,
-			after-before, fmt.Sprintf("peak < %.0f MB: %s", *limit, verdict))
+			max(after-before, 0), fmt.Sprintf("peak < %.0f MB: %s", *limit, verdict))
 	}
 	return nil
 }

@@ -13,11 +13,14 @@ import (
 	"github.com/certif/certif/internal/store/storetest"
 )
 
-// seeded returns a store with the référentiel and the demo, and the time the seed took.
-func seeded(t *testing.T) (*store.Store, *blob.Dir, time.Duration) {
+// seeded returns a store (st, or SQLite when nil) with the référentiel and the demo, and the
+// time the seed took.
+func seeded(t *testing.T, st *store.Store) (*store.Store, *blob.Dir, time.Duration) {
 	t.Helper()
 	ctx := context.Background()
-	st := storetest.Open(t)
+	if st == nil {
+		st = storetest.Open(t)
+	}
 	ref, err := referentiel.CommunityManager()
 	if err != nil {
 		t.Fatal(err)
@@ -37,10 +40,16 @@ func seeded(t *testing.T) (*store.Store, *blob.Dir, time.Duration) {
 }
 
 // TestDemoDossiers: the demo dossiers are at every stage the issue names, their files
-// measured by the real readers, and the seed runs again without adding anything.
+// measured by the real readers, and the seed runs again without adding anything; on both
+// engines.
 func TestDemoDossiers(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testDemoDossiers(t, nil) })
+	t.Run("postgres", func(t *testing.T) { testDemoDossiers(t, storetest.OpenPostgres(t, store.Options{})) })
+}
+
+func testDemoDossiers(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, blobs, took := seeded(t)
+	st, blobs, took := seeded(t, st)
 	t.Logf("demo seed: %v", took)
 	rows, err := st.Inscriptions(ctx, account.System, store.InscriptionFilter{Promotion: Promotion})
 	if err != nil {
