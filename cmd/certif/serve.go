@@ -32,7 +32,12 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	mailFrom := fs.String("mail-from", e.getenv("CERTIF_MAIL_FROM"), "adresse d'expédition des courriels, p. ex. « Certif <certif@exemple.fr> » (avec CERTIF_SMTP_URL)")
 	maxDocMB := fs.String("max-document-mb", envOr(e.getenv, "CERTIF_MAX_DOCUMENT_MB", strconv.Itoa(web.DefaultMaxDocumentBytes>>20)), "taille maximale d'un document du dossier, en Mo")
 	maxVideoMB := fs.String("max-video-mb", envOr(e.getenv, "CERTIF_MAX_VIDEO_MB", strconv.Itoa(web.DefaultMaxVideoBytes>>20)), "taille maximale de la vidéo du dossier, en Mo")
+	maxDossierMB := fs.String("max-dossier-mb", envOr(e.getenv, "CERTIF_MAX_DOSSIER_MB", strconv.Itoa(web.DefaultMaxDossierBytes>>20)), "taille maximale d'un dossier, toutes les versions de ses pièces comprises, en Mo")
 	if err := noArgs(fs, args); err != nil {
+		return err
+	}
+	maxDossier, err := megabytesFlag("--max-dossier-mb", *maxDossierMB)
+	if err != nil {
 		return err
 	}
 	maxDoc, err := megabytesFlag("--max-document-mb", *maxDocMB)
@@ -91,7 +96,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}
 	srv, err := web.New(web.Config{Store: st, Blobs: blobs, Logger: log, SecureCookies: *secure,
 		TrustProxy: *trustProxy, TrustedProxies: trusted, BaseURL: *baseURL, MailSending: sender != nil, MetricsToken: e.getenv("CERTIF_METRICS_TOKEN"), Now: e.clock(),
-		MaxDocumentBytes: maxDoc, MaxVideoBytes: maxVideo})
+		MaxDocumentBytes: maxDoc, MaxVideoBytes: maxVideo, MaxDossierBytes: maxDossier})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,8 @@ func TestServeDossierSizeFlags(t *testing.T) {
 		{[]string{"--max-document-mb", "0"}, nil, "--max-document-mb"},
 		{[]string{"--max-video-mb", "cinq"}, nil, "--max-video-mb"},
 		{nil, map[string]string{"CERTIF_MAX_VIDEO_MB": "-3"}, "--max-video-mb"},
+		{[]string{"--max-dossier-mb", "2Go"}, nil, "--max-dossier-mb"},
+		{nil, map[string]string{"CERTIF_MAX_DOSSIER_MB": "0"}, "--max-dossier-mb"},
 	} {
 		vars := map[string]string{"CERTIF_DATA": t.TempDir()}
 		for k, v := range tc.env {

@@ -28,6 +28,10 @@ const (
 	KindSupportPresentation         Kind = "support_presentation"
 )
 
+// MaxVersions is the most versions a piece of one kind keeps: the versions are never deleted,
+// so an endless stream of re-deposits would fill the storage.
+const MaxVersions = 30
+
 // The pieces the system produces for a formation-continue candidate, frozen into the dossier
 // as they stand on the day it closes (never deposited by hand).
 const (

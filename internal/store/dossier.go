@@ -70,6 +70,26 @@ type Dossier struct {
 	InscriptionVersion int64
 }
 
+// Taille is the bytes of every version of every piece of the dossier (its quota counts them).
+func (d *Dossier) Taille() int64 {
+	var n int64
+	for _, p := range d.History {
+		n += p.File.Taille
+	}
+	return n
+}
+
+// Versions is the number of versions of piece kind.
+func (d *Dossier) Versions(kind dossier.Kind) int {
+	n := 0
+	for _, p := range d.History {
+		if p.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
 // ClosedError is the error of a write on a locked dossier. errors.Is(err, apperr.Conflict) is
 // true (HTTP 409); Message is the French sentence to show.
 type ClosedError struct {

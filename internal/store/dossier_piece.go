@@ -19,6 +19,7 @@ import (
 const (
 	msgDsKind       = "Type de pièce inconnu."
 	msgDsAnnexes    = "La page des annexes doit être une page du document."
+	msgDsVersions   = "Cette pièce a déjà %d versions, le plus que garde le dossier : aucune nouvelle version n’est acceptée."
 	msgDsResumeLong = "Le résumé tient en 5 000 caractères au plus."
 	// MaxResume is the longest summary kept, in characters (the rule asks about 1,200).
 	MaxResume      = 5000
@@ -35,7 +36,7 @@ const (
 // Who: whoever may contribute to the inscription (the candidate themself, the référent and
 // formateurs of the centre, the admin). Errors: *apperr.Validation on "kind" when kind is not
 // uploadable (dossier.Uploadable), on "annexes_page" when it is negative or beyond the
-// document's pages, on "fichier" as SaveFile; apperr.NotFound when the inscription does not
+// document's pages, on "fichier" as SaveFile and when the kind has dossier.MaxVersions already; apperr.NotFound when the inscription does not
 // exist or the actor may not see it; apperr.Forbidden when they see it without contributing
 // (the jury); *ClosedError (errors.Is apperr.Conflict, its Message says since when in French)
 // when the dossier is locked; apperr.Conflict when a concurrent upload took the same version.
@@ -59,6 +60,14 @@ func (s *Store) AddPiece(ctx context.Context, actor account.Actor, inscriptionID
 		if _, _, err := s.dsWritable(ctx, tx, actor, inscriptionID); err != nil {
 			return err
 		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossier_pieces WHERE inscription_id = ? AND kind = ?`,
+			inscriptionID, string(kind)).Scan(&n); err != nil {
+			return err
+		}
+		if n >= dossier.MaxVersions {
+			return ErrMaxVersions()
+		}
 		var err error
 		p, err = s.dsInsertPiece(ctx, tx, actor, inscriptionID, kind, f, storageKey, m, annexesPage, false)
 		return err
@@ -67,6 +76,12 @@ func (s *Store) AddPiece(ctx context.Context, actor account.Actor, inscriptionID
 		return nil, fmt.Errorf("add piece: %w", err)
 	}
 	return p, nil
+}
+
+// ErrMaxVersions is the refusal of a version beyond dossier.MaxVersions: a validation on
+// "fichier" (the web checks it before reading a body, the store again in its transaction).
+func ErrMaxVersions() error {
+	return fieldErr("fichier", fmt.Sprintf(msgDsVersions, dossier.MaxVersions))
 }
 
 // dsInsertPiece inserts file f and the next version of piece kind, attaches the file to it

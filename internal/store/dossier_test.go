@@ -450,3 +450,19 @@ func TestDossierFreeze(t *testing.T) {
 		}
 	})
 }
+
+// TestDossierMaxVersions: a kind keeps dossier.MaxVersions versions; the next is refused on
+// "fichier", another kind still accepted.
+func TestDossierMaxVersions(t *testing.T) {
+	dsSetup(t, func(t *testing.T, s *store.Store, w dsWorld) {
+		cand := w.a(w.candUser)
+		for i := 0; i < dossier.MaxVersions; i++ {
+			dsAdd(t, s, cand, w.fc, dossier.KindCV, dossier.Measure{})
+		}
+		f, key := dsFile()
+		if _, err := s.AddPiece(ctx, cand, w.fc, dossier.KindCV, f, key, dossier.Measure{}, 0); !strings.Contains(apperr.FieldErrors(err)["fichier"], "30 versions") {
+			t.Errorf("version 31: %v", err)
+		}
+		dsAdd(t, s, cand, w.fc, dossier.KindBrief, dossier.Measure{})
+	})
+}

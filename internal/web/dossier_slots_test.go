@@ -1,13 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/certif/certif/internal/blob"
 )
 
 // TestDepositSlots: one deposit a person; at most n measures at a time, the others waiting
@@ -83,5 +89,79 @@ func TestDossierDepositBusy(t *testing.T) {
 	e.srv.deposits.end(user)
 	if status, out := e.apiRaw("PUT", fmt.Sprintf("/api/v1/inscriptions/%d/dossier/pieces/cv", lea), tok, "application/pdf", pdfBytes); status != http.StatusCreated {
 		t.Errorf("after the first: %d %s", status, out)
+	}
+}
+
+// blobFiles counts the files stored under root (the temporary folder aside).
+func blobFiles(t *testing.T, root string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if de.IsDir() && de.Name() == "tmp" {
+			return filepath.SkipDir
+		}
+		if !de.IsDir() {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestDossierQuota: a piece that would take the dossier (every version counted) over
+// --max-dossier-mb is refused with 413 next to the field: at once when its Content-Length
+// says so, after streaming when it is sent chunked (its bytes deleted again).
+func TestDossierQuota(t *testing.T) {
+	e := newEnv(t)
+	lea, _ := dossierIns(t, e)
+	cand := e.login("candidat@certif.demo")
+	tok := e.token("candidat@certif.demo")
+	root := t.TempDir()
+	blobs, err := blob.NewDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.cfg.Blobs = blobs
+	var used int64
+	for _, p := range e.dossierJSON(lea, tok).Historique {
+		used += p.Taille
+	}
+	e.srv.cfg.MaxDossierBytes = used + int64(len(pdfBytes)) + 50
+	path := fmt.Sprintf("/api/v1/inscriptions/%d/dossier/pieces/brief", lea)
+	if status, out := e.apiRaw("PUT", path, tok, "application/pdf", pdfBytes); status != http.StatusCreated {
+		t.Fatalf("within the quota: %d %s", status, out)
+	}
+	before, blobsBefore := countFiles(t, e), blobFiles(t, root)
+	big := append(append([]byte{}, pdfBytes...), make([]byte, 200<<10)...)
+	status, out := e.apiRaw("PUT", path, tok, "application/pdf", big) // Content-Length known: refused before reading
+	if status != http.StatusRequestEntityTooLarge || !strings.Contains(string(out), "Le dossier ne peut pas dépasser") {
+		t.Errorf("over the quota: %d %s", status, out)
+	}
+	// Chunked (no Content-Length): streamed, then refused and deleted.
+	req, _ := http.NewRequest("PUT", e.ts.URL+path, io.MultiReader(bytes.NewReader(pdfBytes)))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/pdf")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if req.ContentLength != 0 || res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "toutes les versions") {
+		t.Errorf("chunked over the quota: %d %s", res.StatusCode, b)
+	}
+	// The page: the message next to the field.
+	resp, body := e.uploadForm(cand, lea, "cv", "cv.pdf", pdfBytes, "")
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "Le dossier ne peut pas dépasser") || !strings.Contains(body, `id="fichier-cv-error"`) {
+		t.Errorf("page over the quota: %d", resp.StatusCode)
+	}
+	if countFiles(t, e) != before || blobFiles(t, root) != blobsBefore {
+		t.Errorf("refused pieces kept: %d files, %d blobs", countFiles(t, e)-before, blobFiles(t, root)-blobsBefore)
 	}
 }

@@ -27,10 +27,12 @@ import (
 // a temporary multipart file; the only copy is the blob's own temporary file, renamed into
 // place once complete.
 
-// Default size caps of the pieces (Config.MaxDocumentBytes, Config.MaxVideoBytes).
+// Default size caps of the pieces (Config.MaxDocumentBytes, Config.MaxVideoBytes) and of a
+// whole dossier, every version of every piece counted (Config.MaxDossierBytes).
 const (
 	DefaultMaxDocumentBytes = 50 << 20
 	DefaultMaxVideoBytes    = 500 << 20
+	DefaultMaxDossierBytes  = 2 << 30
 )
 
 // pieceUploadTime is how long a client may take to send one piece: a 500 MB video on a slow
@@ -98,6 +100,18 @@ func (s *Server) pieceLimit(k dossier.Kind) int64 {
 func tooLarge(limit int64) error {
 	v := apperr.NewValidation()
 	v.Add("fichier", fmt.Sprintf("Le fichier dépasse la taille maximale de %d Mo pour cette pièce.", limit>>20))
+	return fmt.Errorf("%w: %w", errTooLarge, v)
+}
+
+// overQuota is the refusal of a piece that would take dossier d over its quota (every
+// version of every piece counted): 413, the French message on field "fichier".
+func (s *Server) overQuota(d *store.Dossier, size int64) error {
+	if d.Taille()+size <= s.cfg.MaxDossierBytes {
+		return nil
+	}
+	v := apperr.NewValidation()
+	v.Add("fichier", fmt.Sprintf("Le dossier ne peut pas dépasser %s, toutes les versions de toutes les pièces comprises : ce fichier n’y tient plus (déjà %d Mo déposés).",
+		sizeFR(s.cfg.MaxDossierBytes), d.Taille()>>20))
 	return fmt.Errorf("%w: %w", errTooLarge, v)
 }
 
@@ -169,6 +183,14 @@ func (s *Server) receivePiece(w http.ResponseWriter, r *http.Request, d *store.D
 	// The multipart envelope adds a few hundred bytes around the file; the blob's own cap is
 	// the exact one.
 	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
+	// Refused before a byte is read: a kind at its last version, a body announced over the
+	// quota (the multipart envelope's few hundred bytes are allowed for).
+	if d.Versions(kind) >= dossier.MaxVersions {
+		return nil, store.ErrMaxVersions()
+	}
+	if err := s.overQuota(d, r.ContentLength-64<<10); r.ContentLength > 0 && err != nil {
+		return nil, err
+	}
 	in, err := readPieceHead(r, kind)
 	if err != nil {
 		return nil, overLimit(err, limit)
@@ -179,6 +201,12 @@ func (s *Server) receivePiece(w http.ResponseWriter, r *http.Request, d *store.D
 			return nil, tooLarge(limit)
 		}
 		return nil, overLimit(err, limit)
+	}
+	if err := s.overQuota(d, size); err != nil {
+		if derr := s.cfg.Blobs.Delete(key); derr != nil {
+			s.log.Warn("discard piece over quota", "err", derr)
+		}
+		return nil, err
 	}
 	var m dossier.Measure
 	err = s.deposits.measure(r.Context(), func() { m = s.measurePiece(r.Context(), kind, key, size, in.mime) })

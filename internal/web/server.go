@@ -47,6 +47,9 @@ type Config struct {
 	// MaxDocumentBytes and MaxVideoBytes cap one piece of the dossier: a document, the video;
 	// 0 means DefaultMaxDocumentBytes, DefaultMaxVideoBytes.
 	MaxDocumentBytes, MaxVideoBytes int64
+	// MaxDossierBytes caps a dossier, every version of every piece counted; 0 means
+	// DefaultMaxDossierBytes.
+	MaxDossierBytes int64
 	// MeasureSlots is how many deposited pieces are measured at a time, server-wide; 0 means
 	// the cores (at least 2).
 	MeasureSlots int
@@ -110,6 +113,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxVideoBytes <= 0 {
 		cfg.MaxVideoBytes = DefaultMaxVideoBytes
+	}
+	if cfg.MaxDossierBytes <= 0 {
+		cfg.MaxDossierBytes = DefaultMaxDossierBytes
 	}
 	if cfg.MeasureSlots <= 0 {
 		cfg.MeasureSlots = max(2, runtime.NumCPU())
