@@ -19,3 +19,16 @@ func (s *Store) AuditDownload(ctx context.Context, actor account.Actor, f *File)
 	}
 	return nil
 }
+
+// AuditDocument journals that actor downloaded the document doc (« livret », « releve »,
+// « attestation-formation », « fiche-stage ») of inscription inscriptionID, which they were
+// allowed to read: the inscription's id and the document's name, no personal data.
+func (s *Store) AuditDocument(ctx context.Context, actor account.Actor, inscriptionID int64, doc string) error {
+	err := s.Transact(ctx, func(tx *Tx) error {
+		return tx.audit(ctx, actor, "document.download", "inscription", inscriptionID, map[string]any{"document": doc})
+	})
+	if err != nil {
+		return fmt.Errorf("audit download of document %s of inscription %d: %w", doc, inscriptionID, err)
+	}
+	return nil
+}

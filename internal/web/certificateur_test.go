@@ -273,6 +273,11 @@ func TestCertificateurPage(t *testing.T) {
 			t.Errorf("%s: %d, image %v", doc, res.StatusCode, bytes.Contains(pdf, []byte("/Subtype /Image")))
 		}
 	}
+	// Each document issued is in the journal: which one, of which inscription, no name.
+	var n int
+	if err := e.st.DB().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'document.download' AND entity_id = ?`, rows[0].ID).Scan(&n); err != nil || n != 2 {
+		t.Errorf("documents journalled: %d %v", n, err)
+	}
 }
 
 func TestCertificationPage(t *testing.T) {

@@ -33,6 +33,10 @@ func (s *Server) documentPDF(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	// Every issued document is in the journal (which one, of which inscription; no name).
+	if err := s.store.AuditDocument(r.Context(), actor(r), id, strings.TrimSuffix(name, ".pdf")); err != nil {
+		return err
+	}
 	return writePDF(w, fmt.Sprintf("%s-%s", strings.TrimSuffix(name, ".pdf"), slug(d.Ins.Candidat.NomAffiche())), b)
 }
 
