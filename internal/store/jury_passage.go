@@ -202,9 +202,10 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 
 func jsPassages(ctx context.Context, q querier, where string, args ...any) ([]Passage, error) {
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.session_id, p.inscription_id, p.heure, p.presence, p.version,
-		c.nom_naissance, c.nom_usage, c.prenoms
+		c.nom_naissance, c.nom_usage, c.prenoms,
+		(SELECT COUNT(*) FROM dossier_projets dp WHERE dp.inscription_id = p.inscription_id AND dp.confidentiel = ?)
 		FROM passages p JOIN inscriptions i ON i.id = p.inscription_id JOIN candidats c ON c.id = i.candidat_id
-		WHERE `+where+` ORDER BY p.heure, p.id`, args...)
+		WHERE `+where+` ORDER BY p.heure, p.id`, append([]any{true}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("passages: %w", err)
 	}
@@ -212,7 +213,8 @@ func jsPassages(ctx context.Context, q querier, where string, args ...any) ([]Pa
 	for rows.Next() {
 		var p Passage
 		var naissance, usage, prenoms string
-		if err := rows.Scan(&p.ID, &p.SessionID, &p.InscriptionID, &p.Heure, &p.Presence, &p.Version, &naissance, &usage, &prenoms); err != nil {
+		var confidentiels int
+		if err := rows.Scan(&p.ID, &p.SessionID, &p.InscriptionID, &p.Heure, &p.Presence, &p.Version, &naissance, &usage, &prenoms, &confidentiels); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("passages: %w", err)
 		}
@@ -222,6 +224,7 @@ func jsPassages(ctx context.Context, q querier, where string, args ...any) ([]Pa
 			return nil, fmt.Errorf("passage %d: prénoms: %w", p.ID, err)
 		}
 		p.CandidatNom = (&candidat.Candidat{NomNaissance: naissance, NomUsage: usage, Prenoms: ps}).NomAffiche()
+		p.Confidentiel = confidentiels > 0
 		out = append(out, p)
 	}
 	rows.Close()

@@ -57,6 +57,9 @@ type Passage struct {
 	Presence                     jury.Presence
 	Jures                        []int64 // the members who evaluate this passage
 	Version                      int64
+	// Confidentiel: a project of the dossier is confidential — the company may forbid its
+	// demonstration (R17), shown on the passage.
+	Confidentiel bool
 }
 
 const (

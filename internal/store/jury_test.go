@@ -9,6 +9,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/dossier"
 	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/store"
 	"github.com/certif/certif/internal/store/storetest"
@@ -119,6 +120,11 @@ func TestJurySessions(t *testing.T) {
 		if d, err := s.Dossier(ctx, admin, w.vae); err != nil || d.DateSession == nil || !d.DateSession.Equal(day) {
 			t.Fatalf("the dossier's date follows the session: %+v %v", d, err)
 		}
+		conf := &dossier.Projet{InscriptionID: w.vae, Titre: "Campagne confidentielle", Origine: dossier.OrigineResponsablePedagogique,
+			Competences: []string{"C1.1"}, Confidentiel: true}
+		if err := s.CreateProjet(ctx, account.System, conf); err != nil {
+			t.Fatal(err)
+		}
 		// Formation continue: BC01 BC02 BC03 never evaluated are refused, named.
 		err = s.AddPassage(ctx, admin, &store.Passage{SessionID: js.ID, InscriptionID: w.fc, Heure: "10:00"})
 		if msg := jyField(t, err, "inscription_id"); !strings.Contains(msg, "BC01, BC02, BC03") {
@@ -197,8 +203,14 @@ func TestJurySessions(t *testing.T) {
 				t.Errorf("%s reads the dossier: %v", a.Role, err)
 			}
 		}
-		if got, err := s.JurySession(ctx, juror, js.ID); err != nil || len(got.Membres) != 4 || len(got.Passages) != 2 || !got.Membres[0].President {
+		got, err := s.JurySession(ctx, juror, js.ID)
+		if err != nil || len(got.Membres) != 4 || len(got.Passages) != 2 || !got.Membres[0].President {
 			t.Fatalf("session: %+v %v", got, err)
+		}
+		for _, p := range got.Passages {
+			if p.Confidentiel != (p.InscriptionID == w.vae) {
+				t.Errorf("passage %d: confidentiel %v", p.ID, p.Confidentiel)
+			}
 		}
 		if _, err := s.PassageDossier(ctx, juror, pFC.ID); !errors.Is(err, apperr.Forbidden) {
 			t.Fatalf("unsigned: %v", err)

@@ -36,6 +36,7 @@ type apiPassage struct {
 	Presence      jury.Presence `json:"presence"`
 	Jures         []int64       `json:"jures"`
 	Version       int64         `json:"version"`
+	Confidentiel  bool          `json:"confidentiel"` // a confidential project: its demonstration may be forbidden (R17)
 }
 
 // apiSession is a session de validation; Membres and Passages only in GET …/sessions/{id}.
@@ -58,7 +59,7 @@ type apiSession struct {
 
 func toAPIPassage(p *store.Passage) apiPassage {
 	out := apiPassage{ID: p.ID, SessionID: p.SessionID, InscriptionID: p.InscriptionID, Candidat: p.CandidatNom, Heure: p.Heure,
-		Presence: p.Presence, Jures: p.Jures, Version: p.Version}
+		Presence: p.Presence, Jures: p.Jures, Version: p.Version, Confidentiel: p.Confidentiel}
 	if out.Jures == nil {
 		out.Jures = []int64{}
 	}
