@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/certif/certif/internal/account"
@@ -35,12 +36,20 @@ type demoFile struct {
 // demoFiles generates the demo's files on first use, so that a seed that deposits none
 // (the dossiers already there) generates none.
 type demoFiles struct {
-	ref   *referentiel.Referentiel
-	files map[string]*demoFile
+	ref *referentiel.Referentiel
+	key string // what the files depend on in ref: the plan's headings and the canvas' steps
 }
 
 func newDemoFiles(ref *referentiel.Referentiel) *demoFiles {
-	return &demoFiles{ref: ref, files: map[string]*demoFile{}}
+	return &demoFiles{ref: ref, key: fmt.Sprint(ref.Livrables.DossierTechnique.Plan, ref.Livrables.SupportPresentation.Etapes)}
+}
+
+// generated keeps the files made (and measured) in this process, by name and référentiel
+// headings: they are the same bytes every time, and the web tests seed the demo for each test
+// server (a PDF read by pdftotext is a process each). A cache of pure results, not state.
+var generated struct {
+	sync.Mutex
+	files map[string]*demoFile
 }
 
 // The demo's files, by name.
@@ -72,9 +81,13 @@ const (
 	videoLong = 7*time.Minute + 2*time.Second
 )
 
-// get returns the file name, generating and measuring it the first time.
+// get returns the file name, generating and measuring it the first time (in this process).
+// The caller must not modify it.
 func (fs *demoFiles) get(ctx context.Context, name string) (*demoFile, error) {
-	if f := fs.files[name]; f != nil {
+	generated.Lock()
+	defer generated.Unlock()
+	key := name + "\x00" + fs.key
+	if f := generated.files[key]; f != nil {
 		return f, nil
 	}
 	f, err := fs.make(name)
@@ -86,7 +99,10 @@ func (fs *demoFiles) get(ctx context.Context, name string) (*demoFile, error) {
 	} else {
 		f.measure = inspect.Document(ctx, bytes.NewReader(f.data), int64(len(f.data)), f.mime, inspect.DefaultLimits())
 	}
-	fs.files[name] = f
+	if generated.files == nil {
+		generated.files = map[string]*demoFile{}
+	}
+	generated.files[key] = f
 	return f, nil
 }
 
