@@ -32,13 +32,25 @@ func Locked(now, closesAt time.Time) bool {
 	return !closesAt.IsZero() && !now.Before(closesAt)
 }
 
-// Close is when a dossier with last day echeance (zero: none) closes, given the « jusqu'au »
-// dates of its reopenings in the order recorded: the end of the latest reopening's day when
-// there is one (an admin's decision replaces the deadline), else ClosesAt(echeance); zero when
-// there is neither (no deadline yet: never locked).
-func Close(echeance time.Time, reopenedUntil ...time.Time) time.Time {
+// SessionStarts is the instant the session day starts: 00:00 of that day in Europe/Paris,
+// in UTC.
+func SessionStarts(session time.Time) time.Time {
+	y, m, d := session.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, french.Paris()).UTC()
+}
+
+// Close is when a dossier with last day echeance (zero: none) and session date session (zero:
+// none) closes, given the « jusqu'au » dates of its reopenings in the order recorded: the end
+// of the latest reopening's day when there is one (an admin's decision replaces the
+// deadline), but never after the session day starts; else ClosesAt(echeance); zero when there
+// is neither (no deadline yet: never locked).
+func Close(echeance, session time.Time, reopenedUntil ...time.Time) time.Time {
 	if n := len(reopenedUntil); n > 0 {
-		return ClosesAt(reopenedUntil[n-1])
+		c := ClosesAt(reopenedUntil[n-1])
+		if !session.IsZero() && SessionStarts(session).Before(c) {
+			c = SessionStarts(session)
+		}
+		return c
 	}
 	if echeance.IsZero() {
 		return time.Time{}

@@ -43,14 +43,25 @@ func TestDeadline(t *testing.T) {
 	}
 	// A reopening replaces the deadline: the latest one recorded.
 	e := date(2027, 3, 14)
-	if got := dossier.Close(e); !got.Equal(dossier.ClosesAt(e)) {
-		t.Errorf("Close without reopening = %v", got)
-	}
-	if got := dossier.Close(e, date(2027, 3, 20), date(2027, 3, 18)); !got.Equal(time.Date(2027, 3, 18, 23, 0, 0, 0, time.UTC)) {
-		t.Errorf("Close with reopenings = %v", got)
-	}
-	if got := dossier.Close(time.Time{}); !got.IsZero() {
-		t.Errorf("Close without date = %v", got)
+	session := date(2027, 3, 24)
+	for _, tc := range []struct {
+		name              string
+		echeance, session time.Time
+		until             []time.Time
+		want              time.Time
+	}{
+		{"deadline", e, session, nil, dossier.ClosesAt(e)},
+		{"no date", time.Time{}, time.Time{}, nil, time.Time{}},
+		{"the latest reopening", e, session, []time.Time{date(2027, 3, 20), date(2027, 3, 18)}, time.Date(2027, 3, 18, 23, 0, 0, 0, time.UTC)},
+		{"reopened until the eve", e, session, []time.Time{date(2027, 3, 23)}, time.Date(2027, 3, 23, 23, 0, 0, 0, time.UTC)},
+		{"reopened until the session day", e, session, []time.Time{session}, time.Date(2027, 3, 23, 23, 0, 0, 0, time.UTC)},
+		{"reopened past the session", e, session, []time.Time{date(2027, 6, 1)}, time.Date(2027, 3, 23, 23, 0, 0, 0, time.UTC)},
+		{"session in summer time", date(2027, 5, 30), date(2027, 6, 9), []time.Time{date(2027, 7, 1)}, time.Date(2027, 6, 8, 22, 0, 0, 0, time.UTC)},
+		{"reopened, no session date", time.Time{}, time.Time{}, []time.Time{date(2027, 6, 1)}, time.Date(2027, 6, 1, 22, 0, 0, 0, time.UTC)},
+	} {
+		if got := dossier.Close(tc.echeance, tc.session, tc.until...); !got.Equal(tc.want) {
+			t.Errorf("%s: Close = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 

@@ -135,7 +135,11 @@ func (i *dsIns) closes(delai int) (echeance, closes time.Time) {
 	for k, r := range i.Reouvertures {
 		until[k] = r.JusquAu
 	}
-	return echeance, dossier.Close(echeance, until...)
+	var session time.Time
+	if i.DateSession != nil {
+		session = *i.DateSession
+	}
+	return echeance, dossier.Close(echeance, session, until...)
 }
 
 // dsLoad reads inscription id with its dossier's dates and checks the actor's access (need;

@@ -25,6 +25,8 @@ const (
 	msgDsMotifLong    = "Le motif tient en 1 000 caractères au plus."
 	msgDsJusquAu      = "La nouvelle date limite ne peut pas être passée."
 	msgDsJusquAuAvant = "La nouvelle date limite doit suivre la date limite actuelle (%s)."
+	msgDsJusquAuApres = "La réouverture doit finir avant la date de session (%s) : le dernier jour possible est le %s."
+	msgDsClos         = "Le dossier est clos : l’administrateur le rouvre avec un motif avant tout changement de date."
 	maxDsMotif        = 1000
 )
 
@@ -46,7 +48,8 @@ func dsDate(t time.Time) time.Time {
 // Who: the référent of the inscription's centre, the admin. Errors: apperr.NotFound when the
 // inscription does not exist or the actor may not see it; apperr.Forbidden when they see it
 // without managing it (a formateur, the candidate); *StaleError (apperr.Conflict) when the
-// inscription changed since version; *apperr.Validation on "date_session" for a past date.
+// inscription changed since version; *apperr.Validation on "date_session" for a past date
+// and when the dossier is closed (only the admin's reopening opens it again).
 func (s *Store) SetDateSession(ctx context.Context, actor account.Actor, inscriptionID int64, date time.Time, version int64) error {
 	var value any
 	if !date.IsZero() {
@@ -65,6 +68,13 @@ func (s *Store) SetDateSession(ctx context.Context, actor account.Actor, inscrip
 		}
 		if err := access.CanManageInscription(actor, ins.relations()).Err(fmt.Sprintf("inscription %d", inscriptionID)); err != nil {
 			return err
+		}
+		ref, err := s.ReferentielVersion(ctx, ins.VersionID)
+		if err != nil {
+			return err
+		}
+		if _, closes := ins.closes(ref.Livrables.DossierTechnique.DelaiJoursAvantSession); dossier.Locked(s.now(), closes) {
+			return fieldErr("date_session", msgDsClos) // a new date would reopen it without the admin
 		}
 		if err := tx.updateVersioned(ctx, "inscriptions", inscriptionID, version, `date_session = ?, updated_at = ?`,
 			value, s.t(s.nowUTC())); err != nil {
@@ -85,7 +95,8 @@ func (s *Store) SetDateSession(ctx context.Context, actor account.Actor, inscrip
 // Who: the admin only. Errors: apperr.NotFound when the inscription does not exist or the
 // actor may not see it; apperr.Forbidden for anyone else who sees it; *apperr.Validation on
 // "motif" (required, at most 1,000 characters) and "jusqu_au" (not before today in Paris, nor
-// before the current last day).
+// before the current last day, and before the session date: a reopening never runs into the
+// session).
 func (s *Store) ReopenDossier(ctx context.Context, actor account.Actor, inscriptionID int64, motif string, until time.Time) error {
 	motif = strings.TrimSpace(input.Clean(motif, true))
 	until = dsDate(until)
@@ -114,6 +125,8 @@ func (s *Store) ReopenDossier(ctx context.Context, actor account.Actor, inscript
 			v.Add("jusqu_au", msgDsJusquAu)
 		case !last.IsZero() && until.Before(last):
 			v.Add("jusqu_au", fmt.Sprintf(msgDsJusquAuAvant, french.Date(last)))
+		case ins.DateSession != nil && !until.Before(*ins.DateSession):
+			v.Add("jusqu_au", fmt.Sprintf(msgDsJusquAuApres, french.Date(*ins.DateSession), french.Date(ins.DateSession.AddDate(0, 0, -1))))
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -132,11 +145,15 @@ func (s *Store) ReopenDossier(ctx context.Context, actor account.Actor, inscript
 	return nil
 }
 
-// dsLastDay is the dossier's last day: the latest reopening's, else the deadline (zero when
-// there is neither).
+// dsLastDay is the dossier's last day: the latest reopening's (at the latest the session's
+// eve), else the deadline (zero when there is neither).
 func dsLastDay(ins *dsIns, delai int) time.Time {
 	if n := len(ins.Reouvertures); n > 0 {
-		return ins.Reouvertures[n-1].JusquAu
+		last := ins.Reouvertures[n-1].JusquAu
+		if ins.DateSession != nil && !last.Before(*ins.DateSession) { // never past the session's eve
+			last = ins.DateSession.AddDate(0, 0, -1)
+		}
+		return last
 	}
 	echeance, _ := ins.closes(delai)
 	return echeance

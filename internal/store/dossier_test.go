@@ -227,6 +227,22 @@ func TestDossierDeadline(t *testing.T) {
 		if d, _ := s.Dossier(ctx, w.a(w.candUser), w.fc); !d.Verrouille {
 			t.Error("not locked")
 		}
+		// Closed: a new session date (later or cleared) would reopen it; refused, whoever asks.
+		d, _ = s.Dossier(ctx, w.a(w.refA), w.fc)
+		for _, u := range []*account.User{w.refA, w.admin} {
+			for _, date := range []time.Time{session.AddDate(0, 1, 0), {}} {
+				if err := s.SetDateSession(ctx, w.a(u), w.fc, date, d.InscriptionVersion); !strings.Contains(apperr.FieldErrors(err)["date_session"], "Le dossier est clos") {
+					t.Errorf("closed, new date %v: %v", date, err)
+				}
+			}
+		}
+		// A reopening never runs into the session: until the session's eve at most.
+		for _, day := range []int{24, 25} {
+			err := s.ReopenDossier(ctx, w.a(w.admin), w.fc, "Hospitalisation", time.Date(2027, 3, day, 0, 0, 0, 0, time.UTC))
+			if !strings.Contains(apperr.FieldErrors(err)["jusqu_au"], "avant la date de session") {
+				t.Errorf("reopened until the %d: %v", day, err)
+			}
+		}
 		// Reopening: the admin only, with a reason and a date from today.
 		until := time.Date(2027, 3, 17, 0, 0, 0, 0, time.UTC)
 		if err := s.ReopenDossier(ctx, w.a(w.refA), w.fc, "Hospitalisation", until); !errors.Is(err, apperr.Forbidden) {
@@ -247,6 +263,14 @@ func TestDossierDeadline(t *testing.T) {
 		if d.Verrouille || len(d.Reouvertures) != 1 || d.Reouvertures[0].Motif != "Hospitalisation" ||
 			!d.ClosesAt.Equal(time.Date(2027, 3, 17, 23, 0, 0, 0, time.UTC)) || d.Current[dossier.KindVideo].Version != 2 {
 			t.Errorf("reopened: locked %v, %+v, closes %v", d.Verrouille, d.Reouvertures, d.ClosesAt)
+		}
+		// Reopened, the session moved before the reopening's end: the dossier closes when the
+		// session day starts (00:00 in Paris), not after.
+		if err := s.SetDateSession(ctx, w.a(w.refA), w.fc, time.Date(2027, 3, 16, 0, 0, 0, 0, time.UTC), d.InscriptionVersion); err != nil {
+			t.Fatal(err)
+		}
+		if d, _ = s.Dossier(ctx, w.a(w.candUser), w.fc); !d.ClosesAt.Equal(time.Date(2027, 3, 15, 23, 0, 0, 0, time.UTC)) || d.Verrouille {
+			t.Errorf("reopened past the session: closes %v, locked %v", d.ClosesAt, d.Verrouille)
 		}
 		if _, err := s.DB().ExecContext(ctx, `DELETE FROM dossier_reouvertures`); err == nil {
 			t.Error("reopenings deleted")

@@ -263,8 +263,11 @@ func TestDossierAccessAndLock(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("PATCH date_session: %d %s", status, out)
 	}
-	if status, out = e.api("PATCH", fmt.Sprintf("/api/v1/inscriptions/%d", lea), ref, fmt.Sprintf(`{"date_session":%q,"version":%d}`, session, d.Version)); status != http.StatusConflict {
-		t.Errorf("PATCH date_session with a stale version: %d %s", status, out)
+	// Closed, its date no longer moves (a later one would reopen it without the admin).
+	later := time.Now().AddDate(0, 2, 0).Format(time.DateOnly)
+	if status, out = e.api("PATCH", fmt.Sprintf("/api/v1/inscriptions/%d", lea), ref, fmt.Sprintf(`{"date_session":%q}`, later)); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(out), "Le dossier est clos") {
+		t.Errorf("PATCH date_session of a closed dossier: %d %s", status, out)
 	}
 	d = e.dossierJSON(lea, tok)
 	if !d.Verrouille || d.Echeance == nil {
@@ -292,7 +295,7 @@ func TestDossierAccessAndLock(t *testing.T) {
 
 	// The admin reopens it: the candidate deposits again.
 	admin := e.login("admin@certif.demo")
-	until := time.Now().AddDate(0, 0, 5).Format(time.DateOnly)
+	until := time.Now().AddDate(0, 0, 2).Format(time.DateOnly) // the session's eve at the latest
 	if res := e.post(admin, fmt.Sprintf("/inscriptions/%d/dossier/reouverture", lea), url.Values{"motif": {"Hospitalisation"}, "jusqu_au": {until}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reopen: %d", res.StatusCode)
 	}
