@@ -289,14 +289,40 @@ func coverageCheck(required []string, projets []Projet) Check {
 	_, missing := Coverage(required, projets)
 	n := len(required) - len(missing)
 	v := fmt.Sprintf("%s sur %s", french.Int(n), french.Int(len(required)))
+	wait := awaiting(projets)
 	switch {
 	case len(missing) == 0:
 		return check(RegleCouverture, StatutOK, v, want, "Compétences : "+v+" couvertes par les projets")
+	case n == 0 && wait != "":
+		return check(RegleCouverture, StatutManquant, v, want, "Compétences : aucune couverte — "+wait)
 	case n == 0:
 		return check(RegleCouverture, StatutManquant, v, want, "Compétences : aucune couverte par un projet")
 	}
-	return check(RegleCouverture, StatutAttention, v, want, fmt.Sprintf("Compétences : %s couvertes — %s à évaluer en entretien technique : %s",
-		v, french.Int(len(missing)), strings.Join(missing, ", ")))
+	msg := fmt.Sprintf("Compétences : %s couvertes — %s à évaluer en entretien technique : %s",
+		v, french.Int(len(missing)), strings.Join(missing, ", "))
+	if wait != "" {
+		msg += " ; " + wait
+	}
+	return check(RegleCouverture, StatutAttention, v, want, msg)
+}
+
+// awaiting says which personal projects wait for the référent pédagogique's approval (their
+// compétences are not counted until then): « le projet personnel « Blog » attend
+// l’approbation du référent pédagogique », "" when none does.
+func awaiting(projets []Projet) string {
+	var titres []string
+	for _, p := range projets {
+		if !p.Counts() {
+			titres = append(titres, "« "+p.Titre+" »")
+		}
+	}
+	switch len(titres) {
+	case 0:
+		return ""
+	case 1:
+		return "le projet personnel " + titres[0] + " attend l’approbation du référent pédagogique"
+	}
+	return "les projets personnels " + strings.Join(titres, ", ") + " attendent l’approbation du référent pédagogique"
 }
 
 // conditionalCheck is a piece required only when cond holds (a company's brief, a

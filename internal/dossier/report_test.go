@@ -216,8 +216,10 @@ func TestReport(t *testing.T) {
 		{"three compétences uncovered", func(f *dossier.Facts) {
 			f.Projets[0].Competences = f.Projets[0].Competences[:11]
 		}, "couverture", dossier.StatutAttention, "11 sur 14", "3 à évaluer en entretien technique : C3.1, C3.2, C3.3"},
-		{"personal project not approved", func(f *dossier.Facts) { f.Projets[0].Origine = dossier.OriginePersonnel },
-			"couverture", dossier.StatutManquant, "0 sur 14", ""},
+		{"personal project not approved", func(f *dossier.Facts) {
+			f.Projets[0].Origine, f.Projets[0].Titre = dossier.OriginePersonnel, "Portfolio"
+		}, "couverture", dossier.StatutManquant, "0 sur 14",
+			"Compétences : aucune couverte — le projet personnel « Portfolio » attend l’approbation du référent pédagogique"},
 		{"no blog", func(f *dossier.Facts) { f.Projets[0].Blog = "" }, "blog", dossier.StatutManquant, "aucun lien", "Blog : aucun lien — un site de type blog attendu"},
 		{"no realisation", func(f *dossier.Facts) { f.Projets = nil }, "realisation_url", dossier.StatutManquant, "aucun lien", ""},
 		{"company brief without letter", func(f *dossier.Facts) {
