@@ -100,7 +100,7 @@ func testDemoDossiers(t *testing.T, st *store.Store) {
 		{"Vincent", dossier.RegleResumeMots, dossier.StatutAttention, "Résumé : 263 mots — 200 à 250 attendus"},
 		{"Muller", dossier.RegleCouverture, dossier.StatutAttention,
 			"Compétences : 11 sur 14 couvertes — 3 à évaluer en entretien technique : C3.1, C3.2, C3.3"},
-		{"Lefebvre", dossier.RegleCouverture, dossier.StatutManquant, "Compétences : aucune couverte par un projet"},
+		{"Lefebvre", dossier.RegleCouverture, dossier.StatutManquant, "Compétences : aucune couverte — le projet personnel « Communauté de randonneurs « Les Monts du Lyonnais » » attend l’approbation du référent pédagogique"},
 		{"Girard", dossier.RegleDossierPages, dossier.StatutManquant, ""},
 	} {
 		c := statut(tc.nom, tc.regle)
