@@ -77,6 +77,17 @@ func TestInscriptionRules(t *testing.T) {
 			{H, A, A, H, H, H, H, H},
 			{H, A, A, H, H, H, H, H},
 		}},
+		// Issue 8: the dossier complet is the candidate's and their référent's (and the
+		// certificateur's); the formateur sees it and is denied.
+		{"contribute dossier", access.CanContributeDossier, [7][8]access.Decision{
+			{H, A, A, A, D, H, H, H},
+			{H, A, A, A, D, A, H, H},
+			{H, A, A, H, H, H, H, H},
+			{H, A, A, H, H, H, D, H},
+			{H, A, A, H, H, H, H, H},
+			{H, A, A, H, H, H, H, H},
+			{H, A, A, H, H, H, H, H},
+		}},
 		{"train", access.CanTrain, [7][8]access.Decision{
 			{H, A, A, A, A, H, H, H},
 			{H, A, A, A, A, D, H, H},
@@ -224,6 +235,7 @@ func TestGates(t *testing.T) {
 		access.ReadCandidat:          {auth, ok, ok, ok, ok, ok, no, no},
 		access.DecideProjet:          {auth, no, no, ok, no, no, no, no},
 		access.EditCandidat:          {auth, ok, ok, ok, no, no, no, no},
+		access.ContributeDossier:     {auth, ok, ok, ok, no, ok, no, no},
 	}
 	for _, p := range access.Policies() {
 		w, found := want[p]
@@ -307,6 +319,12 @@ func TestPolicyChecks(t *testing.T) {
 		{access.DecideProjet, formateur, own, apperr.Forbidden},
 		{access.DecideProjet, formateur, other, apperr.NotFound},
 		{access.DecideProjet, candidat, own, apperr.Forbidden},
+		{access.ContributeDossier, candidat, own, nil},
+		{access.ContributeDossier, candidat, other, apperr.NotFound},
+		{access.ContributeDossier, referent, own, nil},
+		{access.ContributeDossier, formateur, own, apperr.Forbidden},
+		{access.ContributeDossier, formateur, other, apperr.NotFound},
+		{access.ContributeDossier, admin, other, nil},
 		{access.ReadCentre, candidat, other, nil}, // not about inscriptions: decided elsewhere
 	} {
 		err := tc.p.CheckInscription(tc.a, tc.r, "inscription")

@@ -29,6 +29,7 @@ const (
 	ReadCandidat                            // a candidate's identity record
 	DecideProjet                            // the end-of-bloc project's decision: the centre's référent only (seed 5-1)
 	EditCandidat                            // a candidate's identity record, corrected (the centre's référent, the certificateur)
+	ContributeDossier                       // the dossier complet's pieces, summary, projects: the candidate, the centre's référent, the certificateur; not the formateur
 	policiesCount                           // keep last
 )
 
@@ -50,6 +51,9 @@ type policyDef struct {
 	// only restricts the policy to one role, whatever level the others hold: the seed gives
 	// some acts to one person (the référent pédagogique validates the end-of-bloc project).
 	only account.Role
+	// except refuses the policy to one role, whatever level it holds: the dossier complet is
+	// the candidate's and their référent's (issue 8), not the formateur's who trains them.
+	except account.Role
 }
 
 func (p Policy) def() policyDef {
@@ -84,6 +88,8 @@ func (p Policy) def() policyDef {
 		return policyDef{name: "projet.decide", kind: KindInscription, need: Manage, only: account.RoleReferent}
 	case EditCandidat:
 		return policyDef{name: "candidat.edit", kind: KindCandidat, need: Manage}
+	case ContributeDossier:
+		return policyDef{name: "dossier.contribute", kind: KindInscription, need: Contribute, except: account.RoleFormateur}
 	}
 	return policyDef{name: fmt.Sprintf("policy(%d)", uint8(p))}
 }
@@ -115,7 +121,7 @@ func (p Policy) Gate(a account.Actor) error {
 		return nil
 	case d.kind == 0:
 		return fmt.Errorf("%s: %w", d.name, apperr.Forbidden)
-	case d.only != "" && a.Role != d.only:
+	case d.only != "" && a.Role != d.only, d.except != "" && a.Role == d.except:
 		return fmt.Errorf("%s for %s: %w", d.name, a.Role, apperr.Forbidden)
 	case d.own:
 		if !holdsOwnFile(a) {
@@ -148,6 +154,9 @@ func (p Policy) CheckInscription(a account.Actor, r Inscription, what string) er
 	if only := p.def().only; only != "" {
 		return onlyRole(a, only, InscriptionLevel(a, r), p.Need()).Err(what)
 	}
+	if except := p.def().except; except != "" {
+		return exceptRole(a, except, InscriptionLevel(a, r), p.Need()).Err(what)
+	}
 	return decide(InscriptionLevel(a, r), p.Need()).Err(what)
 }
 
@@ -157,6 +166,15 @@ func (p Policy) CheckCandidat(a account.Actor, r Candidat, what string) error {
 		return nil
 	}
 	return decide(level(KindCandidat, a, r.rel(a)), p.Need()).Err(what)
+}
+
+// exceptRole decides an act refused to role for actor a holding have: Hide for whoever may
+// not know the resource, Deny for role when it sees it, else the level rule.
+func exceptRole(a account.Actor, role account.Role, have, need Level) Decision {
+	if have != None && a.Role == role {
+		return Deny
+	}
+	return decide(have, need)
 }
 
 // onlyRole decides an act reserved to role for actor a holding have: Hide for whoever may not

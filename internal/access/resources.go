@@ -69,6 +69,13 @@ func CanContribute(a account.Actor, r Inscription) Decision {
 	return decide(InscriptionLevel(a, r), Contribute)
 }
 
+// CanContributeDossier: writes the dossier complet (its pieces, summary and projects) — the
+// candidate on their own file, the centre's référent and the certificateur (issue 8); the
+// formateur sees it and may not.
+func CanContributeDossier(a account.Actor, r Inscription) Decision {
+	return exceptRole(a, account.RoleFormateur, InscriptionLevel(a, r), Contribute)
+}
+
 // CanTrain: records evaluations, plans séances, manages the stage — the centre's formateurs
 // and référents, and the certificateur.
 func CanTrain(a account.Actor, r Inscription) Decision {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
@@ -167,11 +168,15 @@ func (s *Store) dsLoad(ctx context.Context, q querier, actor account.Actor, id i
 	return d, nil
 }
 
-// dsWritable loads inscription id for a write by actor (Contribute: the candidate, the
-// centre's staff, the admin) and refuses it with a *ClosedError when the dossier is locked.
+// dsWritable loads inscription id for a write by actor (access.CanContributeDossier: the
+// candidate, the centre's référent, the admin; not the formateur) and refuses it with a
+// *ClosedError when the dossier is locked.
 func (s *Store) dsWritable(ctx context.Context, tx *Tx, actor account.Actor, id int64) (*dsIns, *referentiel.Referentiel, error) {
 	ins, err := s.dsLoad(ctx, tx, actor, id, lvContributor)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := access.CanContributeDossier(actor, ins.relations()).Err(fmt.Sprintf("dossier %d", id)); err != nil {
 		return nil, nil, err
 	}
 	ref, err := s.ReferentielVersion(ctx, ins.VersionID)

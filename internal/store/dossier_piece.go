@@ -33,12 +33,12 @@ const (
 // annexes start in a dossier technique (0: none; ignored for the other kinds). The file and
 // the version are inserted in one transaction, audited with ids only; no version is ever
 // overwritten (version = the kind's last + 1).
-// Who: whoever may contribute to the inscription (the candidate themself, the référent and
-// formateurs of the centre, the admin). Errors: *apperr.Validation on "kind" when kind is not
-// uploadable (dossier.Uploadable), on "annexes_page" when it is negative or beyond the
-// document's pages, on "fichier" as SaveFile and when the kind has dossier.MaxVersions already; apperr.NotFound when the inscription does not
-// exist or the actor may not see it; apperr.Forbidden when they see it without contributing
-// (the jury); *ClosedError (errors.Is apperr.Conflict, its Message says since when in French)
+// Who: access.CanContributeDossier (the candidate themself, the référent of the centre, the
+// admin; not the formateur). Errors: *apperr.Validation on "kind" when kind is not uploadable
+// (dossier.Uploadable), on "annexes_page" when it is negative or beyond the document's pages,
+// on "fichier" as SaveFile and when the kind has dossier.MaxVersions already;
+// apperr.NotFound when the inscription does not exist or the actor may not see it;
+// apperr.Forbidden when they see it without contributing (the formateur, the jury); *ClosedError (errors.Is apperr.Conflict, its Message says since when in French)
 // when the dossier is locked; apperr.Conflict when a concurrent upload took the same version.
 // On any error nothing is recorded: the caller deletes the blob it wrote.
 func (s *Store) AddPiece(ctx context.Context, actor account.Actor, inscriptionID int64, kind dossier.Kind, f *File, storageKey string, m dossier.Measure, annexesPage int) (*Piece, error) {

@@ -141,8 +141,8 @@ func dsValidateProjet(p *dossier.Projet, ref *referentiel.Referentiel) error {
 
 // CreateProjet records project p of inscription p.InscriptionID (p.ID, p.Version set; the
 // approval fields ignored), audited with ids only.
-// Who: whoever may contribute to the inscription (the candidate, the centre's staff, the
-// admin), before the deadline. Errors: apperr.NotFound when the inscription does not exist or
+// Who: access.CanContributeDossier (the candidate, the centre's référent, the admin; not the
+// formateur), before the deadline. Errors: apperr.NotFound when the inscription does not exist or
 // the actor may not see it; apperr.Forbidden when they see it without contributing;
 // *ClosedError (apperr.Conflict) when the dossier is locked; *apperr.Validation on "titre",
 // "origine", "entreprise", "url", "blog", "competences".

@@ -95,6 +95,26 @@ func TestDossierPieces(t *testing.T) {
 				t.Errorf("%s reads the piece: %v", name, err)
 			}
 		}
+		// The formateur reads the dossier but never writes it (issue 8: the candidate and their
+		// référent, the admin).
+		form := w.a(w.formA)
+		f0, key0 := dsFile()
+		if _, err := s.AddPiece(ctx, form, w.fc, dossier.KindCV, f0, key0, dossier.Measure{}, 0); !errors.Is(err, apperr.Forbidden) {
+			t.Errorf("formateur adds a piece: %v", err)
+		}
+		if err := s.SaveResume(ctx, form, w.fc, "Par le formateur."); !errors.Is(err, apperr.Forbidden) {
+			t.Errorf("formateur writes the summary: %v", err)
+		}
+		pj := &dossier.Projet{InscriptionID: w.fc, Titre: "Blog", Origine: dossier.OrigineStage, URL: "https://a.example.fr", Blog: "https://b.example.fr"}
+		if err := s.CreateProjet(ctx, form, pj); !errors.Is(err, apperr.Forbidden) {
+			t.Errorf("formateur creates a project: %v", err)
+		}
+		if err := s.CreateProjet(ctx, cand, pj); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteProjet(ctx, form, pj.ID); !errors.Is(err, apperr.Forbidden) {
+			t.Errorf("formateur deletes a project: %v", err)
+		}
 		// Strangers: another centre's référent and formateur, another candidate, a jury account.
 		for name, u := range map[string]*account.User{"referent B": w.refB, "formateur B": w.formB, "candidat 2": w.cand2, "jury": w.jury} {
 			if _, _, err := s.FileByID(ctx, w.a(u), v1.File.ID); !errors.Is(err, apperr.NotFound) {

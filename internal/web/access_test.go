@@ -151,11 +151,11 @@ var accessExpected = map[string]outcomes{
 	// The dossier (issue 8): read as the file; contributed to by the candidate and the staff;
 	// the session date by the référent and the admin; the reopening by the admin alone.
 	"GET /inscriptions/{id}/dossier":                               withJury(insRead, 'O'),
-	"POST /inscriptions/{id}/dossier/pieces/{kind}":                withJury(insContribute, 'F'),
-	"POST /inscriptions/{id}/dossier/resume":                       withJury(insContribute, 'F'),
-	"POST /inscriptions/{id}/dossier/projets":                      withJury(insContribute, 'F'),
-	"POST /inscriptions/{id}/dossier/projets/{projet}":             withJury(insContribute, 'F'),
-	"POST /inscriptions/{id}/dossier/projets/{projet}/supprimer":   withJury(insContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/pieces/{kind}":                withJury(dossierContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/resume":                       withJury(dossierContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/projets":                      withJury(dossierContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/projets/{projet}":             withJury(dossierContribute, 'F'),
+	"POST /inscriptions/{id}/dossier/projets/{projet}/supprimer":   withJury(dossierContribute, 'F'),
 	"POST /inscriptions/{id}/dossier/projets/{projet}/approbation": withJury(insDecide, 'F'),
 	"POST /inscriptions/{id}/dossier/date-session":                 withJury(insManage, 'F'),
 	"POST /inscriptions/{id}/dossier/reouverture":                  withJury(insAdmin, 'F'),
@@ -204,12 +204,12 @@ var accessExpected = map[string]outcomes{
 	"PATCH /api/v1/inscriptions/{id}":                             withJury(insManage, 'F'),
 	"GET /api/v1/inscriptions/{id}/dossier":                       withJury(insRead, 'O'),
 	"GET /api/v1/inscriptions/{id}/dossier/conformite":            withJury(insRead, 'O'),
-	"PUT /api/v1/inscriptions/{id}/dossier/pieces/{kind}":         withJury(insContribute, 'F'),
-	"PUT /api/v1/inscriptions/{id}/dossier/resume":                withJury(insContribute, 'F'),
+	"PUT /api/v1/inscriptions/{id}/dossier/pieces/{kind}":         withJury(dossierContribute, 'F'),
+	"PUT /api/v1/inscriptions/{id}/dossier/resume":                withJury(dossierContribute, 'F'),
 	"POST /api/v1/inscriptions/{id}/dossier/reouverture":          withJury(insAdmin, 'F'),
-	"POST /api/v1/inscriptions/{id}/projets":                      withJury(insContribute, 'F'),
-	"PATCH /api/v1/projets/{projet}":                              insContribute, // the rule of the project's inscription
-	"DELETE /api/v1/projets/{projet}":                             insContribute,
+	"POST /api/v1/inscriptions/{id}/projets":                      withJury(dossierContribute, 'F'),
+	"PATCH /api/v1/projets/{projet}":                              dossierContribute, // the rule of the project's inscription
+	"DELETE /api/v1/projets/{projet}":                             dossierContribute,
 	"POST /api/v1/projets/{projet}/approbation":                   insDecide,
 	"GET /api/v1/courriels":                                       {relNone: "LOFFFF"},
 	// The jury sessions (issue 9): the admin manages them; jury@ sees the session it sits on
@@ -234,8 +234,11 @@ var accessExpected = map[string]outcomes{
 var (
 	insRead       = outcomes{relOwnCentre: "LOOONN", relOwnFile: "LOOOON", relOtherCentre: "LONNNN", relMissing: "LNNNNN"}
 	insContribute = outcomes{relOwnCentre: "LOOONF", relOwnFile: "LOOOOF", relOtherCentre: "LONNNF", relMissing: "LNNNNF"}
-	insTrain      = outcomes{relOwnCentre: "LOOOFF", relOwnFile: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"}
-	insManage     = outcomes{relOwnCentre: "LOOFFF", relOwnFile: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"}
+	// The dossier complet is written by the candidate, their référent and the certificateur
+	// (issue 8); the formateur, who trains the candidate, is refused.
+	dossierContribute = outcomes{relOwnCentre: "LOOFNF", relOwnFile: "LOOFOF", relOtherCentre: "LONFNF", relMissing: "LNNFNF"}
+	insTrain          = outcomes{relOwnCentre: "LOOOFF", relOwnFile: "LOOOFF", relOtherCentre: "LONNFF", relMissing: "LNNNFF"}
+	insManage         = outcomes{relOwnCentre: "LOOFFF", relOwnFile: "LOOFFF", relOtherCentre: "LONFFF", relMissing: "LNNFFF"}
 	// The end-of-bloc project is decided by the centre's référent alone (seed 5-1).
 	insDecide = outcomes{relOwnCentre: "LFOFFF", relOwnFile: "LFOFFF", relOtherCentre: "LFNFFF", relMissing: "LFNFFF"}
 	// The certificateur's own acts on a file (reopening a closed dossier): the others know the

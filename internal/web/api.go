@@ -52,14 +52,14 @@ func (s *Server) apiRoutes(r routeTable) {
 	r.handle("PATCH /api/v1/inscriptions/{id}", access.ManageInscription, s.apiInscriptionPatch)
 	r.handle("GET /api/v1/inscriptions/{id}/dossier", access.ReadInscription, s.apiDossier)
 	r.handle("GET /api/v1/inscriptions/{id}/dossier/conformite", access.ReadInscription, s.apiConformite)
-	r.handle("PUT /api/v1/inscriptions/{id}/dossier/pieces/{kind}", access.ContributeInscription, s.apiPiecePut)
-	r.handle("PUT /api/v1/inscriptions/{id}/dossier/resume", access.ContributeInscription, s.apiResumePut)
+	r.handle("PUT /api/v1/inscriptions/{id}/dossier/pieces/{kind}", access.ContributeDossier, s.apiPiecePut)
+	r.handle("PUT /api/v1/inscriptions/{id}/dossier/resume", access.ContributeDossier, s.apiResumePut)
 	r.handle("POST /api/v1/inscriptions/{id}/dossier/reouverture", access.Administer, s.apiReopen)
-	r.handle("POST /api/v1/inscriptions/{id}/projets", access.ContributeInscription, s.apiProjetCreate)
+	r.handle("POST /api/v1/inscriptions/{id}/projets", access.ContributeDossier, s.apiProjetCreate)
 	// A project is named by its own id ({projet}): the store applies the rule of its
 	// inscription (the route's gate only keeps out the roles that never contribute).
-	r.handle("PATCH /api/v1/projets/{projet}", access.ContributeInscription, s.apiProjetUpdate)
-	r.handle("DELETE /api/v1/projets/{projet}", access.ContributeInscription, s.apiProjetDelete)
+	r.handle("PATCH /api/v1/projets/{projet}", access.ContributeDossier, s.apiProjetUpdate)
+	r.handle("DELETE /api/v1/projets/{projet}", access.ContributeDossier, s.apiProjetDelete)
 	r.handle("POST /api/v1/projets/{projet}/approbation", access.DecideProjet, s.apiProjetApprove)
 	r.handle("POST /api/v1/import/candidats", access.ManageCentre, s.apiImport)
 	// The jury sessions (issue 9): the admin manages them; a juror reads the sessions they sit

@@ -189,7 +189,7 @@ func (s *Server) dossierData(r *http.Request, v *inscriptionView, d *store.Dossi
 		MaxDocumentMB: s.cfg.MaxDocumentBytes >> 20, MaxVideoMB: s.cfg.MaxVideoBytes >> 20}
 	a := actor(r)
 	rel := access.Inscription{CentreID: v.Ins.CentreID, CandidatUserID: v.Ins.Candidat.UserID}
-	p.CanContribute = access.CanContribute(a, rel) == access.Allow && !d.Verrouille
+	p.CanContribute = access.CanContributeDossier(a, rel) == access.Allow && !d.Verrouille
 	p.CanApprove = access.CanDecideProjet(a, rel) == access.Allow
 	p.CanSetDate = p.CanManage
 	p.CanReopen = a.Role == account.RoleAdmin

@@ -233,8 +233,11 @@ func TestDossierUploads(t *testing.T) {
 	if status, _ := e.api("GET", fmt.Sprintf("/api/v1/inscriptions/%d/dossier", lea), e.token("formateur.nantes@certif.demo"), ""); status != http.StatusNotFound {
 		t.Errorf("another centre's API: %d", status)
 	}
-	if res, _ := e.uploadForm(nantes, lea, "cv", "cv.pdf", pdfBytes, ""); res.StatusCode != http.StatusNotFound {
+	if res, _ := e.uploadForm(nantes, lea, "cv", "cv.pdf", pdfBytes, ""); res.StatusCode != http.StatusForbidden { // no formateur writes a dossier
 		t.Errorf("another centre uploads: %d", res.StatusCode)
+	}
+	if res, _ := e.uploadForm(e.login("referent.nantes@certif.demo"), lea, "cv", "cv.pdf", pdfBytes, ""); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another centre's référent uploads: %d", res.StatusCode)
 	}
 }
 
@@ -338,9 +341,12 @@ func TestDossierProjetsAPI(t *testing.T) {
 	if status != http.StatusConflict || !strings.Contains(string(out), `"current":{`) || !strings.Contains(string(out), "Blog du club nautique") {
 		t.Errorf("stale PATCH: %d %s", status, out)
 	}
-	// Another centre's formateur: 404 by the route's guard.
-	if status, _ := e.api("PATCH", path, e.token("formateur.nantes@certif.demo"), body); status != http.StatusNotFound {
-		t.Errorf("another centre's PATCH: %d", status)
+	// A formateur, of this centre or another: 403 by the route's gate (the dossier is the
+	// candidate's and their référent's, issue 8).
+	for _, email := range []string{"formateur@certif.demo", "formateur.nantes@certif.demo"} {
+		if status, _ := e.api("PATCH", path, e.token(email), body); status != http.StatusForbidden {
+			t.Errorf("%s PATCH: %d", email, status)
+		}
 	}
 	if status, _ := e.api("DELETE", path, tok, ""); status != http.StatusNoContent {
 		t.Errorf("DELETE: %d", status)
@@ -357,7 +363,7 @@ func TestDossierPageRoles(t *testing.T) {
 	}{
 		{"candidat@certif.demo", true, false, false, false},
 		{"referent@certif.demo", true, true, false, false},
-		{"formateur@certif.demo", true, false, false, false},
+		{"formateur@certif.demo", false, false, false, false}, // reads the dossier, never writes it (issue 8)
 		{"admin@certif.demo", true, true, true, false},
 	} {
 		c := e.login(tc.email)
@@ -383,8 +389,8 @@ func TestDossierPageRoles(t *testing.T) {
 				t.Errorf("%s: %s shown %v, want %v", tc.email, sel, got, want)
 			}
 		}
-		if doc.Find("#texte").Length() != 1 || doc.Find("#projet-new").Length() != 1 {
-			t.Errorf("%s: the summary or the project form is missing", tc.email)
+		if got := doc.Find("#texte").Length() == 1 && doc.Find("#projet-new").Length() == 1; got != tc.upload {
+			t.Errorf("%s: the summary and the project form shown %v, want %v", tc.email, got, tc.upload)
 		}
 		if got := text(doc.Find("#dossier-state")); !strings.Contains(got, "échéance") && !strings.Contains(got, "Dossier") {
 			t.Errorf("%s: synthesis %q", tc.email, got)

@@ -229,11 +229,11 @@ func (s *Server) Handler() http.Handler {
 	// The dossier complet (issue 8): pieces streamed (never parsed whole), projects, summary,
 	// the référent's session date and the certificateur's reopening.
 	r.handle("GET /inscriptions/{id}/dossier", access.ReadInscription, s.dossierPage)
-	r.handle("POST /inscriptions/{id}/dossier/pieces/{kind}", access.ContributeInscription, s.piecePost)
-	r.handle("POST /inscriptions/{id}/dossier/resume", access.ContributeInscription, s.resumePost)
-	r.handle("POST /inscriptions/{id}/dossier/projets", access.ContributeInscription, s.projetCreate)
-	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}", access.ContributeInscription, s.projetUpdate)
-	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}/supprimer", access.ContributeInscription, s.projetDelete)
+	r.handle("POST /inscriptions/{id}/dossier/pieces/{kind}", access.ContributeDossier, s.piecePost)
+	r.handle("POST /inscriptions/{id}/dossier/resume", access.ContributeDossier, s.resumePost)
+	r.handle("POST /inscriptions/{id}/dossier/projets", access.ContributeDossier, s.projetCreate)
+	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}", access.ContributeDossier, s.projetUpdate)
+	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}/supprimer", access.ContributeDossier, s.projetDelete)
 	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}/approbation", access.DecideProjet, s.projetApprove)
 	r.handle("POST /inscriptions/{id}/dossier/date-session", access.ManageInscription, s.dateSessionPost)
 	r.handle("POST /inscriptions/{id}/dossier/reouverture", access.Administer, s.reopenPost)
