@@ -165,3 +165,30 @@ func TestDossierQuota(t *testing.T) {
 		t.Errorf("refused pieces kept: %d files, %d blobs", countFiles(t, e)-before, blobFiles(t, root)-blobsBefore)
 	}
 }
+
+// TestPieceMustStartAsPDF: a piece sniffed as a PDF must start with %PDF- (after a UTF-8
+// BOM at most); an HTML page carrying %PDF- further down is refused as a wrong type.
+func TestPieceMustStartAsPDF(t *testing.T) {
+	for _, tc := range []struct {
+		head string
+		ok   bool
+	}{
+		{"%PDF-1.7\n", true},
+		{"\xef\xbb\xbf%PDF-1.4\n", true},
+		{"<html><body><script>alert(1)</script>%PDF-1.4\n", false},
+		{" %PDF-1.4", false},
+		{"%PDF", false},
+	} {
+		if got := pdfAtStart([]byte(tc.head)); got != tc.ok {
+			t.Errorf("%q: %v", tc.head, got)
+		}
+	}
+	e := newEnv(t)
+	lea, _ := dossierIns(t, e)
+	tok := e.token("candidat@certif.demo")
+	html := []byte("<html><head><title>x</title></head><body><script>alert(document.cookie)</script>\n%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n</body></html>")
+	status, out := e.apiRaw("PUT", fmt.Sprintf("/api/v1/inscriptions/%d/dossier/pieces/cv?nom=cv.pdf", lea), tok, "application/pdf", html)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "format accepté") {
+		t.Errorf("HTML before %%PDF-: %d %s", status, out)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -280,6 +281,9 @@ func readPieceHead(r *http.Request, kind dossier.Kind) (*incomingPiece, error) {
 	for _, t := range types {
 		ok = ok || t == in.mime
 	}
+	if in.mime == mimePDF && !pdfAtStart(head) { // the sniffer finds %PDF- anywhere in the first kilobyte
+		ok = false
+	}
 	if !ok {
 		return nil, fieldError("fichier", fmt.Sprintf("« %s » n’est pas d’un format accepté pour cette pièce (%s) : son contenu a été vérifié, pas seulement son nom.", name, described))
 	}
@@ -288,6 +292,12 @@ func readPieceHead(r *http.Request, kind dossier.Kind) (*incomingPiece, error) {
 	}
 	in.name = input.FileName(input.Clean(in.name, false), typeExtensions[in.mime]...)
 	return in, nil
+}
+
+// pdfAtStart reports whether head starts as a PDF does: « %PDF- » at its first byte, after
+// an optional UTF-8 byte order mark (an HTML page with %PDF- further down is no PDF).
+func pdfAtStart(head []byte) bool {
+	return bytes.HasPrefix(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), []byte("%PDF-"))
 }
 
 // setAnnexes reads the page where the annexes start ("" for none).
