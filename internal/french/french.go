@@ -94,6 +94,24 @@ func DateTime(t time.Time) string {
 	return Date(t) + " à " + Time(t)
 }
 
+// Deadline is how a last day is said everywhere (dossier page, reminder mail, home):
+// « au plus tard le 7 janvier 2027 à 23 h 59 (heure de Paris) »; Empty for the zero time.
+func Deadline(lastDay time.Time) string {
+	if lastDay.IsZero() {
+		return Empty
+	}
+	return "au plus tard le " + Date(lastDay) + " à 23" + NBSP + "h" + NBSP + "59 (heure de Paris)"
+}
+
+// ClosedSince is how a passed deadline is said, closesAt being the instant it passed (the
+// midnight after the last day, in Paris): « depuis le 8 janvier 2027 à 0 h (heure de Paris) ».
+func ClosedSince(closesAt time.Time) string {
+	if closesAt.IsZero() {
+		return Empty
+	}
+	return "depuis le " + Date(closesAt) + " à 0" + NBSP + "h (heure de Paris)"
+}
+
 // ShortDate formats t as « 05/01/2027 » for table columns; Empty for the zero time.
 func ShortDate(t time.Time) string {
 	if t.IsZero() {

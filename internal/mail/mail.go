@@ -90,6 +90,7 @@ type DossierReminder struct {
 var funcs = map[string]any{
 	"date":     french.Date,
 	"datetime": french.DateTime,
+	"deadline": french.Deadline,
 }
 
 // kindTemplates are the parsed templates of one kind.

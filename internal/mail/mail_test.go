@@ -46,6 +46,9 @@ func TestRenderEveryKind(t *testing.T) {
 		if !strings.Contains(m.Text, "12\u00a0mars\u00a02027") {
 			t.Errorf("%s: French date missing: %q", tc.kind, m.Text)
 		}
+		if tc.kind == mail.KindDossierReminder && !strings.Contains(m.Text, "au plus tard le 12\u00a0mars\u00a02027 à 23\u00a0h\u00a059 (heure de Paris)") {
+			t.Errorf("the reminder does not say the deadline as the dossier page does: %q", m.Text)
+		}
 		if strings.Contains(m.HTML, "<&>") {
 			t.Errorf("%s: HTML not escaped", tc.kind)
 		}

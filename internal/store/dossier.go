@@ -106,10 +106,10 @@ func (e *ClosedError) Error() string {
 // Is makes errors.Is(err, apperr.Conflict) true.
 func (e *ClosedError) Is(target error) bool { return target == apperr.Conflict }
 
-// Message is « Le dossier est clos depuis le 14 mars 2027 : … » (the last day, in Paris).
+// Message is « Le dossier est clos depuis le 15 mars 2027 à 0 h (heure de Paris) : … »
+// (french.ClosedSince, the phrasing of the dossier page).
 func (e *ClosedError) Message() string {
-	return "Le dossier est clos depuis le " + french.Date(e.Since.Add(-time.Second)) +
-		" au soir : seul un administrateur peut le rouvrir."
+	return "Le dossier est clos " + french.ClosedSince(e.Since) + " : seul un administrateur peut le rouvrir."
 }
 
 // dsIns is what the dossier needs of an inscription: its scope (lvIns), its target session

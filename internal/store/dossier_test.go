@@ -235,7 +235,7 @@ func TestDossierDeadline(t *testing.T) {
 		f, key := dsFile()
 		_, err = s.AddPiece(ctx, w.a(w.candUser), w.fc, dossier.KindVideo, f, key, dossier.Measure{}, 0)
 		var closed *store.ClosedError
-		if !errors.As(err, &closed) || !errors.Is(err, apperr.Conflict) || !strings.Contains(closed.Message(), "14\u00a0mars\u00a02027") {
+		if !errors.As(err, &closed) || !errors.Is(err, apperr.Conflict) || !strings.Contains(closed.Message(), "depuis le 15\u00a0mars\u00a02027 à 0\u00a0h (heure de Paris)") {
 			t.Fatalf("late piece: %v", err)
 		}
 		if err := s.SaveResume(ctx, w.a(w.refA), w.fc, "Tard."); !errors.As(err, &closed) {

@@ -132,6 +132,15 @@ func (p *DossierPage) Origines() []dossier.Origine {
 // Entretien lists the compétences left to the entretien technique (R8), joined.
 func (p *DossierPage) Entretien() string { return strings.Join(p.D.Missing, ", ") }
 
+// ClosedAt is the instant the deposit closed (the midnight after LastDay, in Paris): « clos
+// depuis le 8 janvier 2027 à 0 h (heure de Paris) »; zero without a session date.
+func (p *DossierPage) ClosedAt() time.Time {
+	if p.LastDay.IsZero() {
+		return time.Time{}
+	}
+	return p.LastDay.Add(time.Second)
+}
+
 // Reopened reports whether the dossier was reopened by the admin and is open now.
 func (p *DossierPage) Reopened() bool { return !p.D.Verrouille && len(p.D.Reouvertures) > 0 }
 

@@ -289,7 +289,7 @@ func TestDossierAccessAndLock(t *testing.T) {
 		t.Error("a closed dossier stored a file")
 	}
 	_, doc := e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier", lea))
-	if got := text(doc.Find("#dossier-state")); !strings.Contains(got, "Dossier clos le") {
+	if got := text(doc.Find("#dossier-state")); !strings.Contains(got, "Dossier clos depuis le") || !strings.Contains(got, "à 0 h (heure de Paris)") {
 		t.Errorf("synthesis of a closed dossier: %q", got)
 	}
 	if doc.Find("form.piece-upload").Length() != 0 {
@@ -441,7 +441,7 @@ func TestDossierPageRoles(t *testing.T) {
 		t.Fatalf("date de session: %d", res.StatusCode)
 	}
 	_, doc = e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier", lea))
-	if got := text(doc.Find("#dossier-state")); !strings.HasPrefix(got, "Dossier à déposer avant le") || !strings.Contains(got, "(fin de journée)") {
+	if got := text(doc.Find("#dossier-state")); !strings.HasPrefix(got, "Dossier à déposer au plus tard le") || !strings.Contains(got, "à 23 h 59 (heure de Paris)") {
 		t.Errorf("synthesis with a deadline: %q", got)
 	}
 	// The summary from the page (too short: the demo's complete dossier now misses points).

@@ -117,7 +117,7 @@ func (s *Server) overQuota(d *store.Dossier, size int64) error {
 }
 
 // errDossierLocked is the refusal of a write to a closed dossier (409), with the store's
-// French sentence (« Le dossier est clos depuis le 14 mars 2027 au soir : … »).
+// French sentence (« Le dossier est clos depuis le 15 mars 2027 à 0 h (heure de Paris) : … »).
 func errDossierLocked(d *store.Dossier) error {
 	e := &store.ClosedError{InscriptionID: d.InscriptionID}
 	if d.ClosesAt != nil {
