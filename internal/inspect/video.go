@@ -16,7 +16,8 @@ const maxBoxes = 100000
 // (moov may be at the end of the file: the reader seeks from box to box, never reading the
 // media data), or of a WebM/Matroska video, from Segment/Info/Duration × TimecodeScale. It
 // reads only headers, a few kilobytes whatever the size of the file. An unknown container, an
-// unknown video codec or a missing duration give Measured false with the French reason.
+// unknown video codec, a missing duration, or no images (an MP4 without a whole mdat box, a
+// WebM without a Cluster: a truncated file) give Measured false with the French reason.
 func Video(r io.ReaderAt, size int64) dossier.Measure {
 	var head [12]byte
 	n, _ := r.ReadAt(head[:], 0)
@@ -123,11 +124,29 @@ func mp4(r io.ReaderAt, size int64) dossier.Measure {
 		}
 		return unmeasured("codec vidéo inconnu (%s) : durée non mesurable", printable(codec))
 	}
+	if !mp4HasMedia(r, size) {
+		return unmeasured("%s", reasonVideoTruncated)
+	}
 	ms := float64(duration) * 1000 / float64(timescale)
 	if ms > math.MaxInt64/2 {
 		return unmeasured("vidéo MP4 à la durée invraisemblable : durée non mesurable")
 	}
 	return dossier.Measure{Measured: true, Duration: int64(math.Round(ms))}
+}
+
+// reasonVideoTruncated is the Reason of a video whose header announces a duration but whose
+// images are missing or cut: an MP4 without a whole mdat box, a WebM without a Cluster.
+const reasonVideoTruncated = "fichier vidéo tronqué ou sans images : durée non mesurable"
+
+// mp4HasMedia reports whether the file holds a non-empty mdat box (the media data) that ends
+// within it: the top-level walk stops at a box running past the end of the file.
+func mp4HasMedia(r io.ReaderAt, size int64) bool {
+	for _, b := range (&boxWalker{r: r}).children(0, size, "") {
+		if b.typ == "mdat" && b.end > b.start {
+			return true
+		}
+	}
+	return false
 }
 
 // fullBoxTime reads the timescale and duration of an mvhd (withScale) or the duration of an

@@ -204,11 +204,34 @@ func webm(r io.ReaderAt, size int64) dossier.Measure {
 	case hasTracks && !knownMatroskaCodec(videoCodec):
 		return unmeasured("codec vidéo inconnu (%s) : durée non mesurable", printable(videoCodec))
 	}
+	if !inClust && !e.hasCluster(seg) {
+		return unmeasured("%s", reasonVideoTruncated)
+	}
 	ms := duration * float64(scale) / 1e6
 	if ms > math.MaxInt64/2 {
 		return unmeasured("vidéo WebM à la durée invraisemblable : durée non mesurable")
 	}
 	return dossier.Measure{Measured: true, Duration: int64(math.Round(ms))}
+}
+
+// hasCluster reports whether the segment holds a Cluster (the images), walking its
+// top-level elements, each skipped by its size.
+func (e *ebmlReader) hasCluster(seg element) bool {
+	e.visits, e.limit = 0, maxBoxes
+	for off := seg.start; off < seg.end; {
+		el, ok := e.next(off, seg.end)
+		if !ok {
+			return false
+		}
+		if el.id == idCluster {
+			return true
+		}
+		off = el.end
+		if el.unknown {
+			off = el.start
+		}
+	}
+	return false
 }
 
 // lastBlock walks the clusters of a segment, element header by element header (each cluster
