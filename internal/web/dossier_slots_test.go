@@ -1,14 +1,18 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -190,5 +194,71 @@ func TestPieceMustStartAsPDF(t *testing.T) {
 	status, out := e.apiRaw("PUT", fmt.Sprintf("/api/v1/inscriptions/%d/dossier/pieces/cv?nom=cv.pdf", lea), tok, "application/pdf", html)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "format accepté") {
 		t.Errorf("HTML before %%PDF-: %d %s", status, out)
+	}
+}
+
+// syncBuffer is a log buffer the server writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestPieceUploadEdges: a body announced over the cap is refused with 413 before a byte of it
+// is sent; a client that disconnects mid-upload is logged at INFO, not as a server error, and
+// leaves nothing stored.
+func TestPieceUploadEdges(t *testing.T) {
+	e := newEnv(t)
+	lea, _ := dossierIns(t, e)
+	tok := e.token("candidat@certif.demo")
+	logs := &syncBuffer{}
+	e.srv.log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	e.srv.cfg.MaxDocumentBytes = 1 << 20
+	raw := func(contentLength int, body []byte) net.Conn {
+		conn, err := net.Dial("tcp", e.ts.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "PUT /api/v1/inscriptions/%d/dossier/pieces/brief HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/pdf\r\nContent-Length: %d\r\n\r\n", lea, tok, contentLength)
+		_, _ = conn.Write(body)
+		return conn
+	}
+	// 100 MB announced, nothing sent: the answer comes at once.
+	conn := raw(100<<20, nil)
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer before the body: %v", err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	conn.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "1 Mo") {
+		t.Errorf("announced over the cap: %d %s", res.StatusCode, b)
+	}
+	// 500 kB announced, 100 kB sent, then the client goes.
+	before := countFiles(t, e)
+	conn = raw(500<<10, append(append([]byte{}, pdfBytes...), make([]byte, 100<<10)...))
+	time.Sleep(100 * time.Millisecond)
+	conn.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), "abandoned by the client") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := logs.String(); !strings.Contains(got, "level=INFO msg=\"request abandoned by the client\"") || strings.Contains(got, "level=ERROR") {
+		t.Errorf("logs: %s", got)
+	}
+	if countFiles(t, e) != before {
+		t.Error("an abandoned upload stored a file")
 	}
 }

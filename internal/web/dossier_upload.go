@@ -183,9 +183,15 @@ func (s *Server) receivePiece(w http.ResponseWriter, r *http.Request, d *store.D
 	_ = rc.SetWriteDeadline(time.Now().Add(pieceUploadTime + time.Minute))
 	// The multipart envelope adds a few hundred bytes around the file; the blob's own cap is
 	// the exact one.
-	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
-	// Refused before a byte is read: a kind at its last version, a body announced over the
-	// quota (the multipart envelope's few hundred bytes are allowed for).
+	body := &watchedBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit+64<<10)}
+	r.Body = body
+	// Refused before a byte is read: a body announced over the cap, a kind at its last
+	// version, a body announced over the quota (the multipart envelope's few hundred bytes are
+	// allowed for).
+	if r.ContentLength > limit+64<<10 {
+		w.Header().Set("Connection", "close") // the body is not read
+		return nil, tooLarge(limit)
+	}
 	if d.Versions(kind) >= dossier.MaxVersions {
 		return nil, store.ErrMaxVersions()
 	}
@@ -194,14 +200,14 @@ func (s *Server) receivePiece(w http.ResponseWriter, r *http.Request, d *store.D
 	}
 	in, err := readPieceHead(r, kind)
 	if err != nil {
-		return nil, overLimit(err, limit)
+		return nil, body.gone(overLimit(err, limit))
 	}
 	key, size, sum, err := s.cfg.Blobs.Put(r.Context(), in.body, limit)
 	if err != nil {
 		if errors.Is(err, apperr.Invalid) { // over the cap (blob.Put's own validation)
 			return nil, tooLarge(limit)
 		}
-		return nil, overLimit(err, limit)
+		return nil, body.gone(overLimit(err, limit))
 	}
 	if err := s.overQuota(d, size); err != nil {
 		if derr := s.cfg.Blobs.Delete(key); derr != nil {
@@ -223,6 +229,35 @@ func (s *Server) receivePiece(w http.ResponseWriter, r *http.Request, d *store.D
 		return nil, err
 	}
 	return p, nil
+}
+
+// errClientGone is a request whose client went away before its body was read whole (a
+// closed connection, a deadline): nobody reads the answer, and it is no server error
+// (writeError logs it at INFO).
+var errClientGone = errors.New("client gone")
+
+// watchedBody remembers the first error reading a request's body met, other than its end.
+type watchedBody struct {
+	io.ReadCloser
+	err error
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// gone is err, or errClientGone when reading the body failed for another reason than its
+// cap (the client disconnected or stalled past the read deadline).
+func (b *watchedBody) gone(err error) error {
+	var mbe *http.MaxBytesError
+	if b.err == nil || errors.As(b.err, &mbe) || errors.Is(err, errTooLarge) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errClientGone, b.err)
 }
 
 // overLimit turns a body cut by its MaxBytesReader into the 413 of the kind's cap.

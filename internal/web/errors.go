@@ -110,6 +110,13 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errClientGone) { // nobody to answer; not a server error
+		s.log.InfoContext(r.Context(), "request abandoned by the client", slog.String("method", r.Method),
+			slog.String("route", r.Pattern), slog.String("error", err.Error()))
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
 	status, code := classify(err)
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", busyRetryAfter)
