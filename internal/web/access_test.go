@@ -152,6 +152,7 @@ var accessExpected = map[string]outcomes{
 	// the session date by the référent and the admin; the reopening by the admin alone.
 	"GET /inscriptions/{id}/dossier":                               withJury(insRead, 'O'),
 	"POST /inscriptions/{id}/dossier/pieces/{kind}":                withJury(dossierContribute, 'F'),
+	"GET /inscriptions/{id}/dossier/pieces/{kind}":                 withJury(insRead, 'O'),
 	"POST /inscriptions/{id}/dossier/resume":                       withJury(dossierContribute, 'F'),
 	"POST /inscriptions/{id}/dossier/projets":                      withJury(dossierContribute, 'F'),
 	"POST /inscriptions/{id}/dossier/projets/{projet}":             withJury(dossierContribute, 'F'),

@@ -69,6 +69,13 @@ func TestBrowserDossierPhone(t *testing.T) {
 	if got := p.text("#resume-live"); !strings.Contains(got, want) {
 		t.Errorf("live counts of the summary: %q, want %q", got, want)
 	}
+	if got := p.text("#resume-live"); !p.evalBool(`document.querySelector("#resume-live").classList.contains("count-manquant")`) || !strings.Contains(got, "trop court") {
+		t.Errorf("a far too short summary is not red: %q", got)
+	}
+	p.evalBool(`(document.querySelector("#texte").value = "mot ".repeat(260), document.querySelector("#texte").dispatchEvent(new Event("input")), true)`)
+	if got := p.text("#resume-live"); !p.evalBool(`document.querySelector("#resume-live").classList.contains("count-attention")`) || !strings.Contains(got, "trop long") {
+		t.Errorf("a summary of 260 words is not orange « trop long »: %q", got)
+	}
 	p.shoot("dossier-phone")
 	// A file over the cap is refused by the browser before it is sent.
 	e.srv.cfg.MaxDocumentBytes = 1 << 20

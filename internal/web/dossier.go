@@ -36,6 +36,9 @@ type DossierPage struct {
 	FormID string
 	// PieceErrors are the refusals of an upload, next to its piece's field.
 	PieceErrors map[dossier.Kind]string
+	// FlashAt is the anchor the last form's redirect went to, where the flash is repeated
+	// (the user lands there, far from the flash at the top).
+	FlashAt string
 	// What the user may do here.
 	CanContribute, CanApprove, CanSetDate, CanReopen bool
 	// LastDay is the last day of the deposit (Europe/Paris), after any reopening; zero when
@@ -341,6 +344,7 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.dossierData(r, v, d, newForm(), "")
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	p.FlashAt = s.sessions.PopString(r.Context(), "flash_at")
 	return s.render(w, http.StatusOK, "dossier", p)
 }
 
@@ -363,6 +367,7 @@ func (s *Server) rerenderDossier(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
+	s.sessions.Remove(r.Context(), "flash_at") // put by the refused form, for its success only
 	p := s.dossierData(r, v, d, f, formID)
 	for k, m := range pieceErr {
 		p.PieceErrors[k] = m
@@ -370,6 +375,26 @@ func (s *Server) rerenderDossier(w http.ResponseWriter, r *http.Request, status 
 	p.Groups = s.pieceGroups(p, v)
 	return s.render(w, status, "dossier", p)
 }
+
+// PieceSummary lists a refused deposit's problem on top of the page, linking to its file
+// field (the form's usual error summary).
+func (p *DossierPage) PieceSummary() ErrorSummary {
+	sum := ErrorSummary{ID: "dossier-errors", Title: p.T("form.has_errors")}
+	for _, k := range dossier.Kinds() {
+		if m, ok := p.PieceErrors[k]; ok {
+			sum.Items = append(sum.Items, FieldProblem{Field: "fichier-" + string(k), Message: p.KindLabel(k) + p.T("punct.colon") + " " + m})
+		}
+	}
+	return sum
+}
+
+// ResumeRule is the référentiel's rule of the summary (the live counter's range).
+func (p *DossierPage) ResumeRule() referentiel.ResumeRules {
+	return p.Ref.Livrables.DossierTechnique.Resume
+}
+
+// Tolerance is the report's tolerance around a range, for the live counter (dossier.Tolerance).
+func (p *DossierPage) Tolerance() float64 { return dossier.Tolerance }
 
 // SessionDate is the target session date (zero when none).
 func (p *DossierPage) SessionDate() time.Time {

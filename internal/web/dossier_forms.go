@@ -54,7 +54,23 @@ func (s *Server) piecePost(w http.ResponseWriter, r *http.Request) error {
 		return s.rerenderDossier(w, r, status, newForm(), "", map[dossier.Kind]string{kind: msg})
 	}
 	s.sessions.Put(r.Context(), "flash", s.msg(r, "dossier.piece_saved", "Piece", s.tr.T(requestLang(r), "dossier.kind."+string(kind)), "Version", p.Version))
+	s.sessions.Put(r.Context(), "flash_at", "piece-"+string(kind))
 	http.Redirect(w, r, dossierURL(d.InscriptionID, "piece-"+string(kind)), http.StatusSeeOther)
+	return nil
+}
+
+// pieceGet answers a GET of a deposit's address (the page shown after a refused upload,
+// reloaded or bookmarked): the dossier's page, at the piece.
+func (s *Server) pieceGet(w http.ResponseWriter, r *http.Request) error {
+	kind, err := pathKind(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, dossierURL(id, "piece-"+string(kind)), http.StatusSeeOther)
 	return nil
 }
 
@@ -68,6 +84,7 @@ func (s *Server) resumePost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = s.store.SaveResume(r.Context(), actor(r), d.InscriptionID, f.Values["texte"])
+	s.sessions.Put(r.Context(), "flash_at", "resume") // removed again if the form is refused
 	return s.finish(w, r, &f, err, func(status int) error { return s.rerenderDossier(w, r, status, f, "resume", nil) },
 		s.msg(r, "dossier.resume_saved"), dossierURL(d.InscriptionID, "resume"))
 }

@@ -147,6 +147,10 @@ func TestDossierUploads(t *testing.T) {
 	if res, body = e.uploadForm(cand, lea, "cv", "cv-v2.pdf", pdfBytes, ""); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload cv v2: %d %s", res.StatusCode, body)
 	}
+	// The flash is repeated where the redirect lands (the piece), not only at the top.
+	if _, doc := e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier", lea)); !strings.Contains(text(doc.Find("#piece-cv #piece-cv-flash")), "CV") {
+		t.Errorf("flash at the piece: %q", text(doc.Find("#piece-cv-flash")))
+	}
 	// The raw body, by the API, with its Content-Type.
 	status, out := e.apiRaw("PUT", fmt.Sprintf("/api/v1/inscriptions/%d/dossier/pieces/video?nom=demo.mp4", lea), tok, "video/mp4", mp4Bytes)
 	if status != http.StatusCreated {
@@ -185,6 +189,14 @@ func TestDossierUploads(t *testing.T) {
 	res, body = e.uploadForm(cand, lea, "dossier_technique", "dossier.pdf", pngBytes, "")
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="fichier-dossier_technique-error"`) {
 		t.Errorf("PNG as a PDF: %d", res.StatusCode)
+	}
+	if doc, err := goquery.NewDocumentFromReader(strings.NewReader(body)); err != nil || doc.Find(`#dossier-errors a[href="#fichier-dossier_technique"]`).Length() != 1 {
+		t.Errorf("no error summary on top linking to the refused file's field")
+	}
+	// The refused form's address (left in the address bar) shows the dossier when reloaded.
+	if res, _ := e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier/pieces/dossier_technique", lea)); res.StatusCode != http.StatusSeeOther ||
+		!strings.HasSuffix(res.Header.Get("Location"), "/dossier#piece-dossier_technique") {
+		t.Errorf("GET of the deposit's address: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	status, out = e.apiRaw("PUT", fmt.Sprintf("/api/v1/inscriptions/%d/dossier/pieces/strategie", lea), tok, "application/pdf", pngBytes)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), `"fichier"`) {
@@ -447,6 +459,9 @@ func TestDossierPageRoles(t *testing.T) {
 	// The summary from the page (too short: the demo's complete dossier now misses points).
 	if res := e.post(cand, fmt.Sprintf("/inscriptions/%d/dossier/resume", lea), url.Values{"texte": {"Un résumé\nsur deux lignes."}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("summary: %d", res.StatusCode)
+	}
+	if _, doc := e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier", lea)); doc.Find("#resume #resume-flash").Length() != 1 {
+		t.Error("the summary's flash is not where the redirect lands (#resume)")
 	}
 	if d := e.dossierJSON(lea, e.token("candidat@certif.demo")); d.Resume.Texte != "Un résumé\nsur deux lignes." {
 		t.Errorf("summary kept: %q", d.Resume.Texte)

@@ -230,6 +230,7 @@ func (s *Server) Handler() http.Handler {
 	// the référent's session date and the certificateur's reopening.
 	r.handle("GET /inscriptions/{id}/dossier", access.ReadInscription, s.dossierPage)
 	r.handle("POST /inscriptions/{id}/dossier/pieces/{kind}", access.ContributeDossier, s.piecePost)
+	r.handle("GET /inscriptions/{id}/dossier/pieces/{kind}", access.ReadInscription, s.pieceGet)
 	r.handle("POST /inscriptions/{id}/dossier/resume", access.ContributeDossier, s.resumePost)
 	r.handle("POST /inscriptions/{id}/dossier/projets", access.ContributeDossier, s.projetCreate)
 	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}", access.ContributeDossier, s.projetUpdate)
