@@ -54,6 +54,36 @@ type CheckLine struct {
 	Label string // the rule, in the page's language
 }
 
+// Anchor is where on the page the line's rule is fixed: the piece, the summary, the
+// projects, the coverage matrix or the dossier professionnel's group.
+func (c CheckLine) Anchor() string {
+	switch c.Regle {
+	case dossier.RegleResumeMots, dossier.RegleResumeCaracteres:
+		return "resume"
+	case dossier.RegleDossierPages, dossier.RegleDossierCaracteres:
+		return "piece-" + string(dossier.KindDossierTechnique)
+	case dossier.RegleStrategieSections:
+		return "piece-" + string(dossier.KindStrategie)
+	case dossier.RegleCahierSections:
+		return "piece-" + string(dossier.KindCahierDesCharges)
+	case dossier.RegleVideoDuree:
+		return "piece-" + string(dossier.KindVideo)
+	case dossier.RegleRealisationURL, dossier.RegleBlog:
+		return "projets"
+	case dossier.RegleCouverture:
+		return "couverture-title"
+	case dossier.RegleLettreEntreprise:
+		return "piece-" + string(dossier.KindLettreEntreprise)
+	case dossier.RegleConfidentialite:
+		return "piece-" + string(dossier.KindAutorisationConfidentialite)
+	case dossier.ReglePiecesProfessionnel:
+		return "groupe-professionnel"
+	case dossier.RegleSupportCanevas:
+		return "piece-" + string(dossier.KindSupportPresentation)
+	}
+	return ""
+}
+
 // Symbol is the state's sign, so that a state never rests on its colour alone.
 func (c CheckLine) Symbol() string {
 	switch c.Statut {

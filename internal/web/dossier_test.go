@@ -426,6 +426,16 @@ func TestDossierPageRoles(t *testing.T) {
 		t.Errorf("the référent's home: %q personal projects to approve", got)
 	}
 	_, doc = e.get(ref, fmt.Sprintf("/inscriptions/%d/dossier", lea))
+	// The report's lines lead to what fixes them; the synthesis, to the session date's form.
+	for regle, anchor := range map[string]string{"resume_mots": "#resume", "dossier_pages": "#piece-dossier_technique", "couverture": "#couverture-title",
+		"pieces_professionnel": "#groupe-professionnel"} {
+		if href, _ := doc.Find(`#conformite li[data-regle="` + regle + `"] a.check-text`).Attr("href"); href != anchor || doc.Find(anchor).Length() != 1 {
+			t.Errorf("report line %s links to %q, want %s (on the page)", regle, href, anchor)
+		}
+	}
+	if href, _ := doc.Find("#synthese #date-session-link").Attr("href"); href != "#date-session" {
+		t.Errorf("the synthesis does not lead to the session date's form: %q", href)
+	}
 	approve := doc.Find(`form[action$="/approbation"]`)
 	action, _ := approve.Attr("action")
 	if approve.Length() != 1 {
