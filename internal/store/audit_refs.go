@@ -45,6 +45,7 @@ var auditRefQueries = map[string]string{
 	"stage":        auditRefOfInscription("stages x", "x.inscription_id"),
 	"seance":       auditRefOfInscription("seances x", "x.inscription_id"),
 	"passage":      auditRefOfInscription("passages x", "x.inscription_id"),
+	"jury_session": `SELECT id, date_session, '', '', 0 FROM jury_sessions WHERE id IN (%s)`,
 	"recevabilite": auditRefOfInscription("recevabilites x", "x.inscription_id"),
 	// The dossier's records are named by their candidate, as the livret's.
 	"dossier_piece":  auditRefOfInscription("dossier_pieces x", "x.inscription_id"),

@@ -251,6 +251,22 @@ func TestJurySessions(t *testing.T) {
 		if _, err := s.PassageDossier(ctx, evaluator, pVAE.ID); err != nil {
 			t.Fatalf("the evaluator, another candidate: %v", err)
 		}
+		// The journal names the records: the session by its date, the passage by its candidate.
+		log, err := s.AuditLog(ctx, admin, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs, err := s.AuditRefs(ctx, admin, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		named := map[string]string{}
+		for _, e := range log {
+			named[e.Action] = refs[e.ID].Name
+		}
+		if named["jury_session.create"] != "2027-02-15" || !strings.Contains(named["passage.create"], "Durand") || named["recevabilite.create"] == "" {
+			t.Errorf("journal names: %v", named)
+		}
 		// Append-only.
 		for _, q := range []string{`UPDATE jury_attestations SET ip = 'x'`, `DELETE FROM recevabilites`} {
 			if _, err := s.DB().ExecContext(ctx, q); err == nil {

@@ -109,7 +109,8 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		"candidat.merge", "candidat.merged", "file.discard", "file.sweep",
 		"courriel.resend", "courriel.fail", "user.reset_request", "user.reset", "user.email",
 		"certificateur.create", "certificateur.update", "candidat.correction",
-		"inscription.update", "dossier_piece.add", "dossier_resume.save", "dossier_projet.create", "dossier_projet.update", "dossier_projet.delete", "dossier_projet.approve", "dossier.reopen", "dossier.reminder", "file.download", "document.download"} { // the last three: journal.go Op
+		"inscription.update", "dossier_piece.add", "dossier_resume.save", "dossier_projet.create", "dossier_projet.update", "dossier_projet.delete", "dossier_projet.approve", "dossier.reopen", "dossier.reminder", "file.download", "document.download",
+		"jury_session.create", "jury_session.update", "jury_session.membre", "jury_session.attestation", "passage.create", "passage.jures", "recevabilite.create"} { // the last three: journal.go Op
 		ids["audit."+a] = true
 	}
 	return ids
