@@ -621,6 +621,14 @@ func TestTooManyPages(t *testing.T) {
 			}
 		})
 	}
+	// The reading stops one page past maxPages: 200,000 pages cost no more than 20,001 (a
+	// context that allows 40 checks, every 4,096 tokens, is done long before the end).
+	lim := DefaultLimits()
+	lim.Timeout = 0
+	b := docx(10 * maxPages)
+	if m := Document(&countdown{context.Background(), 40}, bytes.NewReader(b), int64(len(b)), MimeDOCX, lim); m.Reason != reasonTooManyPages {
+		t.Errorf("200,000 pages read to the end: %+v", m)
+	}
 	// pdftotext's output: a form feed ends each page; the pages kept stop at one more than maxPages.
 	text := &pdfText{}
 	if err := text.read(bufio.NewReader(strings.NewReader(strings.Repeat("Texte\f", 3*maxPages)))); err != nil {

@@ -25,7 +25,7 @@ func docxFrom(ctx context.Context, z *zipDoc) dossier.Measure {
 		f      flowText
 		inText bool
 	)
-	failed, ok := streamXML(ctx, z, "word/document.xml", "document Word", func(tok xml.Token) {
+	failed, ok := streamXML(ctx, z, "word/document.xml", "document Word", func(tok xml.Token) bool {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -62,6 +62,7 @@ func docxFrom(ctx context.Context, z *zipDoc) dossier.Measure {
 				f.chars(t)
 			}
 		}
+		return !f.tooManyPages()
 	})
 	if !ok {
 		return failed
@@ -130,6 +131,9 @@ func (f *flowText) chars(t []byte) {
 // laid-out pages when known), characters split at the laid-out breaks or failing those at
 // the hand-made ones.
 func (f *flowText) measure(pages int, what string) dossier.Measure {
+	if f.tooManyPages() {
+		return unmeasured("%s", reasonTooManyPages)
+	}
 	split := f.laid
 	if f.laid.breaks == 0 {
 		split = f.manual
@@ -162,10 +166,11 @@ func nesting(depth int, tok xml.Token) int {
 	return depth
 }
 
-// streamXML reads the XML entry name of z token by token, giving each to fn. When the entry
-// is missing, broken, too big or too long to read, ok is false and failed says why in French
-// (what names the document: « document Word »).
-func streamXML(ctx context.Context, z *zipDoc, name, what string, fn func(xml.Token)) (failed dossier.Measure, ok bool) {
+// streamXML reads the XML entry name of z token by token, giving each to fn, until fn returns
+// false (it has seen enough: a document of too many pages). When the entry is missing,
+// broken, too big or too long to read, ok is false and failed says why in French (what names
+// the document: « document Word »).
+func streamXML(ctx context.Context, z *zipDoc, name, what string, fn func(xml.Token) bool) (failed dossier.Measure, ok bool) {
 	rc, err := z.open(name)
 	if err != nil {
 		return unmeasured("%s illisible : %s absent ou invalide", what, name), false
@@ -190,7 +195,9 @@ func streamXML(ctx context.Context, z *zipDoc, name, what string, fn func(xml.To
 		if depth = nesting(depth, tok); depth > maxNesting {
 			return unmeasured("%s illisible : XML imbriqué à plus de %d niveaux", what, maxNesting), false
 		}
-		fn(tok)
+		if !fn(tok) {
+			return dossier.Measure{}, true
+		}
 	}
 }
 
@@ -209,6 +216,10 @@ func headingStyle(id string) bool {
 	id = strings.ToLower(id)
 	return strings.HasPrefix(id, "heading") || strings.HasPrefix(id, "titre") || strings.HasPrefix(id, "title")
 }
+
+// tooManyPages reports whether either split has more than maxPages pages: the reading stops
+// there, the document is not measured.
+func (f *flowText) tooManyPages() bool { return f.laid.over() || f.manual.over() }
 
 // pageSplit counts characters page by page.
 type pageSplit struct {
@@ -232,6 +243,9 @@ func (s *pageSplit) brk() {
 		s.chars = append(s.chars, 0)
 	}
 }
+
+// over reports whether more than maxPages pages were counted.
+func (s *pageSplit) over() bool { return len(s.chars) > maxPages }
 
 func (s *pageSplit) total() int {
 	n := 0

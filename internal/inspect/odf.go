@@ -25,7 +25,7 @@ func odt(ctx context.Context, z *zipDoc) dossier.Measure {
 		style    string              // the automatic style being read
 		skip     int                 // depth inside an annotation (a comment is no text of the document)
 	)
-	failed, ok := streamXML(ctx, z, "content.xml", "document OpenDocument", func(tok xml.Token) {
+	failed, ok := streamXML(ctx, z, "content.xml", "document OpenDocument", func(tok xml.Token) bool {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -59,6 +59,7 @@ func odt(ctx context.Context, z *zipDoc) dossier.Measure {
 				f.chars(t)
 			}
 		}
+		return !f.tooManyPages()
 	})
 	if !ok {
 		return failed
@@ -78,7 +79,7 @@ func odp(ctx context.Context, z *zipDoc) dossier.Measure {
 		inSlide      bool
 		line         strings.Builder
 	)
-	failed, ok := streamXML(ctx, z, "content.xml", "présentation OpenDocument", func(tok xml.Token) {
+	failed, ok := streamXML(ctx, z, "content.xml", "présentation OpenDocument", func(tok xml.Token) bool {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch {
@@ -122,6 +123,7 @@ func odp(ctx context.Context, z *zipDoc) dossier.Measure {
 				}
 			}
 		}
+		return len(chars) <= maxPages // one more: too many slides, capPages refuses it
 	})
 	if !ok {
 		return failed

@@ -67,7 +67,7 @@ func readSlide(ctx context.Context, z *zipDoc, name string, n int) (title, first
 		line    strings.Builder // the current a:p's text
 		inText  bool
 	)
-	failed, ok = streamXML(ctx, z, name, fmt.Sprintf("présentation PowerPoint (diapositive %d)", n), func(tok xml.Token) {
+	failed, ok = streamXML(ctx, z, name, fmt.Sprintf("présentation PowerPoint (diapositive %d)", n), func(tok xml.Token) bool {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -101,7 +101,7 @@ func readSlide(ctx context.Context, z *zipDoc, name string, n int) (title, first
 			}
 		case xml.CharData:
 			if !inText {
-				return
+				return true
 			}
 			chars += dossier.CharsWithoutSpaces(string(t))
 			if line.Len() < 4*maxHeadingRune {
@@ -111,6 +111,7 @@ func readSlide(ctx context.Context, z *zipDoc, name string, n int) (title, first
 				shape.Write(t)
 			}
 		}
+		return true
 	})
 	return strings.TrimSpace(title), strings.TrimSpace(first), chars, failed, ok
 }
