@@ -13,6 +13,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/dossier"
 	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/livret"
@@ -129,7 +130,7 @@ func (s *Store) jsEligibility(ctx context.Context, ins *lvIns) (jury.Eligibility
 // date_session is set and its version bumped). Audited. Who: the admin. Errors:
 // apperr.NotFound, apperr.Forbidden; *apperr.Validation on "heure", "etat" (session under
 // way) or "inscription_id" with the reason (unknown, another certification, already convoked,
-// not eligible: jury.CheckEligible).
+// not eligible: jury.CheckEligible; a dossier closed for another date).
 func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage) error {
 	if _, err := s.jsAdminLoad(ctx, s.q(nil), actor, p.SessionID); err != nil {
 		return fmt.Errorf("add passage: %w", err) // an unknown session before the body's problems
@@ -176,20 +177,38 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 			v.Add("inscription_id", msgJsDejaConvoque)
 			return v
 		}
+		// R14: the dossier's deadline follows the session the candidate is convoked to — unless
+		// the dossier is closed for another date: only the admin's reopening opens it again.
+		ds, err := s.dsLoad(ctx, tx, actor, p.InscriptionID, lvReader)
+		if err != nil {
+			return err
+		}
+		sameDate := ds.DateSession != nil && ds.DateSession.Equal(js.Date)
+		if !sameDate {
+			ref, err := s.ReferentielVersion(ctx, ds.VersionID)
+			if err != nil {
+				return err
+			}
+			if _, closes := ds.closes(ref.Livrables.DossierTechnique.DelaiJoursAvantSession); dossier.Locked(s.now(), closes) {
+				v.Add("inscription_id", msgDsClos)
+				return v
+			}
+		}
 		now := s.nowUTC()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO passages (session_id, inscription_id, heure, presence, version, created_at)
 			VALUES (?, ?, ?, '', 1, ?) RETURNING id`, p.SessionID, p.InscriptionID, p.Heure, s.t(now)).Scan(&p.ID); err != nil {
 			return mapErr(err)
 		}
 		p.Version, p.Presence = 1, ""
-		// R14: the dossier's deadline follows the session the candidate is convoked to.
-		if _, err := tx.ExecContext(ctx, `UPDATE inscriptions SET date_session = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			candDate(js.Date), s.t(now), p.InscriptionID); err != nil {
-			return err
-		}
-		if err := tx.audit(ctx, actor, "inscription.update", "inscription", p.InscriptionID, map[string]any{
-			"fields": []string{"date_session"}, "session_id": p.SessionID}); err != nil {
-			return err
+		if !sameDate {
+			if _, err := tx.ExecContext(ctx, `UPDATE inscriptions SET date_session = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+				candDate(js.Date), s.t(now), p.InscriptionID); err != nil {
+				return err
+			}
+			if err := tx.audit(ctx, actor, "inscription.update", "inscription", p.InscriptionID, map[string]any{
+				"fields": []string{"date_session"}, "session_id": p.SessionID}); err != nil {
+				return err
+			}
 		}
 		return tx.audit(ctx, actor, jsPassageEntity+".create", jsPassageEntity, p.ID, map[string]any{
 			"session_id": p.SessionID, "inscription_id": p.InscriptionID, "heure": p.Heure})

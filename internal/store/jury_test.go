@@ -130,9 +130,24 @@ func TestJurySessions(t *testing.T) {
 		if msg := jyField(t, err, "inscription_id"); !strings.Contains(msg, "BC01, BC02, BC03") {
 			t.Errorf("not eligible: %s", msg)
 		}
+		// A dossier closed for another date keeps it until the admin reopens it.
+		if d, err := s.Dossier(ctx, admin, fc1); err != nil {
+			t.Fatal(err)
+		} else if err := s.SetDateSession(ctx, admin, fc1, time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC), d.InscriptionVersion); err != nil {
+			t.Fatal(err)
+		}
 		pFC := &store.Passage{SessionID: js.ID, InscriptionID: fc1, Heure: "10:30"}
+		if msg := jyField(t, s.AddPassage(ctx, admin, pFC), "inscription_id"); !strings.Contains(msg, "clos") {
+			t.Errorf("closed dossier: %s", msg)
+		}
+		if err := s.ReopenDossier(ctx, admin, fc1, "Convocation à la session de février.", time.Date(2027, 1, 8, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.AddPassage(ctx, admin, pFC); err != nil {
 			t.Fatal(err)
+		}
+		if d, err := s.Dossier(ctx, admin, fc1); err != nil || !d.DateSession.Equal(day) {
+			t.Fatalf("reopened then convoked: %+v %v", d, err)
 		}
 
 		// Independence: formA evaluated fc1, jury3 tutored it; both refused by name.
