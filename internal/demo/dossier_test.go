@@ -99,7 +99,7 @@ func testDemoDossiers(t *testing.T, st *store.Store) {
 		{"Rousseau", dossier.RegleVideoDuree, dossier.StatutManquant, "Vidéo : 7 min 02 s — 5 min au plus"},
 		{"Vincent", dossier.RegleResumeMots, dossier.StatutAttention, "Résumé : 263 mots — 200 à 250 attendus"},
 		{"Muller", dossier.RegleCouverture, dossier.StatutAttention,
-			"Compétences : 11 sur 14 couvertes — 3 à évaluer en entretien technique : C3.1, C3.2, C3.3"},
+			"Compétences : 11 sur 14 couvertes — 3 à évaluer en entretien technique (C3.1, C3.2, C3.3)"},
 		{"Lefebvre", dossier.RegleCouverture, dossier.StatutManquant, "Compétences : aucune couverte — le projet personnel « Communauté de randonneurs « Les Monts du Lyonnais » » attend l’approbation du référent pédagogique"},
 		{"Girard", dossier.RegleDossierPages, dossier.StatutManquant, ""},
 	} {

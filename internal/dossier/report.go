@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/referentiel"
@@ -94,6 +95,13 @@ func Report(l referentiel.Livrables, f Facts) []Check {
 	return out
 }
 
+// ValeurSansObjet is the valeur of a line that does not apply to the dossier (no company
+// brief, no confidential project): its statut stays "ok", pages show it as neutral.
+const ValeurSansObjet = "sans objet"
+
+// SansObjet reports whether c does not apply to the dossier (ValeurSansObjet).
+func (c Check) SansObjet() bool { return c.Statut == StatutOK && c.Valeur == ValeurSansObjet }
+
 // Missing returns the red lines of checks (manquant): what a reminder lists.
 func Missing(checks []Check) []Check {
 	out := []Check{}
@@ -143,11 +151,16 @@ func dossierChecks(lg referentiel.Longueur, m *Measure, annexes int) []Check {
 		}
 	}
 	if !m.Measured {
-		why := reason(m)
+		why, c := reason(m), cause(m)
 		return []Check{
-			check(RegleDossierPages, StatutNonMesurable, why, wantPages, "Dossier technique : pages non mesurables ("+why+")"),
-			check(RegleDossierCaracteres, StatutNonMesurable, why, wantCars, "Dossier technique : caractères non mesurables ("+why+")"),
+			check(RegleDossierPages, StatutNonMesurable, why, wantPages, "Dossier technique : pages non mesurables — "+c),
+			check(RegleDossierCaracteres, StatutNonMesurable, why, wantCars, "Dossier technique : caractères non mesurables — "+c),
 		}
+	}
+	// « hors annexes » only when the annexes' page was given.
+	horsAnnexes, horsEspaces := "", " hors espaces"
+	if annexes > 1 {
+		horsAnnexes, horsEspaces = " hors annexes", " hors espaces et annexes"
 	}
 	out := make([]Check, 0, 2)
 	pages := m.Pages
@@ -156,11 +169,11 @@ func dossierChecks(lg referentiel.Longueur, m *Measure, annexes int) []Check {
 	}
 	if pages == 0 {
 		out = append(out, check(RegleDossierPages, StatutNonMesurable, "nombre de pages inconnu", wantPages,
-			"Dossier technique : le nombre de pages n’a pas pu être lu"))
+			"Dossier technique : nombre de pages non mesurable — "+pdfAdvice))
 	} else {
 		v := french.Count(pages, "page", "pages")
 		out = append(out, check(RegleDossierPages, rangeStatut(pages, lg.PagesMin, lg.PagesMax), v, wantPages,
-			fmt.Sprintf("Dossier technique : %s hors annexes — %s à %s attendues", v, french.Int(lg.PagesMin), french.Int(lg.PagesMax))))
+			fmt.Sprintf("Dossier technique : %s%s — %s à %s attendues", v, horsAnnexes, french.Int(lg.PagesMin), french.Int(lg.PagesMax))))
 	}
 	cars, known := m.Chars, m.Chars > 0
 	if annexes > 1 {
@@ -171,13 +184,35 @@ func dossierChecks(lg referentiel.Longueur, m *Measure, annexes int) []Check {
 	}
 	if !known {
 		out = append(out, check(RegleDossierCaracteres, StatutNonMesurable, "caractères non comptés", wantCars,
-			"Dossier technique : les caractères par page n’ont pas pu être comptés"))
+			"Dossier technique : caractères"+horsAnnexes+" non mesurables — "+pdfAdvice))
 		return out
 	}
 	lo, hi := about(lg.CaracteresSansEspaces)
 	v := french.Count(cars, "caractère", "caractères")
 	return append(out, check(RegleDossierCaracteres, rangeStatut(cars, lo, hi), v, wantCars,
-		fmt.Sprintf("Dossier technique : %s hors espaces et annexes — environ %s attendus", v, french.Int(lg.CaracteresSansEspaces))))
+		fmt.Sprintf("Dossier technique : %s%s — environ %s attendus", v, horsEspaces, french.Int(lg.CaracteresSansEspaces))))
+}
+
+// pdfAdvice is what to do when a document's pages could not be counted (a Word file keeps
+// no reliable page count).
+const pdfAdvice = "déposez-le en PDF pour que ses pages soient comptées"
+
+// cause is the reason m could not be measured as a line of the report says it after its
+// dash: without the reason's own « : longueur non mesurable » tail (the line says it) and
+// with no colon of its own — « PDF sans texte (numérisé ?) ».
+func cause(m *Measure) string {
+	why := strings.TrimSuffix(reason(m), ".")
+	if i := strings.LastIndex(why, " : "); i >= 0 {
+		if tail := why[i+3:]; strings.HasPrefix(tail, "longueur non mesurable") || strings.HasPrefix(tail, "non mesur") {
+			why = why[:i]
+		}
+	}
+	why = strings.ReplaceAll(why, " : ", ", ")
+	if r := []rune(why); len(r) > 1 && unicode.IsUpper(r[0]) && unicode.IsLower(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+		why = string(r)
+	}
+	return why
 }
 
 // reason is the French reason a piece could not be measured.
@@ -212,8 +247,7 @@ func sectionsCheck(regle, what string, items []referentiel.Item, m *Measure, can
 	case m == nil:
 		return check(regle, StatutManquant, "aucun document", want, what+" : aucun document déposé")
 	case !m.Measured:
-		why := reason(m)
-		return check(regle, StatutNonMesurable, why, want, what+" : titres non lisibles ("+why+")")
+		return check(regle, StatutNonMesurable, reason(m), want, what+" : titres non lisibles — "+cause(m))
 	}
 	labels := make([]string, len(items))
 	for i, it := range items {
@@ -259,12 +293,10 @@ func videoCheck(r referentiel.VideoRules, m *Measure) Check {
 	switch {
 	case m == nil:
 		return check(RegleVideoDuree, StatutManquant, "aucune vidéo", want, "Vidéo : absente — "+want)
-	case !m.Measured || m.Duration <= 0:
-		why := "durée illisible"
-		if !m.Measured {
-			why = reason(m)
-		}
-		return check(RegleVideoDuree, StatutNonMesurable, why, want, "Vidéo : durée non mesurable ("+why+")")
+	case !m.Measured:
+		return check(RegleVideoDuree, StatutNonMesurable, reason(m), want, "Vidéo : durée non mesurable — "+cause(m))
+	case m.Duration <= 0:
+		return check(RegleVideoDuree, StatutNonMesurable, "durée illisible", want, "Vidéo : durée non mesurable — la vidéo ne dit pas sa durée")
 	}
 	v := Duration(m.Duration)
 	st := StatutOK
@@ -298,7 +330,7 @@ func coverageCheck(required []string, projets []Projet) Check {
 	case n == 0:
 		return check(RegleCouverture, StatutManquant, v, want, "Compétences : aucune couverte par un projet")
 	}
-	msg := fmt.Sprintf("Compétences : %s couvertes — %s à évaluer en entretien technique : %s",
+	msg := fmt.Sprintf("Compétences : %s couvertes — %s à évaluer en entretien technique (%s)",
 		v, french.Int(len(missing)), strings.Join(missing, ", "))
 	if wait != "" {
 		msg += " ; " + wait
@@ -332,7 +364,7 @@ func conditionalCheck(regle string, k Kind, when string, cond bool, pieces map[K
 	want := "pièce requise pour " + when
 	switch {
 	case !cond:
-		return check(regle, StatutOK, "sans objet", want, k.Libelle()+" : sans objet")
+		return check(regle, StatutOK, ValeurSansObjet, want, k.Libelle()+" : sans objet")
 	case pieces[k] == nil:
 		return check(regle, StatutManquant, "pièce manquante", want, k.Libelle()+" : pièce manquante — requise pour "+when)
 	}

@@ -211,11 +211,22 @@ func TestReport(t *testing.T) {
 			}
 			f.Pieces[dossier.KindDossierTechnique], f.AnnexesPage = m, 33
 		}, "dossier_caracteres", dossier.StatutOK, "48\u202f000 caractères", ""},
+		{"Word file without a page count: what to do", func(f *dossier.Facts) { f.Pieces[dossier.KindDossierTechnique].Pages = 0 },
+			"dossier_pages", dossier.StatutNonMesurable, "", "Dossier technique : nombre de pages non mesurable — déposez-le en PDF pour que ses pages soient comptées"},
+		{"unmeasured: the reason without its own colon", func(f *dossier.Facts) {
+			f.Pieces[dossier.KindDossierTechnique] = &dossier.Measure{Reason: "PDF sans texte (numérisé ?) : longueur non mesurable"}
+		}, "dossier_pages", dossier.StatutNonMesurable, "PDF sans texte (numérisé ?) : longueur non mesurable",
+			"Dossier technique : pages non mesurables — PDF sans texte (numérisé ?)"},
+		{"unmeasured video", func(f *dossier.Facts) {
+			f.Pieces[dossier.KindVideo] = &dossier.Measure{Reason: "Le fichier n’a pas pu être relu pour être mesuré."}
+		}, "video_duree", dossier.StatutNonMesurable, "", "Vidéo : durée non mesurable — le fichier n’a pas pu être relu pour être mesuré"},
+		{"no annexes page: no « hors annexes »", func(f *dossier.Facts) {}, "dossier_caracteres", dossier.StatutOK, "",
+			"Dossier technique : 49\u202f000 caractères hors espaces — environ"},
 		{"dossier too short", func(f *dossier.Facts) { f.Pieces[dossier.KindDossierTechnique].Pages = 27 }, "dossier_pages",
 			dossier.StatutAttention, "27 pages", "30 à 35"},
 		{"three compétences uncovered", func(f *dossier.Facts) {
 			f.Projets[0].Competences = f.Projets[0].Competences[:11]
-		}, "couverture", dossier.StatutAttention, "11 sur 14", "3 à évaluer en entretien technique : C3.1, C3.2, C3.3"},
+		}, "couverture", dossier.StatutAttention, "11 sur 14", "3 à évaluer en entretien technique (C3.1, C3.2, C3.3)"},
 		{"personal project not approved", func(f *dossier.Facts) {
 			f.Projets[0].Origine, f.Projets[0].Titre = dossier.OriginePersonnel, "Portfolio"
 		}, "couverture", dossier.StatutManquant, "0 sur 14",
@@ -253,7 +264,8 @@ func TestReport(t *testing.T) {
 			f := green(l)
 			tc.change(&f)
 			c := line(t, dossier.Report(l, f), tc.regle)
-			if c.Statut != tc.statut || (tc.valeur != "" && c.Valeur != tc.valeur) || !strings.Contains(c.Message, tc.message) {
+			if c.Statut != tc.statut || (tc.valeur != "" && c.Valeur != tc.valeur) || !strings.Contains(c.Message, tc.message) ||
+				strings.Count(c.Message, " : ") > 1 || (f.AnnexesPage == 0 && strings.Contains(c.Message, "annexes")) {
 				t.Errorf("%+v", c)
 			}
 		})

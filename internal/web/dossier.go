@@ -84,8 +84,20 @@ func (c CheckLine) Anchor() string {
 	return ""
 }
 
+// State is the line's state as shown: its statut, or "sans_objet" (neutral, « — Sans
+// objet ») for a line that does not apply, whose API statut stays "ok".
+func (c CheckLine) State() string {
+	if c.SansObjet() {
+		return "sans_objet"
+	}
+	return string(c.Statut)
+}
+
 // Symbol is the state's sign, so that a state never rests on its colour alone.
 func (c CheckLine) Symbol() string {
+	if c.SansObjet() {
+		return "—"
+	}
 	switch c.Statut {
 	case dossier.StatutOK:
 		return "✓"

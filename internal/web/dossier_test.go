@@ -454,8 +454,13 @@ func TestDossierPageRoles(t *testing.T) {
 	if err := e.st.DB().QueryRow(`SELECT i.id FROM inscriptions i JOIN candidats c ON c.id = i.candidat_id WHERE c.nom_naissance = 'Muller'`).Scan(&muller); err != nil {
 		t.Fatal(err)
 	}
-	if _, doc := e.get(ref, fmt.Sprintf("/inscriptions/%d/dossier", muller)); !strings.Contains(text(doc.Find("#entretien-list")), "C3.1, C3.2, C3.3") {
+	_, doc = e.get(ref, fmt.Sprintf("/inscriptions/%d/dossier", muller))
+	if !strings.Contains(text(doc.Find("#entretien-list")), "C3.1, C3.2, C3.3") {
 		t.Errorf("compétences left to the entretien technique: %q", text(doc.Find("#entretien-list")))
+	}
+	// A line that does not apply is neutral, not a green « Conforme ».
+	if got := text(doc.Find(`#conformite li[data-regle="confidentialite"] .check-state`)); got != "— Sans objet" {
+		t.Errorf("a line that does not apply is not neutral: %q", got)
 	}
 	session := time.Now().AddDate(0, 2, 0).Format(time.DateOnly)
 	d := e.dossierJSON(lea, e.token("referent@certif.demo"))
