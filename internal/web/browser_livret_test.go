@@ -134,13 +134,13 @@ func TestBrowserLivret(t *testing.T) {
 
 		lvClick(p, `header a[href="/mon-dossier"]`, http.StatusOK)
 		if got := p.location(); !regexp.MustCompile(`/inscriptions/\d+$`).MatchString(got) {
-			t.Errorf("“Mon dossier” leads to %q, want the candidate's file", got)
+			t.Errorf("“Mon inscription” leads to %q, want the candidate's file", got)
 		}
 		if got := p.text("#contenu h1"); got != "Élodie Garnier" && got != "Élodie GARNIER" {
-			t.Errorf("Mon dossier: h1 = %q, want the candidate's name", got)
+			t.Errorf("Mon inscription: h1 = %q, want the candidate's name", got)
 		}
 		if got := p.text("#statut"); got == "" {
-			t.Error("Mon dossier: no status")
+			t.Error("Mon inscription: no status")
 		}
 		p.shoot("activation-mon-dossier")
 
