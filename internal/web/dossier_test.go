@@ -304,6 +304,9 @@ func TestDossierAccessAndLock(t *testing.T) {
 	if got := text(doc.Find("#dossier-state")); !strings.Contains(got, "Dossier clos depuis le") || !strings.Contains(got, "à 0 h (heure de Paris)") {
 		t.Errorf("synthesis of a closed dossier: %q", got)
 	}
+	if _, home := e.get(cand, "/"); !strings.Contains(text(home.Find("ul.next li").First()), "clos depuis le") || !strings.Contains(text(home.Find("ul.next li").First()), "transmis au jury") {
+		t.Errorf("the candidate's home after the close: %q", text(home.Find("ul.next li").First()))
+	}
 	if doc.Find("form.piece-upload").Length() != 0 {
 		t.Error("a closed dossier offers upload forms")
 	}
@@ -483,7 +486,7 @@ func TestDossierPageRoles(t *testing.T) {
 	}
 	// The candidate's home puts the dossier first among what awaits them, with its deadline.
 	_, doc = e.get(cand, "/")
-	if got := text(doc.Find("ul.next li").First()); !strings.Contains(got, "Dossier de certification") || !strings.Contains(got, "points manquants") {
+	if got := text(doc.Find("ul.next li").First()); !strings.Contains(got, "Dossier de certification : 2 points non conformes") {
 		t.Errorf("the candidate's home: %q", got)
 	}
 }

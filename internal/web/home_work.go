@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/certif/certif/internal/account"
@@ -215,17 +216,40 @@ func (s *Server) dossierState(ctx context.Context, b *Base, act account.Actor, i
 		}
 	}
 	if left := st.Competences - st.Acquises; left > 0 {
-		st.Next = append(st.Next, WorkLine{Label: b.T("work.candidat.competences", "Count", left), Detail: b.T("work.candidat.competences_detail"), Href: livretURL})
+		st.Next = append(st.Next, WorkLine{Label: b.T("work.candidat.competences", "Count", left), Detail: b.T("work.candidat.competences_detail", "Count", left), Href: livretURL})
 	}
 	// The dossier de certification, once its deadline is known: what is still missing, first.
 	d, err := s.store.Dossier(ctx, act, ins.ID)
 	if err != nil {
 		return nil, err
 	}
-	if miss := len(dossier.Missing(d.Conformite)); miss > 0 && d.ClosesAt != nil && !d.Verrouille {
-		st.Next = append([]WorkLine{{Label: b.T("work.candidat.dossier", "Count", miss),
-			Detail: b.T("work.candidat.dossier_detail", "Date", b.Date(d.ClosesAt.Add(-time.Second))),
-			Href:   fmt.Sprintf("/inscriptions/%d/dossier", ins.ID)}}, st.Next...)
+	href := fmt.Sprintf("/inscriptions/%d/dossier", ins.ID)
+	switch red, orange := countStatut(d.Conformite, dossier.StatutManquant), countStatut(d.Conformite, dossier.StatutAttention); {
+	case d.ClosesAt == nil:
+	case d.Verrouille: // closed: it is the jury's now
+		st.Next = append([]WorkLine{{Label: b.T("work.candidat.dossier_closed", "Date", b.Date(*d.ClosesAt)),
+			Detail: b.T("work.candidat.dossier_closed_detail"), Href: href}}, st.Next...)
+	case red+orange > 0: // the report's red and orange lines, named as it names them
+		var points []string
+		if red > 0 {
+			points = append(points, b.T("work.candidat.dossier_red", "Count", red))
+		}
+		if orange > 0 {
+			points = append(points, b.T("work.candidat.dossier_orange", "Count", orange))
+		}
+		st.Next = append([]WorkLine{{Label: b.T("work.candidat.dossier_points", "Points", strings.Join(points, ", ")),
+			Detail: b.T("work.candidat.dossier_detail", "Date", b.Date(d.ClosesAt.Add(-time.Second))), Href: href}}, st.Next...)
 	}
 	return st, nil
+}
+
+// countStatut counts the lines of a conformity report in state st.
+func countStatut(checks []dossier.Check, st dossier.Statut) int {
+	n := 0
+	for _, c := range checks {
+		if c.Statut == st {
+			n++
+		}
+	}
+	return n
 }

@@ -215,6 +215,9 @@ func TestCountAgreement(t *testing.T) {
 		{"fr", "livret.acquises", []any{"N", 3, "Total", 14}, "3/14 compétences acquises"},
 		{"fr", "livrables.video_regle", []any{"Min", 2, "Minutes", 1}, "au moins 2 vidéos de 1 minute au maximum, réalisées par le candidat"},
 		{"en", "livrables.video_regle", []any{"Min", 1, "Minutes", 5}, "at least 1 video of no more than 5 minutes, made by the candidate"},
+		{"fr", "work.candidat.competences_detail", []any{"Count", 1}, "vos formateurs l’évaluent après chaque module"},
+		{"fr", "work.candidat.dossier_red", []any{"Count", 1}, "1 point non conforme"},
+		{"fr", "work.candidat.dossier_orange", []any{"Count", 2}, "2 points à revoir"},
 	} {
 		if got := tr.T(tc.lang, tc.id, tc.args...); got != tc.want {
 			t.Errorf("%s %s %v = %q, want %q", tc.lang, tc.id, tc.args, got, tc.want)
