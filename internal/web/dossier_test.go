@@ -685,6 +685,10 @@ func TestDossierProjetForms(t *testing.T) {
 	if v, _ := doc.Find(fmt.Sprintf("#p%d-titre", p.ID)).Attr("value"); v != "Mon titre" {
 		t.Errorf("the user's input was lost: %q", v)
 	}
+	// Deleting asks first (a folded confirmation, without JavaScript), with a danger button.
+	if n := doc.Find(fmt.Sprintf(`#projet-%d details.confirm form[action$="/supprimer"] button.danger`, p.ID)).Length(); n != 1 {
+		t.Errorf("the project's deletion is not behind a confirmation: %d", n)
+	}
 	if res := e.post(cand, edit+"/supprimer", url.Values{}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("delete: %d", res.StatusCode)
 	}
