@@ -154,6 +154,21 @@ func Number(f float64) string {
 	return group(printer().Sprint(number.Decimal(f, number.MaxFractionDigits(2))))
 }
 
+// Bytes writes a file size the one way every page and message says it: « 300 octets »,
+// « 64 Ko », « 1 Mo », « 1,2 Mo », « 2 Go » (units of 1 024, one decimal at most for Mo and Go).
+func Bytes(n int64) string {
+	one := func(f float64) string { return Number(math.Round(f*10) / 10) }
+	switch {
+	case n >= 1<<30:
+		return one(float64(n)/(1<<30)) + " Go"
+	case n >= 1<<20:
+		return one(float64(n)/(1<<20)) + " Mo"
+	case n >= 1<<10:
+		return Number(math.Round(float64(n)/(1<<10))) + " Ko"
+	}
+	return Count(int(n), "octet", "octets")
+}
+
 // Plural returns one when n is 0 or 1 — French counts zero in the singular, « 0 inscription
 // créée » — and other otherwise.
 func Plural(n int, one, other string) string {

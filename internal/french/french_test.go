@@ -24,6 +24,10 @@ func TestDates(t *testing.T) {
 		{"today at 23:30 UTC is tomorrow in Paris", Today(time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)), "2027-01-01"},
 		{"deadline", Deadline(time.Date(2027, 1, 7, 0, 0, 0, 0, time.UTC)), "au plus tard le 7\u00a0janvier\u00a02027 à 23\u00a0h\u00a059 (heure de Paris)"},
 		{"closed since", ClosedSince(time.Date(2027, 1, 7, 23, 0, 0, 0, time.UTC)), "depuis le 8\u00a0janvier\u00a02027 à 0\u00a0h (heure de Paris)"},
+		{"bytes", Bytes(300), "300 octets"},
+		{"kilobytes", Bytes(1 << 10), "1 Ko"},
+		{"megabytes", Bytes(1 << 20), "1 Mo"},
+		{"megabytes with a decimal", Bytes(1258291), "1,2 Mo"},
 		{"month", Month(time.February), "février"},
 		{"month out of range", Month(13), ""},
 	} {

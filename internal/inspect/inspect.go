@@ -76,7 +76,7 @@ func capPages(m dossier.Measure) dossier.Measure {
 // French.
 func Document(ctx context.Context, r io.ReaderAt, size int64, mime string, lim Limits) dossier.Measure {
 	if size > lim.MaxBytes {
-		return unmeasured("document trop volumineux (%s, %s au plus) : non mesuré", frenchBytes(size), frenchBytes(lim.MaxBytes))
+		return unmeasured("document trop volumineux (%s, %s au plus) : non mesuré", french.Bytes(size), french.Bytes(lim.MaxBytes))
 	}
 	if lim.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -119,17 +119,6 @@ func formatName(mime string) string {
 // unmeasured is a Measure that says in French why nothing could be measured.
 func unmeasured(format string, args ...any) dossier.Measure {
 	return dossier.Measure{Reason: fmt.Sprintf(format, args...)}
-}
-
-// frenchBytes writes a size as a person reads it (« 52,4 Mo »).
-func frenchBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strings.Replace(fmt.Sprintf("%.1f Mo", float64(n)/(1<<20)), ".", ",", 1)
-	case n >= 1<<10:
-		return fmt.Sprintf("%d ko", n>>10)
-	}
-	return fmt.Sprintf("%d octets", n)
 }
 
 // headings collects the heading texts of a document, capped in number and length, spaces

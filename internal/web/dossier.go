@@ -11,6 +11,7 @@ import (
 	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/dossier"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 )
@@ -224,8 +225,11 @@ func (p *DossierPage) OrigineLabel(o dossier.Origine) string {
 	return p.T("dossier.origine." + string(o))
 }
 
-// Size formats a file size (« 1,2 Mo »).
+// Size formats a file size (« 1,2 Mo », french.Bytes; the English units in English).
 func (p *DossierPage) Size(n int64) string {
+	if p.Lang != "en" {
+		return french.Bytes(n)
+	}
 	switch {
 	case n >= 1<<20:
 		return strings.Replace(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".", p.T("dossier.decimal"), 1) + " " + p.T("dossier.mb")

@@ -18,6 +18,7 @@ import (
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/dossier"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/input"
 	"github.com/certif/certif/internal/store"
 )
@@ -112,7 +113,7 @@ func (s *Server) overQuota(d *store.Dossier, size int64) error {
 	}
 	v := apperr.NewValidation()
 	v.Add("fichier", fmt.Sprintf("Le dossier ne peut pas dépasser %s, toutes les versions de toutes les pièces comprises : ce fichier n’y tient plus (déjà %d Mo déposés).",
-		sizeFR(s.cfg.MaxDossierBytes), d.Taille()>>20))
+		french.Bytes(s.cfg.MaxDossierBytes), d.Taille()>>20))
 	return fmt.Errorf("%w: %w", errTooLarge, v)
 }
 

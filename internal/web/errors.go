@@ -15,6 +15,7 @@ import (
 
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -51,21 +52,10 @@ func bodyTooLarge(err error) error {
 	if !errors.As(err, &mbe) {
 		return nil
 	}
-	msg := "Le corps de la requête dépasse " + sizeFR(mbe.Limit) + "."
+	msg := "Le corps de la requête dépasse " + french.Bytes(mbe.Limit) + "."
 	v := apperr.NewValidation()
 	v.Add("body", msg)
 	return &explainedError{err: fmt.Errorf("%w: %w", errTooLarge, v), heading: "Requête trop volumineuse", message: msg}
-}
-
-// sizeFR writes a size in French: « 1 Mo », « 64 Ko », « 300 octets ».
-func sizeFR(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d Mo", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d Ko", n>>10)
-	}
-	return fmt.Sprintf("%d octets", n)
 }
 
 // classify returns the status and API code for err; unknown errors are 500 "internal".

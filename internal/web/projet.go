@@ -142,10 +142,5 @@ func (s *Server) projetFileRemove(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// Size formats a file size the French way: « 350 ko », « 12,4 Mo ».
-func (p *LivretPage) Size(n int64) string {
-	if n < 1<<20 {
-		return french.Number(float64((n+1023)>>10)) + "\u00a0ko"
-	}
-	return french.Number(float64(n*10>>20)/10) + "\u00a0Mo"
-}
+// Size formats a file size the French way: « 350 Ko », « 12,4 Mo » (french.Bytes).
+func (p *LivretPage) Size(n int64) string { return french.Bytes(n) }
