@@ -39,6 +39,9 @@ const (
 	// KindDossierReminder reminds a candidate whose dossier is incomplete of its deadline
 	// (7 and 2 days before).
 	KindDossierReminder = "dossier-rappel" // data: DossierReminder
+	// KindDossierReopened tells a candidate that the certificateur reopened their closed
+	// dossier, and until when.
+	KindDossierReopened = "dossier-rouvert" // data: DossierReopened
 )
 
 // Message is one rendered e-mail: its recipient's address, subject and two bodies.
@@ -85,6 +88,15 @@ type DossierReminder struct {
 	Echeance time.Time // the last day (a date)
 	Manque   []string  // what is missing, one French sentence each
 	Link     string    // the dossier's page
+}
+
+// DossierReopened is the data of the message saying a closed dossier is open again. The
+// reopening's reason is not in it: it may concern the candidate's health or private life,
+// and an e-mail travels further than the page.
+type DossierReopened struct {
+	Prenom  string
+	JusquAu time.Time // the new last day (a date)
+	Link    string    // the dossier's page
 }
 
 var funcs = map[string]any{

@@ -27,6 +27,8 @@ func TestRenderEveryKind(t *testing.T) {
 		{mail.KindActivation, "Activez votre compte Certif", mail.Activation{Prenom: "Éloïse", Link: link, Expires: expires}},
 		{mail.KindDossierReminder, "Votre dossier technique est attendu le 12 mars 2027", mail.DossierReminder{Prenom: "Éloïse",
 			Echeance: time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC), Manque: []string{"Vidéo : absente — 5 min au plus"}, Link: link}},
+		{mail.KindDossierReopened, "Votre dossier de certification est rouvert jusqu’au 12 mars 2027", mail.DossierReopened{Prenom: "Éloïse",
+			JusquAu: time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC), Link: link}},
 		{mail.KindReset, "Réinitialisation de votre mot de passe Certif", mail.Reset{Prenom: "Éloïse", Link: link, Expires: expires}},
 		{mail.KindTutor, "Fiche d’appréciation de stage de Éloïse Lefèvre", mail.Tutor{Tuteur: "M. Dupré", Candidat: "Éloïse Lefèvre",
 			Entreprise: "Café <&> Cie", Link: link, Expires: expires}},

@@ -136,6 +136,17 @@ func (s *Store) ReopenDossier(ctx context.Context, actor account.Actor, inscript
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, inscriptionID, motif, candDate(until), actor.UserID, s.t(s.nowUTC())).Scan(&id); err != nil {
 			return mapErr(err)
 		}
+		// The candidate learns it by mail (without the reason), in the same transaction.
+		email, prenom, err := dsRecipient(ctx, tx, ins.CandidatID)
+		if err != nil {
+			return err
+		}
+		if email != "" {
+			if err := tx.enqueue(ctx, mail.KindDossierReopened, email, mail.DossierReopened{Prenom: prenom, JusquAu: until,
+				Link: s.link("/inscriptions/", strconv.FormatInt(inscriptionID, 10)) + "/dossier"}); err != nil {
+				return err
+			}
+		}
 		return tx.audit(ctx, actor, "dossier.reopen", "inscription", inscriptionID, map[string]any{
 			"reouverture_id": id, "jusqu_au": candDate(until)})
 	})
@@ -227,16 +238,9 @@ func (s *Store) dsRemind(ctx context.Context, id int64) (ok bool, err error) {
 	if len(missing) == 0 {
 		return false, nil
 	}
-	var email, prenoms string
-	if err := q.QueryRowContext(ctx, `SELECT email, prenoms FROM candidats WHERE id = ?`, ins.CandidatID).Scan(&email, &prenoms); err != nil {
+	email, prenom, err := dsRecipient(ctx, q, ins.CandidatID)
+	if err != nil || email == "" {
 		return false, err
-	}
-	if email == "" {
-		return false, nil
-	}
-	prenom := ""
-	if ps, err := lvStrings(prenoms); err == nil && len(ps) > 0 {
-		prenom = ps[0]
 	}
 	manque := make([]string, len(missing))
 	for i, c := range missing {
@@ -266,4 +270,17 @@ func (s *Store) dsRemind(ctx context.Context, id int64) (ok bool, err error) {
 // ends (`certif serve` starts it, hourly), logging failures and what was queued.
 func (s *Store) SendDossierRemindersEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	every(ctx, interval, log, "dossier reminders", "courriels queued", s.SendDossierReminders)
+}
+
+// dsRecipient is the address and first prénom the dossier's mails go to: the candidate's
+// e-mail ("" when they have none: no mail is written).
+func dsRecipient(ctx context.Context, q querier, candidatID int64) (email, prenom string, err error) {
+	var prenoms string
+	if err := q.QueryRowContext(ctx, `SELECT email, prenoms FROM candidats WHERE id = ?`, candidatID).Scan(&email, &prenoms); err != nil {
+		return "", "", err
+	}
+	if ps, err := lvStrings(prenoms); err == nil && len(ps) > 0 {
+		prenom = ps[0]
+	}
+	return email, prenom, nil
 }

@@ -278,6 +278,12 @@ func TestDossierDeadline(t *testing.T) {
 		if err := s.ReopenDossier(ctx, w.a(w.admin), w.fc, "Hospitalisation", until); err != nil {
 			t.Fatal(err)
 		}
+		// The candidate is told by mail, without the reason.
+		var body string
+		if err := s.DB().QueryRowContext(ctx, `SELECT body_text FROM courriels WHERE kind = 'dossier-rouvert'`).Scan(&body); err != nil ||
+			!strings.Contains(body, "/dossier") || strings.Contains(body, "Hospitalisation") {
+			t.Errorf("reopening mail: %v %q", err, body)
+		}
 		dsAdd(t, s, w.a(w.candUser), w.fc, dossier.KindVideo, dossier.Measure{Measured: true, Duration: 2000})
 		d, _ = s.Dossier(ctx, w.a(w.candUser), w.fc)
 		if d.Verrouille || len(d.Reouvertures) != 1 || d.Reouvertures[0].Motif != "Hospitalisation" ||
