@@ -144,7 +144,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	fmt.Fprintln(e.stdout, "Certif s'est arrêté proprement.")
+	fmt.Fprintln(e.stdout, "Certif s’est arrêté proprement.")
 	return nil
 }
 

@@ -75,11 +75,17 @@ func dsProjetByID(ctx context.Context, q querier, id int64) (dossier.Projet, err
 }
 
 // dsHTTPURL cleans an optional link; ok is false when it is not an http(s) URL of at most
-// maxDsURL characters.
+// maxDsURL characters. A link typed without its scheme (« www.exemple.fr », « exemple.fr/blog »)
+// gets https://; one with another scheme (« javascript: ») does not, and is refused.
 func dsHTTPURL(raw string) (string, bool) {
 	s := strings.TrimSpace(input.Clean(raw, false))
 	if s == "" {
 		return "", true
+	}
+	if !strings.Contains(s, "://") {
+		if i := strings.IndexAny(s, ":/"); i < 0 || s[i] == '/' || strings.Contains(s[:i], ".") {
+			s = "https://" + s
+		}
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || utf8.RuneCountInString(s) > maxDsURL {

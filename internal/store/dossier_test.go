@@ -320,11 +320,11 @@ func TestDossierProjets(t *testing.T) {
 			t.Errorf("company brief without a company: %v", f)
 		}
 		p := &dossier.Projet{InscriptionID: w.fc, Titre: " Blog perso ", Origine: dossier.OriginePersonnel,
-			URL: "https://perso.example.fr", Competences: []string{"C1.1", "C1.2", "C1.1"}}
+			URL: "https://perso.example.fr", Blog: "www.perso.example.fr/carnet", Competences: []string{"C1.1", "C1.2", "C1.1"}}
 		if err := s.CreateProjet(ctx, cand, p); err != nil {
 			t.Fatal(err)
 		}
-		if p.ID == 0 || p.Version != 1 || p.Titre != "Blog perso" || len(p.Competences) != 2 {
+		if p.ID == 0 || p.Version != 1 || p.Titre != "Blog perso" || len(p.Competences) != 2 || p.Blog != "https://www.perso.example.fr/carnet" {
 			t.Errorf("created %+v", p)
 		}
 		d, _ := s.Dossier(ctx, cand, w.fc)

@@ -608,7 +608,7 @@ func TestBrowserLivret(t *testing.T) {
 		tabs := run(p, chromedp.Evaluate[[]string](`[...document.querySelectorAll("nav.tabs a")].map(a => a.textContent.trim())`))
 		// A VAE candidate has a dossier de certification too (issue 8), but no livret,
 		// planning or internship.
-		if want := []string{"Dossier", "Dossier de certification"}; !slices.Equal(tabs, want) {
+		if want := []string{"Inscription", "Dossier de certification"}; !slices.Equal(tabs, want) {
 			t.Errorf("tabs of a VAE file: %q, want %q (no livret, planning or internship)", tabs, want)
 		}
 		if n := p.eval(`document.querySelectorAll('#contenu a[href$="/livret"], #contenu a[href$="/planning"], #contenu a[href$="/stage"], #contenu a[href$=".pdf"]').length`); n != 0 {

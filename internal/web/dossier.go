@@ -363,7 +363,7 @@ func systemToday(insID int64, k dossier.Kind) string {
 	case dossier.KindAttestationFormation:
 		return fmt.Sprintf("/inscriptions/%d/documents/attestation-formation.pdf", insID)
 	}
-	return fmt.Sprintf("/inscriptions/%d/stage", insID)
+	return fmt.Sprintf("/inscriptions/%d/documents/fiche-stage.pdf", insID)
 }
 
 // projetValues are the form fields of a recorded project.

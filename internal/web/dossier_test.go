@@ -599,6 +599,9 @@ func TestDossierFreeze(t *testing.T) {
 	if doc.Find("#piece-livret .system-pending a").Length() != 1 {
 		t.Error("before the freeze, the livret is not listed as produced at the close with today's version")
 	}
+	if doc.Find("#piece-fiche_stage").Length() == 1 && doc.Find(`#piece-fiche_stage .system-pending a[href$="/documents/fiche-stage.pdf"]`).Length() != 1 {
+		t.Error("today's version of the fiche de stage is not its PDF")
+	}
 	n, err := e.srv.FreezeDossiers(t.Context())
 	if err != nil || n < 2 {
 		t.Fatalf("FreezeDossiers: %d pieces, %v", n, err)
@@ -630,7 +633,7 @@ func TestDossierFreeze(t *testing.T) {
 		}
 	}
 	_, doc = e.get(cand, fmt.Sprintf("/inscriptions/%d/dossier", lea))
-	if got := text(doc.Find("#piece-livret .piece-current")); !strings.Contains(got, "figé à la clôture") {
+	if got := text(doc.Find("#piece-livret .piece-current")); !strings.Contains(got, "joint à la clôture le") {
 		t.Errorf("the frozen livret on the page: %q", got)
 	}
 }

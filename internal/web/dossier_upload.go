@@ -321,7 +321,7 @@ func readPieceHead(r *http.Request, kind dossier.Kind) (*incomingPiece, error) {
 		ok = false
 	}
 	if !ok {
-		return nil, fieldError("fichier", fmt.Sprintf("« %s » n’est pas d’un format accepté pour cette pièce (%s) : son contenu a été vérifié, pas seulement son nom.", name, described))
+		return nil, fieldError("fichier", fmt.Sprintf("« %s » n’est pas d’un format accepté pour cette pièce, qui attend %s ; son contenu a été vérifié, pas seulement son nom.", name, described))
 	}
 	if strings.TrimSpace(in.name) == "" {
 		in.name = string(kind)
