@@ -8,6 +8,7 @@ package french
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -194,6 +195,24 @@ func Typographic(s string) string {
 		return s
 	}
 	return typographic.Replace(s)
+}
+
+// longNumber is a whole number of four digits or more in running text, not part of a longer
+// figure (a decimal, a code, an identifier).
+var longNumber = regexp.MustCompile(`(^|[^\p{L}\p{N}.,/:_-])([1-9][0-9]{3,})($|[^\p{L}\p{N}.,/:_-])`)
+
+// Prose is a text transcribed verbatim (the référentiel's) as pages print it: Typographic,
+// and its numbers of four digits or more grouped the French way (« environ 1 200 caractères »).
+func Prose(s string) string {
+	s = Typographic(s)
+	return longNumber.ReplaceAllStringFunc(s, func(m string) string {
+		sub := longNumber.FindStringSubmatch(m)
+		n, err := strconv.Atoi(sub[2])
+		if err != nil {
+			return m
+		}
+		return sub[1] + Int(n) + sub[3]
+	})
 }
 
 // De returns « de » followed by name, elided before a vowel or an h: De("Élodie Martin") is

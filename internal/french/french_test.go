@@ -28,6 +28,8 @@ func TestDates(t *testing.T) {
 		{"kilobytes", Bytes(1 << 10), "1 Ko"},
 		{"megabytes", Bytes(1 << 20), "1 Mo"},
 		{"megabytes with a decimal", Bytes(1258291), "1,2 Mo"},
+		{"prose", Prose("Résumé en français d'environ 1200 caractères, 200 à 250 mots"), "Résumé en français d’environ 1\u202f200 caractères, 200 à 250 mots"},
+		{"prose keeps codes and decimals", Prose("C1.1, 1234,5 et REF-2027"), "C1.1, 1234,5 et REF-2027"},
 		{"month", Month(time.February), "février"},
 		{"month out of range", Month(13), ""},
 	} {

@@ -121,7 +121,10 @@ type PieceGroup struct {
 type PieceSlot struct {
 	Kind    dossier.Kind
 	Numero  int    // the item of the dossier technique's plan (R14), 0 outside the plan
-	Libelle string // the référentiel's wording or the kind's label
+	Libelle string // the référentiel's wording (french.Prose) or the kind's label
+	// Titre is the short title of a plan item filled elsewhere on the page (its wording
+	// then stands under it).
+	Titre string
 	// Sections are the sections the référentiel asks of the item (digital strategy,
 	// specification), which the conformity report looks for among its headings.
 	Sections []string
@@ -339,14 +342,18 @@ func (s *Server) pieceGroups(p *DossierPage, v *inscriptionView) []PieceGroup {
 	anchors := map[string]string{"competences": "projets", "resume": "resume", "realisation_url": "projets"}
 	for _, it := range v.Ref.Livrables.DossierTechnique.Plan {
 		if k, ok := planKinds[it.Code]; ok {
-			sl := slot(k, it.Numero, it.Libelle)
+			sl := slot(k, it.Numero, french.Prose(it.Libelle))
 			for _, sec := range it.Sections {
-				sl.Sections = append(sl.Sections, sec.Libelle)
+				sl.Sections = append(sl.Sections, french.Prose(sec.Libelle))
 			}
 			tech.Slots = append(tech.Slots, sl)
 			continue
 		}
-		tech.Slots = append(tech.Slots, PieceSlot{Numero: it.Numero, Libelle: it.Libelle, Anchor: anchors[it.Code]})
+		sl := PieceSlot{Numero: it.Numero, Libelle: french.Prose(it.Libelle), Anchor: anchors[it.Code]}
+		if sl.Anchor != "" {
+			sl.Titre = p.T("dossier.item." + it.Code)
+		}
+		tech.Slots = append(tech.Slots, sl)
 	}
 	tech.Slots = append(tech.Slots, slot(dossier.KindAutorisationConfidentialite, 0, ""))
 

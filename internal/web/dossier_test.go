@@ -429,6 +429,13 @@ func TestDossierPageRoles(t *testing.T) {
 		t.Errorf("the référent's home: %q personal projects to approve", got)
 	}
 	_, doc = e.get(ref, fmt.Sprintf("/inscriptions/%d/dossier", lea))
+	// The plan's items filled elsewhere have a short title, the référentiel's wording under it
+	// with French typography (« d’une longueur d’environ 20 lignes … 1 200 caractères »).
+	if h := doc.Find("#groupe-technique article.piece").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.Contains(s.Find("header strong").Text(), "Résumé du projet")
+	}); !strings.Contains(h.Find("header small").Text(), "d’une longueur d’environ 20 lignes") || !strings.Contains(h.Find("header small").Text(), "1\u202f200 caractères") {
+		t.Errorf("item 2 of the plan: %q", text(h.Find("header")))
+	}
 	// The report's lines lead to what fixes them; the synthesis, to the session date's form.
 	for regle, anchor := range map[string]string{"resume_mots": "#resume", "dossier_pages": "#piece-dossier_technique", "couverture": "#couverture-title",
 		"pieces_professionnel": "#groupe-professionnel"} {

@@ -95,6 +95,9 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		ids["dossier.statut."+string(st)] = true
 	}
 	ids["dossier.statut.sans_objet"] = true // a display state (CheckLine.State)
+	for _, code := range []string{"competences", "resume", "realisation_url"} { // the plan items filled elsewhere
+		ids["dossier.item."+code] = true
+	}
 	for _, o := range (&DossierPage{}).Origines() {
 		ids["dossier.origine."+string(o)] = true
 	}
