@@ -94,7 +94,7 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 	for _, st := range []dossier.Statut{dossier.StatutOK, dossier.StatutAttention, dossier.StatutManquant, dossier.StatutNonMesurable} {
 		ids["dossier.statut."+string(st)] = true
 	}
-	ids["dossier.statut.sans_objet"] = true // a display state (CheckLine.State)
+	ids["dossier.statut.sans_objet"] = true                                     // a display state (CheckLine.State)
 	for _, code := range []string{"competences", "resume", "realisation_url"} { // the plan items filled elsewhere
 		ids["dossier.item."+code] = true
 	}
