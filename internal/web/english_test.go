@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/referentiel"
 )
 
@@ -58,6 +59,7 @@ func referentielTexts(t *testing.T) []string {
 		case reflect.String:
 			if s := normalizeText(v.String()); len(s) > 2 {
 				seen[s] = true
+				seen[normalizeText(french.Prose(v.String()))] = true // as the dossier page prints it
 			}
 		}
 	}
