@@ -101,9 +101,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.signIn(r, u.ID); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", p.T("account.password_changed"))
-	http.Redirect(w, r, "/compte", http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, p.T("account.password_changed"), "/compte")
 }
 
 // AuditPage lists the latest audit entries (admin), under the verdict on the journal's chain.

@@ -71,9 +71,7 @@ func (s *Server) activate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.signIn(r, u.ID); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", p.T("activation.done"))
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, p.T("activation.done"), "/")
 }
 
 // readNewPassword reads a new password and its confirmation (activation, reset) under the

@@ -59,9 +59,7 @@ func (s *Server) centreCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "centre.created", "Nom", o.Nom))
-	http.Redirect(w, r, "/admin/centres", http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "centre.created", "Nom", o.Nom), "/admin/centres")
 }
 
 func (s *Server) centreEdit(w http.ResponseWriter, r *http.Request) error {
@@ -112,9 +110,7 @@ func (s *Server) centreUpdate(w http.ResponseWriter, r *http.Request) error {
 	if wasActive && !o.Active { // say what the deactivation does to the centre's staff
 		flash = s.msg(r, "centre.deactivated", "Nom", o.Nom)
 	}
-	s.sessions.Put(r.Context(), "flash", flash)
-	http.Redirect(w, r, "/admin/centres", http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, flash, "/admin/centres")
 }
 
 func (s *Server) loadOrganisme(r *http.Request) (*account.Organisme, error) {

@@ -229,9 +229,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "user.updated"))
-	http.Redirect(w, r, "/admin/utilisateurs", http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "user.updated"), "/admin/utilisateurs")
 }
 
 func (s *Server) loadUser(r *http.Request) (*account.User, error) {

@@ -77,9 +77,7 @@ func (s *Server) courrielResend(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.ResendCourriel(r.Context(), actor(r), id); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "courriel.resent"))
-	http.Redirect(w, r, "/admin/courriels/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "courriel.resent"), "/admin/courriels/"+strconv.FormatInt(id, 10))
 }
 
 // noStoreSecrets marks a response that shows live one-time links: never compressed (BREACH)

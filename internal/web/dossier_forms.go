@@ -184,9 +184,7 @@ func (s *Server) projetDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteProjet(r.Context(), actor(r), p.ID); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "dossier.projet_deleted"))
-	http.Redirect(w, r, dossierURL(d.InscriptionID, "projets"), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "dossier.projet_deleted"), dossierURL(d.InscriptionID, "projets"))
 }
 
 func (s *Server) projetApprove(w http.ResponseWriter, r *http.Request) error {
@@ -201,9 +199,7 @@ func (s *Server) projetApprove(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.ApproveProjet(r.Context(), actor(r), p.ID); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "dossier.projet_approved"))
-	http.Redirect(w, r, dossierURL(d.InscriptionID, fmt.Sprintf("projet-%d", p.ID)), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "dossier.projet_approved"), dossierURL(d.InscriptionID, fmt.Sprintf("projet-%d", p.ID)))
 }
 
 func (s *Server) dateSessionPost(w http.ResponseWriter, r *http.Request) error {

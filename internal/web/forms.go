@@ -172,9 +172,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, f *Form, err err
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", flash)
-	http.Redirect(w, r, dest, http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, flash, dest)
 }
 
 // date reads the optional date field key (JJ/MM/AAAA, or AAAA-MM-JJ from a date input); an
@@ -189,4 +187,12 @@ func (f *Form) date(key string) time.Time {
 		f.Errors[key] = "Date illisible : attendu JJ/MM/AAAA."
 	}
 	return t
+}
+
+// redirectFlash ends a successful POST the one way: it keeps flash for the next page and
+// redirects there (303, dest). It returns nil, for handlers to `return` it.
+func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, flash, dest string) error {
+	s.sessions.Put(r.Context(), "flash", flash)
+	http.Redirect(w, r, dest, http.StatusSeeOther)
+	return nil
 }

@@ -139,9 +139,7 @@ func (s *Server) inscriptionStatut(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "inscription.statut_changed", "Statut", s.tr.T(requestLang(r), "statut."+string(st))))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d", id), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "inscription.statut_changed", "Statut", s.tr.T(requestLang(r), "statut."+string(st))), fmt.Sprintf("/inscriptions/%d", id))
 }
 
 // myFile sends a candidate to their (latest) inscription.

@@ -256,9 +256,7 @@ func (s *Server) evaluationCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "evaluation.saved", "Competence", p.Competence.Code))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/livret#%s", d.Ins.ID, p.Competence.Code), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "evaluation.saved", "Competence", p.Competence.Code), fmt.Sprintf("/inscriptions/%d/livret#%s", d.Ins.ID, p.Competence.Code))
 }
 
 func (s *Server) projetDecide(w http.ResponseWriter, r *http.Request) error {
@@ -281,9 +279,7 @@ func (s *Server) projetDecide(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "projet.decided"))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, bloc), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "projet.decided"), fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, bloc))
 }
 
 // EvalView is what the "evaluation" partial renders: one entry in its page.

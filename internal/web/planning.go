@@ -167,9 +167,7 @@ func (s *Server) seanceDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteSeance(r.Context(), actor(r), d.Ins.ID, id); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "planning.deleted"))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/planning", d.Ins.ID), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "planning.deleted"), fmt.Sprintf("/inscriptions/%d/planning", d.Ins.ID))
 }
 
 // ModulesPage lists a centre's training modules, with the creation form (référent).

@@ -82,9 +82,7 @@ func (s *Server) projetSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "projet.submitted"))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, pr.Bloc), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "projet.submitted"), fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, pr.Bloc))
 }
 
 // checkProjetFiles checks the deliverables of the form (field "fichiers"), storing nothing.
@@ -137,9 +135,7 @@ func (s *Server) projetFileRemove(w http.ResponseWriter, r *http.Request) error 
 	if err := s.cfg.Blobs.Delete(key); err != nil {
 		s.log.Warn("remove deliverable", "file", fileID, "err", err) // the record is gone: nobody reads it
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "projet.file_removed"))
-	http.Redirect(w, r, fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, bloc), http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "projet.file_removed"), fmt.Sprintf("/inscriptions/%d/livret#projet-%s", d.Ins.ID, bloc))
 }
 
 // Size formats a file size the French way: « 350 Ko », « 12,4 Mo » (french.Bytes).

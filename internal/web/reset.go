@@ -106,7 +106,5 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	if currentUser(r) != nil { // signed in in this browser: that session ended with the others
 		_ = s.sessions.Destroy(r.Context())
 	}
-	s.sessions.Put(r.Context(), "flash", p.T("reset.done"))
-	http.Redirect(w, r, "/connexion", http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, p.T("reset.done"), "/connexion")
 }

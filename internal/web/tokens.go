@@ -92,9 +92,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, p)
 	}
 	s.sessions.Put(r.Context(), newTokenKey, secret)
-	s.sessions.Put(r.Context(), "flash", p.T("account.token_created_flash"))
-	http.Redirect(w, r, "/compte#jetons", http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, p.T("account.token_created_flash"), "/compte#jetons")
 }
 
 func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
@@ -106,9 +104,7 @@ func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.RevokeToken(r.Context(), actor(r), currentUser(r).ID, id); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), "flash", s.msg(r, "account.token_revoked"))
-	http.Redirect(w, r, "/compte", http.StatusSeeOther)
-	return nil
+	return s.redirectFlash(w, r, s.msg(r, "account.token_revoked"), "/compte")
 }
 
 // apiToken is an API token as the API shows it (never its secret, except once at creation).
