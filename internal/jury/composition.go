@@ -15,12 +15,14 @@ import (
 type Regles struct {
 	MinMembres    int     // default 2
 	RatioExternes float64 // default 0.5
+	SeuilBloc     float64 // share of a bloc's compétences acquired to propose it validated; default 1
 }
 
 // The defaults (ecosystem: a président and at least one other member, half of them external).
 const (
 	DefaultMinMembres    = 2
 	DefaultRatioExternes = 0.5
+	DefaultSeuilBloc     = 1.0
 )
 
 // ReglesOf is the rule of a certification whose référentiel says j (nil: the defaults).
@@ -28,7 +30,7 @@ func ReglesOf(j *referentiel.JuryRegles) Regles {
 	if j == nil {
 		return Regles{}.WithDefaults()
 	}
-	return Regles{MinMembres: j.MinMembres, RatioExternes: j.RatioExternes}.WithDefaults()
+	return Regles{MinMembres: j.MinMembres, RatioExternes: j.RatioExternes, SeuilBloc: j.SeuilBloc}.WithDefaults()
 }
 
 // WithDefaults fills the zero fields of r with the defaults.
@@ -38,6 +40,9 @@ func (r Regles) WithDefaults() Regles {
 	}
 	if r.RatioExternes <= 0 || r.RatioExternes > 1 {
 		r.RatioExternes = DefaultRatioExternes
+	}
+	if r.SeuilBloc <= 0 || r.SeuilBloc > 1 {
+		r.SeuilBloc = DefaultSeuilBloc
 	}
 	return r
 }

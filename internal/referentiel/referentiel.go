@@ -74,6 +74,9 @@ type Certification struct {
 type JuryRegles struct {
 	MinMembres    int     `json:"min_membres,omitempty" yaml:"min_membres,omitempty"`
 	RatioExternes float64 `json:"ratio_externes,omitempty" yaml:"ratio_externes,omitempty"`
+	// SeuilBloc is the share of a bloc's compétences the jury must find acquired for the
+	// system to propose the bloc validated (0 for the default: 1, each compétence).
+	SeuilBloc float64 `json:"seuil_bloc,omitempty" yaml:"seuil_bloc,omitempty"`
 }
 
 // Bloc is a bloc de compétences with its activity description.

@@ -21,7 +21,7 @@ import (
 // snake_case codes unique in their list; the plan numbered 1..n; numeric deliverable
 // rules never negative (0 means "no rule") with min ≤ max; the compulsory coverage naming
 // existing compétences; voies d'accès with snake_case codes unique in their list and a
-// libellé; the jury rules (min_membres 0..50, ratio_externes 0..1); text valid UTF-8
+// libellé; the jury rules (min_membres 0..50, ratio_externes 0..1, seuil_bloc 0..1); text valid UTF-8
 // without control characters.
 func (r *Referentiel) Validate() error {
 	v := apperr.NewValidation()
@@ -41,6 +41,9 @@ func (r *Referentiel) Validate() error {
 		}
 		if j.RatioExternes < 0 || j.RatioExternes > 1 {
 			v.Add("certification.jury.ratio_externes", "entre 0 (défaut : 0,5) et 1")
+		}
+		if j.SeuilBloc < 0 || j.SeuilBloc > 1 {
+			v.Add("certification.jury.seuil_bloc", "entre 0 (défaut : 1, chaque compétence) et 1")
 		}
 	}
 
