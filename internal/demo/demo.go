@@ -41,6 +41,7 @@ var users = []demoUser{
 	{account.User{Email: "formateur@certif.demo", Prenom: "Sophie", Nom: "Petit", Role: account.RoleFormateur}, 1},
 	{account.User{Email: "candidat@certif.demo", Prenom: "Léa", Nom: "Moreau", Role: account.RoleCandidat}, 1},
 	{account.User{Email: "jury@certif.demo", Prenom: "Marc", Nom: "Lefèvre", Role: account.RoleJury}, -1},
+	{account.User{Email: "jury2@certif.demo", Prenom: "Nathalie", Nom: "Fabre", Role: account.RoleJury}, -1},
 	{account.User{Email: "referent.nantes@certif.demo", Prenom: "Nadia", Nom: "Haddad", Role: account.RoleReferent}, 2},
 	{account.User{Email: "formateur.nantes@certif.demo", Prenom: "Thomas", Nom: "Roux", Role: account.RoleFormateur}, 2},
 }
@@ -104,6 +105,9 @@ func Seed(ctx context.Context, st *store.Store, blobs *blob.Dir) ([]Account, err
 		}
 		if err := seedDossiers(ctx, st, blobs, ids[1], account.ActorOf(staff[account.RoleReferent]), time.Now()); err != nil {
 			return nil, err
+		}
+		if err := seedJury(ctx, st, ids[1], time.Now()); err != nil {
+			return nil, fmt.Errorf("demo jury: %w", err)
 		}
 	}
 	return out, nil

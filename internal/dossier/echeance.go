@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"slices"
 	"time"
 
 	"github.com/certif/certif/internal/french"
@@ -44,7 +45,14 @@ func SessionStarts(session time.Time) time.Time {
 // of the latest reopening's day when there is one (an admin's decision replaces the
 // deadline), but never after the session day starts; else ClosesAt(echeance); zero when there
 // is neither (no deadline yet: never locked).
+//
+// A reopening whose « jusqu'au » is before the last day belongs to an earlier session's cycle
+// (a reopening never ends before the deadline it reopens): once the candidate is convoked to a
+// later session, it no longer counts.
 func Close(echeance, session time.Time, reopenedUntil ...time.Time) time.Time {
+	if !echeance.IsZero() {
+		reopenedUntil = slices.DeleteFunc(slices.Clone(reopenedUntil), func(u time.Time) bool { return u.Before(echeance) })
+	}
 	if n := len(reopenedUntil); n > 0 {
 		c := ClosesAt(reopenedUntil[n-1])
 		if !session.IsZero() && SessionStarts(session).Before(c) {

@@ -184,7 +184,10 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 			return err
 		}
 		sameDate := ds.DateSession != nil && ds.DateSession.Equal(js.Date)
-		if !sameDate {
+		// A session that has taken place (a day before today) ends the dossier's cycle: the
+		// candidate convoked again (a bloc left, absent) starts a new one.
+		past := ds.DateSession != nil && ds.DateSession.Before(dsToday(s.now()))
+		if !sameDate && !past {
 			ref, err := s.ReferentielVersion(ctx, ds.VersionID)
 			if err != nil {
 				return err

@@ -30,6 +30,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/certif/certif/internal/access"
@@ -63,7 +64,7 @@ type Options struct {
 type Store struct {
 	db      *sql.DB
 	dialect string
-	now     func() time.Time
+	clock   atomic.Pointer[func() time.Time] // now(); SetClock
 	log     *slog.Logger
 
 	// writeSem bounds the write transactions of this process. On SQLite it serialises them:
@@ -87,6 +88,22 @@ type Store struct {
 	baseURL string // of the links in messages (SetBaseURL)
 }
 
+// SetClock replaces the clock of the domain (nil: time.Now) and returns the previous one. The
+// demo uses it, before the server starts, to replay a past jury session at its own dates
+// through the same rules as a live one.
+func (s *Store) SetClock(now func() time.Time) (previous func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	if p := s.clock.Swap(&now); p != nil {
+		return *p
+	}
+	return time.Now
+}
+
+// now is the clock of the domain.
+func (s *Store) now() time.Time { return (*s.clock.Load())() }
+
 // pgWriters is how many write transactions one process runs at once on PostgreSQL (of its 25
 // connections).
 const pgWriters = 8
@@ -98,11 +115,9 @@ const pgWriters = 8
 // with a busy timeout, foreign keys on and immediate write transactions). An empty url, a path
 // containing '?', or a database that cannot be reached returns an error.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger}
+	s := &Store{log: opts.Logger}
 	s.mark.epoch = time.Now()
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s.SetClock(opts.Now)
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
