@@ -120,7 +120,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 
 	go sweepSessions(ctx, st, log)
 	go st.SweepFilesEvery(ctx, time.Hour, store.UnattachedFileTTL, blobs.Delete, log) // unattached uploads
-	go st.SendDossierRemindersEvery(ctx, time.Hour, log)                              // J-7 and J-2 of the dossiers
+	go st.SendRemindersEvery(ctx, time.Hour, log)                                     // J-7 and J-2 of the dossiers, J-2 of the jury
 	go freezeDossiers(ctx, srv, log)                                                  // the system pieces of the dossiers that closed
 	if sender != nil {
 		go st.RunOutbox(ctx, sender.Send, outboxInterval, log)

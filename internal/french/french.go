@@ -86,6 +86,18 @@ func Time(t time.Time) string {
 	return strconv.Itoa(t.Hour()) + NBSP + "h" + NBSP + twoDigits(t.Minute())
 }
 
+// Heure formats a time of day written « HH:MM » (a passage's slot) as « 9 h 30 »; anything
+// else is returned unchanged.
+func Heure(hhmm string) string {
+	h, m, ok := strings.Cut(hhmm, ":")
+	hn, err1 := strconv.Atoi(h)
+	mn, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || len(m) != 2 || hn < 0 || hn > 23 || mn < 0 || mn > 59 {
+		return hhmm
+	}
+	return strconv.Itoa(hn) + NBSP + "h" + NBSP + twoDigits(mn)
+}
+
 // DateTime formats t in Paris as « 12 mars 2027 à 10 h 42 »; Empty for the zero time.
 func DateTime(t time.Time) string {
 	if t.IsZero() {

@@ -42,6 +42,11 @@ const (
 	// KindDossierReopened tells a candidate that the certificateur reopened their closed
 	// dossier, and until when.
 	KindDossierReopened = "dossier-rouvert" // data: DossierReopened
+	// KindJuryConvocation convokes a candidate to their passage before a session's jury
+	// (issue 9), with the link to the PDF convocation.
+	KindJuryConvocation = "jury-convocation" // data: JuryConvocation
+	// KindJuryReminder reminds a convoked candidate of their passage, two days before.
+	KindJuryReminder = "jury-rappel" // data: JuryConvocation
 )
 
 // Message is one rendered e-mail: its recipient's address, subject and two bodies.
@@ -99,10 +104,25 @@ type DossierReopened struct {
 	Link    string    // the dossier's page
 }
 
+// JuryConvocation is the data of a candidate's convocation to a session de validation, and of
+// its reminder.
+type JuryConvocation struct {
+	Prenom        string
+	Certification string    // the title's name
+	Date          time.Time // the session's day (a date)
+	Heure         string    // the passage's slot, HH:MM
+	Lieu          string    // the address, or the link when Distanciel
+	Distanciel    bool
+	Echeance      time.Time // the dossier's last day (a date); zero: not said
+	Link          string    // the PDF convocation (the candidate signs in to open it)
+	Page          string    // the candidate's page, where the convocation is shown
+}
+
 var funcs = map[string]any{
 	"date":     french.Date,
 	"datetime": french.DateTime,
 	"deadline": french.Deadline,
+	"heure":    french.Heure,
 }
 
 // kindTemplates are the parsed templates of one kind.

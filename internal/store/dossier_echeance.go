@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -264,12 +263,6 @@ func (s *Store) dsRemind(ctx context.Context, id int64) (ok bool, err error) {
 			"jours": jours, "echeance": candDate(last), "manquants": len(missing)})
 	})
 	return ok, err
-}
-
-// SendDossierRemindersEvery runs SendDossierReminders now and then every interval until ctx
-// ends (`certif serve` starts it, hourly), logging failures and what was queued.
-func (s *Store) SendDossierRemindersEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	every(ctx, interval, log, "dossier reminders", "courriels queued", s.SendDossierReminders)
 }
 
 // dsRecipient is the address and first prénom the dossier's mails go to: the candidate's

@@ -203,6 +203,11 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 			return mapErr(err)
 		}
 		p.Version, p.Presence = 1, ""
+		if jsConvoked(js.Etat) { // the convocations are out: this one goes at once
+			if _, err := s.jsConvoke(ctx, tx, actor, js, p.ID); err != nil {
+				return err
+			}
+		}
 		if !sameDate {
 			if _, err := tx.ExecContext(ctx, `UPDATE inscriptions SET date_session = ?, version = version + 1, updated_at = ? WHERE id = ?`,
 				candDate(js.Date), s.t(now), p.InscriptionID); err != nil {
@@ -223,7 +228,7 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 }
 
 func jsPassages(ctx context.Context, q querier, where string, args ...any) ([]Passage, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.session_id, p.inscription_id, p.heure, p.presence, p.version,
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.session_id, p.inscription_id, p.heure, p.presence, p.version, p.convoque_le, p.rappel_le,
 		c.nom_naissance, c.nom_usage, c.prenoms,
 		(SELECT COUNT(*) FROM dossier_projets dp WHERE dp.inscription_id = p.inscription_id AND dp.confidentiel = ?)
 		FROM passages p JOIN inscriptions i ON i.id = p.inscription_id JOIN candidats c ON c.id = i.candidat_id
@@ -236,9 +241,18 @@ func jsPassages(ctx context.Context, q querier, where string, args ...any) ([]Pa
 		var p Passage
 		var naissance, usage, prenoms string
 		var confidentiels int
-		if err := rows.Scan(&p.ID, &p.SessionID, &p.InscriptionID, &p.Heure, &p.Presence, &p.Version, &naissance, &usage, &prenoms, &confidentiels); err != nil {
+		var convoque, rappel string
+		if err := rows.Scan(&p.ID, &p.SessionID, &p.InscriptionID, &p.Heure, &p.Presence, &p.Version, &convoque, &rappel,
+			&naissance, &usage, &prenoms, &confidentiels); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("passages: %w", err)
+		}
+		if p.ConvoqueLe, err = jsParseStamp(convoque); err == nil {
+			p.RappelLe, err = jsParseStamp(rappel)
+		}
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("passage %d: %w", p.ID, err)
 		}
 		ps, err := lvStrings(prenoms)
 		if err != nil {

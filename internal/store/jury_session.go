@@ -60,6 +60,9 @@ type Passage struct {
 	// Confidentiel: a project of the dossier is confidential — the company may forbid its
 	// demonstration (R17), shown on the passage.
 	Confidentiel bool
+	// ConvoqueLe is when the convocation was queued (zero until the session's convocations
+	// go out); RappelLe when the reminder was (zero until then).
+	ConvoqueLe, RappelLe time.Time
 }
 
 const (
@@ -258,7 +261,9 @@ func jsMembres(ctx context.Context, q querier, sessionID int64) ([]SessionMembre
 
 // MoveJurySession moves session id to etat along the allowed transitions (jury.Move), if
 // version is still the session's (0: the current one); the jury's composition is checked at
-// every move (jury.CheckComposition, with the certification's rules). Audited. Who: the admin.
+// every move (jury.CheckComposition, with the certification's rules). Moving to « convocations
+// envoyées » convokes every passage in the same transaction (jsConvoke: the outbox, the
+// passages' convoque_le). Audited. Who: the admin.
 // Errors: apperr.NotFound, apperr.Forbidden, *apperr.Validation on "etat" or "membres" with
 // the reason, *StaleError.
 func (s *Store) MoveJurySession(ctx context.Context, actor account.Actor, id int64, etat jury.Etat, version int64) (*JurySession, error) {
@@ -294,8 +299,15 @@ func (s *Store) MoveJurySession(ctx context.Context, actor account.Actor, id int
 		}
 		from := js.Etat
 		js.Etat, js.Version = etat, version+1
-		return tx.audit(ctx, actor, jsSessionEntity+".update", jsSessionEntity, id, map[string]any{
-			"fields": []string{"etat"}, "de": from, "vers": etat, "version": js.Version})
+		if err := tx.audit(ctx, actor, jsSessionEntity+".update", jsSessionEntity, id, map[string]any{
+			"fields": []string{"etat"}, "de": from, "vers": etat, "version": js.Version}); err != nil {
+			return err
+		}
+		if etat == jury.ConvocationsEnvoyees { // R14: the convocations leave with the move, or not at all
+			_, err := s.jsConvoke(ctx, tx, actor, js, 0)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("move jury session: %w", err)
