@@ -228,7 +228,7 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 }
 
 func jsPassages(ctx context.Context, q querier, where string, args ...any) ([]Passage, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.session_id, p.inscription_id, p.heure, p.presence, p.version, p.convoque_le, p.rappel_le,
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.session_id, p.inscription_id, p.heure, p.presence, p.version, p.convoque_le, p.rappel_le, p.resultat,
 		c.nom_naissance, c.nom_usage, c.prenoms,
 		(SELECT COUNT(*) FROM dossier_projets dp WHERE dp.inscription_id = p.inscription_id AND dp.confidentiel = ?)
 		FROM passages p JOIN inscriptions i ON i.id = p.inscription_id JOIN candidats c ON c.id = i.candidat_id
@@ -242,7 +242,7 @@ func jsPassages(ctx context.Context, q querier, where string, args ...any) ([]Pa
 		var naissance, usage, prenoms string
 		var confidentiels int
 		var convoque, rappel string
-		if err := rows.Scan(&p.ID, &p.SessionID, &p.InscriptionID, &p.Heure, &p.Presence, &p.Version, &convoque, &rappel,
+		if err := rows.Scan(&p.ID, &p.SessionID, &p.InscriptionID, &p.Heure, &p.Presence, &p.Version, &convoque, &rappel, &p.Resultat,
 			&naissance, &usage, &prenoms, &confidentiels); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("passages: %w", err)

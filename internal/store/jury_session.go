@@ -37,6 +37,7 @@ type JurySession struct {
 	Etat                          jury.Etat
 	Version                       int64
 	CreatedAt                     time.Time
+	NbPassages                    int             // the passages' count, filled by JurySessions and JurySession
 	Membres                       []SessionMembre // filled by JurySession (one session)
 	Passages                      []Passage       // filled by JurySession
 }
@@ -55,7 +56,8 @@ type Passage struct {
 	CandidatNom                  string
 	Heure                        string // HH:MM
 	Presence                     jury.Presence
-	Jures                        []int64 // the members who evaluate this passage
+	Resultat                     jury.Resultat // "" until the jury decided
+	Jures                        []int64       // the members who evaluate this passage
 	Version                      int64
 	// Confidentiel: a project of the dossier is confidential — the company may forbid its
 	// demonstration (R17), shown on the passage.
@@ -189,7 +191,29 @@ func (s *Store) JurySessions(ctx context.Context, actor account.Actor) ([]JurySe
 		}
 		out = append(out, *js)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("jury sessions: %w", err)
+	}
+	rows.Close()
+	counts, err := s.query(ctx, `SELECT p.session_id, COUNT(*) FROM passages p JOIN jury_sessions s ON s.id = p.session_id
+		WHERE `+where+` GROUP BY p.session_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("jury sessions: passages: %w", err)
+	}
+	defer counts.Close()
+	n := map[int64]int{}
+	for counts.Next() {
+		var id int64
+		var c int
+		if err := counts.Scan(&id, &c); err != nil {
+			return nil, fmt.Errorf("jury sessions: passages: %w", err)
+		}
+		n[id] = c
+	}
+	for i := range out {
+		out[i].NbPassages = n[out[i].ID]
+	}
+	return out, counts.Err()
 }
 
 // jsLoad reads session id as actor may see it: apperr.NotFound when it does not exist or the
@@ -234,6 +258,7 @@ func (s *Store) JurySession(ctx context.Context, actor account.Actor, id int64) 
 	if js.Passages, err = jsPassages(ctx, q, `p.session_id = ?`, id); err != nil {
 		return nil, err
 	}
+	js.NbPassages = len(js.Passages)
 	return js, nil
 }
 

@@ -226,6 +226,20 @@ var accessExpected = map[string]outcomes{
 	"POST /api/v1/sessions/{id}/attestations":     {relJuryMember: "LFNNNO", relNonMember: "LFNNNN", relMissing: "LNNNNN"},
 	"PUT /api/v1/passages/{id}/jures":             juryAdmin,
 	"GET /api/v1/passages/{id}/dossier":           juryRead,
+	"GET /api/v1/passages/{id}/convocation.pdf":   convocationRead,
+	"GET /passages/{id}/convocation.pdf":          convocationRead,
+	"GET /sessions":                               {relNone: "LOFFFO"},
+	"GET /sessions/nouvelle":                      {relNone: "LOFFFF"},
+	"POST /sessions":                              {relNone: "LOFFFF"},
+	"GET /sessions/{id}":                          juryRead,
+	"POST /sessions/{id}/etat":                    juryAdmin,
+	"POST /sessions/{id}/membres":                 juryAdmin,
+	"POST /sessions/{id}/passages":                juryAdmin,
+	"GET /sessions/{id}/attestation":              {relJuryMember: "LFNNNO", relNonMember: "LFNNNN", relMissing: "LNNNNN"},
+	"POST /sessions/{id}/attestation":             {relJuryMember: "LFNNNO", relNonMember: "LFNNNN", relMissing: "LNNNNN"},
+	"POST /passages/{id}/jures":                   juryAdmin,
+	"POST /admin/utilisateurs/{id}/profil-jury":   {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
+	"POST /inscriptions/{id}/recevabilite":        withJury(insAdmin, 'F'),
 	"GET /api/v1/courriels/{id}":                  courrielAdmin,
 	"POST /api/v1/courriels/{id}/renvoi":          courrielAdmin,
 	"/api/":                                       {relNone: "NNNNNN"},
@@ -253,6 +267,11 @@ var (
 	juryRead  = outcomes{relJuryMember: "LONNNO", relNonMember: "LONNNN", relMissing: "LNNNNN"}
 	juryAdmin = outcomes{relJuryMember: "LOFFFF", relNonMember: "LOFFFF", relMissing: "LNFFFF"}
 )
+
+// convocationRead: a candidate's convocation is read by the admin and the staff of the
+// candidate's centre (jury-member is a Lyon file, non-member a Nantes one), never by the jury;
+// the candidate's own is in the web tests (no fixture passage of Léa's).
+var convocationRead = outcomes{relJuryMember: "LOOONN", relNonMember: "LONNNN", relMissing: "LNNNNN"}
 
 // withJury adds to o the outcome on a file convoked to a session jury@ sits on (attestation
 // signed): the others' as on a Lyon file, jury@'s letter j (O where reading is enough, F where
@@ -428,8 +447,9 @@ func (f *accessFixtures) addSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		*x.session = js.ID
-		q := fmt.Sprintf(`INSERT INTO passages (session_id, inscription_id, heure, presence, version, created_at)
-			VALUES (%d, %d, '09:00', '', 1, '%s') RETURNING id`, js.ID, x.ins, time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"))
+		now := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z") // convoked: the convocation is readable
+		q := fmt.Sprintf(`INSERT INTO passages (session_id, inscription_id, heure, presence, version, created_at, convoque_le)
+			VALUES (%d, %d, '09:00', '', 1, '%s', '%s') RETURNING id`, js.ID, x.ins, now, now)
 		if err := f.e.st.DB().QueryRowContext(ctx, q).Scan(x.passage); err != nil {
 			t.Fatal(err)
 		}

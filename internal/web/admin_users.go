@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -36,6 +37,15 @@ type UserFormPage struct {
 	Centres  []account.Organisme
 	Password string // the generated password, shown once after creation
 	Created  *account.User
+	// ProfilForm is the jury profile's form (profession, college, externe), for an edited
+	// account of role jury only (HasProfil).
+	ProfilForm Form
+	HasProfil  bool
+}
+
+// Colleges lists the jurors' colleges for the profile's select.
+func (p *UserFormPage) Colleges() []jury.College {
+	return []jury.College{jury.Employeur, jury.Salarie, jury.Independant}
 }
 
 // Roles lists the roles for the select.
@@ -73,7 +83,14 @@ func (s *Server) userFormPage(r *http.Request, title string, f Form, edited *acc
 	if err != nil {
 		return nil, err
 	}
-	p := &UserFormPage{Base: s.base(r, title), Form: f, Edited: edited}
+	p := &UserFormPage{Base: s.base(r, title), Form: f, Edited: edited, ProfilForm: newForm()}
+	if edited != nil && edited.Role == account.RoleJury {
+		pj, err := s.store.ProfilJuryOf(r.Context(), actor(r), edited.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.HasProfil, p.ProfilForm.Values = true, profilValues(pj, edited.Version)
+	}
 	for _, o := range orgs {
 		if !o.Certificateur {
 			p.Centres = append(p.Centres, o)

@@ -75,6 +75,8 @@ func (s *Server) apiRoutes(r routeTable) {
 	r.handle("POST /api/v1/sessions/{id}/attestations", access.SignedIn, s.apiAttestation)
 	r.handle("PUT /api/v1/passages/{id}/jures", access.Administer, s.apiPassageJures)
 	r.handle("GET /api/v1/passages/{id}/dossier", access.SignedIn, s.apiPassageDossier)
+	// The convocation: the admin, the candidate, their centre's staff (the store; 404 to the jury).
+	r.handle("GET /api/v1/passages/{id}/convocation.pdf", access.SignedIn, s.convocationPDF)
 
 	r.handle("/api/", access.Public, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
 }

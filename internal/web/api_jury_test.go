@@ -117,6 +117,12 @@ func exerciseJuryAPI(t *testing.T, e *testEnv, call func(method, path, token, bo
 		t.Errorf("the dossier's date does not follow the session: %+v", d.DateSession)
 	}
 	call("POST", sp+"/etat", admin, `{"etat":"convocations_envoyees"}`, 200)
+	// The convocation: the admin; never the jury, nor anonymously.
+	conv := fmt.Sprintf("/api/v1/passages/%d/convocation.pdf", p.ID)
+	call("GET", conv, admin, "", 200)
+	call("GET", conv, juror, "", 404)
+	call("GET", conv, "", "", 401)
+	call("GET", fmt.Sprintf("/api/v1/passages/%d/convocation.pdf", p.ID+999999), admin, "", 404)
 
 	// Independence: j2 tutored the candidate (a stage names them as tutor).
 	if _, err := e.st.DB().ExecContext(ctx, fmt.Sprintf(`INSERT INTO stages (inscription_id, entreprise, entreprise_siret, tuteur_nom, tuteur_email, debut, fin, created_at, updated_at)

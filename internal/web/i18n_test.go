@@ -13,6 +13,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/dossier"
+	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/referentiel"
 	"github.com/certif/certif/internal/store"
 )
@@ -114,9 +115,24 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		"courriel.resend", "courriel.fail", "user.reset_request", "user.reset", "user.email",
 		"certificateur.create", "certificateur.update", "candidat.correction",
 		"inscription.update", "dossier_piece.add", "dossier_resume.save", "dossier_projet.create", "dossier_projet.update", "dossier_projet.delete", "dossier_projet.approve", "dossier.reopen", "dossier.reminder", "file.download", "document.download",
-		"jury_session.create", "jury_session.update", "jury_session.membre", "jury_session.attestation", "passage.create", "passage.jures", "recevabilite.create"} { // the last three: journal.go Op
+		"jury_session.create", "jury_session.update", "jury_session.membre", "jury_session.attestation", "passage.create", "passage.jures", "recevabilite.create",
+		"passage.convocation", "passage.rappel"} { // the last three: journal.go Op
 		ids["audit."+a] = true
 	}
+	// The jury's vocabularies, named by their codes (sessions, the account and inscription pages).
+	for _, e := range jury.Etats() {
+		ids["jury_etat."+string(e)] = true
+	}
+	for _, p := range []jury.Presence{jury.Present, jury.Absent, jury.Excuse} {
+		ids["presence."+string(p)] = true
+	}
+	for _, r := range jury.Resultats() {
+		ids["resultat."+string(r)] = true
+	}
+	for _, c := range (&UserFormPage{}).Colleges() {
+		ids["college."+string(c)] = true
+	}
+	ids["recevabilite."+string(jury.Recevable)], ids["recevabilite."+string(jury.NonRecevable)] = true, true
 	return ids
 }
 

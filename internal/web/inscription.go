@@ -86,6 +86,8 @@ type InscriptionPage struct {
 	Files map[int64][]store.File
 	// StatutError is the refusal of a status change, shown next to the status form.
 	StatutError string
+	// Jury is the jury's part (recevabilité, convocations); the inscription's page only.
+	Jury *InscriptionJury
 }
 
 // Statuts lists the statuses the status form offers: the current one and those the centre
@@ -112,6 +114,9 @@ func (s *Server) inscriptionPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.pageFor(r, "inscription.title", d)
+	if p.Jury, err = s.inscriptionJury(r, d); err != nil {
+		return err
+	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return s.render(w, http.StatusOK, "inscription", p)
 }
@@ -133,6 +138,9 @@ func (s *Server) inscriptionStatut(w http.ResponseWriter, r *http.Request) error
 			return derr
 		}
 		p := s.pageFor(r, "inscription.title", d)
+		if p.Jury, err = s.inscriptionJury(r, d); err != nil {
+			return err
+		}
 		p.StatutError = msg
 		return s.render(w, http.StatusUnprocessableEntity, "inscription", p)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/french"
 )
 
 //go:embed templates
@@ -160,12 +161,13 @@ func (b *Base) RoleLabel(r account.Role) string { return b.T("role." + string(r)
 type page string
 
 var funcs = template.FuncMap{
-	"paras":       paragraphs,
-	"typo":        typo,
-	"mentionsVAE": func(s string) bool { return strings.Contains(s, "VAE") },
-	"evalView":    evalView,
-	"add":         func(a, b int) int { return a + b },
-	"lines":       func(s string) []string { return strings.Split(s, "\n") }, // an address, mentions
+	"paras":        paragraphs,
+	"typo":         typo,
+	"mentionsVAE":  func(s string) bool { return strings.Contains(s, "VAE") },
+	"evalView":     evalView,
+	"add":          func(a, b int) int { return a + b },
+	"lines":        func(s string) []string { return strings.Split(s, "\n") }, // an address, mentions
+	"french_heure": french.Heure,                                              // a passage's slot « 9 h 30 »
 }
 
 // paragraphs splits a text on blank lines into paragraphs, for référentiel texts.

@@ -238,6 +238,23 @@ func (s *Server) Handler() http.Handler {
 	r.handle("POST /inscriptions/{id}/dossier/projets/{projet}/approbation", access.DecideProjet, s.projetApprove)
 	r.handle("POST /inscriptions/{id}/dossier/date-session", access.ManageInscription, s.dateSessionPost)
 	r.handle("POST /inscriptions/{id}/dossier/reouverture", access.Administer, s.reopenPost)
+	// The jury sessions (issue 9): the admin runs them; a juror reads theirs (from the
+	// session's day) and signs its confidentiality attestation; the store decides per session
+	// (404 to whoever may not see it). The convocation: the admin, the candidate, their
+	// centre's staff (the store; 404 to the jury). Profiles and recevabilité: the admin.
+	r.handle("GET /sessions", access.SignedIn, s.sessionsList)
+	r.handle("GET /sessions/nouvelle", access.Administer, s.sessionNew)
+	r.handle("POST /sessions", access.Administer, s.sessionCreate)
+	r.handle("GET /sessions/{id}", access.SignedIn, s.sessionShow)
+	r.handle("POST /sessions/{id}/etat", access.Administer, s.sessionEtat)
+	r.handle("POST /sessions/{id}/membres", access.Administer, s.sessionMembre)
+	r.handle("POST /sessions/{id}/passages", access.Administer, s.sessionPassage)
+	r.handle("GET /sessions/{id}/attestation", access.SignedIn, s.attestationForm)
+	r.handle("POST /sessions/{id}/attestation", access.SignedIn, s.attestationSign)
+	r.handle("POST /passages/{id}/jures", access.Administer, s.passageJures)
+	r.handle("GET /passages/{id}/convocation.pdf", access.SignedIn, s.convocationPDF)
+	r.handle("POST /admin/utilisateurs/{id}/profil-jury", access.Administer, s.profilJuryPost)
+	r.handle("POST /inscriptions/{id}/recevabilite", access.Administer, s.recevabilitePost)
 	r.handle("GET /promotions/{promotion}", access.ReadCentre, s.cached(s.matricePage))
 	r.handle("GET /promotions/{promotion}/releves.pdf", access.ReadCentre, s.relevesPDF)
 	r.handle("POST /promotions/{promotion}/activations.csv", access.ManageCentre, s.activationsCSV)
@@ -312,6 +329,9 @@ func (s *Server) nav(b *Base) []NavItem {
 	}
 	if access.MyFile.Gate(a) == nil {
 		items = append(items, NavItem{Href: "/mon-dossier", Label: b.T("nav.mon_dossier")})
+	}
+	if b.User != nil && (b.User.Role == account.RoleAdmin || b.User.Role == account.RoleJury) { // mayListSessions
+		items = append(items, NavItem{Href: "/sessions", Label: b.T("nav.sessions")})
 	}
 	if access.Administer.Gate(a) == nil {
 		items = append(items,

@@ -1,0 +1,62 @@
+package document
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sampleConvocation() Convocation {
+	return Convocation{
+		Header: Header{Certificateur: "Certif Formation", Certification: "Community Manager", RNCP: "37835", Niveau: "5",
+			Centre: "Campus Lyon Numérique", CertificateurSignataire: "Claire Dubois", CertificateurQualite: "Directrice de la certification"},
+		Candidat: Candidat{Civilite: "Madame", Prenoms: "Léa", NomNaissance: "Moreau", DateNaissance: time.Date(1998, 3, 12, 0, 0, 0, 0, time.UTC)},
+		Adresse:  "4 rue des Capucins\n69001 Lyon",
+		Date:     time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC), Heure: "09:30", Lieu: "Campus Lyon Numérique, 12 rue de la Paix, 69002 Lyon",
+		DureePresentation: 20, DureeEntretienTechnique: 25, DureeEntretienFinal: 15,
+		Echeance: time.Date(2027, 2, 5, 0, 0, 0, 0, time.UTC), Confidentiel: true,
+		Contact: "certification@certif.demo", Emise: time.Date(2027, 1, 11, 10, 0, 0, 0, time.UTC),
+	}
+}
+
+// TestConvocation: the letter says when, where, how long, what to bring and the dossier's
+// deadline; unusable input is refused in French; the same data gives the same bytes.
+func TestConvocation(t *testing.T) {
+	var buf bytes.Buffer
+	if err := RenderConvocation(&buf, sampleConvocation()); err != nil {
+		t.Fatal(err)
+	}
+	if p := os.Getenv("CERTIF_CONVOCATION_PDF"); p != "" { // to look at it
+		os.WriteFile(p, buf.Bytes(), 0o644)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, buf.Bytes())), " ")
+	for _, want := range []string{"Madame Léa Moreau", "Lundi 15 février 2027", "9 h 30", "12 rue de la Paix", "Présentation du projet",
+		"20 min", "25 min", "15 min", "60 min", "au plus tard le 5 février 2027 à 23 h 59", "pièce d'identité", "propre matériel",
+		"contraintes techniques du centre", "Titre RNCP n° 37835", "Claire Dubois", "convoquée", "confidentiels"} {
+		if !strings.Contains(strings.ReplaceAll(strings.ReplaceAll(text, "\u00a0", " "), "’", "'"), want) {
+			t.Errorf("missing %q in %s", want, text)
+		}
+	}
+	var again bytes.Buffer
+	if err := RenderConvocation(&again, sampleConvocation()); err != nil || !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("not deterministic")
+	}
+	remote := sampleConvocation()
+	remote.Distanciel, remote.Lieu = true, "https://visio.example.fr/session-15-fevrier"
+	buf.Reset()
+	if err := RenderConvocation(&buf, remote); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, buf.Bytes()); !strings.Contains(text, "caméra") || !strings.Contains(text, "visio.example.fr") {
+		t.Errorf("remote: %s", text)
+	}
+	bad := sampleConvocation()
+	bad.Heure, bad.Lieu, bad.DureeEntretienFinal = "", " ", 0
+	err := RenderConvocation(&buf, bad)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "heure") || !strings.Contains(err.Error(), "lieu") || !strings.Contains(err.Error(), "durées") {
+		t.Errorf("bad input: %v", err)
+	}
+}
