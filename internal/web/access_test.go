@@ -39,10 +39,20 @@ const (
 	// (Before the day, a session is as one jury@ does not sit on: the API test covers it.)
 	relJuryMember relation = "jury-member" // a file presented to a session jury@ sits on
 	relNonMember  relation = "non-member"  // a session (passage) jury@ does not sit on
+	// The jury's further relations: a session (passage) of today jury@ sits on without having
+	// signed its attestation; one dated later (before the day: unknown to jury@); a past one
+	// (after the day, its results published) jury@ sat on and signed; a passage of jury@'s
+	// signed session whose candidate jury@ tutored, so not one jury@ evaluates (for a session
+	// route, the session of jury-member).
+	relJuryUnsigned relation = "jury-unsigned"
+	relJuryBefore   relation = "jury-before"
+	relJuryAfter    relation = "jury-after"
+	relJuryTutor    relation = "jury-tutor"
 )
 
 // accessRelations lists every relation an expected outcome may be written for.
-var accessRelations = []relation{relNone, relOwnCentre, relOwnFile, relOtherCentre, relMissing, relJuryMember, relNonMember}
+var accessRelations = []relation{relNone, relOwnCentre, relOwnFile, relOtherCentre, relMissing, relJuryMember, relNonMember,
+	relJuryUnsigned, relJuryBefore, relJuryAfter, relJuryTutor}
 
 // Outcomes, one letter per role in accessRoles order: O the handler ran (any status but the
 // ones below), L sent to sign in (303 to /connexion, or 401 from the API), F 403, N 404; a
@@ -223,9 +233,9 @@ var accessExpected = map[string]outcomes{
 	"POST /api/v1/sessions/{id}/etat":             juryAdmin,
 	"POST /api/v1/sessions/{id}/membres":          juryAdmin,
 	"POST /api/v1/sessions/{id}/passages":         juryAdmin,
-	"POST /api/v1/sessions/{id}/attestations":     {relJuryMember: "LFNNNO", relNonMember: "LFNNNN", relMissing: "LNNNNN"},
+	"POST /api/v1/sessions/{id}/attestations":     juryAttest,
 	"PUT /api/v1/passages/{id}/jures":             juryAdmin,
-	"GET /api/v1/passages/{id}/dossier":           juryRead,
+	"GET /api/v1/passages/{id}/dossier":           juryDossier,
 	"GET /api/v1/passages/{id}/convocation.pdf":   convocationRead,
 	"GET /passages/{id}/convocation.pdf":          convocationRead,
 	"GET /sessions":                               {relNone: "LOFFFO"},
@@ -235,8 +245,8 @@ var accessExpected = map[string]outcomes{
 	"POST /sessions/{id}/etat":                    juryAdmin,
 	"POST /sessions/{id}/membres":                 juryAdmin,
 	"POST /sessions/{id}/passages":                juryAdmin,
-	"GET /sessions/{id}/attestation":              {relJuryMember: "LFNNNO", relNonMember: "LFNNNN", relMissing: "LNNNNN"},
-	"POST /sessions/{id}/attestation":             {relJuryMember: "LFNNNO", relNonMember: "LFNNNN", relMissing: "LNNNNN"},
+	"GET /sessions/{id}/attestation":              juryAttest,
+	"POST /sessions/{id}/attestation":             juryAttest,
 	"POST /passages/{id}/jures":                   juryAdmin,
 	"POST /admin/utilisateurs/{id}/profil-jury":   {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
 	"POST /inscriptions/{id}/recevabilite":        withJury(insAdmin, 'F'),
@@ -264,14 +274,27 @@ var (
 // The outcomes of a session's (or passage's) routes: read by the admin and its members;
 // managed by the admin alone.
 var (
-	juryRead  = outcomes{relJuryMember: "LONNNO", relNonMember: "LONNNN", relMissing: "LNNNNN"}
-	juryAdmin = outcomes{relJuryMember: "LOFFFF", relNonMember: "LOFFFF", relMissing: "LNFFFF"}
+	juryRead  = juryOutcomes("LONNNO", "LONNNO", "LONNNN", "LONNNO", "LONNNO", "LONNNN", "LNNNNN")
+	juryAdmin = juryOutcomes("LOFFFF", "LOFFFF", "LOFFFF", "LOFFFF", "LOFFFF", "LOFFFF", "LNFFFF")
+	// juryAttest: a member signs the attestation of a session they can see (again: no change).
+	juryAttest = juryOutcomes("LFNNNO", "LFNNNO", "LFNNNN", "LFNNNO", "LFNNNO", "LFNNNN", "LNNNNN")
+	// juryDossier: a passage's dossier, to a member once they signed the attestation (R17).
+	// Never to the member who tutored the candidate (independence).
+	juryDossier = juryOutcomes("LONNNO", "LONNNF", "LONNNN", "LONNNO", "LONNNF", "LONNNN", "LNNNNN")
 )
+
+// juryOutcomes lists the outcomes of a session's or passage's route by relation: jury@ a
+// signed member (today), an unsigned member, a member before the day, after it, the tutor of
+// the passage's candidate; a session jury@ does not sit on; a missing one.
+func juryOutcomes(member, unsigned, before, after, tutor, nonMember, missing string) outcomes {
+	return outcomes{relJuryMember: member, relJuryUnsigned: unsigned, relJuryBefore: before, relJuryAfter: after,
+		relJuryTutor: tutor, relNonMember: nonMember, relMissing: missing}
+}
 
 // convocationRead: a candidate's convocation is read by the admin and the staff of the
 // candidate's centre (jury-member is a Lyon file, non-member a Nantes one), never by the jury;
 // the candidate's own is in the web tests (no fixture passage of Léa's).
-var convocationRead = outcomes{relJuryMember: "LOOONN", relNonMember: "LONNNN", relMissing: "LNNNNN"}
+var convocationRead = juryOutcomes("LOOONN", "LOOONN", "LOOONN", "LOOONN", "LOOONN", "LONNNN", "LNNNNN")
 
 // withJury adds to o the outcome on a file convoked to a session jury@ sits on (attestation
 // signed): the others' as on a Lyon file, jury@'s letter j (O where reading is enough, F where
@@ -310,7 +333,12 @@ type accessFixtures struct {
 	courrielNantes                      int64           // the Nantes candidate's activation message
 	sessionJury, sessionOther           int64           // jury sessions (today) jury@ sits on (signed), and not
 	insJury                             int64           // a Lyon file convoked to sessionJury (none of the above)
-	passageJury, passageOther           int64           // a passage of each (Lyon's file, Nantes')
+	passageJury, passageOther           int64           // a passage of each (Lyon's file, Nantes'); jury@ evaluates the first
+	sessionUnsigned, passageUnsigned    int64           // today, jury@ a member who has not signed
+	sessionBefore, passageBefore        int64           // in ten days, jury@ a member
+	sessionAfter, passageAfter          int64           // yesterday, results published, jury@ sat and signed
+	passageTutor                        int64           // in sessionJury, a Lyon file jury@ tutored: not assigned to jury@
+	newUnsigned                         func() int64    // another session like sessionUnsigned (freshUnsigned)
 	static                              string          // a real static asset path
 }
 
@@ -460,6 +488,7 @@ func (f *accessFixtures) addSessions(t *testing.T) {
 	if _, _, err := f.e.st.SignAttestation(ctx, account.ActorOf(juror), f.sessionJury, "192.0.2.1"); err != nil {
 		t.Fatal(err)
 	}
+	f.addJuryRelations(t, account.ActorOf(admin), juror)
 }
 
 // relations returns the relations the resource named by the path of pattern can stand in,
@@ -492,8 +521,10 @@ func (f *accessFixtures) paths(t *testing.T, pattern string) (map[relation]strin
 		"tokens":         {relOwnCentre: f.tokenLyon, relOwnFile: f.tokenLea, relOtherCentre: f.tokenNantes, relMissing: 999999},
 		"fichiers":       {relOwnCentre: f.fileLyon, relOwnFile: f.fileLea, relOtherCentre: f.fileNantes, relMissing: 999999},
 		"courriels":      {relOtherCentre: f.courrielNantes, relMissing: 999999},
-		"sessions":       {relJuryMember: f.sessionJury, relNonMember: f.sessionOther, relMissing: 999999},
-		"passages":       {relJuryMember: f.passageJury, relNonMember: f.passageOther, relMissing: 999999},
+		"sessions": {relJuryMember: f.sessionJury, relNonMember: f.sessionOther, relMissing: 999999, relJuryUnsigned: f.sessionUnsigned,
+			relJuryBefore: f.sessionBefore, relJuryAfter: f.sessionAfter, relJuryTutor: f.sessionJury},
+		"passages": {relJuryMember: f.passageJury, relNonMember: f.passageOther, relMissing: 999999, relJuryUnsigned: f.passageUnsigned,
+			relJuryBefore: f.passageBefore, relJuryAfter: f.passageAfter, relJuryTutor: f.passageTutor},
 	}
 	segs := strings.Split(path, "/")
 	rels := map[relation]string{relNone: ""}
@@ -696,7 +727,7 @@ func TestEveryRouteEveryRoleEveryRelation(t *testing.T) {
 			}
 			got := make([]byte, len(accessRoles))
 			for i := range accessRoles {
-				url := f.fillProjet(t, f.fillSeance(t, path, rel), rel) + accessQuery[rt.pattern]
+				url := f.freshUnsigned(rt.pattern, f.fillProjet(t, f.fillSeance(t, path, rel), rel), rel) + accessQuery[rt.pattern]
 				got[i] = accessOutcome(t, e, clients[i], method, url)
 				if rt.pattern == "POST /deconnexion" {
 					login(i)
