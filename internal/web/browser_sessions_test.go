@@ -1,0 +1,91 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/demo"
+)
+
+// TestBrowserSessions looks at the jury sessions' pages on a tablet (820 px) and a phone
+// (390 px): the admin's list and session of today, the juror's view of it (the call to sign
+// the attestation first, no admin form) and the attestation page; none scrolls sideways.
+func TestBrowserSessions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are skipped with -short")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("no Chromium at %s: %v", chromiumPath, err)
+	}
+	b := startBrowser(t)
+	e := newEnv(t)
+	list, err := e.st.JurySessions(t.Context(), account.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var today int64
+	for _, js := range list {
+		if js.Date.Format(time.DateOnly) == time.Now().Format(time.DateOnly) {
+			today = js.ID
+		}
+	}
+	if today == 0 {
+		t.Fatal("the demo has no session today")
+	}
+	look := func(p *browserTab, name string) {
+		t.Helper()
+		for _, size := range []struct {
+			w, h int
+			tag  string
+		}{{820, 1180, "tablette"}, {390, 844, "mobile"}} {
+			p.do(chromedp.EmulateViewport(int64(size.w), int64(size.h)))
+			o := run(p, chromedp.Evaluate[overflow](overflowJS))
+			if o.ScrollWidth > o.InnerWidth+1 {
+				t.Errorf("%s at %d px: scrolls sideways (%d): %s", name, size.w, o.ScrollWidth, strings.Join(o.Culprits, ", "))
+			}
+			p.save(name+"-"+size.tag, run(p, chromedp.FullScreenshot(100)))
+		}
+	}
+	session := fmt.Sprintf("%s/sessions/%d", e.ts.URL, today)
+
+	p := b.open(t)
+	p.login(e.ts.URL, "admin@certif.demo", demo.Password, http.StatusOK)
+	p.navigate(e.ts.URL+"/sessions", http.StatusOK)
+	if n := p.eval(`document.querySelectorAll("#sessions tbody tr").length`); n < 3 {
+		t.Errorf("the admin sees %d sessions, want the demo's three", n)
+	}
+	look(p, "sessions-admin")
+	p.navigate(e.ts.URL+"/sessions/nouvelle", http.StatusOK)
+	look(p, "session-nouvelle")
+	p.navigate(session, http.StatusOK)
+	if !p.evalBool(`!!document.querySelector("#etat-form")`) { // under way: the jury no longer changes
+		t.Error("the admin's state form is missing")
+	}
+	look(p, "session-admin")
+
+	p = b.open(t)
+	p.login(e.ts.URL, "jury@certif.demo", demo.Password, http.StatusOK)
+	p.navigate(session, http.StatusOK)
+	if !p.evalBool(`!!document.querySelector("#attestation-a-signer") && !document.querySelector("form[action$='/membres']")`) {
+		t.Error("the juror's view: no call to sign, or an admin form")
+	}
+	look(p, "session-jure")
+	p.navigate(session+"/attestation", http.StatusOK)
+	look(p, "session-attestation")
+
+	// The candidate convoked to the upcoming session sees it on her page.
+	p = b.open(t)
+	p.login(e.ts.URL, "candidat@certif.demo", demo.Password, http.StatusOK)
+	p.navigate(e.ts.URL+"/mon-dossier", http.StatusOK)
+	if !p.evalBool(`!!document.querySelector("article.convocation a[href$='/convocation.pdf']")`) {
+		t.Error("Léa's page shows no convocation")
+	}
+	look(p, "convocation-candidate")
+}
