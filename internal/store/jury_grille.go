@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/jury"
+)
+
+// The juror's grid of a passage (R8, R9): each juror assigned to the passage fills their own,
+// saved incrementally; every save is a new row of grille_saisies (append-only) whose version
+// is the previous one plus one, so that UNIQUE (passage, juror, version) refuses the second of
+// two saves made from the same version: no save is lost, none overwrites another silently.
+//
+// Who, precisely:
+//   - nobody but the admin and the session's members knows the passage (the session's scope:
+//     a juror from the session's day on): apperr.NotFound;
+//   - reading and saving one's own grid: a member of the session ASSIGNED to the passage
+//     (passage_jures) who signed the session's confidentiality attestation (R17); another
+//     member, or the admin (who evaluates nobody), gets apperr.Forbidden;
+//   - saving: only while the session is « dossiers clos » or « en cours » (the orals): before,
+//     the grids are not open yet; from « délibérée » on, the jury's decisions rest on them and
+//     they are locked — both a *GrilleCloseError (apperr.Conflict, 409, with the reason);
+//   - every juror's grid and the consolidated one (Grilles): the admin, and the président who
+//     signed the attestation; every member who signed once the session is délibérée (the PV
+//     shows what the grids led to).
+//
+// The journal records a juror's first save of a passage's grid, not each save: grille_saisies
+// is append-only and keeps every save with its time — it is the grid's history — while one
+// journal row per keystroke pause would swell the hash chain by hundreds of rows per oral and
+// put its write on the hot path of a save.
+
+// GrilleStaleError is a save refused because the grid changed since the version it was made
+// from (another window of the same juror saved first). Current is the grid as saved now.
+type GrilleStaleError struct {
+	StaleError
+	Current jury.Grille
+}
+
+// Unwrap gives the StaleError (version, time) to errors.As.
+func (e *GrilleStaleError) Unwrap() error { return &e.StaleError }
+
+// GrilleCloseError is a save refused because of the session's state: before « dossiers clos »
+// the grids are not open, from « délibérée » on they are locked. errors.Is(e, apperr.Conflict).
+type GrilleCloseError struct {
+	Etat jury.Etat
+}
+
+// Error names the state.
+func (e *GrilleCloseError) Error() string { return "grid closed: session " + string(e.Etat) }
+
+// Is makes errors.Is(err, apperr.Conflict) true.
+func (e *GrilleCloseError) Is(target error) bool { return target == apperr.Conflict }
+
+// Message is the French reason, for the page and the API.
+func (e *GrilleCloseError) Message() string {
+	if !grDeliberee(e.Etat) {
+		return "Les grilles s’ouvrent quand les dossiers sont clos : la session est à l’état « " + e.Etat.Libelle() + " »."
+	}
+	return "La délibération est close : la session est à l’état « " + e.Etat.Libelle() + " », les grilles ne changent plus."
+}
+
+// grOuverte reports whether the grids of a session in state e may be saved.
+func grOuverte(e jury.Etat) bool { return e == jury.DossiersClos || e == jury.EnCours }
+
+// grDeliberee reports whether the session in state e has deliberated.
+func grDeliberee(e jury.Etat) bool {
+	return e == jury.Deliberee || e == jury.PVSigne || e == jury.ResultatsPublies
+}
+
+// grPlace is where the actor stands to a passage's grids, read in one query.
+type grPlace struct {
+	PassageID, SessionID, InscriptionID int64
+	Etat                                jury.Etat
+	Member, President, Assigned, Signed bool
+	Version                             int64 // the actor's current grid version (0: never saved)
+}
+
+// grLoad reads where actor stands to passage passageID: apperr.NotFound when the actor may
+// not know it (the session's scope).
+func (s *Store) grLoad(ctx context.Context, q querier, actor account.Actor, passageID int64) (*grPlace, error) {
+	where, args := s.scopeJurySessions(actor)
+	g := &grPlace{PassageID: passageID}
+	var member, president, assigned, signed int
+	err := q.QueryRowContext(ctx, `SELECT p.session_id, p.inscription_id, s.etat,
+		(SELECT COUNT(*) FROM session_membres m WHERE m.session_id = s.id AND m.user_id = ?),
+		(SELECT COUNT(*) FROM session_membres m WHERE m.session_id = s.id AND m.user_id = ? AND m.president = ?),
+		(SELECT COUNT(*) FROM passage_jures j WHERE j.passage_id = p.id AND j.user_id = ?),
+		(SELECT COUNT(*) FROM jury_attestations a WHERE a.session_id = s.id AND a.user_id = ?),
+		COALESCE((SELECT MAX(g.version) FROM grille_saisies g WHERE g.passage_id = p.id AND g.user_id = ?), 0)
+		FROM passages p JOIN jury_sessions s ON s.id = p.session_id WHERE p.id = ? AND `+where,
+		append([]any{actor.UserID, actor.UserID, true, actor.UserID, actor.UserID, actor.UserID, passageID}, args...)...).
+		Scan(&g.SessionID, &g.InscriptionID, &g.Etat, &member, &president, &assigned, &signed, &g.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("passage %d: %w", passageID, apperr.NotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("passage %d: %w", passageID, mapBusy(err))
+	}
+	isJury := actor.Role == account.RoleJury
+	g.Member, g.President = isJury && member > 0, isJury && president > 0
+	g.Assigned, g.Signed = g.Member && assigned > 0, g.Member && signed > 0
+	return g, nil
+}
+
+// own refuses whoever may not fill a grid of the passage (apperr.Forbidden).
+func (g *grPlace) own() error {
+	if !g.Assigned {
+		return fmt.Errorf("passage %d: grid: not an assigned juror: %w", g.PassageID, apperr.Forbidden)
+	}
+	if !g.Signed {
+		return fmt.Errorf("passage %d: grid: attestation not signed: %w", g.PassageID, apperr.Forbidden)
+	}
+	return nil
+}
+
+// all refuses whoever may not read every juror's grid of the passage (apperr.Forbidden).
+func (g *grPlace) all(actor account.Actor) error {
+	if actor.IsAdmin() || (g.Signed && (g.President || grDeliberee(g.Etat))) {
+		return nil
+	}
+	return fmt.Errorf("passage %d: grids: %w", g.PassageID, apperr.Forbidden)
+}
+
+// grBase is the ground of the passage g names.
+func (s *Store) grBase(ctx context.Context, g *grPlace) (*PassageBase, error) {
+	return s.passageBase(ctx, s.q(nil), &Passage{ID: g.PassageID, SessionID: g.SessionID, InscriptionID: g.InscriptionID})
+}
+
+// grSaved reads juror userID's grid of passage passageID at its highest version, merged onto
+// the blank grid, with the time of that save (the blank grid, version 0, when never saved).
+func grSaved(ctx context.Context, q querier, base *PassageBase, passageID, userID int64) (jury.Grille, time.Time, error) {
+	var version int64
+	var data string
+	var le time.Time
+	err := q.QueryRowContext(ctx, `SELECT version, data, le FROM grille_saisies WHERE passage_id = ? AND user_id = ?
+		ORDER BY version DESC LIMIT 1`, passageID, userID).Scan(&version, &data, scanTime(&le))
+	if errors.Is(err, sql.ErrNoRows) {
+		return base.Vierge, time.Time{}, nil
+	}
+	if err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("passage %d grid: %w", passageID, err)
+	}
+	var saved jury.Grille
+	if err := json.Unmarshal([]byte(data), &saved); err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("passage %d grid v%d: %w", passageID, version, err)
+	}
+	m, err := base.Vierge.Merge(saved)
+	if err != nil { // saved against another shape of the référentiel: what still fits is lost
+		m = base.Vierge
+	}
+	m.Version = version
+	return m, le, nil
+}
+
+// Grille returns the calling juror's current grid of passage passageID merged on the blank
+// one (version 0 when never saved), with the time of its latest save (zero when never).
+// Who and errors: see the comment at the top of this file.
+func (s *Store) Grille(ctx context.Context, actor account.Actor, passageID int64) (jury.Grille, time.Time, error) {
+	g, err := s.grLoad(ctx, s.q(nil), actor, passageID)
+	if err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("grid: %w", err)
+	}
+	if err := g.own(); err != nil {
+		return jury.Grille{}, time.Time{}, err
+	}
+	base, err := s.grBase(ctx, g)
+	if err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("grid: %w", err)
+	}
+	return grSaved(ctx, s.q(nil), base, passageID, actor.UserID)
+}
+
+// SaveGrille saves the calling juror's grid of passage passageID made from version in.Version:
+// merged on the blank grid (*apperr.Validation naming the place of an unknown code, rating or a
+// text too long), written as version in.Version+1 in one short transaction, and returned with
+// the time of the save. A stale version (another save landed since) is a *GrilleStaleError
+// carrying the current grid — nothing is overwritten; a session whose grids are not open is a
+// *GrilleCloseError. Who: see the comment at the top of this file.
+func (s *Store) SaveGrille(ctx context.Context, actor account.Actor, passageID int64, in jury.Grille) (jury.Grille, time.Time, error) {
+	g, err := s.grLoad(ctx, s.q(nil), actor, passageID)
+	if err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", err)
+	}
+	if err := g.own(); err != nil {
+		return jury.Grille{}, time.Time{}, err
+	}
+	base, err := s.grBase(ctx, g)
+	if err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", err)
+	}
+	merged, err := base.Vierge.Merge(in)
+	if err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", err)
+	}
+	merged.Version = in.Version + 1
+	data, err := json.Marshal(merged)
+	if err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", err)
+	}
+	now := s.nowUTC()
+	stale := false
+	err = s.Transact(ctx, func(tx *Tx) error {
+		g, err := s.grLoad(ctx, tx, actor, passageID) // the state and the version as they stand now
+		if err != nil {
+			return err
+		}
+		if !grOuverte(g.Etat) {
+			return &GrilleCloseError{Etat: g.Etat}
+		}
+		if g.Version != in.Version {
+			stale = true
+			return apperr.Conflict
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO grille_saisies (passage_id, user_id, version, data, le) VALUES (?, ?, ?, ?, ?)`,
+			passageID, actor.UserID, merged.Version, string(data), s.t(now)); err != nil {
+			if constraintOf(err) == uniqueConstraint { // a concurrent save of the same version landed first
+				stale = true
+			}
+			return mapErr(err)
+		}
+		if merged.Version == 1 {
+			return tx.audit(ctx, actor, "passage.grille", jsPassageEntity, passageID, nil)
+		}
+		return nil
+	})
+	if stale {
+		cur, le, rerr := grSaved(ctx, s.q(nil), base, passageID, actor.UserID)
+		if rerr != nil {
+			return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", rerr)
+		}
+		return jury.Grille{}, time.Time{}, &GrilleStaleError{StaleError: StaleError{Entity: "grille", ID: passageID,
+			Version: cur.Version, At: le}, Current: cur}
+	}
+	if err != nil {
+		return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", err)
+	}
+	return merged, now, nil
+}
+
+// GrilleJure is one assigned juror's grid of a passage.
+type GrilleJure struct {
+	UserID    int64
+	Nom       string
+	Grille    jury.Grille // merged on the blank grid; the blank one, version 0, when never saved
+	SaveLe    time.Time   // the latest save, zero when never saved
+	President bool        // the juror is the session's président
+}
+
+// GrillesPassage is every assigned juror's grid of a passage and the jury's consolidated one.
+type GrillesPassage struct {
+	Base       *PassageBase
+	Jures      []GrilleJure // in juror id order (jurorsGrilles' order)
+	Consolidee jury.Grille  // jury.Consolidee of the jurors' grids (a juror who never saved counts blank)
+}
+
+// Grilles returns every assigned juror's grid of passage passageID and the consolidated grid.
+// Who: the admin; the président who signed the attestation; every member who signed once the
+// session is délibérée. Errors: apperr.NotFound (the session's scope), apperr.Forbidden.
+func (s *Store) Grilles(ctx context.Context, actor account.Actor, passageID int64) (*GrillesPassage, error) {
+	q := s.q(nil)
+	g, err := s.grLoad(ctx, q, actor, passageID)
+	if err != nil {
+		return nil, fmt.Errorf("grids: %w", err)
+	}
+	if err := g.all(actor); err != nil {
+		return nil, err
+	}
+	base, err := s.grBase(ctx, g)
+	if err != nil {
+		return nil, fmt.Errorf("grids: %w", err)
+	}
+	jures, err := jsJures(ctx, q, passageID)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := grillesOf(ctx, q, passageID)
+	if err != nil {
+		return nil, err
+	}
+	membres, err := jsMembres(ctx, q, g.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	out := &GrillesPassage{Base: base}
+	grilles := jurorsGrilles(base, jures, saved)
+	for i, id := range slices.Sorted(slices.Values(jures)) {
+		j := GrilleJure{UserID: id, Grille: grilles[i]}
+		for _, m := range membres {
+			if m.UserID == id {
+				j.Nom, j.President = m.Nom, m.President
+			}
+		}
+		if sg, ok := saved[id]; ok {
+			j.Grille.Version = sg.Version
+			err := q.QueryRowContext(ctx, `SELECT le FROM grille_saisies WHERE passage_id = ? AND user_id = ? AND version = ?`,
+				passageID, id, sg.Version).Scan(scanTime(&j.SaveLe))
+			if err != nil {
+				return nil, fmt.Errorf("grids: %w", err)
+			}
+		}
+		out.Jures = append(out.Jures, j)
+	}
+	out.Consolidee = jury.Consolidee(base.Vierge, grilles)
+	return out, nil
+}
+
+// GrilleVierge returns the blank grid of passage passageID, for whoever may fill or read the
+// passage's grids (an assigned juror who signed, the président, the admin).
+func (s *Store) GrilleVierge(ctx context.Context, actor account.Actor, passageID int64) (jury.Grille, error) {
+	g, err := s.grLoad(ctx, s.q(nil), actor, passageID)
+	if err != nil {
+		return jury.Grille{}, fmt.Errorf("blank grid: %w", err)
+	}
+	if g.own() != nil && g.all(actor) != nil {
+		return jury.Grille{}, fmt.Errorf("passage %d: blank grid: %w", passageID, apperr.Forbidden)
+	}
+	base, err := s.grBase(ctx, g)
+	if err != nil {
+		return jury.Grille{}, fmt.Errorf("blank grid: %w", err)
+	}
+	return base.Vierge, nil
+}
