@@ -121,12 +121,24 @@ func (g *grPlace) own() error {
 	return nil
 }
 
-// all refuses whoever may not read every juror's grid of the passage (apperr.Forbidden).
-func (g *grPlace) all(actor account.Actor) error {
-	if actor.IsAdmin() || (g.Signed && (g.President || grDeliberee(g.Etat))) {
+// all refuses whoever may not read every juror's grid of the passage (apperr.Forbidden): a
+// member who trained, tutored or evaluated the candidate never does, président or not (the
+// dossier is refused them too).
+func (s *Store) grAll(ctx context.Context, q querier, actor account.Actor, g *grPlace) error {
+	if actor.IsAdmin() {
 		return nil
 	}
-	return fmt.Errorf("passage %d: grids: %w", g.PassageID, apperr.Forbidden)
+	if !g.Signed || !(g.President || grDeliberee(g.Etat)) {
+		return fmt.Errorf("passage %d: grids: %w", g.PassageID, apperr.Forbidden)
+	}
+	liens, err := jsLiens(ctx, q, g.InscriptionID)
+	if err != nil {
+		return err
+	}
+	if _, lie := liens[actor.UserID]; lie {
+		return fmt.Errorf("passage %d: grids: trained the candidate: %w", g.PassageID, apperr.Forbidden)
+	}
+	return nil
 }
 
 // grBase is the ground of the passage g names.
@@ -270,7 +282,7 @@ func (s *Store) Grilles(ctx context.Context, actor account.Actor, passageID int6
 	if err != nil {
 		return nil, fmt.Errorf("grids: %w", err)
 	}
-	if err := g.all(actor); err != nil {
+	if err := s.grAll(ctx, q, actor, g); err != nil {
 		return nil, err
 	}
 	base, err := s.grBase(ctx, g)
@@ -319,7 +331,7 @@ func (s *Store) GrilleVierge(ctx context.Context, actor account.Actor, passageID
 	if err != nil {
 		return jury.Grille{}, fmt.Errorf("blank grid: %w", err)
 	}
-	if g.own() != nil && g.all(actor) != nil {
+	if g.own() != nil && s.grAll(ctx, s.q(nil), actor, g) != nil {
 		return jury.Grille{}, fmt.Errorf("passage %d: blank grid: %w", passageID, apperr.Forbidden)
 	}
 	base, err := s.grBase(ctx, g)
@@ -327,4 +339,59 @@ func (s *Store) GrilleVierge(ctx context.Context, actor account.Actor, passageID
 		return jury.Grille{}, fmt.Errorf("blank grid: %w", err)
 	}
 	return base.Vierge, nil
+}
+
+// GrilleVue is what the grid's page shows: the passage and its session, the ground of the
+// grid (référentiel, blocs presented), the caller's own grid when they fill one, every
+// juror's grid when they may read them, and the dossier when they may read it.
+type GrilleVue struct {
+	Passage *Passage
+	Session *JurySession
+	Base    *PassageBase
+	Own     *jury.Grille    // the caller's grid (assigned juror who signed), nil otherwise
+	OwnLe   time.Time       // its latest save, zero when never saved
+	Ouverte bool            // the grids may be saved now (dossiers clos, en cours)
+	Toutes  *GrillesPassage // every juror's grid (président, admin; members once délibérée), nil otherwise
+	Dossier *Dossier        // the candidate's dossier as the caller may read it, nil when they may not
+}
+
+// GrilleVue reads the grid page of passage passageID for actor: apperr.NotFound as the
+// session's scope says; apperr.Forbidden for whoever neither fills a grid of the passage
+// nor may read its grids (another member, not assigned).
+func (s *Store) GrilleVue(ctx context.Context, actor account.Actor, passageID int64) (*GrilleVue, error) {
+	q := s.q(nil)
+	g, err := s.grLoad(ctx, q, actor, passageID)
+	if err != nil {
+		return nil, fmt.Errorf("grid page: %w", err)
+	}
+	ownErr, allErr := g.own(), s.grAll(ctx, q, actor, g)
+	if ownErr != nil && allErr != nil {
+		return nil, ownErr
+	}
+	v := &GrilleVue{Ouverte: grOuverte(g.Etat)}
+	if v.Passage, v.Session, err = s.jsPassage(ctx, q, actor, passageID); err != nil {
+		return nil, err
+	}
+	if v.Base, err = s.grBase(ctx, g); err != nil {
+		return nil, fmt.Errorf("grid page: %w", err)
+	}
+	if ownErr == nil {
+		own, le, err := grSaved(ctx, q, v.Base, passageID, actor.UserID)
+		if err != nil {
+			return nil, err
+		}
+		v.Own, v.OwnLe = &own, le
+	}
+	if allErr == nil {
+		if v.Toutes, err = s.Grilles(ctx, actor, passageID); err != nil {
+			return nil, err
+		}
+	}
+	switch d, err := s.PassageDossier(ctx, actor, passageID); {
+	case err == nil:
+		v.Dossier = d
+	case !errors.Is(err, apperr.Forbidden) && !errors.Is(err, apperr.NotFound):
+		return nil, err
+	}
+	return v, nil
 }

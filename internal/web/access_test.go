@@ -161,6 +161,8 @@ var accessExpected = map[string]outcomes{
 	// The dossier (issue 8): read as the file; contributed to by the candidate and the staff;
 	// the session date by the référent and the admin; the reopening by the admin alone.
 	"GET /inscriptions/{id}/dossier":                               withJury(insRead, 'O'),
+	"GET /passages/{id}/grille":                                    juryGrids,
+	"POST /passages/{id}/grille":                                   juryOwnGrid,
 	"POST /inscriptions/{id}/dossier/pieces/{kind}":                withJury(dossierContribute, 'F'),
 	"GET /inscriptions/{id}/dossier/pieces/{kind}":                 withJury(insRead, 'O'),
 	"POST /inscriptions/{id}/dossier/resume":                       withJury(dossierContribute, 'F'),
@@ -250,9 +252,14 @@ var accessExpected = map[string]outcomes{
 	"POST /passages/{id}/jures":                   juryAdmin,
 	"POST /admin/utilisateurs/{id}/profil-jury":   {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
 	"POST /inscriptions/{id}/recevabilite":        withJury(insAdmin, 'F'),
-	"GET /api/v1/courriels/{id}":                  courrielAdmin,
-	"POST /api/v1/courriels/{id}/renvoi":          courrielAdmin,
-	"/api/":                                       {relNone: "NNNNNN"},
+	// The grid: jury@ presides the fixtures' session without being assigned to its passage: it
+	// reads every grid (and the page) but fills none; the admin reads, never fills.
+	"GET /api/v1/passages/{id}/grille":   juryOwnGrid,
+	"PUT /api/v1/passages/{id}/grille":   juryOwnGrid,
+	"GET /api/v1/passages/{id}/grilles":  juryGrids,
+	"GET /api/v1/courriels/{id}":         courrielAdmin,
+	"POST /api/v1/courriels/{id}/renvoi": courrielAdmin,
+	"/api/":                              {relNone: "NNNNNN"},
 }
 
 // The outcomes shared by the routes of one inscription, by the level they need.
@@ -281,6 +288,14 @@ var (
 	// juryDossier: a passage's dossier, to a member once they signed the attestation (R17).
 	// Never to the member who tutored the candidate (independence).
 	juryDossier = juryOutcomes("LONNNO", "LONNNF", "LONNNN", "LONNNO", "LONNNF", "LONNNN", "LNNNNN")
+	// juryOwnGrid: a juror's own grid (read, saved, printed) — only a member assigned to the
+	// passage who signed (jury-member: the session is « planifiée », so a save is refused 409,
+	// which the handler answers); the admin fills none.
+	juryOwnGrid = juryOutcomes("LFNNNO", "LFNNNF", "LFNNNN", "LFNNNF", "LFNNNF", "LFNNNN", "LNNNNN")
+	// juryGrids: every juror's grid of a passage (and its page): the admin, the président who
+	// signed (jury@ presides its sessions), every signed member once délibérée (jury-after);
+	// never the member who tutored the candidate.
+	juryGrids = juryOutcomes("LONNNO", "LONNNF", "LONNNN", "LONNNO", "LONNNF", "LONNNN", "LNNNNN")
 )
 
 // juryOutcomes lists the outcomes of a session's or passage's route by relation: jury@ a

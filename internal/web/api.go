@@ -77,6 +77,9 @@ func (s *Server) apiRoutes(r routeTable) {
 	r.handle("GET /api/v1/passages/{id}/dossier", access.SignedIn, s.apiPassageDossier)
 	// The convocation: the admin, the candidate, their centre's staff (the store; 404 to the jury).
 	r.handle("GET /api/v1/passages/{id}/convocation.pdf", access.SignedIn, s.convocationPDF)
+	r.handle("GET /api/v1/passages/{id}/grille", access.SignedIn, s.apiGrille)
+	r.handle("PUT /api/v1/passages/{id}/grille", access.SignedIn, s.apiGrilleSave)
+	r.handle("GET /api/v1/passages/{id}/grilles", access.SignedIn, s.apiGrilles)
 
 	r.handle("/api/", access.Public, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
 }

@@ -168,6 +168,23 @@ var funcs = template.FuncMap{
 	"add":          func(a, b int) int { return a + b },
 	"lines":        func(s string) []string { return strings.Split(s, "\n") }, // an address, mentions
 	"french_heure": french.Heure,                                              // a passage's slot « 9 h 30 »
+	"dict":         dict,
+}
+
+// dict builds a map from pairs of key and value, to pass several values to a template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 // paragraphs splits a text on blank lines into paragraphs, for référentiel texts.

@@ -269,6 +269,10 @@ func (s *Server) Handler() http.Handler {
 	r.handle("GET /stage/{token}", access.Link, s.tutorForm)
 	r.handle("POST /stage/{token}", access.Link, s.tutorSubmit)
 
+	// The juror's grid (issue 9): the store decides who fills and who reads (jury_grille.go).
+	r.handle("GET /passages/{id}/grille", access.SignedIn, s.grilleGet)
+	r.handle("POST /passages/{id}/grille", access.SignedIn, s.grillePost)
+
 	s.apiRoutes(r)
 
 	r.handle("/", access.Public, func(w http.ResponseWriter, r *http.Request) error {
