@@ -163,6 +163,7 @@ var accessExpected = map[string]outcomes{
 	"GET /inscriptions/{id}/dossier":                               withJury(insRead, 'O'),
 	"GET /passages/{id}/grille":                                    juryGrids,
 	"POST /passages/{id}/grille":                                   juryOwnGrid,
+	"GET /passages/{id}/grille.pdf":                                juryOwnGrid,
 	"POST /inscriptions/{id}/dossier/pieces/{kind}":                withJury(dossierContribute, 'F'),
 	"GET /inscriptions/{id}/dossier/pieces/{kind}":                 withJury(insRead, 'O'),
 	"POST /inscriptions/{id}/dossier/resume":                       withJury(dossierContribute, 'F'),
@@ -252,14 +253,15 @@ var accessExpected = map[string]outcomes{
 	"POST /passages/{id}/jures":                   juryAdmin,
 	"POST /admin/utilisateurs/{id}/profil-jury":   {relOwnCentre: "LOFFFF", relOwnFile: "LOFFFF", relOtherCentre: "LOFFFF", relMissing: "LNFFFF"},
 	"POST /inscriptions/{id}/recevabilite":        withJury(insAdmin, 'F'),
-	// The grid: jury@ presides the fixtures' session without being assigned to its passage: it
-	// reads every grid (and the page) but fills none; the admin reads, never fills.
-	"GET /api/v1/passages/{id}/grille":   juryOwnGrid,
-	"PUT /api/v1/passages/{id}/grille":   juryOwnGrid,
-	"GET /api/v1/passages/{id}/grilles":  juryGrids,
-	"GET /api/v1/courriels/{id}":         courrielAdmin,
-	"POST /api/v1/courriels/{id}/renvoi": courrielAdmin,
-	"/api/":                              {relNone: "NNNNNN"},
+	// The grid: a juror fills their own (juryOwnGrid); the président and the admin read every
+	// grid (juryGrids).
+	"GET /api/v1/passages/{id}/grille":     juryOwnGrid,
+	"PUT /api/v1/passages/{id}/grille":     juryOwnGrid,
+	"GET /api/v1/passages/{id}/grilles":    juryGrids,
+	"GET /api/v1/passages/{id}/grille.pdf": juryOwnGrid,
+	"GET /api/v1/courriels/{id}":           courrielAdmin,
+	"POST /api/v1/courriels/{id}/renvoi":   courrielAdmin,
+	"/api/":                                {relNone: "NNNNNN"},
 }
 
 // The outcomes shared by the routes of one inscription, by the level they need.

@@ -80,6 +80,7 @@ func (s *Server) apiRoutes(r routeTable) {
 	r.handle("GET /api/v1/passages/{id}/grille", access.SignedIn, s.apiGrille)
 	r.handle("PUT /api/v1/passages/{id}/grille", access.SignedIn, s.apiGrilleSave)
 	r.handle("GET /api/v1/passages/{id}/grilles", access.SignedIn, s.apiGrilles)
+	r.handle("GET /api/v1/passages/{id}/grille.pdf", access.SignedIn, s.grillePDF)
 
 	r.handle("/api/", access.Public, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
 }

@@ -28,8 +28,10 @@ type grilleEnv struct {
 	jury2                 string // jury2@'s e-mail (password demo.Password)
 }
 
-func newGrilleEnv(t *testing.T) *grilleEnv {
-	e := newEnv(t)
+func newGrilleEnv(t *testing.T) *grilleEnv { return setupGrille(t, newEnv(t)) }
+
+// setupGrille adds the session, passage and jurors of grilleEnv to e.
+func setupGrille(t *testing.T, e *testEnv) *grilleEnv {
 	ctx := context.Background()
 	g := &grilleEnv{testEnv: e, jury2: "jury2@certif.demo"}
 	admin, _, err := e.st.Credentials(ctx, "admin@certif.demo")
@@ -94,6 +96,17 @@ func (g *grilleEnv) setEtat(t *testing.T, e jury.Etat) {
 }
 
 func (g *grilleEnv) path() string { return fmt.Sprintf("/api/v1/passages/%d/grille", g.passage) }
+
+// exerciseGrilleAPI runs every grid operation of the OpenAPI document once.
+func exerciseGrilleAPI(t *testing.T, e *testEnv, call func(method, path, token, body string, want int) []byte) {
+	g := setupGrille(t, e)
+	juror := g.token("jury@certif.demo")
+	out := call("GET", g.path(), juror, "", 200)
+	call("PUT", g.path(), juror, string(out), 200)
+	call("PUT", g.path(), juror, string(out), 409)
+	call("GET", g.path()+"s", juror, "", 200)
+	call("GET", g.path()+".pdf", juror, "", 200)
+}
 
 // TestGrilleAPI: the juror reads and saves their grid; a stale version is 409 with the
 // current grid; the codes, ratings and sizes are checked; who is refused what.
@@ -191,6 +204,17 @@ func TestGrilleAPI(t *testing.T) {
 	for _, tok := range []string{admin, juror} {
 		if err := json.Unmarshal(call("GET", g.path()+"s", tok, "", 200), &all); err != nil || len(all.Jures) != 2 || all.Jures[0].Grille.Version != 2 {
 			t.Fatalf("every grid: %+v %v", all, err)
+		}
+	}
+	// The PDFs: one's own, the blank one, the jury's (président, admin; not another member yet).
+	for _, x := range []struct {
+		tok, query string
+		want       int
+	}{{juror, "", 200}, {juror, "?vierge=1", 200}, {juror, "?consolidee=1", 200}, {admin, "?consolidee=1", 200}, {admin, "", 403},
+		{juror2, "", 200}, {juror2, "?consolidee=1", 403}, {juror3, "?vierge=1", 403}, {g.token("candidat@certif.demo"), "?vierge=1", 404}} {
+		status, out := g.api("GET", g.path()+".pdf"+x.query, x.tok, "")
+		if status != x.want || (status == 200 && !strings.HasPrefix(string(out), "%PDF")) {
+			t.Errorf("grille.pdf%s: %d, want %d", x.query, status, x.want)
 		}
 	}
 	// Not yet open, then locked.

@@ -171,6 +171,7 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 	exerciseCourrielAPI(t, e, call)
 	exerciseDossierAPI(t, e, c, call)
 	exerciseJuryAPI(t, e, call)
+	exerciseGrilleAPI(t, e, call)
 
 	// Every documented operation was exercised.
 	for tmpl, ops := range c.doc["paths"].(map[string]any) {

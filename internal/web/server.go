@@ -272,6 +272,7 @@ func (s *Server) Handler() http.Handler {
 	// The juror's grid (issue 9): the store decides who fills and who reads (jury_grille.go).
 	r.handle("GET /passages/{id}/grille", access.SignedIn, s.grilleGet)
 	r.handle("POST /passages/{id}/grille", access.SignedIn, s.grillePost)
+	r.handle("GET /passages/{id}/grille.pdf", access.SignedIn, s.grillePDF)
 
 	s.apiRoutes(r)
 
