@@ -20,12 +20,12 @@ import (
 )
 
 // grilleEnv is a session dated today, « en cours », with Léa Moreau's passage evaluated by
-// jury@ (président) and jury2@ (both signed the attestation); jury3@ sits on the session
+// jury@ (président) and a second juror (both signed the attestation); a third sits on the session
 // without being assigned to the passage.
 type grilleEnv struct {
 	*testEnv
 	session, passage, ins int64
-	jury2                 string // jury2@'s e-mail (password demo.Password)
+	jury2                 string // the second juror's e-mail (password demo.Password)
 }
 
 func newGrilleEnv(t *testing.T) *grilleEnv { return setupGrille(t, newEnv(t)) }
@@ -33,7 +33,7 @@ func newGrilleEnv(t *testing.T) *grilleEnv { return setupGrille(t, newEnv(t)) }
 // setupGrille adds the session, passage and jurors of grilleEnv to e.
 func setupGrille(t *testing.T, e *testEnv) *grilleEnv {
 	ctx := context.Background()
-	g := &grilleEnv{testEnv: e, jury2: "jury2@certif.demo"}
+	g := &grilleEnv{testEnv: e, jury2: "grille.jure2@exemple.fr"}
 	admin, _, err := e.st.Credentials(ctx, "admin@certif.demo")
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +47,7 @@ func setupGrille(t *testing.T, e *testEnv) *grilleEnv {
 		t.Fatal(err)
 	}
 	var others []*account.User
-	for _, email := range []string{g.jury2, "jury3@certif.demo"} {
+	for _, email := range []string{g.jury2, "grille.jure3@exemple.fr"} {
 		u := &account.User{Email: email, Prenom: "Anne", Nom: "Juré " + email[:5], Role: account.RoleJury}
 		if err := e.st.CreateUser(ctx, account.ActorOf(admin), u, hash); err != nil {
 			t.Fatal(err)
@@ -113,7 +113,7 @@ func exerciseGrilleAPI(t *testing.T, e *testEnv, call func(method, path, token, 
 func TestGrilleAPI(t *testing.T) {
 	g := newGrilleEnv(t)
 	c := newContract(t, g.testEnv)
-	juror, juror2, juror3 := g.token("jury@certif.demo"), g.token(g.jury2), g.token("jury3@certif.demo")
+	juror, juror2, juror3 := g.token("jury@certif.demo"), g.token(g.jury2), g.token("grille.jure3@exemple.fr")
 	call := func(method, path, token, body string, want int) []byte {
 		t.Helper()
 		status, out := g.api(method, path, token, body)
@@ -315,7 +315,7 @@ func TestGrillePage(t *testing.T) {
 		t.Errorf("lecture: %.300s", text(doc.Find("table.lecture")))
 	}
 	// A member not assigned: 403; the candidate: 404.
-	if res, _ := g.get(g.login("jury3@certif.demo"), page); res.StatusCode != http.StatusForbidden {
+	if res, _ := g.get(g.login("grille.jure3@exemple.fr"), page); res.StatusCode != http.StatusForbidden {
 		t.Errorf("not assigned: %d", res.StatusCode)
 	}
 	if res, _ := g.get(g.login("candidat@certif.demo"), page); res.StatusCode != http.StatusNotFound {
