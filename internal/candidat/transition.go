@@ -15,8 +15,8 @@ const (
 	// ParCentre is the training centre's référent or the certificateur's staff, from the
 	// candidate's file.
 	ParCentre Auteur = "centre"
-	// ParJury is a jury's deliberation (no route reaches it yet): the only way to the
-	// result statuses.
+	// ParJury is a jury's PV (its last signature, or the admin's amendment of a signed PV):
+	// the only way to the result statuses.
 	ParJury Auteur = "jury"
 )
 
@@ -27,9 +27,16 @@ type transition struct {
 }
 
 // transitions is the table of allowed moves. A status not listed as a "from" has no way
-// out (Certifie is final). The result statuses (Certifie, PartiellementCertifie,
-// NonCertifie) are reached only by a jury; after a partial or failed result the centre may
-// prepare a new dossier for the remaining blocs (R18: validated blocs stay acquired).
+// out. The result statuses (Certifie, PartiellementCertifie, NonCertifie) are reached only by
+// a jury; after a partial or failed result the centre may prepare a new dossier for the
+// remaining blocs (R18: validated blocs stay acquired). Certifie is final for the centre;
+// only the jury's PV moves it again: an amendment of a signed PV that changes the result.
+//
+// The PV, when its last member signs, moves a present candidate's inscription to
+// « présenté au jury » (from « en formation » or « dossier en préparation »: nothing else
+// does it on the way) and from there to its result; an absent or excused candidate's
+// inscription that the centre had moved to « présenté au jury » goes back to « dossier en
+// préparation ». A later session's result, or an amendment, moves between result statuses.
 var transitions = []transition{
 	{EnFormation, DossierEnPreparation, ParCentre},
 	{EnFormation, Abandon, ParCentre},
@@ -41,6 +48,15 @@ var transitions = []transition{
 	{PresenteAuJury, Certifie, ParJury},
 	{PresenteAuJury, PartiellementCertifie, ParJury},
 	{PresenteAuJury, NonCertifie, ParJury},
+	{EnFormation, PresenteAuJury, ParJury},
+	{DossierEnPreparation, PresenteAuJury, ParJury},
+	{PresenteAuJury, DossierEnPreparation, ParJury}, // absent or excused
+	{Certifie, PartiellementCertifie, ParJury},      // an amendment
+	{Certifie, NonCertifie, ParJury},
+	{PartiellementCertifie, Certifie, ParJury}, // a later session, or an amendment
+	{PartiellementCertifie, NonCertifie, ParJury},
+	{NonCertifie, Certifie, ParJury},
+	{NonCertifie, PartiellementCertifie, ParJury},
 	{PartiellementCertifie, DossierEnPreparation, ParCentre},
 	{NonCertifie, DossierEnPreparation, ParCentre},
 	{Abandon, EnFormation, ParCentre}, // resumed

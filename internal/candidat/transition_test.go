@@ -41,6 +41,17 @@ func TestCheckTransition(t *testing.T) {
 		{candidat.Abandon, candidat.EnFormation, c, true, false},
 		{candidat.Abandon, candidat.Certifie, c, false, false},
 		{candidat.EnFormation, "inconnu", c, false, false},
+		// The PV's moves (issue 9): to « présenté au jury » on the way to the result, back for an
+		// absent candidate, and between results for an amendment or a later session.
+		{candidat.DossierEnPreparation, candidat.PresenteAuJury, j, false, true},
+		{candidat.EnFormation, candidat.PresenteAuJury, j, false, true},
+		{candidat.PresenteAuJury, candidat.DossierEnPreparation, j, true, true},
+		{candidat.NonCertifie, candidat.Certifie, j, false, true},
+		{candidat.Certifie, candidat.PartiellementCertifie, j, false, true},
+		{candidat.PartiellementCertifie, candidat.Certifie, j, true, true},
+		{candidat.Certifie, candidat.PartiellementCertifie, c, false, false},
+		{candidat.Certifie, candidat.DossierEnPreparation, j, false, false},
+		{candidat.Abandon, candidat.PresenteAuJury, j, false, false},
 	} {
 		err := candidat.CheckTransition(tc.from, tc.to, tc.by, tc.vae)
 		if (err == nil) != tc.ok {

@@ -47,6 +47,10 @@ const (
 	KindJuryConvocation = "jury-convocation" // data: JuryConvocation
 	// KindJuryReminder reminds a convoked candidate of their passage, two days before.
 	KindJuryReminder = "jury-rappel" // data: JuryConvocation
+	// KindJuryResultats tells a candidate their results once the session's results are
+	// published: the result, each bloc validé or non validé with its reasons and what remains
+	// to be evaluated.
+	KindJuryResultats = "jury-resultats" // data: JuryResultats
 )
 
 // Message is one rendered e-mail: its recipient's address, subject and two bodies.
@@ -116,6 +120,25 @@ type JuryConvocation struct {
 	Echeance      time.Time // the dossier's last day (a date); zero: not said
 	Link          string    // the PDF convocation (the candidate signs in to open it)
 	Page          string    // the candidate's page, where the convocation is shown
+}
+
+// JuryResultats is the data of the results message of a jury session.
+type JuryResultats struct {
+	Prenom        string
+	Certification string
+	Date          time.Time // the session's day
+	Resultat      string    // « réussite totale », « échec »…
+	Absent        bool      // absent or excused: no bloc decided
+	Blocs         []BlocResultat
+	Link          string // the results page
+}
+
+// BlocResultat is one bloc of a results message.
+type BlocResultat struct {
+	Code, Intitule       string
+	Valide               bool
+	Acquis               bool // acquired at an earlier session
+	Motif, ResteAEvaluer string
 }
 
 var funcs = map[string]any{

@@ -38,6 +38,11 @@ func TestRenderEveryKind(t *testing.T) {
 		{mail.KindReset, "Réinitialisation de votre mot de passe Certif", mail.Reset{Prenom: "Éloïse", Link: link, Expires: expires}},
 		{mail.KindTutor, "Fiche d’appréciation de stage de Éloïse Lefèvre", mail.Tutor{Tuteur: "M. Dupré", Candidat: "Éloïse Lefèvre",
 			Entreprise: "Café <&> Cie", Link: link, Expires: expires}},
+		{mail.KindJuryResultats, "Vos résultats : Community Manager — session du 12 mars 2027", mail.JuryResultats{Prenom: "Éloïse",
+			Certification: "Community Manager", Date: time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC), Resultat: "réussite partielle", Link: link,
+			Blocs: []mail.BlocResultat{{Code: "BC01", Intitule: "Veille <&> stratégie", Acquis: true, Valide: true},
+				{Code: "BC02", Intitule: "Contenus", Valide: true, Motif: "Blog solide."},
+				{Code: "BC03", Intitule: "Mesure", Motif: "KPI non maîtrisés.", ResteAEvaluer: "Tableau de bord des KPI."}}}},
 	} {
 		m, err := mail.Render(tc.kind, "a@example.fr", tc.data)
 		if err != nil {
@@ -59,6 +64,19 @@ func TestRenderEveryKind(t *testing.T) {
 		}
 		if strings.Contains(m.HTML, "<&>") {
 			t.Errorf("%s: HTML not escaped", tc.kind)
+		}
+	}
+	m, err := mail.Render(mail.KindJuryResultats, "a@example.fr", mail.JuryResultats{Prenom: "Éloïse", Certification: "CM",
+		Date: time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC), Resultat: "réussite partielle", Link: link,
+		Blocs: []mail.BlocResultat{{Code: "BC01", Intitule: "Veille", Acquis: true, Valide: true},
+			{Code: "BC03", Intitule: "Mesure", Motif: "KPI non maîtrisés.", ResteAEvaluer: "Tableau de bord des KPI."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Résultat : réussite partielle.", "BC01 Veille : déjà validé à une session précédente",
+		"BC03 Mesure : non validé", "Motifs : KPI non maîtrisés.", "Reste à évaluer : Tableau de bord des KPI."} {
+		if !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want[strings.LastIndex(want, ": ")+2:]) {
+			t.Errorf("results mail without %q:\n%s", want, m.Text)
 		}
 	}
 	if _, err := mail.Render("convocation-inconnue", "a@example.fr", nil); err == nil {

@@ -288,7 +288,9 @@ func jsMembres(ctx context.Context, q querier, sessionID int64) ([]SessionMembre
 // version is still the session's (0: the current one); the jury's composition is checked at
 // every move (jury.CheckComposition, with the certification's rules). Moving to « convocations
 // envoyées » convokes every passage in the same transaction (jsConvoke: the outbox, the
-// passages' convoque_le). Audited. Who: the admin.
+// passages' convoque_le); to « délibérée », every passage must be decided; « PV signé » is
+// reached only by the PV's last signature (SignPV); to « résultats publiés », each
+// candidate's results mail is queued in the same transaction. Audited. Who: the admin.
 // Errors: apperr.NotFound, apperr.Forbidden, *apperr.Validation on "etat" or "membres" with
 // the reason, *StaleError.
 func (s *Store) MoveJurySession(ctx context.Context, actor account.Actor, id int64, etat jury.Etat, version int64) (*JurySession, error) {
@@ -299,6 +301,9 @@ func (s *Store) MoveJurySession(ctx context.Context, actor account.Actor, id int
 			return err
 		}
 		if err := jury.Move(js.Etat, etat); err != nil {
+			return err
+		}
+		if err := jsMoveCheck(ctx, tx, js, etat); err != nil { // jury_resultats.go
 			return err
 		}
 		membres, err := jsMembres(ctx, tx, id)
@@ -327,6 +332,9 @@ func (s *Store) MoveJurySession(ctx context.Context, actor account.Actor, id int
 		if err := tx.audit(ctx, actor, jsSessionEntity+".update", jsSessionEntity, id, map[string]any{
 			"fields": []string{"etat"}, "de": from, "vers": etat, "version": js.Version}); err != nil {
 			return err
+		}
+		if etat == jury.ResultatsPublies {
+			return s.jsPublish(ctx, tx, js) // jury_resultats.go
 		}
 		if etat == jury.ConvocationsEnvoyees { // R14: the convocations leave with the move, or not at all
 			_, err := s.jsConvoke(ctx, tx, actor, js, 0)

@@ -259,9 +259,24 @@ var accessExpected = map[string]outcomes{
 	"PUT /api/v1/passages/{id}/grille":     juryOwnGrid,
 	"GET /api/v1/passages/{id}/grilles":    juryGrids,
 	"GET /api/v1/passages/{id}/grille.pdf": juryOwnGrid,
-	"GET /api/v1/courriels/{id}":           courrielAdmin,
-	"POST /api/v1/courriels/{id}/renvoi":   courrielAdmin,
-	"/api/":                                {relNone: "NNNNNN"},
+	// The deliberation and the PV: members read (the attestation signed), the président (jury@
+	// in the fixtures) decides and every member signs — the admin, who sees them, may not (403);
+	// the admin alone amends.
+	"GET /api/v1/passages/{id}/proposition":     juryDeliberation,
+	"POST /api/v1/passages/{id}/decision":       juryDecide,
+	"POST /api/v1/sessions/{id}/pv/signatures":  juryMemberAct,
+	"POST /api/v1/sessions/{id}/pv/amendements": juryAdmin,
+	"GET /api/v1/sessions/{id}/pv.pdf":          juryRead,
+	"GET /passages/{id}/deliberation":           juryDeliberation,
+	"POST /passages/{id}/deliberation":          juryDecide,
+	"GET /sessions/{id}/pv":                     juryRead,
+	"GET /sessions/{id}/pv.pdf":                 juryRead,
+	"POST /sessions/{id}/pv/signer":             juryMemberAct,
+	"POST /sessions/{id}/pv/avenant":            juryAdmin,
+	"GET /inscriptions/{id}/resultats":          withJury(insRead, 'O'), // the published results: whoever reads the file
+	"GET /api/v1/courriels/{id}":                courrielAdmin,
+	"POST /api/v1/courriels/{id}/renvoi":        courrielAdmin,
+	"/api/":                                     {relNone: "NNNNNN"},
 }
 
 // The outcomes shared by the routes of one inscription, by the level they need.
@@ -298,6 +313,13 @@ var (
 	// signed (jury@ presides its sessions), every signed member once délibérée (jury-after);
 	// never the member who tutored the candidate.
 	juryGrids = juryOutcomes("LONNNO", "LONNNF", "LONNNN", "LONNNO", "LONNNF", "LONNNN", "LNNNNN")
+	// juryMemberAct: a member's own act (sign the PV, decide as président): the admin sees the
+	// session but may not act in a member's name.
+	juryMemberAct = juryOutcomes("LFNNNO", "LFNNNO", "LFNNNN", "LFNNNO", "LFNNNO", "LFNNNN", "LNNNNN")
+	// juryDeliberation, juryDecide: the deliberation is read by the admin and the members who
+	// signed the attestation (403 before), decided by the président (jury@) alone.
+	juryDeliberation = juryOutcomes("LONNNO", "LONNNF", "LONNNN", "LONNNO", "LONNNO", "LONNNN", "LNNNNN")
+	juryDecide       = juryOutcomes("LFNNNO", "LFNNNF", "LFNNNN", "LFNNNO", "LFNNNO", "LFNNNN", "LNNNNN")
 )
 
 // juryOutcomes lists the outcomes of a session's or passage's route by relation: jury@ a

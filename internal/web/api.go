@@ -81,6 +81,13 @@ func (s *Server) apiRoutes(r routeTable) {
 	r.handle("PUT /api/v1/passages/{id}/grille", access.SignedIn, s.apiGrilleSave)
 	r.handle("GET /api/v1/passages/{id}/grilles", access.SignedIn, s.apiGrilles)
 	r.handle("GET /api/v1/passages/{id}/grille.pdf", access.SignedIn, s.grillePDF)
+	// The deliberation and the PV (jury_pv.go): the store decides (the président decides, the
+	// members sign, the admin amends).
+	r.handle("GET /api/v1/passages/{id}/proposition", access.SignedIn, s.apiProposition)
+	r.handle("POST /api/v1/passages/{id}/decision", access.SignedIn, s.apiDecision)
+	r.handle("POST /api/v1/sessions/{id}/pv/signatures", access.SignedIn, s.apiPVSignature)
+	r.handle("POST /api/v1/sessions/{id}/pv/amendements", access.Administer, s.apiPVAmendement)
+	r.handle("GET /api/v1/sessions/{id}/pv.pdf", access.SignedIn, s.pvPDF)
 
 	r.handle("/api/", access.Public, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage })
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -170,5 +171,100 @@ func exerciseJuryAPI(t *testing.T, e *testEnv, call func(method, path, token, bo
 	out = call("GET", sp, admin, "", 200)
 	if !strings.Contains(string(out), `"attestation_signee":true`) || !strings.Contains(string(out), `"jures":[`+fmt.Sprint(jurorUser.ID)+`]`) {
 		t.Errorf("the session: %s", out)
+	}
+	exercisePVAPI(t, call, admin, ref, juror, tutor, js.ID, p.ID, pOther.ID)
+}
+
+// exercisePVAPI runs the deliberation and the PV of session sid (état convocations envoyées;
+// juror is its président and the only juror of passage pid, tutor a member; pOther a passage
+// of another session).
+func exercisePVAPI(t *testing.T, call func(method, path, token, body string, want int) []byte, admin, ref, juror, tutor string, sid, pid, pOther int64) {
+	sp := fmt.Sprintf("/api/v1/sessions/%d", sid)
+	pp := fmt.Sprintf("/api/v1/passages/%d", pid)
+	call("POST", sp+"/etat", admin, `{"etat":"dossiers_clos"}`, 200)
+	call("POST", sp+"/etat", admin, `{"etat":"en_cours"}`, 200)
+	var prop apiDeliberation
+	_ = json.Unmarshal(call("GET", pp+"/proposition", juror, "", 200), &prop)
+	if len(prop.Blocs) == 0 || prop.Blocs[0].Proposition != jury.NonValide || prop.Resultat != "" || !prop.PeutDecider {
+		t.Fatalf("proposition: %+v", prop)
+	}
+	call("GET", pp+"/proposition", tutor, "", 200)
+	call("GET", pp+"/proposition", admin, "", 200)
+	call("GET", pp+"/proposition", ref, "", 404)
+	call("GET", fmt.Sprintf("/api/v1/passages/%d/proposition", pOther), juror, "", 404)
+	blocs := func(motif string, extra string) string {
+		var parts []string
+		for _, b := range prop.Blocs {
+			m, _ := json.Marshal(motif) // JSON's escapes (a NUL is \u0000)
+			parts = append(parts, fmt.Sprintf(`%q:{"decision":"non_valide","motif":%s,"reste_a_evaluer":"Le bloc entier."}`, b.Bloc, m))
+		}
+		if extra != "" {
+			parts = append(parts, extra)
+		}
+		return `{"presence":"present","blocs":{` + strings.Join(parts, ",") + `}}`
+	}
+	decision := pp + "/decision"
+	call("POST", decision, tutor, blocs("Insuffisant.", ""), 403)
+	call("POST", decision, admin, blocs("Insuffisant.", ""), 403)
+	call("POST", decision, ref, blocs("Insuffisant.", ""), 404)
+	call("POST", fmt.Sprintf("/api/v1/passages/%d/decision", pOther), juror, blocs("Insuffisant.", ""), 404)
+	out := call("POST", decision, juror, blocs("", ""), 422)
+	if !strings.Contains(string(out), "indiquez les motifs") {
+		t.Errorf("no reason: %s", out)
+	}
+	out = call("POST", decision, juror, blocs("Insuffisant.", `"BC99":{"decision":"valide","motif":"x"}`), 422)
+	if !strings.Contains(string(out), "blocs.BC99.decision") {
+		t.Errorf("a bloc not presented: %s", out)
+	}
+	var many []string
+	for i := range 10000 {
+		many = append(many, fmt.Sprintf(`"B%d":{"decision":"valide","motif":"x"}`, i))
+	}
+	call("POST", decision, juror, blocs("Insuffisant.", strings.Join(many, ",")), 422)
+	call("POST", decision, juror, `{"presence":"present","blocs":{"BC01":{"decision":"valide","motif":"x","note":1}}}`, 422)
+	var got apiDeliberation
+	_ = json.Unmarshal(call("POST", decision, juror, blocs("Insuffisant\u0000 à l'oral.", ""), 200), &got)
+	if got.Resultat != jury.Echec || got.Blocs[0].Decision == nil || got.Blocs[0].Decision.Motif != "Insuffisant à l'oral." {
+		t.Errorf("decision: %+v", got)
+	}
+	call("POST", sp+"/etat", admin, `{"etat":"deliberee"}`, 200)
+	call("POST", sp+"/etat", admin, `{"etat":"pv_signe"}`, 422)
+
+	// The PV: each member signs; the last signature locks the decisions.
+	call("POST", sp+"/pv/signatures", admin, "", 403)
+	call("POST", sp+"/pv/signatures", ref, "", 404)
+	call("POST", sp+"/pv/amendements", admin, fmt.Sprintf(`{"passage_id":%d,"blocs":{},"motif":"x"}`, pid), 422) // not signed yet
+	out = call("POST", sp+"/pv/signatures", juror, "", 201)
+	if !strings.Contains(string(out), `"ip":"127.0.0.1"`) || !strings.Contains(string(out), `"etat":"deliberee"`) {
+		t.Errorf("signature: %s", out)
+	}
+	call("POST", sp+"/pv/signatures", juror, "", 200)
+	call("POST", decision, juror, blocs("Insuffisant.", ""), 409)
+	out = call("POST", sp+"/pv/signatures", tutor, "", 201)
+	if !strings.Contains(string(out), `"etat":"pv_signe"`) {
+		t.Errorf("the last signature: %s", out)
+	}
+	out = call("POST", decision, juror, blocs("Insuffisant.", ""), 409)
+	if !strings.Contains(string(out), "seules des modifications par avenant") {
+		t.Errorf("decision after the PV: %s", out)
+	}
+
+	// Amendments: the admin, a passage of this session.
+	amend := func(p int64, motif string) string {
+		return fmt.Sprintf(`{"passage_id":%d,"motif":%q,"blocs":{%q:{"decision":"valide","motif":"Erreur de report."}}}`, p, motif, prop.Blocs[0].Bloc)
+	}
+	call("POST", sp+"/pv/amendements", juror, amend(pid, "Erreur matérielle."), 403)
+	call("POST", sp+"/pv/amendements", ref, amend(pid, "Erreur matérielle."), 403)
+	call("POST", sp+"/pv/amendements", admin, amend(pOther, "Erreur matérielle."), 422)
+	call("POST", sp+"/pv/amendements", admin, amend(pid, ""), 422)
+	out = call("POST", sp+"/pv/amendements", admin, amend(pid, "Erreur matérielle de report."), 201)
+	if !strings.Contains(string(out), `"resultat":"reussite_partielle"`) && !strings.Contains(string(out), `"resultat":"reussite_totale"`) {
+		t.Errorf("amendment: %s", out)
+	}
+	call("GET", sp+"/pv.pdf", ref, "", 404)
+	for _, tok := range []string{admin, juror} {
+		if pdf := call("GET", sp+"/pv.pdf", tok, "", 200); !strings.HasPrefix(string(pdf), "%PDF-") {
+			t.Errorf("PV PDF: %.40q", pdf)
+		}
 	}
 }

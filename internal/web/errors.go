@@ -147,6 +147,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.As(err, &closed) {
 			body.Message = closed.Message()
 		}
+		var pverr *store.PVError
+		if errors.As(err, &pverr) {
+			body.Message = pverr.Message()
+		}
 		if errors.Is(err, candidat.ErrVAE) {
 			body.Message = "L'évaluation en cours de formation ne s'applique pas aux candidats en VAE : pas de livret, d'attestation de formation, de fiche de stage ni de relevé des évaluations."
 		}
@@ -168,6 +172,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ex *explainedError
 	if errors.As(err, &ex) {
 		p.Heading, p.Message, p.Link, p.LinkLabel = ex.heading, ex.message, ex.link, ex.linkLabel
+	}
+	var pverr *store.PVError
+	if errors.As(err, &pverr) { // the PV is signed: say so
+		p.Message = pverr.Message()
 	}
 	var closed *store.ClosedError
 	if errors.As(err, &closed) { // the dossier's deadline passed: say so, and where it stands

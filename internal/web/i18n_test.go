@@ -82,6 +82,9 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 	for _, v := range []candidat.TypeVAE{candidat.CongeVAE, candidat.VAEClassique} {
 		ids["type_vae."+string(v)] = true
 	}
+	for _, d := range []string{"valide", "non_valide"} { // the jury's decisions (deliberation, PV)
+		ids["decision."+d] = true
+	}
 	for _, e := range []string{"acquise", "en_cours", "non_acquise", "non_evaluee"} {
 		ids["etat."+e], ids["matrice.lettre."+e] = true, true
 	}
@@ -116,7 +119,8 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		"certificateur.create", "certificateur.update", "candidat.correction",
 		"inscription.update", "dossier_piece.add", "dossier_resume.save", "dossier_projet.create", "dossier_projet.update", "dossier_projet.delete", "dossier_projet.approve", "dossier.reopen", "dossier.reminder", "file.download", "document.download",
 		"jury_session.create", "jury_session.update", "jury_session.membre", "jury_session.attestation", "passage.create", "passage.jures", "recevabilite.create",
-		"passage.convocation", "passage.rappel"} { // the last three: journal.go Op
+		"passage.convocation", "passage.rappel",
+		"passage.decision", "jury_session.pv_signature", "jury_session.pv_amendement"} { // the last three: journal.go Op
 		ids["audit."+a] = true
 	}
 	// The jury's vocabularies, named by their codes (sessions, the account and inscription pages).

@@ -128,7 +128,8 @@ var auditActions = []string{"login", "login.failed", "user.create", "user.update
 	"file.save", "file.discard", "file.sweep", "courriel.resend", "courriel.fail",
 	"inscription.update", "dossier_piece.add", "dossier_resume.save", "dossier_projet.create", "dossier_projet.update", "dossier_projet.delete", "dossier_projet.approve", "dossier.reopen", "dossier.reminder", "file.download", "document.download",
 	"jury_session.create", "jury_session.update", "jury_session.membre", "jury_session.attestation", "passage.create", "passage.jures", "recevabilite.create",
-	"passage.convocation", "passage.rappel"}
+	"passage.convocation", "passage.rappel",
+	"passage.decision", "jury_session.pv_signature", "jury_session.pv_amendement"}
 
 // signIns are the operations « sans les connexions » leaves out.
 var signIns = []string{"login", "login.failed"}

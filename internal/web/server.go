@@ -253,6 +253,15 @@ func (s *Server) Handler() http.Handler {
 	r.handle("POST /sessions/{id}/attestation", access.SignedIn, s.attestationSign)
 	r.handle("POST /passages/{id}/jures", access.Administer, s.passageJures)
 	r.handle("GET /passages/{id}/convocation.pdf", access.SignedIn, s.convocationPDF)
+	// The deliberation and the PV (jury_pv.go): the président decides, the members read and
+	// sign, the admin amends; the candidate reads their results once published.
+	r.handle("GET /passages/{id}/deliberation", access.SignedIn, s.deliberationPage)
+	r.handle("POST /passages/{id}/deliberation", access.SignedIn, s.deliberationPost)
+	r.handle("GET /sessions/{id}/pv", access.SignedIn, s.pvPage)
+	r.handle("GET /sessions/{id}/pv.pdf", access.SignedIn, s.pvPDF)
+	r.handle("POST /sessions/{id}/pv/signer", access.SignedIn, s.pvSign)
+	r.handle("POST /sessions/{id}/pv/avenant", access.Administer, s.pvAmend)
+	r.handle("GET /inscriptions/{id}/resultats", access.SignedIn, s.resultatsPage)
 	r.handle("POST /admin/utilisateurs/{id}/profil-jury", access.Administer, s.profilJuryPost)
 	r.handle("POST /inscriptions/{id}/recevabilite", access.Administer, s.recevabilitePost)
 	r.handle("GET /promotions/{promotion}", access.ReadCentre, s.cached(s.matricePage))
