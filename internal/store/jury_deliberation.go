@@ -109,6 +109,15 @@ func (s *Store) dlbMember(ctx context.Context, q querier, actor account.Actor, i
 	if membres[i].SigneLe.IsZero() {
 		return nil, nil, nil, fmt.Errorf("passage %d: attestation not signed: %w", id, apperr.Forbidden)
 	}
+	// As for the grids and the dossier: a member who trained, tutored or evaluated the
+	// candidate never takes part in their deliberation, président or not.
+	liens, err := jsLiens(ctx, q, p.InscriptionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if _, lie := liens[actor.UserID]; lie {
+		return nil, nil, nil, fmt.Errorf("passage %d: trained the candidate: %w", id, apperr.Forbidden)
+	}
 	return p, js, membres, nil
 }
 
@@ -187,6 +196,17 @@ func (s *Store) deliberation(ctx context.Context, q querier, actor account.Actor
 	}
 	i := slices.IndexFunc(membres, func(m SessionMembre) bool { return m.UserID == actor.UserID && m.President })
 	d.President = i >= 0 && actor.Role == account.RoleJury
+	// Each juror's conclusions are the grids' (jury_grille.go, grAll): the admin and the
+	// président read them, the other members once the session is délibérée; before, a juror
+	// sees the proposal and the jury's consolidation only, not the others' judgements.
+	if !actor.IsAdmin() && !d.President && !grDeliberee(js.Etat) {
+		d.Jures = nil
+		for b := range d.Blocs {
+			for c := range d.Blocs[b].Competences {
+				d.Blocs[b].Competences[c].Jures = nil
+			}
+		}
+	}
 	n, err := pvSignatures(ctx, q, js.ID)
 	if err != nil {
 		return nil, nil, err
@@ -206,10 +226,12 @@ func competenceAcquise(g jury.Grille, code string) bool {
 }
 
 // Deliberation returns the deliberation of passage passageID: per bloc presented, the
-// proposal from the assigned jurors' current grids, each juror's conclusion per compétence,
+// proposal from the assigned jurors' current grids, each juror's conclusion per compétence
+// (for the admin and the président; for the other members once the session is délibérée),
 // the current decision; the blocs acquired earlier. Who: the admin; a member of the session
-// (from its day on) who signed its confidentiality attestation. Errors: apperr.NotFound for
-// whoever may not see the session; apperr.Forbidden for a member who has not signed.
+// (from its day on) who signed its confidentiality attestation and did not train, tutor or
+// evaluate the candidate. Errors: apperr.NotFound for whoever may not see the session;
+// apperr.Forbidden for a member who has not signed, or is not independent of the candidate.
 func (s *Store) Deliberation(ctx context.Context, actor account.Actor, passageID int64) (*Deliberation, error) {
 	q := s.q(nil)
 	p, js, membres, err := s.dlbMember(ctx, q, actor, passageID)

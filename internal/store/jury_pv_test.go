@@ -153,9 +153,13 @@ func TestJuryDeliberationPV(t *testing.T) {
 				t.Errorf("pA %s: %+v", b.Bloc, b)
 			}
 		}
-		if d, err := s.Deliberation(ctx, membre, pB.ID); err != nil || d.Blocs[0].Proposition.Decision != jury.NonValide ||
-			!d.Blocs[0].Competences[0].Jures[0] || d.Blocs[0].Competences[0].Jures[1] || d.MayDecide {
+		if d, err := s.Deliberation(ctx, pres, pB.ID); err != nil || d.Blocs[0].Proposition.Decision != jury.NonValide ||
+			!d.Blocs[0].Competences[0].Jures[0] || d.Blocs[0].Competences[0].Jures[1] || !d.MayDecide {
 			t.Fatalf("pB: %+v %v", d, err)
+		}
+		// Another member, before the deliberation: the proposal, not each juror's judgement.
+		if d, err := s.Deliberation(ctx, membre, pB.ID); err != nil || d.MayDecide || len(d.Jures) != 0 || len(d.Blocs[0].Competences[0].Jures) != 0 {
+			t.Fatalf("pB, another member: %+v %v", d, err)
 		}
 		if _, err := s.Deliberation(ctx, w.a(jury3), pA.ID); !errors.Is(err, apperr.Forbidden) {
 			t.Fatalf("unsigned attestation: %v", err)

@@ -318,8 +318,9 @@ var (
 	juryMemberAct = juryOutcomes("LFNNNO", "LFNNNO", "LFNNNN", "LFNNNO", "LFNNNO", "LFNNNN", "LNNNNN")
 	// juryDeliberation, juryDecide: the deliberation is read by the admin and the members who
 	// signed the attestation (403 before), decided by the président (jury@) alone.
-	juryDeliberation = juryOutcomes("LONNNO", "LONNNF", "LONNNN", "LONNNO", "LONNNO", "LONNNN", "LNNNNN")
-	juryDecide       = juryOutcomes("LFNNNO", "LFNNNF", "LFNNNN", "LFNNNO", "LFNNNO", "LFNNNN", "LNNNNN")
+	// Never the member who tutored the candidate (as the grids and the dossier).
+	juryDeliberation = juryOutcomes("LONNNO", "LONNNF", "LONNNN", "LONNNO", "LONNNF", "LONNNN", "LNNNNN")
+	juryDecide       = juryOutcomes("LFNNNO", "LFNNNF", "LFNNNN", "LFNNNO", "LFNNNF", "LFNNNN", "LNNNNN")
 )
 
 // juryOutcomes lists the outcomes of a session's or passage's route by relation: jury@ a

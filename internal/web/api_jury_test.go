@@ -188,7 +188,7 @@ func exercisePVAPI(t *testing.T, call func(method, path, token, body string, wan
 	if len(prop.Blocs) == 0 || prop.Blocs[0].Proposition != jury.NonValide || prop.Resultat != "" || !prop.PeutDecider {
 		t.Fatalf("proposition: %+v", prop)
 	}
-	call("GET", pp+"/proposition", tutor, "", 200)
+	call("GET", pp+"/proposition", tutor, "", 403) // tutored the candidate: never their deliberation
 	call("GET", pp+"/proposition", admin, "", 200)
 	call("GET", pp+"/proposition", ref, "", 404)
 	call("GET", fmt.Sprintf("/api/v1/passages/%d/proposition", pOther), juror, "", 404)
