@@ -60,17 +60,23 @@ func (d *juryDemo) pastSession(ctx context.Context, now time.Time) error {
 	if err := d.at(parisAt(day.AddDate(0, 0, -9), 8, 0), func() error { return d.move(ctx, js.JurySession, jury.DossiersClos) }); err != nil {
 		return err
 	}
-	return d.at(parisAt(day, 8, 30), func() error {
-		for _, a := range []struct{ who string }{{"marc"}, {"nath"}} {
-			actor := d.marc
-			if a.who == "nath" {
-				actor = d.nath
-			}
+	err = d.at(parisAt(day, 8, 30), func() error {
+		for _, actor := range []account.Actor{d.marc, d.nath} {
 			if _, _, err := d.st.SignAttestation(ctx, actor, js.ID, demoIP); err != nil {
 				return err
 			}
 		}
 		return d.move(ctx, js.JurySession, jury.EnCours)
+	})
+	if err != nil {
+		return err
+	}
+	all := map[string]bool{"BC01": true, "BC02": true, "BC03": true}
+	return d.deliberate(ctx, js, day, map[string]outcome{
+		"Robin":    {present: true, valides: all},
+		"Gauthier": {present: true, valides: map[string]bool{"BC01": true, "BC02": true}},
+		"Perrin":   {present: true},
+		"Marchand": {},
 	})
 }
 
@@ -100,7 +106,13 @@ func (d *juryDemo) todaySession(ctx context.Context, now time.Time) error {
 		if _, _, err := d.st.SignAttestation(ctx, d.nath, js.ID, demoIP); err != nil {
 			return err
 		}
-		return d.move(ctx, js.JurySession, jury.EnCours)
+		if err := d.move(ctx, js.JurySession, jury.EnCours); err != nil {
+			return err
+		}
+		if p, ok := js.passages["Gauthier"]; ok { // the second juror is halfway through the oral
+			return d.rate(ctx, d.nath, p.ID, map[string]bool{"BC03": true}, 2)
+		}
+		return nil
 	})
 }
 
