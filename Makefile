@@ -56,6 +56,7 @@ bench: build
 	$(GO) test -run '^$$' -bench 'PromotionMatrix500|Import100k|ImportWriteLock100k' -benchtime 1x ./internal/store/
 	$(GO) test -run '^$$' -bench 'ReadCSV100k' -benchtime 1x ./internal/importer/
 	$(GO) test -run '^$$' -bench 'RenderLivret' -benchtime 20x ./internal/document/
+	$(GO) test -run '^$$' -bench 'PV200' -benchtime 10x ./internal/web/
 	$(GO) test -run '^$$' -bench 'DocumentPDF35Pages|VideoMP4|ReadBytes' -benchtime 20x -benchmem ./internal/inspect/
 	$(GO) test -run '^$$' -bench 'ConformityReport' -benchtime 10x ./internal/inspect/
 	$(GO) run ./cmd/certif-load --bin ./$(BIN)
