@@ -73,6 +73,7 @@ type InscriptionJury struct {
 	Recevabilites []jury.DecisionRecevabilite // oldest first
 	Form          Form                        // the admin's recevabilité form
 	Convocations  []store.Convocation         // the convocations sent (not to the jury)
+	Resultats     []store.ResultatPublie      // the published results, latest session first
 }
 
 // Latest is the decision that counts, nil before any.
@@ -94,6 +95,9 @@ func (s *Server) inscriptionJury(r *http.Request, d *inscriptionView) (*Inscript
 		}
 	}
 	if j.Convocations, err = s.store.Convocations(r.Context(), a, d.Ins.ID); err != nil {
+		return nil, err
+	}
+	if j.Resultats, err = s.store.Resultats(r.Context(), a, d.Ins.ID); err != nil {
 		return nil, err
 	}
 	return j, nil

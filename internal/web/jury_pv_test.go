@@ -186,11 +186,17 @@ func TestDeliberationAndPVPages(t *testing.T) {
 	if _, doc := e.get(referent, resultats); doc.Find("#resultats-none").Length() != 1 || doc.Find("article.resultat").Length() != 0 {
 		t.Error("results before publication")
 	}
+	if _, doc := e.get(referent, fmt.Sprintf("/inscriptions/%d", ins.ID)); doc.Find("#resultats-jury").Length() != 0 {
+		t.Error("the inscription page shows a result before publication")
+	}
 	if _, err := e.st.MoveJurySession(ctx, admin, js.ID, jury.ResultatsPublies, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, doc := e.get(referent, resultats); doc.Find("article.resultat").Length() != 1 || !strings.Contains(text(doc.Find("article.resultat")), "Reste à évaluer") {
 		t.Errorf("results after publication: %q", text(doc.Find("main")))
+	}
+	if _, doc := e.get(referent, fmt.Sprintf("/inscriptions/%d", ins.ID)); !strings.Contains(text(doc.Find("#resultats-jury")), "réussite partielle") {
+		t.Errorf("the inscription page does not show the result: %q", text(doc.Find("#resultats-jury")))
 	}
 	for _, cl := range []*http.Client{nantes, lea} {
 		if res, _ := e.get(cl, resultats); res.StatusCode != http.StatusNotFound {
