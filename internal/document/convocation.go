@@ -83,7 +83,7 @@ func drawConvocation(w *writer, c Convocation) {
 	}
 	w.y += 10
 	w.para(x, width, "Le "+french.Date(c.Emise), regular, 9.5, colMuted, left)
-	w.y += 14
+	w.y += 6
 
 	w.title(convocationTitre+" à la session de validation", "« "+strings.TrimSpace(c.Certification)+" »"+rncpSuffix(c.RNCP))
 
@@ -104,7 +104,7 @@ func drawConvocation(w *writer, c Convocation) {
 	}
 	intro += ". Le jury évalue vos compétences à partir de la présentation de votre projet, d'un entretien technique et d'un entretien final."
 	w.para(marginX, contentW, intro, regular, 10, colText, left)
-	w.y += 10
+	w.y += 8
 
 	w.rendezVous(c)
 
@@ -127,13 +127,13 @@ func drawConvocation(w *writer, c Convocation) {
 		cell{text: minutes(c.DureeEntretienFinal)})
 	t.row(cell{text: "Total", st: bold}, cell{}, cell{text: minutes(total), st: bold})
 	t.end()
-	w.y += 10
+	w.y += 8
 
 	if !c.Echeance.IsZero() {
 		w.sectionTitle("Votre dossier", 11, lineH(10)*2)
 		w.para(marginX, contentW, "Votre dossier technique est à déposer dans Certif "+french.Deadline(c.Echeance)+
 			" : le dossier se ferme ensuite et le jury le reçoit tel quel, avec votre dossier professionnel.", regular, 10, colText, left)
-		w.y += 10
+		w.y += 8
 	}
 
 	w.sectionTitle("À apporter", 11, lineH(10)*3)
@@ -149,17 +149,20 @@ func drawConvocation(w *writer, c Convocation) {
 	for _, b := range bring {
 		w.bullet(b, 10)
 	}
-	w.y += 8
+	w.y += 6
 
+	// The practical notice on the left, the signatory on the right, side by side.
 	notice := "Présentez-vous quinze minutes avant l'heure de votre passage. En cas d'empêchement, prévenez-nous au plus tôt : une absence non justifiée est constatée par le jury."
 	if ct := strings.TrimSpace(c.Contact); ct != "" {
 		notice += " Contact : " + ct + "."
 	}
-	w.para(marginX, contentW, notice, regular, 9.5, colText, left)
-	w.y += 12
-
-	// The signatory, in the right half.
-	w.ensure(lineH(10) * 4)
+	leftW := contentW * 0.52
+	noticeH := float64(len(w.wrap(notice, leftW, regular, 9)))*lineH(9) + 4
+	w.ensure(max(noticeH, lineH(10)*3+lineH(9)))
+	top := w.y
+	w.para(marginX, leftW, notice, regular, 9, colText, left)
+	bottom := w.y
+	w.y = top
 	who := strings.TrimSpace(c.CertificateurSignataire)
 	w.para(x, width, "Pour "+strings.TrimSpace(c.Certificateur)+",", regular, 10, colText, left)
 	if who != "" {
@@ -168,6 +171,7 @@ func drawConvocation(w *writer, c Convocation) {
 	if q := strings.TrimSpace(c.CertificateurQualite); q != "" {
 		w.para(x, width, q, regular, 9, colMuted, left)
 	}
+	w.y = max(w.y, bottom)
 	w.endDoc(convocationTitre + " — " + nomAffiche(c.Candidat) + " — " + c.Certification)
 }
 

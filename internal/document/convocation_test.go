@@ -60,3 +60,24 @@ func TestConvocation(t *testing.T) {
 		t.Errorf("bad input: %v", err)
 	}
 }
+
+// TestConvocationOnePage: the letter holds on one page with every optional paragraph, a
+// remote session's three items to bring, the logo, the address and the mentions.
+func TestConvocationOnePage(t *testing.T) {
+	c := sampleConvocation()
+	c.Distanciel, c.Lieu = true, "https://visio.certif-academie.fr/jury/cm-session"
+	c.CertificateurAdresse = "12 rue de la République\n69002 Lyon"
+	c.CertificateurSIRET, c.CentreSIRET, c.Mentions = "89123456700008", "51234567800019", "Données de démonstration : numéro RNCP fictif."
+	c.DateEnregistrement, c.FinValidite = time.Date(2024, 3, 12, 0, 0, 0, 0, time.UTC), time.Date(2029, 3, 12, 0, 0, 0, 0, time.UTC)
+	c.Contact = "Julien Bernard, Campus Lyon Numérique (referent@certif.demo)"
+	var buf bytes.Buffer
+	if err := RenderConvocation(&buf, c); err != nil {
+		t.Fatal(err)
+	}
+	if p := os.Getenv("CERTIF_CONVOCATION_PDF"); p != "" {
+		os.WriteFile(p, buf.Bytes(), 0o644)
+	}
+	if text := pdfText(t, buf.Bytes()); !strings.Contains(text, "Page 1 / 1") {
+		t.Errorf("the convocation takes more than one page: %s", text)
+	}
+}

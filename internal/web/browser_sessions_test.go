@@ -11,7 +11,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/certif/certif/internal/account"
+	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/demo"
+	"github.com/certif/certif/internal/store"
 )
 
 // TestBrowserSessions looks at the jury sessions' pages on a tablet (820 px) and a phone
@@ -69,6 +71,29 @@ func TestBrowserSessions(t *testing.T) {
 		t.Error("the admin's state form is missing")
 	}
 	look(p, "session-admin")
+	jurorUser, _, err := e.st.Credentials(t.Context(), "jury@certif.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.navigate(fmt.Sprintf("%s/admin/utilisateurs/%d", e.ts.URL, jurorUser.ID), http.StatusOK)
+	if !p.evalBool(`!!document.querySelector("#profil-jury select#college")`) {
+		t.Error("no jury profile on the juror's account page")
+	}
+	look(p, "profil-jure")
+	rows, err := e.st.Inscriptions(t.Context(), account.System, store.InscriptionFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Voie == candidat.VAE {
+			p.navigate(fmt.Sprintf("%s/inscriptions/%d", e.ts.URL, r.ID), http.StatusOK)
+			break
+		}
+	}
+	if !p.evalBool(`!!document.querySelector("#recevabilite form textarea#motif")`) {
+		t.Error("no recevabilité form on a VAE file")
+	}
+	look(p, "recevabilite")
 
 	p = b.open(t)
 	p.login(e.ts.URL, "jury@certif.demo", demo.Password, http.StatusOK)
