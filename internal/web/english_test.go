@@ -104,7 +104,8 @@ func TestEnglishPages(t *testing.T) {
 	}
 	for _, q := range []string{`SELECT intitule FROM modules`, `SELECT adresse FROM candidats`, `SELECT nom FROM files`, `SELECT entreprise FROM stages`, `SELECT COALESCE(fiche, '') FROM stages`,
 		`SELECT commentaire FROM evaluations`, `SELECT titre FROM projets`, `SELECT description FROM projets`, `SELECT commentaire FROM projets`,
-		`SELECT texte FROM dossier_resumes`, `SELECT titre FROM dossier_projets`, `SELECT entreprise FROM dossier_projets`} {
+		`SELECT texte FROM dossier_resumes`, `SELECT titre FROM dossier_projets`, `SELECT entreprise FROM dossier_projets`,
+		`SELECT lieu FROM jury_sessions`, `SELECT profession FROM users`} {
 		rows, err := e.st.DB().Query(q)
 		if err != nil {
 			t.Fatal(err)
@@ -163,6 +164,12 @@ func TestEnglishPages(t *testing.T) {
 		map[string]url.Values{"/candidats": {}, "/modules": {}})
 	check("admin", e.login("admin@certif.demo"), []string{"/", "/admin/centres", "/admin/utilisateurs", "/admin/journal"},
 		map[string]url.Values{"/admin/utilisateurs": {}, "/admin/centres": {}})
+	var session string
+	if err := e.st.DB().QueryRow(`SELECT CAST(MAX(id) AS TEXT) FROM jury_sessions WHERE etat = 'en_cours'`).Scan(&session); err != nil {
+		t.Fatal(err)
+	}
+	check("admin", e.login("admin@certif.demo"), []string{"/sessions", "/sessions/nouvelle", "/sessions/" + session}, map[string]url.Values{"/sessions": {}})
+	check("jury", e.login("jury@certif.demo"), []string{"/sessions", "/sessions/" + session}, nil)
 	check("candidat", e.login("candidat@certif.demo"), []string{"/", "/inscriptions/" + ins + "/livret", "/inscriptions/" + ins + "/dossier"}, nil)
 }
 

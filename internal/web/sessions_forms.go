@@ -44,6 +44,9 @@ func (s *Server) sessionRefused(w http.ResponseWriter, r *http.Request, id int64
 	if stale != nil {
 		msgs, status = append(msgs, s.msg(r, "session.stale")), http.StatusConflict
 	}
+	for i, m := range msgs { // the domain's French, in the page's language when the catalogue knows it
+		msgs[i] = s.tr.validation(p.Lang, m)
+	}
 	p.Errors[form] = strings.Join(msgs, " ")
 	for k, v := range values {
 		p.Values[k] = v
