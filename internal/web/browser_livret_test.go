@@ -550,7 +550,8 @@ func TestBrowserLivret(t *testing.T) {
 		p.login(e.ts.URL, "referent@certif.demo", demo.Password, http.StatusOK)
 		lvOpenFile(p, e.ts.URL, "Moreau", "Léa Moreau")
 		dossier := p.location()
-		pdfs := run(p, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#contenu a[href$=".pdf"]')].map(a => a.href)`))
+		// The file's own documents (her convocation to the demo's upcoming session is the jury's).
+		pdfs := run(p, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#contenu a[href*="/documents/"][href$=".pdf"]')].map(a => a.href)`))
 
 		lvClick(p, `nav.tabs a[href$="/planning"]`, http.StatusOK)
 		if n := p.eval(`document.querySelectorAll("#contenu section table tbody tr").length`); n != 7 {
