@@ -72,20 +72,27 @@ func drawConvocation(w *writer, c Convocation) {
 	w.startDoc(w.runningHeader(c.Certificateur+" — "+c.Certification, convocationTitre+" — "+nomAffiche(c.Candidat)))
 	w.docHeader(c.Header)
 
-	// The addressee, on the right as in a letter, then the date of issue.
+	// The addressee on the right as in a letter; the date of issue on the left, beside it.
 	x := marginX + contentW*0.55
 	width := contentRight - x
 	civ := strings.TrimSpace(c.Candidat.Civilite)
 	dest := strings.TrimSpace(civ + " " + nomAffiche(c.Candidat))
+	top := w.y
+	w.para(marginX, contentW*0.45, "Le "+french.Date(c.Emise), regular, 9.5, colMuted, left)
+	w.y = top
 	w.para(x, width, dest, bold, 10, colText, left)
 	if a := strings.TrimSpace(c.Adresse); a != "" {
 		w.para(x, width, a, regular, 9.5, colText, left)
 	}
-	w.y += 10
-	w.para(x, width, "Le "+french.Date(c.Emise), regular, 9.5, colMuted, left)
-	w.y += 6
+	w.y += 12
 
-	w.title(convocationTitre+" à la session de validation", "« "+strings.TrimSpace(c.Certification)+" »"+rncpSuffix(c.RNCP))
+	// The title, smaller than a report's: a letter keeps its page.
+	for _, l := range w.wrap(convocationTitre+" à la session de validation", contentW, bold, 15) {
+		w.line(marginX, contentW, w.y, l, bold, 15, colAccent, center)
+		w.y += lineH(15)
+	}
+	w.para(marginX, contentW, "« "+strings.TrimSpace(c.Certification)+" »"+rncpSuffix(c.RNCP), regular, 9.5, colMuted, center)
+	w.y += 8
 
 	salut := "Madame, Monsieur,"
 	convoque := "convoqué(e)"
@@ -102,28 +109,28 @@ func drawConvocation(w *writer, c Convocation) {
 	if ctr := strings.TrimSpace(c.Centre); ctr != "" && !strings.EqualFold(ctr, strings.TrimSpace(c.Certificateur)) {
 		intro += ", organisée avec " + ctr
 	}
-	intro += ". Le jury évalue vos compétences à partir de la présentation de votre projet, d'un entretien technique et d'un entretien final."
+	intro += ", aux date, heure et lieu suivants :"
 	w.para(marginX, contentW, intro, regular, 10, colText, left)
 	w.y += 8
 
 	w.rendezVous(c)
 
 	total := c.DureePresentation + c.DureeEntretienTechnique + c.DureeEntretienFinal
-	t := newTable(w, marginX, 9,
-		column{"Épreuve", 48 * mm, left},
-		column{"Ce que le jury attend", 106 * mm, left},
-		column{"Durée", 20 * mm, right},
+	t := newTable(w, marginX, 8.5,
+		column{"Épreuve", 38 * mm, left},
+		column{"Ce que le jury attend", 118 * mm, left},
+		column{"Durée", 18 * mm, right},
 	)
-	w.sectionTitle("Déroulement de l'épreuve", 11, lineH(9)*6)
-	t.begin(lineH(9) * 2)
+	w.sectionTitle("Déroulement de l'épreuve", 11, lineH(8.5)*6)
+	t.begin(lineH(8.5) * 2)
 	t.row(cell{text: "Présentation du projet", st: bold},
-		cell{text: "Vous présentez le projet réalisé en amont de la session, en vous appuyant sur votre support de présentation."},
+		cell{text: "Le projet réalisé en amont de la session, avec votre support de présentation."},
 		cell{text: minutes(c.DureePresentation)})
 	t.row(cell{text: "Entretien technique", st: bold},
-		cell{text: "Le jury vérifie les compétences couvertes par votre projet, puis évalue celles qu'il ne couvre pas, à l'aide de la grille d'évaluation."},
+		cell{text: "Les compétences couvertes par le projet, puis celles qu'il ne couvre pas."},
 		cell{text: minutes(c.DureeEntretienTechnique)})
 	t.row(cell{text: "Entretien final", st: bold},
-		cell{text: "Le jury apprécie votre compréhension du métier, votre vision et votre culture professionnelle."},
+		cell{text: "Votre compréhension du métier, votre vision, votre culture professionnelle."},
 		cell{text: minutes(c.DureeEntretienFinal)})
 	t.row(cell{text: "Total", st: bold}, cell{}, cell{text: minutes(total), st: bold})
 	t.end()
@@ -144,10 +151,10 @@ func drawConvocation(w *writer, c Convocation) {
 		bring = append(bring, "Le support de votre présentation ; vous pouvez venir avec votre propre matériel (ordinateur, adaptateurs), dans le respect des contraintes techniques du centre.")
 	}
 	if c.Confidentiel {
-		bring = append(bring, "Votre projet comporte des éléments confidentiels : les membres du jury ont signé un engagement de confidentialité ; si l'entreprise interdit la démonstration, présentez-le sans la faire.")
+		bring = append(bring, "Votre projet comporte des éléments confidentiels : chaque membre du jury signe un engagement de confidentialité avant de consulter votre dossier ; si l'entreprise interdit la démonstration, présentez le projet sans la faire.")
 	}
 	for _, b := range bring {
-		w.bullet(b, 10)
+		w.bullet(b, 9.5)
 	}
 	w.y += 6
 
@@ -159,7 +166,7 @@ func drawConvocation(w *writer, c Convocation) {
 	leftW := contentW * 0.52
 	noticeH := float64(len(w.wrap(notice, leftW, regular, 9)))*lineH(9) + 4
 	w.ensure(max(noticeH, lineH(10)*3+lineH(9)))
-	top := w.y
+	top = w.y
 	w.para(marginX, leftW, notice, regular, 9, colText, left)
 	bottom := w.y
 	w.y = top

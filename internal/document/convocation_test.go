@@ -3,6 +3,8 @@ package document
 import (
 	"bytes"
 	"errors"
+	"image"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
@@ -70,6 +72,12 @@ func TestConvocationOnePage(t *testing.T) {
 	c.CertificateurSIRET, c.CentreSIRET, c.Mentions = "89123456700008", "51234567800019", "Données de démonstration : numéro RNCP fictif."
 	c.DateEnregistrement, c.FinValidite = time.Date(2024, 3, 12, 0, 0, 0, 0, time.UTC), time.Date(2029, 3, 12, 0, 0, 0, 0, time.UTC)
 	c.Contact = "Julien Bernard, Campus Lyon Numérique (referent@certif.demo)"
+	img := image.NewRGBA(image.Rect(0, 0, 300, 100)) // a logo at the header's largest
+	var logo bytes.Buffer
+	if err := png.Encode(&logo, img); err != nil {
+		t.Fatal(err)
+	}
+	c.Logo = logo.Bytes()
 	var buf bytes.Buffer
 	if err := RenderConvocation(&buf, c); err != nil {
 		t.Fatal(err)

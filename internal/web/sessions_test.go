@@ -196,6 +196,30 @@ func TestSessionPages(t *testing.T) {
 			t.Errorf("%s reads the convocation: %d", who, res.StatusCode)
 		}
 	}
+	// Léa asks for another candidate's convocation (the demo's session of today): unknown to her.
+	if list, err := e.st.JurySessions(ctx, account.System); err == nil {
+		for _, s := range list {
+			if s.ID == id || s.NbPassages == 0 {
+				continue
+			}
+			other, err := e.st.JurySession(ctx, account.System, s.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, op := range other.Passages {
+				if op.InscriptionID == insLea {
+					continue
+				}
+				if res, _ := e.get(lea, fmt.Sprintf("/passages/%d/convocation.pdf", op.ID)); res.StatusCode != http.StatusNotFound {
+					t.Errorf("Léa reads %s's convocation: %d", op.CandidatNom, res.StatusCode)
+				}
+			}
+		}
+	}
+	// A body over the forms' 64 KiB is refused before it is read whole.
+	if res := e.post(admin, "/sessions", url.Values{"lieu": {strings.Repeat("x", 100<<10)}}); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("huge body: %d", res.StatusCode)
+	}
 	if st, _ := e.api("GET", fmt.Sprintf("/api/v1/passages/%d/convocation.pdf", pid), e.token("jury@certif.demo"), ""); st != http.StatusNotFound {
 		t.Errorf("the juror by the API: %d", st)
 	}
