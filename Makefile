@@ -64,6 +64,7 @@ bench: build
 	$(GO) test -run '^$$' -bench 'VerifyAudit100k' -benchtime 3x ./internal/store/
 	$(GO) test -run '^$$' -bench 'LivretWriteLoad|AuditAppend' -benchtime 2000x ./internal/store/
 	$(GO) run ./cmd/certif-load write --bin ./$(BIN) --clients 50 --duration 20s --engines sqlite,postgres
+	$(GO) run ./cmd/certif-load grille --bin ./$(BIN) --jurors 50 --pairs 5 --duration 20s --engines sqlite,postgres
 
 ## fuzz: a short run (FUZZTIME each, 20s by default) of every Fuzz* target of every package.
 ## -fuzzminimizetime 20x: with the default 60 s per new input, a run of 20 s spends its time

@@ -7,6 +7,7 @@
 //
 //	go run ./cmd/certif-load --bin ./bin/certif [--clients 32] [--duration 5s]
 //	go run ./cmd/certif-load write --bin ./bin/certif [--engines sqlite,postgres] (see writeload.go)
+//	go run ./cmd/certif-load grille --bin ./bin/certif [--engines sqlite,postgres] (see grilleload.go)
 //	go run ./cmd/certif-load upload --bin ./bin/certif [--size 500000000] (see upload.go)
 package main
 
@@ -51,6 +52,9 @@ type config struct {
 func run(args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "write" {
 		return writeLoad(args[1:], out) // writeload.go
+	}
+	if len(args) > 0 && args[0] == "grille" {
+		return grilleLoad(args[1:], out) // grilleload.go
 	}
 	if len(args) > 0 && args[0] == "upload" {
 		return uploadLoad(args[1:], out) // upload.go

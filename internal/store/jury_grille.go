@@ -80,33 +80,49 @@ type grPlace struct {
 	PassageID, SessionID, InscriptionID int64
 	Etat                                jury.Etat
 	Member, President, Assigned, Signed bool
-	Version                             int64 // the actor's current grid version (0: never saved)
+}
+
+// grKey names a place in the memo: the actor and the passage.
+type grKey struct {
+	user    int64
+	role    account.Role
+	passage int64
 }
 
 // grLoad reads where actor stands to passage passageID: apperr.NotFound when the actor may
-// not know it (the session's scope).
-func (s *Store) grLoad(ctx context.Context, q querier, actor account.Actor, passageID int64) (*grPlace, error) {
+// not know it (the session's scope). Memoized under the change mark (a juror taps every few
+// seconds): memberships, assignments, attestations and states are journaled when they change.
+func (s *Store) grLoad(ctx context.Context, actor account.Actor, passageID int64) (*grPlace, error) {
+	g, err := memoized(ctx, s, &s.grPlaces, grKey{actor.UserID, actor.Role, passageID}, func() (grPlace, error) {
+		return s.grLoadDB(ctx, actor, passageID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+func (s *Store) grLoadDB(ctx context.Context, actor account.Actor, passageID int64) (grPlace, error) {
 	where, args := s.scopeJurySessions(actor)
-	g := &grPlace{PassageID: passageID}
-	var member, president, assigned, signed int
-	err := q.QueryRowContext(ctx, `SELECT p.session_id, p.inscription_id, s.etat,
-		(SELECT COUNT(*) FROM session_membres m WHERE m.session_id = s.id AND m.user_id = ?),
-		(SELECT COUNT(*) FROM session_membres m WHERE m.session_id = s.id AND m.user_id = ? AND m.president = ?),
-		(SELECT COUNT(*) FROM passage_jures j WHERE j.passage_id = p.id AND j.user_id = ?),
-		(SELECT COUNT(*) FROM jury_attestations a WHERE a.session_id = s.id AND a.user_id = ?),
-		COALESCE((SELECT MAX(g.version) FROM grille_saisies g WHERE g.passage_id = p.id AND g.user_id = ?), 0)
-		FROM passages p JOIN jury_sessions s ON s.id = p.session_id WHERE p.id = ? AND `+where,
-		append([]any{actor.UserID, actor.UserID, true, actor.UserID, actor.UserID, actor.UserID, passageID}, args...)...).
-		Scan(&g.SessionID, &g.InscriptionID, &g.Etat, &member, &president, &assigned, &signed, &g.Version)
+	g := grPlace{PassageID: passageID}
+	var president sql.NullBool
+	var member, assigned, signed sql.NullInt64
+	err := s.queryRow(ctx, `SELECT p.session_id, p.inscription_id, s.etat, m.user_id, m.president, j.user_id, a.user_id
+		FROM passages p JOIN jury_sessions s ON s.id = p.session_id
+		LEFT JOIN session_membres m ON m.session_id = s.id AND m.user_id = ?
+		LEFT JOIN passage_jures j ON j.passage_id = p.id AND j.user_id = ?
+		LEFT JOIN jury_attestations a ON a.session_id = s.id AND a.user_id = ?
+		WHERE p.id = ? AND `+where, append([]any{actor.UserID, actor.UserID, actor.UserID, passageID}, args...)...).
+		Scan(&g.SessionID, &g.InscriptionID, &g.Etat, &member, &president, &assigned, &signed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("passage %d: %w", passageID, apperr.NotFound)
+		return g, fmt.Errorf("passage %d: %w", passageID, apperr.NotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("passage %d: %w", passageID, mapBusy(err))
+		return g, fmt.Errorf("passage %d: %w", passageID, mapBusy(err))
 	}
 	isJury := actor.Role == account.RoleJury
-	g.Member, g.President = isJury && member > 0, isJury && president > 0
-	g.Assigned, g.Signed = g.Member && assigned > 0, g.Member && signed > 0
+	g.Member, g.President = isJury && member.Valid, isJury && member.Valid && president.Bool
+	g.Assigned, g.Signed = g.Member && assigned.Valid, g.Member && signed.Valid
 	return g, nil
 }
 
@@ -142,8 +158,13 @@ func (s *Store) grAll(ctx context.Context, q querier, actor account.Actor, g *gr
 }
 
 // grBase is the ground of the passage g names.
+// grBase is the ground of the passage g names, memoized under the change mark: the
+// inscription, the dossier's projects and the other sessions' decisions are journaled when
+// they change. Callers do not modify it.
 func (s *Store) grBase(ctx context.Context, g *grPlace) (*PassageBase, error) {
-	return s.passageBase(ctx, s.q(nil), &Passage{ID: g.PassageID, SessionID: g.SessionID, InscriptionID: g.InscriptionID})
+	return memoized(ctx, s, &s.grBases, g.PassageID, func() (*PassageBase, error) {
+		return s.passageBase(ctx, s.q(nil), &Passage{ID: g.PassageID, SessionID: g.SessionID, InscriptionID: g.InscriptionID})
+	})
 }
 
 // grSaved reads juror userID's grid of passage passageID at its highest version, merged onto
@@ -176,7 +197,7 @@ func grSaved(ctx context.Context, q querier, base *PassageBase, passageID, userI
 // one (version 0 when never saved), with the time of its latest save (zero when never).
 // Who and errors: see the comment at the top of this file.
 func (s *Store) Grille(ctx context.Context, actor account.Actor, passageID int64) (jury.Grille, time.Time, error) {
-	g, err := s.grLoad(ctx, s.q(nil), actor, passageID)
+	g, err := s.grLoad(ctx, actor, passageID)
 	if err != nil {
 		return jury.Grille{}, time.Time{}, fmt.Errorf("grid: %w", err)
 	}
@@ -197,7 +218,7 @@ func (s *Store) Grille(ctx context.Context, actor account.Actor, passageID int64
 // carrying the current grid — nothing is overwritten; a session whose grids are not open is a
 // *GrilleCloseError. Who: see the comment at the top of this file.
 func (s *Store) SaveGrille(ctx context.Context, actor account.Actor, passageID int64, in jury.Grille) (jury.Grille, time.Time, error) {
-	g, err := s.grLoad(ctx, s.q(nil), actor, passageID)
+	g, err := s.grLoad(ctx, actor, passageID)
 	if err != nil {
 		return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", err)
 	}
@@ -220,19 +241,35 @@ func (s *Store) SaveGrille(ctx context.Context, actor account.Actor, passageID i
 	now := s.nowUTC()
 	stale := false
 	err = s.Transact(ctx, func(tx *Tx) error {
-		g, err := s.grLoad(ctx, tx, actor, passageID) // the state and the version as they stand now
+		// The state and the version as they stand now (on PostgreSQL the session's row is
+		// shared-locked: a move to « délibérée » waits for this save, or this save for it).
+		// Both statements are prepared once: a save is the request of every tap.
+		lock := ""
+		if s.dialect == DialectPostgres {
+			lock = ` FOR SHARE OF s`
+		}
+		check, err := s.grCheck.get(ctx, s, `SELECT s.etat, COALESCE((SELECT MAX(v.version) FROM grille_saisies v WHERE v.passage_id = p.id AND v.user_id = ?), 0)
+			FROM passages p JOIN jury_sessions s ON s.id = p.session_id WHERE p.id = ?`+lock)
 		if err != nil {
 			return err
 		}
-		if !grOuverte(g.Etat) {
-			return &GrilleCloseError{Etat: g.Etat}
+		var etat jury.Etat
+		var version int64
+		if err := tx.tx.StmtContext(ctx, check).QueryRowContext(ctx, actor.UserID, passageID).Scan(&etat, &version); err != nil {
+			return mapBusy(err)
 		}
-		if g.Version != in.Version {
+		if !grOuverte(etat) {
+			return &GrilleCloseError{Etat: etat}
+		}
+		if version != in.Version {
 			stale = true
 			return apperr.Conflict
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO grille_saisies (passage_id, user_id, version, data, le) VALUES (?, ?, ?, ?, ?)`,
-			passageID, actor.UserID, merged.Version, string(data), s.t(now)); err != nil {
+		insert, err := s.grInsert.get(ctx, s, `INSERT INTO grille_saisies (passage_id, user_id, version, data, le) VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.tx.StmtContext(ctx, insert).ExecContext(ctx, passageID, actor.UserID, merged.Version, string(data), s.t(now)); err != nil {
 			if constraintOf(err) == uniqueConstraint { // a concurrent save of the same version landed first
 				stale = true
 			}
@@ -278,7 +315,7 @@ type GrillesPassage struct {
 // session is délibérée. Errors: apperr.NotFound (the session's scope), apperr.Forbidden.
 func (s *Store) Grilles(ctx context.Context, actor account.Actor, passageID int64) (*GrillesPassage, error) {
 	q := s.q(nil)
-	g, err := s.grLoad(ctx, q, actor, passageID)
+	g, err := s.grLoad(ctx, actor, passageID)
 	if err != nil {
 		return nil, fmt.Errorf("grids: %w", err)
 	}
@@ -327,7 +364,7 @@ func (s *Store) Grilles(ctx context.Context, actor account.Actor, passageID int6
 // GrilleVierge returns the blank grid of passage passageID, for whoever may fill or read the
 // passage's grids (an assigned juror who signed, the président, the admin).
 func (s *Store) GrilleVierge(ctx context.Context, actor account.Actor, passageID int64) (jury.Grille, error) {
-	g, err := s.grLoad(ctx, s.q(nil), actor, passageID)
+	g, err := s.grLoad(ctx, actor, passageID)
 	if err != nil {
 		return jury.Grille{}, fmt.Errorf("blank grid: %w", err)
 	}
@@ -360,7 +397,7 @@ type GrilleVue struct {
 // nor may read its grids (another member, not assigned).
 func (s *Store) GrilleVue(ctx context.Context, actor account.Actor, passageID int64) (*GrilleVue, error) {
 	q := s.q(nil)
-	g, err := s.grLoad(ctx, q, actor, passageID)
+	g, err := s.grLoad(ctx, actor, passageID)
 	if err != nil {
 		return nil, fmt.Errorf("grid page: %w", err)
 	}

@@ -235,6 +235,7 @@ func TestGrille(t *testing.T) {
 		if _, err := s.DB().ExecContext(ctx, rebind(s, `UPDATE jury_sessions SET etat = ? WHERE id = ?`), string(jury.Deliberee), w.session); err != nil {
 			t.Fatal(err)
 		}
+		time.Sleep(store.ChangeMarkTTL + 10*time.Millisecond) // a write outside the journal, as another process's
 		cur, _, _ := s.Grille(ctx, juror2, w.passage)
 		_, _, err = s.SaveGrille(ctx, juror2, w.passage, cur)
 		if !errors.As(err, &closed) || !strings.Contains(closed.Message(), "délibération est close") {

@@ -82,7 +82,11 @@ type Store struct {
 	mark          changeMark
 	sessionUsers  markMemo[int64, sessionUserRow]
 	inscRelations markMemo[int64, access.Inscription]
-	sessionFind   preparedStmt // the one query of a kept page (session.go)
+	sessionFind   preparedStmt                  // the one query of a kept page (session.go)
+	grPlaces      markMemo[grKey, grPlace]      // where a juror stands to a passage (jury_grille.go)
+	grBases       markMemo[int64, *PassageBase] // the ground of a passage's grid (jury_grille.go)
+	grCheck       preparedStmt                  // a grid save's state and version (jury_grille.go)
+	grInsert      preparedStmt                  // a grid save (jury_grille.go)
 
 	mailMu  sync.Mutex
 	baseURL string // of the links in messages (SetBaseURL)
@@ -210,6 +214,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 // Close closes the database; calling it more than once returns the error of database/sql.
 func (s *Store) Close() error {
 	s.sessionFind.close()
+	s.grCheck.close()
+	s.grInsert.close()
 	return s.db.Close()
 }
 

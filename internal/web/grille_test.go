@@ -93,6 +93,7 @@ func (g *grilleEnv) setEtat(t *testing.T, e jury.Etat) {
 	if _, err := g.st.DB().Exec(`UPDATE jury_sessions SET etat = ? WHERE id = ?`, string(e), g.session); err != nil {
 		t.Fatal(err)
 	}
+	time.Sleep(store.ChangeMarkTTL + 10*time.Millisecond) // written outside the journal: seen within the TTL
 }
 
 func (g *grilleEnv) path() string { return fmt.Sprintf("/api/v1/passages/%d/grille", g.passage) }
