@@ -216,8 +216,24 @@ func (p *SessionPage) MayGrade(pa store.Passage) bool {
 	return p.Signed() && slices.Contains(pa.Jures, p.Me.UserID)
 }
 
-// MayDeliberate reports whether the user opens the deliberation: the président, the admin.
-func (p *SessionPage) MayDeliberate() bool { return p.IsAdmin || (p.Me != nil && p.Me.President) }
+// Started reports whether the session is under way or past it (the orals have begun).
+func (p *SessionPage) Started() bool { return !p.Open() }
+
+// MayDeliberate reports whether the user opens the deliberation: the président, the admin,
+// once the session is under way.
+func (p *SessionPage) MayDeliberate() bool {
+	return p.Started() && (p.IsAdmin || (p.Me != nil && p.Me.President))
+}
+
+// MaySeePV reports whether the user opens the PV: the admin and the members, once the jury
+// has deliberated.
+func (p *SessionPage) MaySeePV() bool {
+	switch p.Session.Etat {
+	case jury.Deliberee, jury.PVSigne, jury.ResultatsPublies:
+		return p.IsAdmin || p.Me != nil
+	}
+	return false
+}
 
 // EtatDone reports whether state e is behind (or is) the session's.
 func (p *SessionPage) EtatDone(e jury.Etat) bool {
