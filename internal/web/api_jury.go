@@ -34,6 +34,7 @@ type apiPassage struct {
 	Candidat      string        `json:"candidat"`
 	Heure         string        `json:"heure"`
 	Presence      jury.Presence `json:"presence"`
+	Resultat      jury.Resultat `json:"resultat"` // "" until the président decides (the PV's result)
 	Jures         []int64       `json:"jures"`
 	Version       int64         `json:"version"`
 	Confidentiel  bool          `json:"confidentiel"` // a confidential project: its demonstration may be forbidden (R17)
@@ -59,7 +60,7 @@ type apiSession struct {
 
 func toAPIPassage(p *store.Passage) apiPassage {
 	out := apiPassage{ID: p.ID, SessionID: p.SessionID, InscriptionID: p.InscriptionID, Candidat: p.CandidatNom, Heure: p.Heure,
-		Presence: p.Presence, Jures: p.Jures, Version: p.Version, Confidentiel: p.Confidentiel}
+		Presence: p.Presence, Resultat: p.Resultat, Jures: p.Jures, Version: p.Version, Confidentiel: p.Confidentiel}
 	if out.Jures == nil {
 		out.Jures = []int64{}
 	}

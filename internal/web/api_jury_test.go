@@ -227,6 +227,9 @@ func exercisePVAPI(t *testing.T, call func(method, path, token, body string, wan
 	if got.Resultat != jury.Echec || got.Blocs[0].Decision == nil || got.Blocs[0].Decision.Motif != "Insuffisant à l'oral." {
 		t.Errorf("decision: %+v", got)
 	}
+	if out := call("GET", sp, admin, "", 200); !strings.Contains(string(out), `"resultat":"echec"`) {
+		t.Errorf("the session's passages without their result: %s", out)
+	}
 	call("POST", sp+"/etat", admin, `{"etat":"deliberee"}`, 200)
 	call("POST", sp+"/etat", admin, `{"etat":"pv_signe"}`, 422)
 
