@@ -100,6 +100,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err := s.setupSteps(r, p); err != nil {
 			return err
 		}
+		sessions, err := s.sessionsWork(ctx, &p.Base, act)
+		if err != nil {
+			return err
+		}
+		p.Work = append(p.Work, sessions...)
+	case account.RoleJury:
+		if p.Work, err = s.juryWork(ctx, &p.Base, act); err != nil {
+			return err
+		}
 	case account.RoleCandidat:
 		if p.Dossiers, err = s.store.Inscriptions(ctx, act, store.InscriptionFilter{Limit: 20}); err != nil {
 			return err

@@ -89,6 +89,10 @@ func TestSessionPages(t *testing.T) {
 	id := sessionID(t, e.post(admin, "/sessions", form))
 	page := fmt.Sprintf("/sessions/%d", id)
 
+	// The admin's home lists the planned session: its convocations are to send.
+	if _, doc := e.get(admin, "/"); doc.Find(fmt.Sprintf(`#work-sessions-planifiees a[href="%s"]`, page)).Length() != 1 {
+		t.Errorf("admin's home: %s", text(doc.Find("#work")))
+	}
 	// Moving without a jury: the composition's reason next to the button.
 	res, doc = e.postDoc(admin, page+"/etat", url.Values{"etat": {"convocations_envoyees"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(doc.Find("#etat-error")), "président") {
@@ -237,6 +241,9 @@ func TestSessionPages(t *testing.T) {
 	if res, _ := e.get(juror, page); res.StatusCode != http.StatusNotFound {
 		t.Errorf("before the session's day: %d", res.StatusCode)
 	}
+	if _, doc := e.get(juror, "/"); doc.Find(fmt.Sprintf(`#work-attestations a[href="%s/attestation"]`, page2)).Length() != 1 {
+		t.Errorf("juror's home before signing: %s", text(doc.Find("#work")))
+	}
 	res, doc = e.get(juror, page2)
 	if res.StatusCode != 200 || doc.Find("#attestation-a-signer").Length() != 1 || doc.Find("#membre-form, #etat-form, #passage-form").Length() != 0 {
 		t.Fatalf("juror's page: %d %s", res.StatusCode, text(doc.Find("main")))
@@ -260,6 +267,10 @@ func TestSessionPages(t *testing.T) {
 	_, doc = e.get(juror, page2)
 	if doc.Find("#attestation-a-signer").Length() != 0 || !strings.Contains(text(doc.Find(".flash")), "Attestation signée") {
 		t.Errorf("signed: %s", text(doc.Find("main")))
+	}
+	if _, doc := e.get(juror, "/"); doc.Find(fmt.Sprintf(`#work-attestations a[href="%s/attestation"]`, page2)).Length() != 0 ||
+		doc.Find(fmt.Sprintf(`#work-sessions a[href="%s"]`, page2)).Length() != 1 {
+		t.Errorf("juror's home after signing: %s", text(doc.Find("#work")))
 	}
 	if _, doc := e.get(juror, page2+"/attestation"); doc.Find("#attestation-signee").Length() != 1 || doc.Find("#signer").Length() != 0 {
 		t.Error("the signed attestation")
