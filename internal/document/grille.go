@@ -33,6 +33,7 @@ type Grille struct {
 	NbJures      int    // the consolidated grid's number of jurors
 	Confidentiel bool   // a confidential project: its demonstration may be forbidden (R17)
 	Edite        time.Time
+	Le           time.Time          // when the grid was last saved (« Fait le »); zero: Edite
 	Competences  []GrilleCompetence // in référentiel order
 	Entretien    []int              // the entretien technique's order (indices of Competences: uncovered first)
 	Final        GrilleFinal
@@ -195,6 +196,9 @@ func drawGrille(w *writer, g Grille) {
 func dateOrLine(g Grille) string {
 	if g.blank() {
 		return "…… / …… / ………"
+	}
+	if !g.Le.IsZero() {
+		return french.Date(g.Le)
 	}
 	return french.Date(g.Edite)
 }

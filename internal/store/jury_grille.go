@@ -132,10 +132,24 @@ func (g *grPlace) own() error {
 		return fmt.Errorf("passage %d: grid: not an assigned juror: %w", g.PassageID, apperr.Forbidden)
 	}
 	if !g.Signed {
-		return fmt.Errorf("passage %d: grid: attestation not signed: %w", g.PassageID, apperr.Forbidden)
+		return &AttestationError{SessionID: g.SessionID}
 	}
 	return nil
 }
+
+// AttestationError is a refusal to a member of the session who has not signed its
+// confidentiality attestation yet (R17): errors.Is(err, apperr.Forbidden).
+type AttestationError struct {
+	SessionID int64
+}
+
+// Error names the session.
+func (e *AttestationError) Error() string {
+	return fmt.Sprintf("jury session %d: attestation not signed", e.SessionID)
+}
+
+// Is makes errors.Is(err, apperr.Forbidden) true.
+func (e *AttestationError) Is(target error) bool { return target == apperr.Forbidden }
 
 // all refuses whoever may not read every juror's grid of the passage (apperr.Forbidden): a
 // member who trained, tutored or evaluated the candidate never does, président or not (the

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/store"
@@ -66,6 +65,13 @@ func grilleError(err error) error {
 	if errors.As(err, &closed) {
 		return &explainedError{err: err, heading: "Grille fermée", message: closed.Message()}
 	}
+	var unsigned *store.AttestationError
+	if errors.As(err, &unsigned) { // R17: say what to do, and where
+		return &explainedError{err: err, heading: "Attestation de confidentialité à signer",
+			message:   "Avant de voir les dossiers et de remplir les grilles de cette session, signez son attestation de confidentialité.",
+			link:      fmt.Sprintf("/sessions/%d/attestation", unsigned.SessionID),
+			linkLabel: "Signer l’attestation de confidentialité"}
+	}
 	return err
 }
 
@@ -86,7 +92,7 @@ func (s *Server) apiGrille(w http.ResponseWriter, r *http.Request) error {
 	}
 	g, le, err := s.store.Grille(r.Context(), actor(r), id)
 	if err != nil {
-		return err
+		return grilleError(err)
 	}
 	writeJSON(w, http.StatusOK, toAPIGrille(g, le))
 	return nil
@@ -139,6 +145,3 @@ func (s *Server) apiGrilles(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
-
-// isForbidden reports whether err is a Forbidden.
-func isForbidden(err error) bool { return errors.Is(err, apperr.Forbidden) }

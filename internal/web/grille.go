@@ -309,7 +309,7 @@ func (s *Server) grilleGet(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, _, err := s.grillePage(r, id)
 	if err != nil {
-		return err
+		return grilleError(err)
 	}
 	return s.render(w, http.StatusOK, "grille", p)
 }

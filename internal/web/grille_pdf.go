@@ -25,7 +25,7 @@ func (s *Server) grillePDF(w http.ResponseWriter, r *http.Request) error {
 	a := actor(r)
 	v, err := s.store.GrilleVue(r.Context(), a, id)
 	if err != nil {
-		return err
+		return grilleError(err)
 	}
 	q := r.URL.Query()
 	var g jury.Grille
@@ -40,12 +40,17 @@ func (s *Server) grillePDF(w http.ResponseWriter, r *http.Request) error {
 		}
 		g, name = v.Toutes.Consolidee, "grille-jury"
 		doc.Jure, doc.Consolidee, doc.NbJures = "Jury", true, len(v.Toutes.Jures)
+		for _, j := range v.Toutes.Jures {
+			if j.SaveLe.After(doc.Le) {
+				doc.Le = j.SaveLe
+			}
+		}
 	default:
 		if v.Own == nil {
 			return fmt.Errorf("passage %d: own grid: %w", id, apperr.Forbidden)
 		}
 		g = *v.Own
-		doc.Jure = currentUser(r).DisplayName()
+		doc.Jure, doc.Le = currentUser(r).DisplayName(), v.OwnLe
 	}
 	if err := s.grilleDocument(r, a, v, g, &doc); err != nil {
 		return err

@@ -315,6 +315,26 @@ func TestGrillePage(t *testing.T) {
 	if !strings.Contains(text(doc.Find("table.lecture")), "A · —") {
 		t.Errorf("lecture: %.300s", text(doc.Find("table.lecture")))
 	}
+	// A juror assigned who has not signed the attestation is told where to sign it (R17).
+	hash, _ := account.HashPassword(demo.Password)
+	admin, _, _ := g.st.Credentials(t.Context(), "admin@certif.demo")
+	unsigned := &account.User{Email: "grille.jure4@exemple.fr", Prenom: "Paul", Nom: "Sansattestation", Role: account.RoleJury}
+	if err := g.st.CreateUser(t.Context(), account.ActorOf(admin), unsigned, hash); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`INSERT INTO session_membres (session_id, user_id, president) VALUES (?, ?, FALSE)`, `INSERT INTO passage_jures (passage_id, user_id) VALUES (?, ?)`} {
+		id := g.session
+		if strings.Contains(q, "passage_jures") {
+			id = g.passage
+		}
+		if _, err := g.st.DB().Exec(q, id, unsigned.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, doc = g.get(g.login(unsigned.Email), page)
+	if link, _ := doc.Find(fmt.Sprintf("a[href='/sessions/%d/attestation']", g.session)).Attr("href"); res.StatusCode != http.StatusForbidden || link == "" {
+		t.Errorf("unsigned: %d, link %q: %s", res.StatusCode, link, text(doc.Find("main")))
+	}
 	// A member not assigned: 403; the candidate: 404.
 	if res, _ := g.get(g.login("grille.jure3@exemple.fr"), page); res.StatusCode != http.StatusForbidden {
 		t.Errorf("not assigned: %d", res.StatusCode)
