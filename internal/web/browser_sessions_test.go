@@ -97,6 +97,10 @@ func TestBrowserSessions(t *testing.T) {
 
 	p = b.open(t)
 	p.login(e.ts.URL, "jury@certif.demo", demo.Password, http.StatusOK)
+	if !p.evalBool(`!!document.querySelector("#work-attestations a[href$='/attestation']")`) {
+		t.Error("the juror's home does not ask for the attestation")
+	}
+	look(p, "accueil-jure")
 	p.navigate(session, http.StatusOK)
 	if !p.evalBool(`!!document.querySelector("#attestation-a-signer") && !document.querySelector("form[action$='/membres']")`) {
 		t.Error("the juror's view: no call to sign, or an admin form")
