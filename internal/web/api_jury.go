@@ -38,6 +38,9 @@ type apiPassage struct {
 	Jures         []int64       `json:"jures"`
 	Version       int64         `json:"version"`
 	Confidentiel  bool          `json:"confidentiel"` // a confidential project: its demonstration may be forbidden (R17)
+	// ConvoqueLe and RappelLe: when the convocation and the J-2 reminder were queued (absent until then).
+	ConvoqueLe *time.Time `json:"convoque_le,omitempty"`
+	RappelLe   *time.Time `json:"rappel_le,omitempty"`
 }
 
 // apiSession is a session de validation; Membres and Passages only in GET …/sessions/{id}.
@@ -63,6 +66,14 @@ func toAPIPassage(p *store.Passage) apiPassage {
 		Presence: p.Presence, Resultat: p.Resultat, Jures: p.Jures, Version: p.Version, Confidentiel: p.Confidentiel}
 	if out.Jures == nil {
 		out.Jures = []int64{}
+	}
+	if !p.ConvoqueLe.IsZero() {
+		t := p.ConvoqueLe.UTC()
+		out.ConvoqueLe = &t
+	}
+	if !p.RappelLe.IsZero() {
+		t := p.RappelLe.UTC()
+		out.RappelLe = &t
 	}
 	return out
 }

@@ -121,6 +121,9 @@ func exerciseJuryAPI(t *testing.T, e *testEnv, call func(method, path, token, bo
 	// The convocation: the admin; never the jury, nor anonymously.
 	conv := fmt.Sprintf("/api/v1/passages/%d/convocation.pdf", p.ID)
 	call("GET", conv, admin, "", 200)
+	if out := call("GET", sp, admin, "", 200); !strings.Contains(string(out), `"convoque_le":"`) {
+		t.Errorf("the convoked passage without its date: %s", out)
+	}
 	call("GET", conv, juror, "", 404)
 	call("GET", conv, "", "", 401)
 	call("GET", fmt.Sprintf("/api/v1/passages/%d/convocation.pdf", p.ID+999999), admin, "", 404)
