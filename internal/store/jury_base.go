@@ -67,13 +67,18 @@ func (s *Store) passageBase(ctx context.Context, q querier, p *Passage) (*Passag
 	return b, nil
 }
 
-// blocsAcquis is the set of blocs of inscription insID validated at a session other than
-// exceptSession whose PV is signed: the latest decision (amendments included) of each bloc.
-func blocsAcquis(ctx context.Context, q querier, insID, exceptSession int64) (map[string]bool, error) {
+// blocsAcquis is the set of blocs of inscription insID validated at a session held before
+// session sessionID (an earlier day, or the same day created before it) whose PV is signed,
+// where the candidate was present: the latest decision (amendments included) of each bloc.
+// A later session never counts, so that a signed PV reads the same forever; an absent or
+// excused passage's decisions never count, whatever was recorded before the presence.
+func blocsAcquis(ctx context.Context, q querier, insID, sessionID int64) (map[string]bool, error) {
 	rows, err := q.QueryContext(ctx, `SELECT d.bloc_code, d.decision FROM passage_decisions d
 		JOIN passages p ON p.id = d.passage_id JOIN jury_sessions s ON s.id = p.session_id
-		WHERE p.inscription_id = ? AND p.session_id <> ? AND s.etat IN (?, ?)
-		ORDER BY s.date_session, d.id`, insID, exceptSession, string(jury.PVSigne), string(jury.ResultatsPublies))
+		JOIN jury_sessions cur ON cur.id = ?
+		WHERE p.inscription_id = ? AND p.session_id <> cur.id AND p.presence = ? AND s.etat IN (?, ?)
+		AND (s.date_session < cur.date_session OR (s.date_session = cur.date_session AND s.id < cur.id))
+		ORDER BY s.date_session, s.id, d.id`, sessionID, insID, string(jury.Present), string(jury.PVSigne), string(jury.ResultatsPublies))
 	if err != nil {
 		return nil, fmt.Errorf("blocs acquis of inscription %d: %w", insID, err)
 	}

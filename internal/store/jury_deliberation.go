@@ -64,12 +64,14 @@ type Deliberation struct {
 }
 
 const (
-	msgPVSigne      = "Le PV est signé : seules des modifications par avenant sont possibles."
-	msgPVEnSigne    = "La signature du PV a commencé : les décisions ne changent plus."
-	msgDlbEtat      = "La session est à l'état « %s » : le jury délibère quand elle est en cours ou délibérée."
-	msgDlbPresence  = "Indiquez la présence du candidat : présent, absent ou excusé."
-	msgDlbTropBlocs = "Trop de blocs pour ce passage."
-	maxDlbBlocs     = 50 // far above any référentiel's blocs
+	msgPVSigne           = "Le PV est signé : seules des modifications par avenant sont possibles."
+	msgPVSansAttestation = "Signez d’abord l’attestation de confidentialité de la session : sans elle, vous n’avez pas siégé."
+	msgDlbAbsentBlocs    = "Un candidat absent ou excusé n’a pas de décision par bloc : retirez-les, ou indiquez qu’il est présent."
+	msgPVEnSigne         = "La signature du PV a commencé : les décisions ne changent plus."
+	msgDlbEtat           = "La session est à l'état « %s » : le jury délibère quand elle est en cours ou délibérée."
+	msgDlbPresence       = "Indiquez la présence du candidat : présent, absent ou excusé."
+	msgDlbTropBlocs      = "Trop de blocs pour ce passage."
+	maxDlbBlocs          = 50 // far above any référentiel's blocs
 )
 
 // PVError is a refusal that comes from the PV's state (409), with its French message.
@@ -166,6 +168,9 @@ func (s *Store) deliberation(ctx context.Context, q querier, actor account.Actor
 	dec, err := currentDecisions(ctx, q, p.ID)
 	if err != nil {
 		return nil, nil, err
+	}
+	if p.Presence == jury.Absent || p.Presence == jury.Excuse {
+		dec = nil // the rows recorded before the candidate was found absent are void
 	}
 	d := &Deliberation{Session: js, Passage: p, Vises: base.Vises, Intitule: map[string]string{}}
 	for _, b := range base.Ref.Blocs {
@@ -307,6 +312,11 @@ func (s *Store) Decide(ctx context.Context, actor account.Actor, passageID int64
 		if !presence.Valid() {
 			v := apperr.NewValidation()
 			v.Add("presence", msgDlbPresence)
+			return v
+		}
+		if presence != jury.Present && len(blocs) > 0 {
+			v := apperr.NewValidation()
+			v.Add("blocs", msgDlbAbsentBlocs)
 			return v
 		}
 		props := make([]jury.Proposition, len(d.Blocs))

@@ -23,13 +23,16 @@ import (
 // relations to an inscription (access.Jury).
 
 const (
-	msgJsMembreRole   = "Seul un compte de rôle « jury » (actif) peut siéger dans un jury."
-	msgJsFige         = "La session est à l'état « %s » : son jury et ses passages ne changent plus."
-	msgJsHeure        = "Indiquez l'heure du passage (HH:MM)."
-	msgJsCertif       = "Cette inscription relève d'une autre certification que la session."
-	msgJsDejaConvoque = "Ce candidat est déjà convoqué à cette session."
-	msgJsIns          = "Inscription introuvable."
-	jsPassageEntity   = "passage"
+	msgJsMembreRole      = "Seul un compte de rôle « jury » (actif) peut siéger dans un jury."
+	msgJsFige            = "La session est à l'état « %s » : son jury et ses passages ne changent plus."
+	msgJsHeure           = "Indiquez l'heure du passage (HH:MM)."
+	msgJsCertif          = "Cette inscription relève d'une autre certification que la session."
+	msgJsAttestationTard = "La session est à l’état « %s » : le PV est signé, l’attestation ne se signe plus."
+	msgJsDejaConvoque    = "Ce candidat est déjà convoqué à cette session."
+	msgJsIns             = "Inscription introuvable."
+	msgJsAutreSession    = "Ce candidat est convoqué à la session du %s, dont le PV n’est pas encore signé : une session à la fois."
+	msgJsToutAcquis      = "Tous les blocs visés par ce candidat sont déjà acquis : il n’a plus rien à présenter."
+	jsPassageEntity      = "passage"
 )
 
 var jsHeureRE = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
@@ -175,6 +178,29 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 		}
 		if n > 0 {
 			v.Add("inscription_id", msgJsDejaConvoque)
+			return v
+		}
+		// One session at a time: a candidate convoked to a session not yet concluded (its PV
+		// unsigned) waits for its results before another.
+		var other string
+		err = tx.QueryRowContext(ctx, `SELECT s.date_session FROM passages p JOIN jury_sessions s ON s.id = p.session_id
+			WHERE p.inscription_id = ? AND p.session_id <> ? AND s.etat NOT IN (?, ?) ORDER BY s.date_session LIMIT 1`,
+			p.InscriptionID, p.SessionID, string(jury.PVSigne), string(jury.ResultatsPublies)).Scan(&other)
+		switch {
+		case err == nil:
+			day, _ := time.Parse(time.DateOnly, other)
+			v.Add("inscription_id", fmt.Sprintf(msgJsAutreSession, french.Date(day)))
+			return v
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		// Something left to present: a bloc aimed at not acquired at an earlier session.
+		acquis, err := blocsAcquis(ctx, tx, p.InscriptionID, p.SessionID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(ins.BlocsVises, func(b string) bool { return !acquis[b] }) {
+			v.Add("inscription_id", msgJsToutAcquis)
 			return v
 		}
 		// R14: the dossier's deadline follows the session the candidate is convoked to — unless
@@ -416,11 +442,14 @@ func juryRelationsOf(ctx context.Context, q querier, insID int64) (access.Jury, 
 // who of them signed, and who trained the candidate.
 func (s *Store) juryRelations(ctx context.Context, q querier, insID int64) (access.Jury, error) {
 	var j access.Jury
-	rows, err := q.QueryContext(ctx, `SELECT m.user_id, a.id FROM passages p
-		JOIN jury_sessions s ON s.id = p.session_id
-		JOIN session_membres m ON m.session_id = s.id
-		LEFT JOIN jury_attestations a ON a.session_id = s.id AND a.user_id = m.user_id
-		WHERE p.inscription_id = ? AND s.date_session <= ?`, insID, candDate(dsToday(s.now())))
+	// The candidate's current session only (the latest one whose day has come): its members,
+	// and those who signed ITS attestation (R17) — an attestation signed for an earlier session
+	// does not open the file presented again to a later one.
+	rows, err := q.QueryContext(ctx, `SELECT m.user_id, a.id FROM session_membres m
+		LEFT JOIN jury_attestations a ON a.session_id = m.session_id AND a.user_id = m.user_id
+		WHERE m.session_id = (SELECT s.id FROM passages p JOIN jury_sessions s ON s.id = p.session_id
+			WHERE p.inscription_id = ? AND s.date_session <= ? ORDER BY s.date_session DESC, s.id DESC LIMIT 1)`,
+		insID, candDate(dsToday(s.now())))
 	if err != nil {
 		return j, fmt.Errorf("inscription %d jury: %w", insID, err)
 	}
@@ -490,6 +519,11 @@ func (s *Store) SignAttestation(ctx context.Context, actor account.Actor, sessio
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		if js.Etat == jury.PVSigne || js.Etat == jury.ResultatsPublies {
+			v := apperr.NewValidation()
+			v.Add("etat", fmt.Sprintf(msgJsAttestationTard, js.Etat.Libelle()))
+			return v
+		}
 		a.Texte, a.SigneLe, a.IP, created = AttestationText(js, membres[i].Nom), s.nowUTC(), ip, true
 		if _, err := tx.ExecContext(ctx, `INSERT INTO jury_attestations (session_id, user_id, texte, signe_le, ip) VALUES (?, ?, ?, ?, ?)`,
 			sessionID, actor.UserID, a.Texte, s.t(a.SigneLe), ip); err != nil {
@@ -521,6 +555,14 @@ func (s *Store) PassageDossier(ctx context.Context, actor account.Actor, passage
 		rel := access.Inscription{Jury: j}
 		if access.CanReadInscription(actor, rel) != access.Allow {
 			return nil, fmt.Errorf("passage %d: dossier: %w", passageID, apperr.Forbidden)
+		}
+		// R17 for this passage's own session: its attestation signed by the reader.
+		signed, err := exists(ctx, s.q(nil), `SELECT 1 FROM jury_attestations WHERE session_id = ? AND user_id = ?`, p.SessionID, actor.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if !signed {
+			return nil, fmt.Errorf("passage %d: dossier: attestation not signed: %w", passageID, apperr.Forbidden)
 		}
 	}
 	return s.Dossier(ctx, actor, p.InscriptionID)

@@ -142,7 +142,7 @@ func (s *Store) pvPassages(ctx context.Context, q querier, sessionID, passageID 
 			pp.Vises = append(pp.Vises, b.Code)
 			if acquis[b.Code] {
 				pp.Acquis = append(pp.Acquis, b.Code)
-			} else if d := dec[b.Code]; d != nil {
+			} else if d := dec[b.Code]; d != nil && p.Presence == jury.Present { // an absent candidate's earlier rows are void
 				pp.Decisions = append(pp.Decisions, *d)
 			}
 		}
@@ -284,6 +284,14 @@ func (s *Store) SignPV(ctx context.Context, actor account.Actor, sessionID int64
 			v.Add("etat", fmt.Sprintf(msgPVEtatSigne, js.Etat.Libelle()))
 			return v
 		}
+		// A member who never signed the confidentiality attestation took no part in the oral.
+		if attested, err := exists(ctx, tx, `SELECT 1 FROM jury_attestations WHERE session_id = ? AND user_id = ?`, sessionID, actor.UserID); err != nil {
+			return err
+		} else if !attested {
+			v := apperr.NewValidation()
+			v.Add("attestation", msgPVSansAttestation)
+			return v
+		}
 		g.SigneLe, g.IP, created = s.nowUTC(), ip, true
 		if _, err := tx.ExecContext(ctx, `INSERT INTO pv_signatures (session_id, user_id, signe_le, ip) VALUES (?, ?, ?, ?)`,
 			sessionID, actor.UserID, s.t(g.SigneLe), ip); err != nil {
@@ -305,16 +313,7 @@ func (s *Store) SignPV(ctx context.Context, actor account.Actor, sessionID int64
 			"fields": []string{"etat"}, "de": js.Etat, "vers": jury.PVSigne, "version": js.Version + 1}); err != nil {
 			return err
 		}
-		ps, _, err := s.pvPassages(ctx, tx, sessionID, 0)
-		if err != nil {
-			return err
-		}
-		for _, p := range ps {
-			if err := s.pvStatut(ctx, tx, actor, &p); err != nil {
-				return err
-			}
-		}
-		return nil
+		return nil // the inscriptions' statuses follow at the publication (jsPublish)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("sign PV: %w", err)
@@ -434,8 +433,10 @@ func (s *Store) Amend(ctx context.Context, actor account.Actor, sessionID, passa
 			return err
 		}
 		pp.Resultat, a.Resultat = res, res
-		if err := s.pvStatut(ctx, tx, actor, &pp); err != nil {
-			return err
+		if js.Etat == jury.ResultatsPublies { // before, the publication sets the status
+			if err := s.pvStatut(ctx, tx, actor, &pp); err != nil {
+				return err
+			}
 		}
 		return tx.audit(ctx, actor, jsSessionEntity+".pv_amendement", jsSessionEntity, sessionID, map[string]any{
 			"passage_id": passageID, "amendement_id": a.ID, "resultat": res, "blocs": valides})

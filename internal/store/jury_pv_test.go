@@ -265,8 +265,18 @@ func TestJuryDeliberationPV(t *testing.T) {
 		if st := pvStatut(t, s, inss[0]); st != candidat.DossierEnPreparation {
 			t.Fatalf("before the last signature: %s", st)
 		}
+		// jury3 never signed the confidentiality attestation: no part in the PV until then.
+		_, _, err = s.SignPV(ctx, w.a(jury3), f.js.ID, "192.0.2.8")
+		jyField(t, err, "attestation")
+		if _, _, err := s.SignAttestation(ctx, w.a(jury3), f.js.ID, "192.0.2.8"); err != nil {
+			t.Fatal(err)
+		}
 		if _, _, err := s.SignPV(ctx, w.a(jury3), f.js.ID, "192.0.2.8"); err != nil {
 			t.Fatal(err)
+		}
+		_, _, err = s.SignAttestation(ctx, w.a(stranger), f.js.ID, "192.0.2.8")
+		if !errors.Is(err, apperr.NotFound) {
+			t.Fatalf("a stranger attests: %v", err)
 		}
 		pv, err := s.PV(ctx, membre, f.js.ID)
 		if err != nil || !pv.Signe || pv.Session.Etat != jury.PVSigne || len(pv.Signatures) != 3 || len(pv.Passages) != 4 || !pv.Signed {
@@ -276,9 +286,10 @@ func TestJuryDeliberationPV(t *testing.T) {
 		if !errors.As(err, &pverr) || !strings.Contains(pverr.Message(), "avenant") {
 			t.Fatalf("decide after the PV: %v", err)
 		}
-		for i, want := range []candidat.Statut{candidat.Certifie, candidat.PartiellementCertifie, candidat.NonCertifie, candidat.DossierEnPreparation} {
-			if st := pvStatut(t, s, inss[i]); st != want {
-				t.Errorf("%s: status %s, want %s", []string{"A", "B", "C", "D"}[i], st, want)
+		// The statuses wait for the publication: a candidate never reads a result on their file before.
+		for i := range inss {
+			if st := pvStatut(t, s, inss[i]); st != candidat.DossierEnPreparation {
+				t.Errorf("%s: status %s before the publication", []string{"A", "B", "C", "D"}[i], st)
 			}
 		}
 		if r, err := s.Resultats(ctx, admin, inss[1]); err != nil || len(r) != 0 {
@@ -305,15 +316,10 @@ func TestJuryDeliberationPV(t *testing.T) {
 		if err != nil || len(a.Decisions) != 3 {
 			t.Fatalf("amend: %+v %v", a, err)
 		}
-		if st := pvStatut(t, s, inss[2]); st != candidat.Certifie {
-			t.Errorf("amended C: %s", st)
-		}
+
 		if _, err := s.Amend(ctx, admin, f.js.ID, pA.ID, map[string]jury.BlocDecision{"BC03": {Decision: jury.NonValide,
 			Motif: "Plagiat établi.", ResteAEvaluer: "Bloc 3 entier."}}, "Plagiat découvert après la session."); err != nil {
 			t.Fatal(err)
-		}
-		if st := pvStatut(t, s, inss[0]); st != candidat.PartiellementCertifie {
-			t.Errorf("amended A: %s", st)
 		}
 		pv, err = s.PV(ctx, admin, f.js.ID)
 		if err != nil || len(pv.Amendements) != 2 || pv.Amendements[0].Candidat == "" || pv.Passages[2].Resultat != jury.ReussiteTotale ||
@@ -326,6 +332,11 @@ func TestJuryDeliberationPV(t *testing.T) {
 		_ = s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM courriels`).Scan(&before)
 		if _, err := s.MoveJurySession(ctx, admin, f.js.ID, jury.ResultatsPublies, 0); err != nil {
 			t.Fatal(err)
+		}
+		for i, want := range []candidat.Statut{candidat.PartiellementCertifie, candidat.PartiellementCertifie, candidat.Certifie, candidat.DossierEnPreparation} {
+			if st := pvStatut(t, s, inss[i]); st != want { // A and C as amended
+				t.Errorf("%s: status %s after the publication, want %s", []string{"A", "B", "C", "D"}[i], st, want)
+			}
 		}
 		var n int
 		_ = s.DB().QueryRowContext(ctx, rebind(s, `SELECT COUNT(*) FROM courriels WHERE kind = ?`), "jury-resultats").Scan(&n)
@@ -368,8 +379,16 @@ func TestJuryDeliberationPV(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if _, err := s.MoveJurySession(ctx, admin, f2.js.ID, jury.ResultatsPublies, 0); err != nil {
+			t.Fatal(err)
+		}
 		if st := pvStatut(t, s, inss[1]); st != candidat.Certifie {
 			t.Errorf("B after session 2: %s", st)
+		}
+		// Session 1's PV reads the same after session 2: B's BC02 and BC03 stay not validated there.
+		pv1, err := s.PV(ctx, admin, f.js.ID)
+		if err != nil || len(pv1.Passages[1].Acquis) != 0 || len(pv1.Passages[1].Decisions) != 3 {
+			t.Fatalf("session 1's PV after session 2: %+v %v", pv1.Passages[1], err)
 		}
 		// Append-only.
 		for _, q := range []string{`UPDATE passage_decisions SET motif = 'x'`, `DELETE FROM pv_signatures`, `UPDATE pv_amendements SET motif = 'x'`} {

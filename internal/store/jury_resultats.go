@@ -108,12 +108,20 @@ func jsMoveCheck(ctx context.Context, q querier, js *JurySession, etat jury.Etat
 	return v.Err()
 }
 
-// jsPublish queues, in tx, the results mail of every passage of session js (kind
-// mail.KindJuryResultats), when the session moves to « résultats publiés ».
-func (s *Store) jsPublish(ctx context.Context, tx *Tx, js *JurySession) error {
+// jsPublish sets, in tx, the status of every passage's inscription from its result (pvStatut)
+// and queues the results mail of each (kind mail.KindJuryResultats), when the session moves
+// to « résultats publiés ».
+func (s *Store) jsPublish(ctx context.Context, tx *Tx, actor account.Actor, js *JurySession) error {
 	ps, intitules, err := s.pvPassages(ctx, tx, js.ID, 0)
 	if err != nil {
 		return err
+	}
+	// The statuses change with the publication, not before: a candidate never reads their
+	// result on their file before it is published.
+	for i := range ps {
+		if err := s.pvStatut(ctx, tx, actor, &ps[i]); err != nil {
+			return err
+		}
 	}
 	cert, err := s.Certification(ctx, js.CertificationID)
 	if err != nil {

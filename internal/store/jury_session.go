@@ -334,7 +334,7 @@ func (s *Store) MoveJurySession(ctx context.Context, actor account.Actor, id int
 			return err
 		}
 		if etat == jury.ResultatsPublies {
-			return s.jsPublish(ctx, tx, js) // jury_resultats.go
+			return s.jsPublish(ctx, tx, actor, js) // jury_resultats.go
 		}
 		if etat == jury.ConvocationsEnvoyees { // R14: the convocations leave with the move, or not at all
 			_, err := s.jsConvoke(ctx, tx, actor, js, 0)

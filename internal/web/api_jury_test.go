@@ -27,11 +27,14 @@ func exerciseJuryAPI(t *testing.T, e *testEnv, call func(method, path, token, bo
 	if err != nil {
 		t.Fatal(err)
 	}
-	var vae int64
+	var vae, perrin int64
 	var cert, centre int64
 	for _, r := range rows {
 		if r.Voie == candidat.VAE && vae == 0 {
 			vae, cert, centre = r.ID, r.CertificationID, r.CentreID
+		}
+		if r.Candidat.NomNaissance == "Perrin" { // failed at the demo's past session: recevable, all to present
+			perrin = r.ID
 		}
 	}
 	if vae == 0 {
@@ -111,7 +114,12 @@ func exerciseJuryAPI(t *testing.T, e *testEnv, call func(method, path, token, bo
 	}
 	var p, pOther apiPassage
 	_ = json.Unmarshal(call("POST", sp+"/passages", admin, fmt.Sprintf(`{"inscription_id":%d,"heure":"09:00"}`, vae), 201), &p)
-	_ = json.Unmarshal(call("POST", fmt.Sprintf("/api/v1/sessions/%d/passages", other.ID), admin, fmt.Sprintf(`{"inscription_id":%d,"heure":"11:00"}`, vae), 201), &pOther)
+	// One session at a time: convoked to js, the candidate is refused by another one.
+	out = call("POST", fmt.Sprintf("/api/v1/sessions/%d/passages", other.ID), admin, fmt.Sprintf(`{"inscription_id":%d,"heure":"11:00"}`, vae), 422)
+	if !strings.Contains(string(out), "une session à la fois") {
+		t.Errorf("convoked twice: %s", out)
+	}
+	_ = json.Unmarshal(call("POST", fmt.Sprintf("/api/v1/sessions/%d/passages", other.ID), admin, fmt.Sprintf(`{"inscription_id":%d,"heure":"11:00"}`, perrin), 201), &pOther)
 	var d apiDossier
 	_ = json.Unmarshal(call("GET", fmt.Sprintf("/api/v1/inscriptions/%d/dossier", vae), admin, "", 200), &d)
 	if d.DateSession == nil || d.DateSession.Format(time.DateOnly) != today {

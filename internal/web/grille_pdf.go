@@ -52,6 +52,9 @@ func (s *Server) grillePDF(w http.ResponseWriter, r *http.Request) error {
 		g = *v.Own
 		doc.Jure, doc.Le = currentUser(r).DisplayName(), v.OwnLe
 	}
+	if len(g.Competences) == 0 { // every bloc aimed at acquired meanwhile (an amendment)
+		return fmt.Errorf("passage %d: grid: %w", id, apperr.NotFound)
+	}
 	if err := s.grilleDocument(r, a, v, g, &doc); err != nil {
 		return err
 	}

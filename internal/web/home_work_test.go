@@ -42,7 +42,7 @@ func TestHomeWorkLists(t *testing.T) {
 
 			ref := e.login("referent@certif.demo")
 			_, doc := e.get(ref, "/")
-			for id, want := range map[string]string{"work-projets": "5", "work-sans-evaluation": "1", "work-activations": "19", "work-fiches": "2"} {
+			for id, want := range map[string]string{"work-projets": "5", "work-sans-evaluation": "1", "work-activations": "20", "work-fiches": "2"} {
 				if got := count(doc, id); got != want {
 					t.Errorf("référent %s = %q, want %s", id, got, want)
 				}
@@ -53,7 +53,7 @@ func TestHomeWorkLists(t *testing.T) {
 			if s := text(doc.Find("#work-sans-evaluation li")); s != "Jules André — aucune évaluation" {
 				t.Errorf("without evaluation: %q", s)
 			}
-			if s := text(doc.Find("#work-activations > ul > li").Last()); s != "et 14 autres" {
+			if s := text(doc.Find("#work-activations > ul > li").Last()); s != "et 15 autres" {
 				t.Errorf("more: %q", s)
 			}
 			follow(ref, doc)

@@ -144,6 +144,18 @@ func TestSessionPages(t *testing.T) {
 		doc.Find(fmt.Sprintf(`#inscription_id option[value="%d"][selected]`, fresh.ID)).Length() != 1 {
 		t.Fatalf("not eligible: %d %q", res.StatusCode, text(doc.Find("#passage-error")))
 	}
+	// The demo convokes Léa to its upcoming session; one session at a time: she is refused
+	// here until that passage is gone (removed by hand: the test convokes her afresh).
+	res, doc = e.postDoc(admin, page+"/passages", url.Values{"inscription_id": {fmt.Sprint(insLea)}, "heure": {"09:30"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(doc.Find("#passage-error")), "une session à la fois") {
+		t.Fatalf("Léa convoked twice: %d %q", res.StatusCode, text(doc.Find("#passage-error")))
+	}
+	for _, q := range []string{`DELETE FROM passage_jures WHERE passage_id IN (SELECT id FROM passages WHERE inscription_id = %d)`,
+		`DELETE FROM passages WHERE inscription_id = %d`} {
+		if _, err := e.st.DB().ExecContext(ctx, fmt.Sprintf(q, insLea)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	res = e.post(admin, page+"/passages", url.Values{"inscription_id": {fmt.Sprint(insLea)}, "heure": {"09:30"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("convoke Léa: %d", res.StatusCode)
