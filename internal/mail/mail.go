@@ -112,6 +112,7 @@ type DossierReopened struct {
 // its reminder.
 type JuryConvocation struct {
 	Prenom        string
+	Accord        string    // the agreement of « convoqué »: "e", "" or "(e)" when the sex is unknown
 	Certification string    // the title's name
 	Date          time.Time // the session's day (a date)
 	Heure         string    // the passage's slot, HH:MM

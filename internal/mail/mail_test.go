@@ -29,7 +29,7 @@ func TestRenderEveryKind(t *testing.T) {
 			Echeance: time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC), Manque: []string{"Vidéo : absente — 5 min au plus"}, Link: link}},
 		{mail.KindDossierReopened, "Votre dossier de certification est rouvert jusqu’au 12 mars 2027", mail.DossierReopened{Prenom: "Éloïse",
 			JusquAu: time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC), Link: link}},
-		{mail.KindJuryConvocation, "Convocation à la session de validation du 12 mars 2027 — Community Manager", mail.JuryConvocation{Prenom: "Éloïse",
+		{mail.KindJuryConvocation, "Convocation à la session de validation du 12 mars 2027 — Community Manager", mail.JuryConvocation{Prenom: "Éloïse", Accord: "e",
 			Certification: "Community Manager", Date: time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC), Heure: "09:30", Lieu: "Café <&> Cie, Lyon",
 			Echeance: time.Date(2027, 3, 2, 0, 0, 0, 0, time.UTC), Link: link, Page: "http://localhost:8080/mon-dossier"}},
 		{mail.KindJuryReminder, "Rappel : votre passage devant le jury le 12 mars 2027 à 9 h 30", mail.JuryConvocation{Prenom: "Éloïse",

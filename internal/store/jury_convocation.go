@@ -10,6 +10,7 @@ import (
 
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/mail"
 )
@@ -62,6 +63,17 @@ func (s *Store) jsConvocationData(ctx context.Context, q querier, js *JurySessio
 	}
 	if err := q.QueryRowContext(ctx, `SELECT intitule FROM certifications WHERE id = ?`, js.CertificationID).Scan(&d.Certification); err != nil {
 		return "", d, err
+	}
+	var sexe string
+	if err := q.QueryRowContext(ctx, `SELECT sexe FROM candidats WHERE id = ?`, ins.CandidatID).Scan(&sexe); err != nil {
+		return "", d, err
+	}
+	switch candidat.Sexe(sexe) {
+	case candidat.Femme:
+		d.Accord = "e"
+	case candidat.Homme:
+	default:
+		d.Accord = "(e)"
 	}
 	d.Prenom, d.Date, d.Heure, d.Lieu, d.Distanciel = prenom, js.Date, p.Heure, js.Lieu, js.Distanciel
 	d.Echeance = dsLastDay(ins, ref.Livrables.DossierTechnique.DelaiJoursAvantSession)

@@ -89,7 +89,7 @@ func TestJuryConvocations(t *testing.T) {
 		sent := jcCourriels(t, s, mail.KindJuryConvocation)
 		if len(sent) != 1 || !strings.Contains(sent[0].Text, fmt.Sprintf("/passages/%d/convocation.pdf", p1.ID)) ||
 			!strings.Contains(sent[0].Text, "10\u00a0h\u00a030") || !strings.Contains(sent[0].Text, "12 rue de la Paix") ||
-			!strings.Contains(sent[0].Text, "au plus tard le 5\u00a0février\u00a02027") {
+			!strings.Contains(sent[0].Text, "au plus tard le 5\u00a0février\u00a02027") || !strings.Contains(sent[0].Text, "Vous êtes convoquée") {
 			t.Fatalf("convocations: %+v", sent)
 		}
 		if got, err := s.Passage(ctx, admin, p1.ID); err != nil || got.ConvoqueLe.IsZero() {
