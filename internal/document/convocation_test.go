@@ -89,3 +89,16 @@ func TestConvocationOnePage(t *testing.T) {
 		t.Errorf("the convocation takes more than one page: %s", text)
 	}
 }
+
+// BenchmarkRenderConvocation: one convocation, the cost of each PDF link a candidate opens.
+func BenchmarkRenderConvocation(b *testing.B) {
+	c := sampleConvocation()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := RenderConvocation(&buf, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
+}

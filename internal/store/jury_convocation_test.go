@@ -157,3 +157,55 @@ func TestJuryConvocations(t *testing.T) {
 		}
 	})
 }
+
+// TestJuryConvocationsOnce: two admins sending the same session's convocations at the same
+// time — one move wins, the other is refused (stale or already moved), and each candidate
+// gets one convocation.
+func TestJuryConvocationsOnce(t *testing.T) {
+	clock := &dsClock{}
+	storetest.EachWith(t, store.Options{Now: clock.Now}, func(t *testing.T, s *store.Store) {
+		clock.Set(time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC))
+		w := lvFixtureWorld(t, s)
+		admin := w.actor(w.admin)
+		js := &store.JurySession{CertificationID: w.certID, CentreID: w.centreA.ID, Date: time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC),
+			Lieu: "Lyon", DureePresentation: 20, DureeEntretienTechnique: 25, DureeEntretienFinal: 15}
+		if err := s.CreateJurySession(ctx, admin, js); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RecordRecevabilite(ctx, admin, w.vae, jury.Recevable, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddPassage(ctx, admin, &store.Passage{SessionID: js.ID, InscriptionID: w.vae, Heure: "09:00"}); err != nil {
+			t.Fatal(err)
+		}
+		for i, u := range []*account.User{w.jury, mustUser(t, s, admin, "jury2@example.org", account.RoleJury, 0)} {
+			if err := s.SetProfilJury(ctx, admin, u.ID, store.ProfilJury{Externe: true}, 0); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AddMembre(ctx, admin, js.ID, u.ID, i == 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				_, err := s.MoveJurySession(ctx, admin, js.ID, jury.ConvocationsEnvoyees, 0)
+				errs <- err
+			}()
+		}
+		won := 0
+		for range 4 {
+			err := <-errs
+			switch {
+			case err == nil:
+				won++
+			case errors.Is(err, apperr.Conflict), errors.Is(err, apperr.Invalid):
+			default:
+				t.Errorf("concurrent move: %v", err)
+			}
+		}
+		if n := len(jcCourriels(t, s, mail.KindJuryConvocation)); won != 1 || n != 1 {
+			t.Fatalf("%d moves won, %d convocations queued; want 1 and 1", won, n)
+		}
+	})
+}
