@@ -120,7 +120,7 @@ func usedMessageIDs(t *testing.T) map[string]bool {
 		"inscription.update", "dossier_piece.add", "dossier_resume.save", "dossier_projet.create", "dossier_projet.update", "dossier_projet.delete", "dossier_projet.approve", "dossier.reopen", "dossier.reminder", "file.download", "document.download",
 		"jury_session.create", "jury_session.update", "jury_session.membre", "jury_session.attestation", "passage.create", "passage.jures", "recevabilite.create",
 		"passage.convocation", "passage.rappel",
-		"passage.decision", "jury_session.pv_signature", "jury_session.pv_amendement"} { // the last three: journal.go Op
+		"passage.grille", "passage.decision", "jury_session.pv_signature", "jury_session.pv_amendement"} { // the last four: journal.go Op
 		ids["audit."+a] = true
 	}
 	// The jury's vocabularies, named by their codes (sessions, the account and inscription pages).

@@ -129,7 +129,7 @@ var auditActions = []string{"login", "login.failed", "user.create", "user.update
 	"inscription.update", "dossier_piece.add", "dossier_resume.save", "dossier_projet.create", "dossier_projet.update", "dossier_projet.delete", "dossier_projet.approve", "dossier.reopen", "dossier.reminder", "file.download", "document.download",
 	"jury_session.create", "jury_session.update", "jury_session.membre", "jury_session.attestation", "passage.create", "passage.jures", "recevabilite.create",
 	"passage.convocation", "passage.rappel",
-	"passage.decision", "jury_session.pv_signature", "jury_session.pv_amendement"}
+	"passage.grille", "passage.decision", "jury_session.pv_signature", "jury_session.pv_amendement"}
 
 // signIns are the operations « sans les connexions » leaves out.
 var signIns = []string{"login", "login.failed"}
