@@ -168,6 +168,20 @@ func TestSessionPages(t *testing.T) {
 	if res := e.post(admin, fmt.Sprintf("/passages/%d/jures", pid), url.Values{"user_ids": {fmt.Sprint(jurorUser.ID), fmt.Sprint(j2.ID)}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("jurors: %d", res.StatusCode)
 	}
+	// Léa's company tutor sits on the jury: refused on her passage, by name.
+	stages, err := e.st.Stages(ctx, account.System, insLea)
+	if err != nil || len(stages) == 0 {
+		t.Fatalf("Léa's stage: %v", err)
+	}
+	tutor := &account.User{Email: stages[0].TuteurEmail, Prenom: "Tuteur", Nom: "Dejury", Role: account.RoleJury, Active: true}
+	if err := e.st.CreateUser(ctx, account.System, tutor, ""); err != nil {
+		t.Fatal(err)
+	}
+	e.post(admin, page+"/membres", url.Values{"user_id": {fmt.Sprint(tutor.ID)}})
+	res, doc = e.postDoc(admin, fmt.Sprintf("/passages/%d/jures", pid), url.Values{"user_ids": {fmt.Sprint(jurorUser.ID), fmt.Sprint(tutor.ID)}})
+	if msg := text(doc.Find(fmt.Sprintf("#jures-%d-error", pid))); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, "Tuteur Dejury a tutoré ce candidat") {
+		t.Errorf("the tutor as juror: %d %q", res.StatusCode, msg)
+	}
 	res, doc = e.postDoc(admin, fmt.Sprintf("/passages/%d/jures", pid), url.Values{"user_ids": {"999999"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || doc.Find(fmt.Sprintf("#jures-%d-error", pid)).Length() != 1 {
 		t.Errorf("a stranger as juror: %d", res.StatusCode)
