@@ -224,7 +224,7 @@ func grilleRun(c grilleConfig, engine string, out io.Writer) error {
 		}
 		problems = append(problems, fmt.Sprintf("%d failed requests, first: %v", n, first))
 	}
-	lost, overwritten, gaps, err := grilleCheck(db, rb, st.landed, st.refused)
+	lost, overwritten, gaps, err := grilleCheck(db, rb, jurors, st.landed, st.refused)
 	if err != nil {
 		return err
 	}
@@ -446,10 +446,15 @@ func grilleClients(client *http.Client, base, run string, jurors []grJuror, pair
 // grilleCheck compares the saves with grille_saisies: an acknowledged save whose version row
 // is missing or holds another mark is lost; a refused save's mark found in any row was
 // written silently; a grid whose rows are not exactly versions 1..n, n its acknowledged
-// saves, has gaps (or saves nobody was told about).
-func grilleCheck(db *sql.DB, rb func(string) string, landed, refused []grSave) (lost, overwritten, gaps int, err error) {
+// saves, has gaps (or saves nobody was told about). Only the run's jurors' grids are read.
+func grilleCheck(db *sql.DB, rb func(string) string, jurors []grJuror, landed, refused []grSave) (lost, overwritten, gaps int, err error) {
 	type key struct{ passage, user, version int64 }
 	type grid struct{ passage, user int64 }
+	// The run's grids only (the demo has grids of its own sessions).
+	ours := map[grid]bool{}
+	for _, j := range jurors {
+		ours[grid{j.passage, j.userID}] = true
+	}
 	rows, err := db.Query(rb(`SELECT passage_id, user_id, version, data FROM grille_saisies`))
 	if err != nil {
 		return 0, 0, 0, err
@@ -463,6 +468,9 @@ func grilleCheck(db *sql.DB, rb func(string) string, landed, refused []grSave) (
 		var data string
 		if err := rows.Scan(&k.passage, &k.user, &k.version, &data); err != nil {
 			return 0, 0, 0, err
+		}
+		if !ours[grid{k.passage, k.user}] {
+			continue
 		}
 		var g struct {
 			EntretienFinal struct {

@@ -96,4 +96,15 @@ func TestBrowserGrille(t *testing.T) {
 	w1.do(chromedp.EmulateViewport(desktopWidth, desktopHeight))
 	w1.navigate(page, http.StatusOK)
 	w1.shoot("grille")
+
+	// The network gone (the server stopped): the state line says the choice is not saved.
+	g.ts.Close()
+	w1.do(chromedp.Click(`label[for="p-0-1-acquis"]`), chromedp.WaitVisible(`#grille-etat .grille-offline`))
+	if got := w1.text("#grille-etat .grille-offline"); !strings.Contains(got, "Hors ligne") {
+		t.Errorf("offline: %q", got)
+	}
+	w1.save("grille-hors-ligne", run(w1, chromedp.CaptureScreenshot()))
+	w1.mu.Lock()
+	w1.problems = nil // the failed request's console error is the point here, not a page error
+	w1.mu.Unlock()
 }

@@ -361,7 +361,11 @@ func (s *Server) grillePost(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusConflict
 	switch {
 	case stale != nil:
-		p.Form = grilleForm(v.Base, id, stale.Current, stale.At, v.Ouverte, &posted)
+		mine, merr := v.Base.Vierge.Merge(posted) // as it would have been saved (texts cleaned)
+		if merr != nil {
+			mine = posted
+		}
+		p.Form = grilleForm(v.Base, id, stale.Current, stale.At, v.Ouverte, &mine)
 		p.Form.Message, p.Form.MessageKind = staleGrilleMessage(stale), "stale"
 	case closed != nil:
 		p.Form.Message, p.Form.MessageKind = closed.Message(), "error"
