@@ -6,8 +6,10 @@ package jury
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/french"
 )
 
 // Etat is the state of a session de validation.
@@ -96,6 +98,22 @@ func Move(from, to Etat) error {
 		} else {
 			v.Add("etat", fmt.Sprintf("La session à l'état « %s » ne change plus d'état.", from.Libelle()))
 		}
+	}
+	return v.Err()
+}
+
+// CheckDay checks the day of a move (today and the session's day are dates at 00:00 UTC, the
+// dossier's last day echeance too): the dossiers close only once their last day has passed
+// (R14), and the session goes under way on its day, not before. nil when the day allows it,
+// else a *apperr.Validation on "etat" with the day it will be possible.
+func CheckDay(to Etat, today, session, echeance time.Time) error {
+	v := apperr.NewValidation()
+	switch {
+	case to == DossiersClos && !today.After(echeance):
+		v.Add("etat", fmt.Sprintf("Les dossiers se déposent jusqu’au %s inclus : ils se closent à partir du %s.",
+			french.Date(echeance), french.Date(echeance.AddDate(0, 0, 1))))
+	case to == EnCours && today.Before(session):
+		v.Add("etat", fmt.Sprintf("La session commence le %s : elle passe « en cours » ce jour-là.", french.Date(session)))
 	}
 	return v.Err()
 }

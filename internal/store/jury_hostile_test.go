@@ -77,12 +77,15 @@ func TestJuryHostile(t *testing.T) {
 		if err := s.AddPassage(ctx, admin, p2); err != nil {
 			t.Fatal(err)
 		}
-		for _, st := range []jury.Etat{jury.ConvocationsEnvoyees, jury.DossiersClos, jury.EnCours} {
-			if _, err := s.MoveJurySession(ctx, admin, js2.ID, st, 0); err != nil {
+		for _, st := range []struct {
+			etat jury.Etat
+			at   time.Time
+		}{{jury.ConvocationsEnvoyees, day.AddDate(0, 0, 3)}, {jury.DossiersClos, day2.AddDate(0, 0, -9)}, {jury.EnCours, day2.Add(8 * time.Hour)}} {
+			clock.Set(st.at)
+			if _, err := s.MoveJurySession(ctx, admin, js2.ID, st.etat, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
-		clock.Set(day2.Add(8 * time.Hour))
 		d2, err := s.Deliberation(ctx, admin, p2.ID)
 		if err != nil || len(d2.Blocs) != 3 || len(d2.Acquis) != 0 {
 			t.Fatalf("after an absence: %+v %v", d2, err)

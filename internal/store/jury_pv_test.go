@@ -58,12 +58,15 @@ func pvFixtureSession(t *testing.T, s *store.Store, w lvWorld, clock *dsClock, d
 		}
 		out.passages = append(out.passages, p)
 	}
-	for _, st := range []jury.Etat{jury.ConvocationsEnvoyees, jury.DossiersClos, jury.EnCours} {
-		if _, err := s.MoveJurySession(ctx, admin, js.ID, st, 0); err != nil {
-			t.Fatalf("move to %s: %v", st, err)
+	for _, st := range []struct {
+		etat jury.Etat
+		at   time.Time
+	}{{jury.ConvocationsEnvoyees, day.AddDate(0, 0, -30)}, {jury.DossiersClos, day.AddDate(0, 0, -9)}, {jury.EnCours, day.Add(8 * time.Hour)}} {
+		clock.Set(st.at)
+		if _, err := s.MoveJurySession(ctx, admin, js.ID, st.etat, 0); err != nil {
+			t.Fatalf("move to %s: %v", st.etat, err)
 		}
 	}
-	clock.Set(day.Add(8 * time.Hour))
 	for _, u := range membres[:signing] {
 		if _, _, err := s.SignAttestation(ctx, w.a(u), js.ID, "192.0.2.1"); err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/certif/certif/internal/access"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
+	"github.com/certif/certif/internal/dossier"
 	"github.com/certif/certif/internal/input"
 	"github.com/certif/certif/internal/jury"
 )
@@ -303,14 +304,18 @@ func (s *Store) MoveJurySession(ctx context.Context, actor account.Actor, id int
 		if err := jury.Move(js.Etat, etat); err != nil {
 			return err
 		}
+		_, ref, err := s.ActiveReferentiel(ctx, js.CertificationID)
+		if err != nil {
+			return err
+		}
+		if err := jury.CheckDay(etat, dsToday(s.now()), js.Date,
+			dossier.Echeance(js.Date, ref.Livrables.DossierTechnique.DelaiJoursAvantSession)); err != nil {
+			return err
+		}
 		if err := jsMoveCheck(ctx, tx, js, etat); err != nil { // jury_resultats.go
 			return err
 		}
 		membres, err := jsMembres(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		_, ref, err := s.ActiveReferentiel(ctx, js.CertificationID)
 		if err != nil {
 			return err
 		}

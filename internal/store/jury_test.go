@@ -195,15 +195,29 @@ func TestJurySessions(t *testing.T) {
 		if _, _, err := s.SignAttestation(ctx, juror, js.ID, "192.0.2.1"); !errors.Is(err, apperr.NotFound) {
 			t.Fatalf("sign before the day: %v", err)
 		}
-		for _, st := range []jury.Etat{jury.ConvocationsEnvoyees, jury.DossiersClos, jury.EnCours} {
-			if _, err := s.MoveJurySession(ctx, admin, js.ID, st, 0); err != nil {
-				t.Fatalf("move to %s: %v", st, err)
-			}
+		if _, err := s.MoveJurySession(ctx, admin, js.ID, jury.ConvocationsEnvoyees, 0); err != nil {
+			t.Fatal(err)
 		}
-		jyField(t, s.AddMembre(ctx, admin, js.ID, stranger.ID, false), "etat")
+		// The dossiers close after their last day (5 February), the session goes under way on its day.
+		_, err = s.MoveJurySession(ctx, admin, js.ID, jury.DossiersClos, 0)
+		if msg := jyField(t, err, "etat"); !strings.Contains(msg, "se closent à partir du") {
+			t.Errorf("closing early: %s", msg)
+		}
+		clock.Set(time.Date(2027, 2, 6, 8, 0, 0, 0, time.UTC))
+		if _, err := s.MoveJurySession(ctx, admin, js.ID, jury.DossiersClos, 0); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.MoveJurySession(ctx, admin, js.ID, jury.EnCours, 0)
+		if msg := jyField(t, err, "etat"); !strings.Contains(msg, "ce jour-là") {
+			t.Errorf("under way early: %s", msg)
+		}
 
 		// The day: members see it, others do not; the dossier waits for the attestation.
 		clock.Set(time.Date(2027, 2, 15, 8, 0, 0, 0, time.UTC))
+		if _, err := s.MoveJurySession(ctx, admin, js.ID, jury.EnCours, 0); err != nil {
+			t.Fatal(err)
+		}
+		jyField(t, s.AddMembre(ctx, admin, js.ID, stranger.ID, false), "etat")
 		if l, err := s.JurySessions(ctx, juror); err != nil || len(l) != 1 {
 			t.Fatalf("the day: %+v %v", l, err)
 		}
