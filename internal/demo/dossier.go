@@ -198,5 +198,11 @@ func seedDossier(ctx context.Context, st *store.Store, blobs *blob.Dir, files *d
 		return nil
 	}
 	y, m, d := french.InParis(now).Date()
-	return st.SetDateSession(ctx, referent, insID, time.Date(y, m, d+stage.sessionIn, 0, 0, 0, 0, time.UTC), version)
+	day := time.Date(y, m, d+stage.sessionIn, 0, 0, 0, 0, time.UTC)
+	if stage.sessionIn >= 30 { // the demo's upcoming jury session: a weekday (the near dates keep their deadlines)
+		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+			day = day.AddDate(0, 0, 1)
+		}
+	}
+	return st.SetDateSession(ctx, referent, insID, day, version)
 }

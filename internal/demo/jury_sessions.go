@@ -36,6 +36,9 @@ func (d *juryDemo) recevable(ctx context.Context, names ...string) error {
 // absent), dossiers closed, the oral, the deliberation, the PV signed, the results published.
 func (d *juryDemo) pastSession(ctx context.Context, now time.Time) error {
 	day := d.today.AddDate(0, 0, -21)
+	for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday { // a weekday
+		day = day.AddDate(0, 0, -1)
+	}
 	var js *jurySessionRef
 	err := d.at(parisAt(day.AddDate(0, 0, -50), 10, 0), func() error {
 		if err := d.absentee(ctx); err != nil {

@@ -137,6 +137,9 @@ func (g Grille) Merge(in Grille) (Grille, error) {
 	out := Grille{Version: in.Version}
 	byCode := map[string]CompetenceNote{}
 	for _, c := range in.Competences {
+		if _, twice := byCode[c.Code]; twice {
+			v.Add(clip(c.Code), fmt.Sprintf("La compétence « %s » figure deux fois dans la grille.", clip(c.Code)))
+		}
 		byCode[c.Code] = c
 	}
 	known := map[string]bool{}
@@ -149,6 +152,9 @@ func (g Grille) Merge(in Grille) (Grille, error) {
 		}
 		ks := map[string]CritereNote{}
 		for _, k := range c.Criteres {
+			if _, twice := ks[k.Code]; twice {
+				v.Add(base.Code+"/"+clip(k.Code), fmt.Sprintf("Le critère « %s » figure deux fois pour la compétence %s.", clip(k.Code), base.Code))
+			}
 			ks[k.Code] = k
 		}
 		kknown := map[string]bool{}

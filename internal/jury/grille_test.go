@@ -53,6 +53,12 @@ func TestGrilleMergeAndProposal(t *testing.T) {
 	if !errors.As(err, &v) || v.Fields["ZZ"] == "" || v.Fields["entretien_final/vision"] == "" {
 		t.Fatalf("bad grid: %v", err)
 	}
+	// a compétence or a critère given twice: refused, naming it
+	dup := in
+	dup.Competences = append([]jury.CompetenceNote{in.Competences[0]}, in.Competences...)
+	if _, err := base.Merge(dup); !errors.As(err, &v) || v.Fields[first] == "" {
+		t.Errorf("a compétence twice: %v", err)
+	}
 	// two of three jurors acquire everything: proposed validated; one of two: not (no majority)
 	nope := fill(base, jury.NonAcquis)
 	props := jury.Propose(bs, jury.Acquises([]jury.Grille{g, g, nope}), jury.Regles{})
