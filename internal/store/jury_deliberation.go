@@ -289,6 +289,14 @@ func (s *Store) Decide(ctx context.Context, actor account.Actor, passageID int64
 		if err != nil {
 			return err
 		}
+		// The session's row locked, as SignPV does: a decision and a first signature never
+		// cross (PostgreSQL, read committed); the state is read again under the lock.
+		if _, err := tx.ExecContext(ctx, `UPDATE jury_sessions SET updated_at = updated_at WHERE id = ?`, js.ID); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT etat FROM jury_sessions WHERE id = ?`, js.ID).Scan(&js.Etat); err != nil {
+			return err
+		}
 		var base *PassageBase
 		if d, base, err = s.deliberation(ctx, tx, actor, p, js, membres); err != nil {
 			return err

@@ -270,6 +270,15 @@ func (s *Store) SignPV(ctx context.Context, actor account.Actor, sessionID int64
 		if i < 0 || actor.Role != account.RoleJury {
 			return fmt.Errorf("jury session %d: not a member: %w", sessionID, apperr.Forbidden)
 		}
+		// Two members signing last at the same time must not each count the other's signature
+		// as missing (PostgreSQL, read committed): the session's row is locked first, so the
+		// signatures of one session are counted one after the other; its state is read again.
+		if _, err := tx.ExecContext(ctx, `UPDATE jury_sessions SET updated_at = updated_at WHERE id = ?`, sessionID); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT etat, version FROM jury_sessions WHERE id = ?`, sessionID).Scan(&js.Etat, &js.Version); err != nil {
+			return err
+		}
 		g = &PVSignature{UserID: actor.UserID, Nom: membres[i].Nom}
 		err = tx.QueryRowContext(ctx, `SELECT signe_le, ip FROM pv_signatures WHERE session_id = ? AND user_id = ?`,
 			sessionID, actor.UserID).Scan(scanTime(&g.SigneLe), &g.IP)

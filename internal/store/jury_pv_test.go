@@ -377,10 +377,18 @@ func TestJuryDeliberationPV(t *testing.T) {
 		if _, err := s.MoveJurySession(ctx, admin, f2.js.ID, jury.Deliberee, 0); err != nil {
 			t.Fatal(err)
 		}
+		// The two members sign at the same time: the last signature is counted once, whichever.
+		errs := make(chan error, 2)
 		for _, u := range []*account.User{w.jury, jury2} {
-			if _, _, err := s.SignPV(ctx, w.a(u), f2.js.ID, "192.0.2.9"); err != nil {
+			go func() { _, _, err := s.SignPV(ctx, w.a(u), f2.js.ID, "192.0.2.9"); errs <- err }()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
 				t.Fatal(err)
 			}
+		}
+		if js, err := s.JurySession(ctx, admin, f2.js.ID); err != nil || js.Etat != jury.PVSigne {
+			t.Fatalf("concurrent last signatures: %+v %v", js, err)
 		}
 		if _, err := s.MoveJurySession(ctx, admin, f2.js.ID, jury.ResultatsPublies, 0); err != nil {
 			t.Fatal(err)
