@@ -130,6 +130,7 @@ type JuryResultats struct {
 	Date          time.Time // the session's day
 	Resultat      string    // « réussite totale », « échec »…
 	Absent        bool      // absent or excused: no bloc decided
+	Rectificatif  bool      // sent again after an amendment of the published PV
 	Blocs         []BlocResultat
 	Link          string // the results page
 }

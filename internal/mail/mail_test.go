@@ -79,6 +79,12 @@ func TestRenderEveryKind(t *testing.T) {
 			t.Errorf("results mail without %q:\n%s", want, m.Text)
 		}
 	}
+	r, err := mail.Render(mail.KindJuryResultats, "a@example.fr", mail.JuryResultats{Prenom: "Éloïse", Certification: "CM", Rectificatif: true,
+		Date: time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC), Resultat: "réussite totale", Link: link})
+	if err != nil || !strings.HasPrefix(r.Subject, "Rectificatif — vos résultats") || !strings.Contains(r.Text, "rectifié par un avenant") ||
+		!strings.Contains(r.HTML, "rectifié par un avenant") {
+		t.Errorf("corrected results: %v %q %q", err, r.Subject, r.Text)
+	}
 	if _, err := mail.Render("convocation-inconnue", "a@example.fr", nil); err == nil {
 		t.Error("unknown kind rendered")
 	}

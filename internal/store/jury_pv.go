@@ -442,8 +442,16 @@ func (s *Store) Amend(ctx context.Context, actor account.Actor, sessionID, passa
 			return err
 		}
 		pp.Resultat, a.Resultat = res, res
-		if js.Etat == jury.ResultatsPublies { // before, the publication sets the status
+		if js.Etat == jury.ResultatsPublies { // before, the publication sets the status and tells
 			if err := s.pvStatut(ctx, tx, actor, &pp); err != nil {
+				return err
+			}
+			// The candidate was told their results: they are told the corrected ones.
+			now, intitules, err := s.pvPassages(ctx, tx, sessionID, passageID)
+			if err != nil {
+				return err
+			}
+			if err := s.resultatsMail(ctx, tx, js, &now[0], intitules, true); err != nil {
 				return err
 			}
 		}

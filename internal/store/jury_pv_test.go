@@ -359,6 +359,21 @@ func TestJuryDeliberationPV(t *testing.T) {
 			t.Fatalf("the centre's référent: %+v %v", r, err)
 		}
 
+		// An amendment after the publication: the status follows, and the candidate is told.
+		if _, err := s.Amend(ctx, admin, f.js.ID, pA.ID, map[string]jury.BlocDecision{"BC03": {Decision: jury.Valide,
+			Motif: "Le plagiat n'est pas établi après vérification."}}, "Recours du candidat accueilli."); err != nil {
+			t.Fatal(err)
+		}
+		if st := pvStatut(t, s, inss[0]); st != candidat.Certifie {
+			t.Errorf("A after the amendment of published results: %s", st)
+		}
+		var subject string
+		_ = s.DB().QueryRowContext(ctx, rebind(s, `SELECT subject, body_text FROM courriels WHERE kind = ? ORDER BY id DESC LIMIT 1`), "jury-resultats").Scan(&subject, &body)
+		if _ = s.DB().QueryRowContext(ctx, rebind(s, `SELECT COUNT(*) FROM courriels WHERE kind = ?`), "jury-resultats").Scan(&n); n != 5 ||
+			!strings.HasPrefix(subject, "Rectificatif") || !strings.Contains(body, "réussite totale") {
+			t.Errorf("the corrected results mail: %d %q %q", n, subject, body)
+		}
+
 		// Session 2: the candidate B presents BC02 and BC03 only; both validated = réussite totale.
 		f2 := pvFixtureSession(t, s, w, clock, time.Date(2027, 6, 14, 0, 0, 0, 0, time.UTC), []*account.User{w.jury, jury2}, 2, inss[1])
 		p2 := f2.passages[0]

@@ -123,35 +123,39 @@ func (s *Store) jsPublish(ctx context.Context, tx *Tx, actor account.Actor, js *
 			return err
 		}
 	}
-	cert, err := s.Certification(ctx, js.CertificationID)
-	if err != nil {
-		return err
-	}
 	for i := range ps {
-		ins, err := lvInscription(ctx, tx, ps[i].InscriptionID)
-		if err != nil {
-			return err
-		}
-		email, prenom, err := dsRecipient(ctx, tx, ins.CandidatID)
-		if err != nil {
-			return err
-		}
-		if email == "" {
-			continue
-		}
-		r := resultatOf(&ps[i], intitules, js)
-		data := mail.JuryResultats{Prenom: prenom, Certification: cert.Intitule, Date: js.Date, Resultat: r.Resultat.Libelle(),
-			Absent: r.Resultat == jury.ResultatAbsent || r.Resultat == jury.ResultatExcuse,
-			Link:   s.link(fmt.Sprintf("/inscriptions/%d/resultats", ps[i].InscriptionID), "")}
-		for _, b := range r.Blocs {
-			data.Blocs = append(data.Blocs, mail.BlocResultat{Code: b.Code, Intitule: b.Intitule, Valide: b.Valide, Acquis: b.Acquis,
-				Motif: b.Motif, ResteAEvaluer: b.ResteAEvaluer})
-		}
-		if err := tx.enqueue(ctx, mail.KindJuryResultats, email, data); err != nil {
+		if err := s.resultatsMail(ctx, tx, js, &ps[i], intitules, false); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// resultatsMail queues, in tx, the results mail of passage p of session js (kind
+// mail.KindJuryResultats; rectificatif: after an amendment of published results). A
+// candidate without an address gets none.
+func (s *Store) resultatsMail(ctx context.Context, tx *Tx, js *JurySession, p *PVPassage, intitules map[string]string, rectificatif bool) error {
+	cert, err := s.Certification(ctx, js.CertificationID)
+	if err != nil {
+		return err
+	}
+	ins, err := lvInscription(ctx, tx, p.InscriptionID)
+	if err != nil {
+		return err
+	}
+	email, prenom, err := dsRecipient(ctx, tx, ins.CandidatID)
+	if err != nil || email == "" {
+		return err
+	}
+	r := resultatOf(p, intitules, js)
+	data := mail.JuryResultats{Prenom: prenom, Certification: cert.Intitule, Date: js.Date, Resultat: r.Resultat.Libelle(),
+		Absent: r.Resultat == jury.ResultatAbsent || r.Resultat == jury.ResultatExcuse, Rectificatif: rectificatif,
+		Link: s.link(fmt.Sprintf("/inscriptions/%d/resultats", p.InscriptionID), "")}
+	for _, b := range r.Blocs {
+		data.Blocs = append(data.Blocs, mail.BlocResultat{Code: b.Code, Intitule: b.Intitule, Valide: b.Valide, Acquis: b.Acquis,
+			Motif: b.Motif, ResteAEvaluer: b.ResteAEvaluer})
+	}
+	return tx.enqueue(ctx, mail.KindJuryResultats, email, data)
 }
 
 // ResultatBloc is the result of one bloc aimed at, as the candidate sees it.
