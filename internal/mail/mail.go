@@ -53,12 +53,21 @@ const (
 	KindJuryResultats = "jury-resultats" // data: JuryResultats
 )
 
-// Message is one rendered e-mail: its recipient's address, subject and two bodies.
+// Message is one rendered e-mail: its recipient's address, subject and two bodies, and the
+// files attached when it leaves (none when it is rendered: the outbox stores text).
 type Message struct {
-	To      string
-	Subject string
-	Text    string
-	HTML    string
+	To          string
+	Subject     string
+	Text        string
+	HTML        string
+	Attachments []Attachment
+}
+
+// Attachment is a file joined to a message.
+type Attachment struct {
+	Name string // the file's name as the recipient sees it ("convocation.pdf")
+	Type string // its MIME type ("application/pdf")
+	Data []byte
 }
 
 // Activation is the data of an account activation message.

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -93,8 +94,8 @@ func NewSender(rawURL, from string) (*Sender, error) {
 	return s, nil
 }
 
-// Compose builds the MIME message of m (multipart/alternative, UTF-8, quoted-printable) from
-// the sender's address.
+// Compose builds the MIME message of m (multipart/alternative, UTF-8, quoted-printable, its
+// attachments after the bodies) from the sender's address.
 func (s *Sender) Compose(m Message, env Envelope) (*gomail.Msg, error) {
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
 	if err := msg.From(s.from); err != nil {
@@ -111,6 +112,11 @@ func (s *Sender) Compose(m Message, env Envelope) (*gomail.Msg, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.Type))); err != nil {
+			return nil, &SendError{Answer: "pièce jointe illisible : " + a.Name}
+		}
 	}
 	return msg, nil
 }

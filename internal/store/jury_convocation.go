@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/certif/certif/internal/account"
@@ -21,9 +22,9 @@ import (
 // that is convoked at once. Two days before the session, the periodic job reminds each
 // convoked candidate once (passages.rappel_le).
 //
-// The convocation travels as an authenticated link to its PDF, not as an attachment: the
-// outbox holds text and HTML bodies only, and a link keeps the candidate's identity out of
-// mailboxes it may be forwarded to.
+// The message carries the authenticated link to the PDF, and the PDF itself as an attachment
+// made when the message leaves (Courriel.Ref "passage:<id>", the web server's attacher): the
+// outbox stores text only, and the convocation attached is the one of that moment.
 
 // jsConvoked reports whether a session in state e has sent its convocations.
 func jsConvoked(e jury.Etat) bool {
@@ -43,6 +44,19 @@ func jsParseStamp(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("store: bad stored time %q: %w", s, err)
 	}
 	return t.UTC(), nil
+}
+
+// ConvocationRef is the Courriel.Ref of the messages carrying passage id's convocation.
+func ConvocationRef(passageID int64) string { return "passage:" + strconv.FormatInt(passageID, 10) }
+
+// ConvocationOf returns the passage a Courriel.Ref names (ok false for another ref).
+func ConvocationOf(ref string) (passageID int64, ok bool) {
+	rest, found := strings.CutPrefix(ref, "passage:")
+	if !found {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
 }
 
 // jsConvocationData assembles the convocation of passage p (of session js) for its
@@ -102,7 +116,7 @@ func (s *Store) jsConvoke(ctx context.Context, tx *Tx, actor account.Actor, js *
 			return 0, fmt.Errorf("passage %d: convocation: %w", p.ID, err)
 		}
 		if email != "" { // without an address, the convocation is on the candidate's page only
-			if err := tx.enqueue(ctx, mail.KindJuryConvocation, email, d); err != nil {
+			if err := tx.enqueueRef(ctx, mail.KindJuryConvocation, email, ConvocationRef(p.ID), d); err != nil {
 				return 0, err
 			}
 		}
@@ -249,7 +263,7 @@ func (s *Store) SendJuryReminders(ctx context.Context) (int, error) {
 				return err
 			}
 			if email != "" {
-				if err := tx.enqueue(ctx, mail.KindJuryReminder, email, d); err != nil {
+				if err := tx.enqueueRef(ctx, mail.KindJuryReminder, email, ConvocationRef(ps[0].ID), d); err != nil {
 					return err
 				}
 				queued = true

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -94,6 +95,36 @@ func TestJuryConvocations(t *testing.T) {
 		}
 		if got, err := s.Passage(ctx, admin, p1.ID); err != nil || got.ConvoqueLe.IsZero() {
 			t.Fatalf("convoked: %+v %v", got, err)
+		}
+		// When it leaves, the convocation carries what the attacher makes of its passage.
+		if id, ok := store.ConvocationOf(sent[0].Ref); !ok || id != p1.ID {
+			t.Fatalf("the convocation names %q", sent[0].Ref)
+		}
+		s.SetAttacher(func(_ context.Context, c store.Courriel) ([]mail.Attachment, error) {
+			if id, ok := store.ConvocationOf(c.Ref); ok {
+				return []mail.Attachment{{Name: fmt.Sprintf("convocation-%d.pdf", id), Type: "application/pdf", Data: []byte("%PDF")}}, nil
+			}
+			return nil, errors.New("no record")
+		})
+		defer s.SetAttacher(nil)
+		var delivered []mail.Message
+		if _, err := s.DeliverCourriels(ctx, func(_ context.Context, m mail.Message, _ mail.Envelope) error {
+			delivered = append(delivered, m)
+			return nil
+		}, 500); err != nil {
+			t.Fatal(err)
+		}
+		attached := 0
+		for _, m := range delivered {
+			if len(m.Attachments) > 0 {
+				attached++
+				if m.To != sent[0].To || m.Attachments[0].Name != fmt.Sprintf("convocation-%d.pdf", p1.ID) {
+					t.Errorf("attachment %+v to %s", m.Attachments, m.To)
+				}
+			}
+		}
+		if attached != 1 || len(delivered) != attached {
+			t.Errorf("%d of %d messages delivered with an attachment, want the convocation with its PDF", attached, len(delivered))
 		}
 		// A passage added afterwards is convoked at once.
 		if _, err := s.RecordRecevabilite(ctx, admin, w.vae, jury.Recevable, ""); err != nil {

@@ -45,6 +45,28 @@ type Courriel struct {
 	LastAnswer  string // the SMTP server's last answer ("" before any attempt)
 	CreatedAt   time.Time
 	SentAt      time.Time // zero until sent
+	// Ref names the record the courriel's attachment is made from when it leaves
+	// ("passage:12": the candidate's convocation); "" for none (see SetAttacher).
+	Ref string
+}
+
+// Attacher returns the files courriel c carries when it leaves, made from the record c.Ref
+// names as it stands then. The web server sets it (the convocation's PDF); without it, or
+// when it fails, the courriel leaves without attachment: its text carries the link.
+type Attacher func(ctx context.Context, c Courriel) ([]mail.Attachment, error)
+
+// SetAttacher sets the attacher of the courriels that name a record (nil: none).
+func (s *Store) SetAttacher(a Attacher) {
+	s.mailMu.Lock()
+	defer s.mailMu.Unlock()
+	s.attach = a
+}
+
+// attacher returns the attacher set, nil when none.
+func (s *Store) attacher() Attacher {
+	s.mailMu.Lock()
+	defer s.mailMu.Unlock()
+	return s.attach
 }
 
 // SetBaseURL sets the public address from which the links of the messages are built
@@ -70,26 +92,32 @@ func (s *Store) link(path, token string) string {
 // enqueue renders message kind for to with data and writes it to the outbox, in tx: it leaves
 // with the action that causes it, or not at all. Not audited by itself: the action is.
 func (tx *Tx) enqueue(ctx context.Context, kind, to string, data any) error {
+	return tx.enqueueRef(ctx, kind, to, "", data)
+}
+
+// enqueueRef is enqueue for a message whose attachment is made, when it leaves, from the
+// record ref names (Courriel.Ref).
+func (tx *Tx) enqueueRef(ctx context.Context, kind, to, ref string, data any) error {
 	m, err := mail.Render(kind, to, data)
 	if err != nil {
 		return err
 	}
-	return tx.enqueueMessage(ctx, kind, m)
+	return tx.enqueueMessage(ctx, kind, ref, m)
 }
 
 // enqueueMessage writes the rendered message m of kind to the outbox, in tx.
-func (tx *Tx) enqueueMessage(ctx context.Context, kind string, m mail.Message) error {
+func (tx *Tx) enqueueMessage(ctx context.Context, kind, ref string, m mail.Message) error {
 	id, err := newMessageID()
 	if err != nil {
 		return err
 	}
 	now := tx.s.t(tx.s.nowUTC())
-	st, err := tx.prepare(ctx, `INSERT INTO courriels (kind, recipient, subject, body_text, body_html, message_id, state, next_attempt, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	st, err := tx.prepare(ctx, `INSERT INTO courriels (kind, recipient, subject, body_text, body_html, message_id, state, next_attempt, created_at, ref)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	_, err = st.ExecContext(ctx, kind, m.To, m.Subject, m.Text, m.HTML, id, CourrielEnAttente, now, now)
+	_, err = st.ExecContext(ctx, kind, m.To, m.Subject, m.Text, m.HTML, id, CourrielEnAttente, now, now, ref)
 	return mapErr(err)
 }
 
@@ -102,12 +130,12 @@ func newMessageID() (string, error) {
 	return hex.EncodeToString(raw[:]) + "@certif", nil
 }
 
-const courrielColumns = `id, kind, recipient, subject, body_text, body_html, message_id, state, attempts, next_attempt, last_answer, created_at, sent_at`
+const courrielColumns = `id, kind, recipient, subject, body_text, body_html, message_id, state, attempts, next_attempt, last_answer, created_at, sent_at, ref`
 
 func scanCourriel(sc interface{ Scan(...any) error }) (Courriel, error) {
 	var c Courriel
 	err := sc.Scan(&c.ID, &c.Kind, &c.To, &c.Subject, &c.Text, &c.HTML, &c.MessageID, &c.State, &c.Attempts,
-		scanTime(&c.NextAttempt), &c.LastAnswer, scanTime(&c.CreatedAt), scanTime(&c.SentAt))
+		scanTime(&c.NextAttempt), &c.LastAnswer, scanTime(&c.CreatedAt), scanTime(&c.SentAt), &c.Ref)
 	return c, err
 }
 

@@ -91,7 +91,8 @@ func (s *Store) finish(ctx context.Context, owner string, c Courriel, sendErr er
 	})
 }
 
-// DeliverCourriels claims the due courriels (up to batch) and hands each to send, recording
+// DeliverCourriels claims the due courriels (up to batch) and hands each to send — with the
+// files the attacher makes for those that name a record (SetAttacher) —, recording
 // the outcome: envoyé; en attente again with the next attempt RetryBase × 2^(n-1) later for a
 // temporary failure; échec with the server's answer for a permanent one (5xx) or after
 // MaxAttempts. It returns how many were handed to send. Safe with several processes.
@@ -103,10 +104,16 @@ func (s *Store) DeliverCourriels(ctx context.Context, send SendFunc, batch int) 
 	if err != nil {
 		return 0, fmt.Errorf("outbox claim: %w", err)
 	}
+	attach := s.attacher()
 	for i, c := range list {
 		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		serr := send(sctx, mail.Message{To: c.To, Subject: c.Subject, Text: c.Text, HTML: c.HTML},
-			mail.Envelope{MessageID: c.MessageID, Date: s.nowUTC()})
+		m := mail.Message{To: c.To, Subject: c.Subject, Text: c.Text, HTML: c.HTML}
+		if c.Ref != "" && attach != nil {
+			// Without its attachment (the record is gone, the certificateur's setup is not
+			// complete) the courriel still leaves: its text carries the link.
+			m.Attachments, _ = attach(sctx, c)
+		}
+		serr := send(sctx, m, mail.Envelope{MessageID: c.MessageID, Date: s.nowUTC()})
 		cancel()
 		if ctx.Err() != nil {
 			return i, ctx.Err() // the lease runs out; another round picks it up

@@ -89,7 +89,8 @@ type Store struct {
 	grInsert      preparedStmt                  // a grid save (jury_grille.go)
 
 	mailMu  sync.Mutex
-	baseURL string // of the links in messages (SetBaseURL)
+	baseURL string   // of the links in messages (SetBaseURL)
+	attach  Attacher // the files a courriel carries when it leaves (SetAttacher)
 }
 
 // SetClock replaces the clock of the domain (nil: time.Now) and returns the previous one. The

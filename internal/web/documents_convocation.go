@@ -12,6 +12,7 @@ import (
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/document"
 	"github.com/certif/certif/internal/edition"
+	"github.com/certif/certif/internal/mail"
 	"github.com/certif/certif/internal/store"
 )
 
@@ -96,4 +97,23 @@ func adresseLignes(a candidat.Adresse) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// attachConvocation is the store's attacher (store.SetAttacher): the PDF convocation of the
+// passage a courriel names, as it stands when the courriel leaves. Other courriels carry
+// nothing.
+func (s *Server) attachConvocation(ctx context.Context, c store.Courriel) ([]mail.Attachment, error) {
+	id, ok := store.ConvocationOf(c.Ref)
+	if !ok {
+		return nil, nil
+	}
+	conv, err := s.store.Convocation(ctx, account.System, id)
+	if err != nil {
+		return nil, err
+	}
+	b, nom, err := s.renderConvocation(ctx, conv, true)
+	if err != nil {
+		return nil, err
+	}
+	return []mail.Attachment{{Name: "convocation-" + slug(nom) + ".pdf", Type: "application/pdf", Data: b}}, nil
 }

@@ -139,7 +139,8 @@ func New(cfg Config) (*Server, error) {
 		refCache: newRefPageCache(), pages: newPageCache(), verifyPassword: boundedVerify(account.VerifyPassword, max(2, runtime.NumCPU())),
 		deposits: newDepositSlots(cfg.MeasureSlots),
 	}
-	sm.ErrorFunc = s.sessionError // a French error page, and nothing after it (sessionerr.go)
+	sm.ErrorFunc = s.sessionError              // a French error page, and nothing after it (sessionerr.go)
+	cfg.Store.SetAttacher(s.attachConvocation) // the convocations' PDF, attached when they leave
 	return s, nil
 }
 

@@ -205,6 +205,15 @@ func TestSessionPages(t *testing.T) {
 	if len(sent) == 0 || sent[0].Kind != mail.KindJuryConvocation || !strings.Contains(sent[0].Text, fmt.Sprintf("/passages/%d/convocation.pdf", pid)) {
 		t.Fatalf("no convocation in the outbox: %+v", sent[:min(1, len(sent))])
 	}
+	// When it leaves, it carries Léa's convocation as a PDF; a courriel naming nothing carries none.
+	att, err := e.srv.attachConvocation(ctx, sent[0])
+	if err != nil || len(att) != 1 || att[0].Type != "application/pdf" || !strings.HasPrefix(string(att[0].Data), "%PDF") ||
+		!strings.Contains(att[0].Name, "moreau") {
+		t.Errorf("the convocation's attachment: %v %v", att, err)
+	}
+	if att, err := e.srv.attachConvocation(ctx, store.Courriel{Kind: mail.KindDossierReminder}); err != nil || att != nil {
+		t.Errorf("a courriel without record: %v %v", att, err)
+	}
 
 	// The convocation: Léa on her page and as a PDF, her centre's référent; nobody else.
 	if _, doc := e.get(lea, fmt.Sprintf("/inscriptions/%d", insLea)); !strings.Contains(text(doc.Find(fmt.Sprintf("#convocation-%d", pid))), "9 h 30") {
