@@ -61,6 +61,19 @@ func TestServeDeliversMail(t *testing.T) {
 	if n := len(smtp.Messages()); n < 2 {
 		t.Errorf("%d messages delivered", n)
 	}
+	// The demo candidate's convocation left with its PDF attached (made as it left).
+	var convocation string
+	for i := 0; i < 300 && convocation == ""; i++ {
+		for _, m := range smtp.Messages() {
+			if m.To[0] == "candidat@certif.demo" && strings.Contains(mailtest.Header(m.Data, "Subject"), "Convocation") {
+				convocation = string(m.Data)
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(convocation, "Content-Type: application/pdf") || !strings.Contains(convocation, "convocation-lea-moreau.pdf") {
+		t.Errorf("the demo candidate's convocation without its PDF:\n%.3000s", convocation)
+	}
 	// ... with links to the server's public address, never to http://localhost (the demo is
 	// seeded once the base URL is known).
 	for _, m := range smtp.Messages() {
