@@ -97,8 +97,17 @@ func (s *Server) docPV(ctx context.Context, pv *store.PV, admin bool) (document.
 		}
 		d.Passages = append(d.Passages, dp)
 	}
-	for _, a := range pv.Amendements {
+	last := map[int64]int{} // the latest amendment of each passage: the result after it is the passage's
+	for i, a := range pv.Amendements {
+		last[a.PassageID] = i
+	}
+	for i, a := range pv.Amendements {
 		da := document.PVAmendement{Le: a.Le, Par: a.ParNom, Candidat: a.Candidat, Motif: a.Motif}
+		for _, p := range pv.Passages {
+			if p.ID == a.PassageID && last[a.PassageID] == i && p.Resultat != "" {
+				da.Resultat = p.Resultat.Libelle()
+			}
+		}
 		for _, dec := range a.Decisions {
 			da.Blocs = append(da.Blocs, docBloc(dec))
 		}
