@@ -205,6 +205,9 @@ func TestSessionPages(t *testing.T) {
 	if len(sent) == 0 || sent[0].Kind != mail.KindJuryConvocation || !strings.Contains(sent[0].Text, fmt.Sprintf("/passages/%d/convocation.pdf", pid)) {
 		t.Fatalf("no convocation in the outbox: %+v", sent[:min(1, len(sent))])
 	}
+	if _, doc := e.get(admin, fmt.Sprintf("/admin/courriels/%d", sent[0].ID)); !strings.Contains(text(doc.Find("#courriel-attachment")), "PDF") {
+		t.Error("the outbox page does not say the convocation leaves with its PDF")
+	}
 	// When it leaves, it carries Léa's convocation as a PDF; a courriel naming nothing carries none.
 	att, err := e.srv.attachConvocation(ctx, sent[0])
 	if err != nil || len(att) != 1 || att[0].Type != "application/pdf" || !strings.HasPrefix(string(att[0].Data), "%PDF") ||
