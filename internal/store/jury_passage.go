@@ -498,17 +498,9 @@ type Attestation struct {
 // without sitting on it (the admin).
 func (s *Store) SignAttestation(ctx context.Context, actor account.Actor, sessionID int64, ip string) (a *Attestation, created bool, err error) {
 	err = s.Transact(ctx, func(tx *Tx) error {
-		js, err := s.jsLoad(ctx, tx, actor, sessionID)
+		js, membres, i, err := s.jsSitting(ctx, tx, actor, sessionID)
 		if err != nil {
 			return err
-		}
-		membres, err := jsMembres(ctx, tx, sessionID)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(membres, func(m SessionMembre) bool { return m.UserID == actor.UserID })
-		if i < 0 || actor.Role != account.RoleJury {
-			return fmt.Errorf("jury session %d: not a member: %w", sessionID, apperr.Forbidden)
 		}
 		a = &Attestation{SessionID: sessionID, UserID: actor.UserID}
 		err = tx.QueryRowContext(ctx, `SELECT texte, signe_le, ip FROM jury_attestations WHERE session_id = ? AND user_id = ?`,
@@ -566,4 +558,23 @@ func (s *Store) PassageDossier(ctx context.Context, actor account.Actor, passage
 		}
 	}
 	return s.Dossier(ctx, actor, p.InscriptionID)
+}
+
+// jsSitting loads session sessionID as actor sees it with its members, and the index among
+// them of actor, who must sit on it: apperr.NotFound for whoever may not see the session,
+// apperr.Forbidden for one who sees it without sitting on it (the admin).
+func (s *Store) jsSitting(ctx context.Context, q querier, actor account.Actor, sessionID int64) (*JurySession, []SessionMembre, int, error) {
+	js, err := s.jsLoad(ctx, q, actor, sessionID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	membres, err := jsMembres(ctx, q, sessionID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	i := slices.IndexFunc(membres, func(m SessionMembre) bool { return m.UserID == actor.UserID })
+	if i < 0 || actor.Role != account.RoleJury {
+		return nil, nil, 0, fmt.Errorf("jury session %d: not a member: %w", sessionID, apperr.Forbidden)
+	}
+	return js, membres, i, nil
 }

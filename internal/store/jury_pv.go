@@ -258,17 +258,9 @@ func (s *Store) PV(ctx context.Context, actor account.Actor, sessionID int64) (*
 func (s *Store) SignPV(ctx context.Context, actor account.Actor, sessionID int64, ip string) (g *PVSignature, created bool, err error) {
 	ip = input.Clean(ip, false)
 	err = s.Transact(ctx, func(tx *Tx) error {
-		js, err := s.jsLoad(ctx, tx, actor, sessionID)
+		js, membres, i, err := s.jsSitting(ctx, tx, actor, sessionID)
 		if err != nil {
 			return err
-		}
-		membres, err := jsMembres(ctx, tx, sessionID)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(membres, func(m SessionMembre) bool { return m.UserID == actor.UserID })
-		if i < 0 || actor.Role != account.RoleJury {
-			return fmt.Errorf("jury session %d: not a member: %w", sessionID, apperr.Forbidden)
 		}
 		// Two members signing last at the same time must not each count the other's signature
 		// as missing (PostgreSQL, read committed): the session's row is locked first, so the
