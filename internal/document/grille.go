@@ -33,7 +33,7 @@ type Grille struct {
 	NbJures      int    // the consolidated grid's number of jurors
 	Confidentiel bool   // a confidential project: its demonstration may be forbidden (R17)
 	Edite        time.Time
-	Le           time.Time          // when the grid was last saved (« Fait le »); zero: Edite
+	Le           time.Time          // when a juror's grid was last saved (« Fait le »); zero: Edite. Unused by the consolidated grid (« Édité le »)
 	Competences  []GrilleCompetence // in référentiel order
 	Entretien    []int              // the entretien technique's order (indices of Competences: uncovered first)
 	Final        GrilleFinal
@@ -95,11 +95,11 @@ func drawGrille(w *writer, g Grille) {
 	case g.Jure != "":
 		who = "Grille de " + g.Jure
 	}
-	w.startDoc(w.runningHeader(g.Certification+" — grille d’évaluation", nomAffiche(g.Candidat)+" · "+who))
+	w.startDoc(w.runningHeader(g.Certification+" — grille d’évaluation", nomAffiche(g.Candidat)+" · "+who+" · session du "+french.Date(g.Session)))
 	w.docHeader(g.Header)
 	sub := "Session de validation du " + french.Date(g.Session)
 	if g.Heure != "" {
-		sub += " · passage à " + strings.Replace(g.Heure, ":", " h ", 1)
+		sub += " · passage à " + french.Heure(g.Heure)
 	}
 	if g.Lieu != "" {
 		sub += " · " + g.Lieu
@@ -187,20 +187,25 @@ func drawGrille(w *writer, g Grille) {
 	w.ensure(70)
 	top := w.y
 	w.strokeRect(marginX, top, contentW, 60, 0.6, colRule)
-	w.line(marginX+8, contentW/2, top+6, "Fait le "+dateOrLine(g), regular, 9, colText, left)
+	w.line(marginX+8, contentW/2, top+6, dateOrLine(g), regular, 9, colText, left)
 	w.line(marginX+contentW/2, contentW/2-8, top+6, "Signature", regular, 9, colText, left)
 	w.y = top + 66
 	w.endDoc("Grille d’évaluation — " + nomAffiche(g.Candidat) + " — éditée le " + french.Date(g.Edite))
 }
 
+// dateOrLine is the sign-off's date: a line to write on a blank form; « Édité le … » on the
+// consolidated grid (made by the application from every juror's grid, signed by the
+// président); « Fait le … » on a juror's grid, the day of its latest save (else of the edition).
 func dateOrLine(g Grille) string {
-	if g.blank() {
-		return "…… / …… / ………"
+	switch {
+	case g.blank():
+		return "Fait le …… / …… / ………"
+	case g.Consolidee:
+		return "Édité le " + french.Date(g.Edite)
+	case !g.Le.IsZero():
+		return "Fait le " + french.Date(g.Le)
 	}
-	if !g.Le.IsZero() {
-		return french.Date(g.Le)
-	}
-	return french.Date(g.Edite)
+	return "Fait le " + french.Date(g.Edite)
 }
 
 func competenceBand(c GrilleCompetence) string {

@@ -29,7 +29,8 @@ func TestRenderGrille(t *testing.T) {
 	text := flat(pdfText(t, filled))
 	mustContain(t, text, "Grille d’évaluation du jury", "Session de validation du 15 février 2027", "Marc Lefèvre",
 		"1. Présentation du projet", "2. Entretien technique", "3. Entretien final", "non couverte par le projet",
-		"Des alertes et un agrégateur", "Vision à élargir.", "Très « clair ».", "Projet confidentiel", "Fait le 15 février 2027")
+		"Des alertes et un agrégateur", "Vision à élargir.", "Très « clair ».", "Projet confidentiel", "Fait le 15 février 2027",
+		"passage à 9 h 30")
 	// The entretien technique takes the compétence not covered first.
 	e := text[strings.Index(text, "2. Entretien technique"):]
 	if strings.Index(e, "C1.2 Diagnostiquer") > strings.Index(e, "C1.1 Diagnostiquer") {
@@ -43,8 +44,15 @@ func TestRenderGrille(t *testing.T) {
 	}
 	cons := grille("Jury")
 	cons.Consolidee, cons.NbJures = true, 3
+	cons.Edite = day(2027, 2, 16)
 	text = flat(pdfText(t, renderBytes(t, func(b *bytes.Buffer) error { return RenderGrille(b, cons) })))
-	mustContain(t, text, "majorité des 3 membres", "Grille consolidée du jury")
+	// The consolidated grid is edited, not made by a juror: « Édité le », the session's date in
+	// its header too.
+	mustContain(t, text, "majorité des 3 membres", "Grille consolidée du jury", "Édité le 16 février 2027",
+		"Grille consolidée du jury · session du 15 février 2027", "Session de validation du 15 février 2027")
+	if strings.Contains(text, "Fait le") || strings.Contains(text, "09 h 30") {
+		t.Errorf("consolidated grid: « Fait le » or « 09 h 30 »: %.400s", text)
+	}
 
 	// Invalid input, named; a grid too long for the page budget is refused.
 	err := RenderGrille(&bytes.Buffer{}, Grille{})

@@ -233,23 +233,33 @@ func Acquises(grilles []Grille) map[string]bool {
 }
 
 // Consolidee is the jury's grid: the structure of base, each rating the majority of the
-// jurors' ratings (non évalué when no rating has a majority), the remarks joined.
-func Consolidee(base Grille, grilles []Grille) Grille {
+// jurors' ratings (non évalué when no rating has a majority), the remarks and the questions
+// one a line, each prefixed with its author's name (noms[i] wrote grilles[i]): « Marc Lefèvre :
+// Très clair. ». A missing or empty name leaves the text unprefixed.
+func Consolidee(base Grille, grilles []Grille, noms []string) Grille {
 	out := Vierge(nil, nil)
 	out.Competences = nil
 	type key struct{ c, k, what string }
 	counts := map[key]map[Note]int{}
 	remarks := map[key][]string{}
+	nom := ""
 	add := func(k key, n Note, r string) {
 		if counts[k] == nil {
 			counts[k] = map[Note]int{}
 		}
 		counts[k][n]++
-		if r != "" {
+		if r = strings.TrimSpace(r); r != "" {
+			if nom != "" {
+				r = nom + " : " + r
+			}
 			remarks[k] = append(remarks[k], r)
 		}
 	}
-	for _, g := range grilles {
+	for i, g := range grilles {
+		nom = ""
+		if i < len(noms) {
+			nom = strings.TrimSpace(noms[i])
+		}
 		for _, c := range g.Competences {
 			add(key{c.Code, "", "questions"}, "", c.Questions)
 			for _, k := range c.Criteres {
@@ -272,12 +282,12 @@ func Consolidee(base Grille, grilles []Grille) Grille {
 	}
 	for _, c := range base.Competences {
 		cn := CompetenceNote{Code: c.Code, Bloc: c.Bloc, Couverte: c.Couverte,
-			Questions: strings.Join(remarks[key{c.Code, "", "questions"}], "\n—\n")}
+			Questions: strings.Join(remarks[key{c.Code, "", "questions"}], "\n")}
 		for _, k := range c.Criteres {
 			cn.Criteres = append(cn.Criteres, CritereNote{Code: k.Code,
 				Presentation: major(key{c.Code, k.Code, "presentation"}),
 				Entretien:    major(key{c.Code, k.Code, "entretien"}),
-				Remarque:     strings.Join(remarks[key{c.Code, k.Code, "presentation"}], "\n—\n")})
+				Remarque:     strings.Join(remarks[key{c.Code, k.Code, "presentation"}], "\n")})
 		}
 		out.Competences = append(out.Competences, cn)
 	}
@@ -285,7 +295,7 @@ func Consolidee(base Grille, grilles []Grille) Grille {
 		Comprehension: major(key{"", "", "comprehension"}),
 		Vision:        major(key{"", "", "vision"}),
 		Culture:       major(key{"", "", "culture"}),
-		Remarque:      strings.Join(remarks[key{"", "", "comprehension"}], "\n—\n"),
+		Remarque:      strings.Join(remarks[key{"", "", "comprehension"}], "\n"),
 	}
 	return out
 }

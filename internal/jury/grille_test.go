@@ -2,6 +2,7 @@ package jury_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/certif/certif/internal/apperr"
@@ -78,9 +79,37 @@ func TestGrilleMergeAndProposal(t *testing.T) {
 	if p := jury.Propose(bs, jury.Acquises([]jury.Grille{half}), jury.Regles{SeuilBloc: 0.5}); p[0].Decision != jury.Valide {
 		t.Errorf("seuil 0.5: %+v", p[0])
 	}
-	c := jury.Consolidee(base, []jury.Grille{g, g, nope})
+	c := jury.Consolidee(base, []jury.Grille{g, g, nope}, []string{"Marc Lefèvre", "Anne Roux", "Paul Petit"})
 	if c.Competences[0].Criteres[0].Entretien != jury.Acquis {
 		t.Errorf("consolidated: %+v", c.Competences[0].Criteres[0])
+	}
+}
+
+// TestConsolideeAuteurs: each remark and question of the consolidated grid says who wrote it,
+// one a line; a juror who wrote nothing adds nothing; a grid without a name stays unprefixed.
+func TestConsolideeAuteurs(t *testing.T) {
+	base := jury.Vierge(blocs(t), nil)
+	a, b, silent := base, base, base
+	for _, x := range []*jury.Grille{&a, &b, &silent} {
+		x.Competences = slices.Clone(base.Competences)
+		x.Competences[0].Criteres = slices.Clone(base.Competences[0].Criteres)
+	}
+	a.Competences[0].Criteres[0].Remarque = "Très clair."
+	b.Competences[0].Criteres[0].Remarque = "  Un peu long. "
+	a.Competences[0].Questions = "Q : quels outils ?"
+	a.EntretienFinal.Remarque, b.EntretienFinal.Remarque = "Bonne vision.", "Culture solide."
+	c := jury.Consolidee(base, []jury.Grille{a, silent, b}, []string{"Marc Lefèvre", "Paul Petit", "Anne Roux"})
+	if r := c.Competences[0].Criteres[0].Remarque; r != "Marc Lefèvre : Très clair.\nAnne Roux : Un peu long." {
+		t.Errorf("remark %q", r)
+	}
+	if q := c.Competences[0].Questions; q != "Marc Lefèvre : Q : quels outils ?" {
+		t.Errorf("questions %q", q)
+	}
+	if r := c.EntretienFinal.Remarque; r != "Marc Lefèvre : Bonne vision.\nAnne Roux : Culture solide." {
+		t.Errorf("final remark %q", r)
+	}
+	if r := jury.Consolidee(base, []jury.Grille{a}, nil).Competences[0].Criteres[0].Remarque; r != "Très clair." {
+		t.Errorf("no name: %q", r)
 	}
 }
 

@@ -371,7 +371,11 @@ func (s *Store) Grilles(ctx context.Context, actor account.Actor, passageID int6
 		}
 		out.Jures = append(out.Jures, j)
 	}
-	out.Consolidee = jury.Consolidee(base.Vierge, grilles)
+	noms := make([]string, len(out.Jures))
+	for i, j := range out.Jures {
+		noms[i] = j.Nom
+	}
+	out.Consolidee = jury.Consolidee(base.Vierge, grilles, noms)
 	return out, nil
 }
 

@@ -225,7 +225,8 @@ func TestJuryDeliberationPV(t *testing.T) {
 
 		// Délibérée only when every passage is decided.
 		_, err = s.MoveJurySession(ctx, admin, f.js.ID, jury.Deliberee, 0)
-		if msg := jyField(t, err, "etat"); !strings.Contains(msg, "Dumas") || strings.Contains(msg, "Caron") {
+		// The time in French, as everywhere (french.Heure): « Dumas (14 h 00) », no-break spaces.
+		if msg := jyField(t, err, "etat"); !strings.Contains(msg, "Dumas") || strings.Contains(msg, "Caron") || !strings.Contains(msg, "(14\u00a0h\u00a000)") {
 			t.Errorf("undecided: %s", msg)
 		}
 		if got, err := s.Decide(ctx, pres, pD.ID, jury.Absent, nil); err != nil || got.Passage.Resultat != jury.ResultatAbsent {

@@ -9,6 +9,7 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/candidat"
+	"github.com/certif/certif/internal/french"
 	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/mail"
 )
@@ -101,7 +102,7 @@ func jsMoveCheck(ctx context.Context, q querier, js *JurySession, etat jury.Etat
 		}
 		noms := make([]string, len(ps))
 		for i, p := range ps {
-			noms[i] = p.CandidatNom + " (" + strings.Replace(p.Heure, ":", " h ", 1) + ")"
+			noms[i] = p.CandidatNom + " (" + french.Heure(p.Heure) + ")"
 		}
 		v.Add("etat", fmt.Sprintf(msgPVIndecis, strings.Join(noms, ", ")))
 	}

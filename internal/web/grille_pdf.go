@@ -40,11 +40,6 @@ func (s *Server) grillePDF(w http.ResponseWriter, r *http.Request) error {
 		}
 		g, name = v.Toutes.Consolidee, "grille-jury"
 		doc.Jure, doc.Consolidee, doc.NbJures = "Jury", true, len(v.Toutes.Jures)
-		for _, j := range v.Toutes.Jures {
-			if j.SaveLe.After(doc.Le) {
-				doc.Le = j.SaveLe
-			}
-		}
 	default:
 		if v.Own == nil {
 			return fmt.Errorf("passage %d: own grid: %w", id, apperr.Forbidden)

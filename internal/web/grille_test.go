@@ -247,6 +247,9 @@ func TestGrillePage(t *testing.T) {
 			t.Errorf("no %s", sel)
 		}
 	}
+	if h := doc.Find("hgroup.grille-head p").Text(); !strings.Contains(h, "passage à 9\u00a0h\u00a030") {
+		t.Errorf("the passage's time is not in French: %q", h)
+	}
 	if n := doc.Find(".seg input[type=radio]").Length(); n < 100 {
 		t.Errorf("%d radio buttons", n)
 	}
