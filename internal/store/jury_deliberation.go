@@ -36,6 +36,7 @@ type DecisionBloc struct {
 type CompetenceAvis struct {
 	Code, Intitule string
 	Acquise        bool   // the consolidation (jury.Acquises)
+	Egalite        bool   // not acquired for want of a majority: exactly half the jurors acquire it (1–1)
 	Jures          []bool // each assigned juror acquires it
 }
 
@@ -56,6 +57,7 @@ type Deliberation struct {
 	Blocs    []BlocDeliberation // the blocs presented, référentiel order
 	Vises    []string           // the blocs aimed at
 	Acquis   []string           // the blocs acquired at an earlier session (R18), référentiel order
+	Remplies []bool             // each assigned juror (order of Jures) has saved their grid; nil with Jures when hidden
 	Intitule map[string]string  // the title of every bloc of the référentiel, by code
 	// President: the actor is the session's président; MayDecide: and the session's state
 	// lets them decide now (en cours or délibérée, before the first signature of the PV).
@@ -187,14 +189,24 @@ func (s *Store) deliberation(ctx context.Context, q querier, actor account.Actor
 			d.Jures = append(d.Jures, SessionMembre{Membre: jury.Membre{UserID: id}})
 		}
 	}
+	for _, id := range jures {
+		_, ok := saved[id]
+		d.Remplies = append(d.Remplies, ok)
+	}
 	for i, prop := range jury.Propose(base.Blocs, acquises, base.Regles) {
 		b := base.Blocs[i]
 		bd := BlocDeliberation{Proposition: prop, Intitule: b.Intitule, Decision: dec[b.Code]}
 		for _, c := range b.Competences {
 			av := CompetenceAvis{Code: c.Code, Intitule: c.Intitule, Acquise: acquises[c.Code]}
+			oui := 0
 			for _, g := range grilles {
-				av.Jures = append(av.Jures, competenceAcquise(g, c.Code))
+				a := competenceAcquise(g, c.Code)
+				av.Jures = append(av.Jures, a)
+				if a {
+					oui++
+				}
 			}
+			av.Egalite = !av.Acquise && oui > 0 && 2*oui == len(grilles)
 			bd.Competences = append(bd.Competences, av)
 		}
 		d.Blocs = append(d.Blocs, bd)
@@ -205,7 +217,7 @@ func (s *Store) deliberation(ctx context.Context, q querier, actor account.Actor
 	// président read them, the other members once the session is délibérée; before, a juror
 	// sees the proposal and the jury's consolidation only, not the others' judgements.
 	if !actor.IsAdmin() && !d.President && !grDeliberee(js.Etat) {
-		d.Jures = nil
+		d.Jures, d.Remplies = nil, nil
 		for b := range d.Blocs {
 			for c := range d.Blocs[b].Competences {
 				d.Blocs[b].Competences[c].Jures = nil

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/jury"
@@ -90,6 +91,34 @@ func TestDeliberationAndPVPages(t *testing.T) {
 		if res, _ := e.get(cl, page); res.StatusCode != http.StatusNotFound {
 			t.Errorf("an outsider: %d", res.StatusCode)
 		}
+	}
+
+	// The président's grid acquires the first compétence; the other member never saves theirs.
+	g, err := e.st.GrilleVierge(ctx, pres, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := g.Competences[0].Code
+	for k := range g.Competences[0].Criteres {
+		g.Competences[0].Criteres[k].Entretien = jury.Acquis
+	}
+	if _, _, err := e.st.SaveGrille(ctx, pres, p.ID, g); err != nil {
+		t.Fatal(err)
+	}
+	// The conclusions: a 1–1 tie is « pas de majorité », not « non acquise »; the juror who
+	// never saved is « grille non remplie », not « non acquise ».
+	_, doc := e.get(adminC, page)
+	row := doc.Find("table.dlb-table tbody tr").FilterFunction(func(_ int, r *goquery.Selection) bool {
+		return strings.HasPrefix(text(r.Find("th")), first+" ")
+	})
+	cells := row.Find("td")
+	if cells.Length() != 3 || !strings.Contains(text(cells.Eq(0)), "acquise") || strings.Contains(text(cells.Eq(0)), "non") ||
+		text(cells.Eq(1)) != "grille non remplie" || text(cells.Eq(2)) != "pas de majorité" {
+		t.Errorf("%s: %q", first, text(row))
+	}
+	other2 := doc.Find("table.dlb-table tbody tr").Eq(1).Find("td")
+	if text(other2.Eq(0)) != "✗ non acquise" || text(other2.Eq(1)) != "grille non remplie" || text(other2.Eq(2)) != "✗ non acquise" {
+		t.Errorf("second compétence: %q", text(doc.Find("table.dlb-table tbody tr").Eq(1)))
 	}
 
 	// The other member reads, without a form to submit.
