@@ -38,10 +38,14 @@ import (
 // put its write on the hot path of a save.
 
 // GrilleStaleError is a save refused because the grid changed since the version it was made
-// from (another window of the same juror saved first). Current is the grid as saved now.
+// from (another window of the same juror saved first). Current is the grid as saved now;
+// From is the grid at the version the refused save was made from (the blank grid for version
+// 0): what differs between From and the refused grid is what the juror changed, the rest they
+// did not touch.
 type GrilleStaleError struct {
 	StaleError
 	Current jury.Grille
+	From    jury.Grille
 }
 
 // Unwrap gives the StaleError (version, time) to errors.As.
@@ -207,6 +211,34 @@ func grSaved(ctx context.Context, q querier, base *PassageBase, passageID, userI
 	return m, le, nil
 }
 
+// grVersion reads juror userID's grid of passage passageID at version (grille_saisies is
+// append-only: every version stays), merged onto the blank grid; the blank grid for version 0
+// or a version never saved (a client's invented number).
+func grVersion(ctx context.Context, q querier, base *PassageBase, passageID, userID, version int64) (jury.Grille, error) {
+	if version <= 0 {
+		return base.Vierge, nil
+	}
+	var data string
+	err := q.QueryRowContext(ctx, `SELECT data FROM grille_saisies WHERE passage_id = ? AND user_id = ? AND version = ?`,
+		passageID, userID, version).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return base.Vierge, nil
+	}
+	if err != nil {
+		return jury.Grille{}, fmt.Errorf("passage %d grid v%d: %w", passageID, version, err)
+	}
+	var saved jury.Grille
+	if err := json.Unmarshal([]byte(data), &saved); err != nil {
+		return jury.Grille{}, fmt.Errorf("passage %d grid v%d: %w", passageID, version, err)
+	}
+	m, err := base.Vierge.Merge(saved)
+	if err != nil { // saved against another shape of the référentiel
+		m = base.Vierge
+	}
+	m.Version = version
+	return m, nil
+}
+
 // Grille returns the calling juror's current grid of passage passageID merged on the blank
 // one (version 0 when never saved), with the time of its latest save (zero when never).
 // Who and errors: see the comment at the top of this file.
@@ -299,8 +331,12 @@ func (s *Store) SaveGrille(ctx context.Context, actor account.Actor, passageID i
 		if rerr != nil {
 			return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", rerr)
 		}
+		from, rerr := grVersion(ctx, s.q(nil), base, passageID, actor.UserID, in.Version)
+		if rerr != nil {
+			return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", rerr)
+		}
 		return jury.Grille{}, time.Time{}, &GrilleStaleError{StaleError: StaleError{Entity: "grille", ID: passageID,
-			Version: cur.Version, At: le}, Current: cur}
+			Version: cur.Version, At: le}, Current: cur, From: from}
 	}
 	if err != nil {
 		return jury.Grille{}, time.Time{}, fmt.Errorf("save grid: %w", err)

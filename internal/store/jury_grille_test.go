@@ -161,6 +161,10 @@ func TestGrille(t *testing.T) {
 			stale.Current.Competences[0].Criteres[0].Presentation != jury.Acquis || stale.At.IsZero() {
 			t.Fatalf("stale: %v", err)
 		}
+		// … and the grid it was made from (version 0: the blank one), to tell what the juror changed.
+		if stale.From.Version != 0 || stale.From.Competences[0].Criteres[0].Presentation != jury.NonEvalue {
+			t.Errorf("stale from v0: %+v", stale.From.Competences[0].Criteres[0])
+		}
 		// Another juror's grid of the same passage is theirs: no conflict with it.
 		if g, _, err := s.SaveGrille(ctx, juror2, w.passage, grRate(blank, 0, 0, jury.Acquis, "")); err != nil || g.Version != 1 {
 			t.Fatalf("second juror: %v", err)
@@ -202,6 +206,13 @@ func TestGrille(t *testing.T) {
 			if after.Version != cur.Version+1 {
 				t.Fatalf("round %d: version %d after %d", round, after.Version, cur.Version)
 			}
+		}
+
+		// A window left at version 3 (the grid is at 6): refused, with version 3 as it was saved.
+		_, _, err = s.SaveGrille(ctx, juror, w.passage, func() jury.Grille { g := grRate(blank, 0, 0, jury.NonAcquis, ""); g.Version = 3; return g }())
+		if !errors.As(err, &stale) || stale.Version != 6 || stale.From.Version != 3 || stale.From.Competences[1].Criteres[0].Remarque == "" ||
+			stale.From.Competences[0].Criteres[0].Remarque != "Veille claire." {
+			t.Fatalf("stale from v3: %v %+v", err, stale)
 		}
 
 		// Every grid and the consolidated one: the admin and the président; not another member

@@ -92,6 +92,25 @@ func TestBrowserGrille(t *testing.T) {
 	w2.do(chromedp.Click(`label[for="p-0-0-non_acquis"]`),
 		chromedp.WaitReady(`#grille-etat input[name=version][value="4"]`))
 
+	// The first window, now behind (version 3), types more of its remark: refused. The sticky
+	// state bar says so in red, linking to the explanation; the text typed stays in its field,
+	// the text saved elsewhere beside it, the focus still in the field.
+	w1.do(chromedp.SendKeys(`textarea[name="f:remarque"]`, " Culture à approfondir."),
+		chromedp.WaitVisible(`#grille-etat .grille-refused`))
+	if got := w1.text("#grille-etat"); !strings.Contains(got, "Enregistrement refusé") || strings.Contains(got, "Enregistré à") {
+		t.Errorf("state bar after a refused save: %q", got)
+	}
+	if got := w1.value(`textarea[name="f:remarque"]`); !strings.Contains(got, "Culture à approfondir.") || !strings.Contains(got, "vision claire.") {
+		t.Errorf("the remark typed is lost: %q", got)
+	}
+	if !w1.evalBool(`document.activeElement && document.activeElement.name === "f:remarque"`) {
+		t.Error("the focus left the remark being typed")
+	}
+	if !w1.evalBool(`(function () { var r = document.querySelector("#grille-etat").getBoundingClientRect(); return r.top >= 0 && r.top < 80; })()`) {
+		t.Error("the state bar is not in view at the top")
+	}
+	w1.save("grille-tablette-refus", run(w1, chromedp.CaptureScreenshot()))
+
 	// The président's view at desktop and phone sizes (no sideways scroll on a phone).
 	w1.do(chromedp.EmulateViewport(desktopWidth, desktopHeight))
 	w1.navigate(page, http.StatusOK)

@@ -44,14 +44,15 @@ type GrilleForm struct {
 	Editable     bool // the grids are open (dossiers clos, en cours)
 	Version      int64
 	Enregistre   string // « Enregistré à 10 h 42 », "" when never saved
-	Message      string // a refused save's explanation
+	Message      string // a refused save's explanation (at the top of the form; the state bar links to it)
 	MessageKind  string // "stale", "error"
+	ModifieA     string // a stale save: when the grid was saved elsewhere, « 10 h 42 »
 	Presentation []grComp
 	Entretien    []grComp // the compétences not covered first (R8)
 	Final        []grCrit // compréhension, vision, culture
 	FinalName    string
 	FinalRemarq  string
-	FinalMine    string
+	FinalStored  grStored
 	Errors       map[string]string
 	Notes        []jury.Note
 	Base         *Base
@@ -63,7 +64,7 @@ type grComp struct {
 	Bloc, BlocIntitule string
 	Couverte           bool
 	QName, Questions   string
-	QMine              string
+	QStored            grStored
 	Criteres           []grCrit
 }
 
@@ -72,8 +73,24 @@ type grCrit struct {
 	Name, RName       string // the rating's field, the remark's ("" when none)
 	Note              jury.Note
 	Remarque          string
-	Mine, RMine       string // what the juror had chosen or typed when it differs from the saved value (stale)
+	Mine              string   // a stale save: the rating the juror chose and could not save
+	RStored           grStored // a stale save: the remark saved elsewhere, the juror's own kept in the field
 	Error             string
+}
+
+// grStored is, after a stale save, a text the juror changed and could not save: the field
+// keeps the juror's text (nothing typed is lost) and the page shows the text saved elsewhere
+// beside it. Differs is false when there is nothing to show.
+type grStored struct {
+	Differs bool
+	Text    string
+}
+
+// grStale is a refused stale save as the form shows it: the grid the juror posted (merged, as
+// it would have been saved) and the grid at the version it was made from. A field the juror
+// did not change (posted = from) simply shows the newer saved value.
+type grStale struct {
+	mine, from jury.Grille
 }
 
 type grPiece struct {
@@ -132,9 +149,9 @@ func grilleFromForm(r *http.Request, blank jury.Grille) jury.Grille {
 	return g
 }
 
-// grilleForm builds the form of grid g (mine: what the juror posted, when a stale save is
-// shown; nil otherwise).
-func grilleForm(base *store.PassageBase, passageID int64, g jury.Grille, le time.Time, editable bool, mine *jury.Grille) *GrilleForm {
+// grilleForm builds the form of grid g (st: a refused stale save, whose changes are shown over
+// the newer grid g; nil otherwise).
+func grilleForm(base *store.PassageBase, passageID int64, g jury.Grille, le time.Time, editable bool, st *grStale) *GrilleForm {
 	f := &GrilleForm{PassageID: passageID, Editable: editable, Version: g.Version, Notes: []jury.Note{jury.Acquis, jury.NonAcquis, jury.NonEvalue}}
 	if !le.IsZero() {
 		f.Enregistre = french.Time(le)
@@ -149,45 +166,29 @@ func grilleForm(base *store.PassageBase, passageID int64, g jury.Grille, le time
 			}
 		}
 	}
-	differs := func(saved, posted string) string {
-		if mine == nil || saved == posted {
-			return ""
-		}
-		return posted
-	}
-	noteDiffers := func(saved, posted jury.Note) string {
-		if posted == "" {
-			posted = jury.NonEvalue
-		}
-		if d := differs(string(saved), string(posted)); d != "" {
-			return jury.Note(d).Libelle()
-		}
-		return ""
-	}
-	var mineC map[string]jury.CompetenceNote
-	if mine != nil {
-		mineC = map[string]jury.CompetenceNote{}
-		for _, c := range mine.Competences {
-			mineC[c.Code] = c
-		}
-	}
+	mineC, fromC := grByCode(st, true), grByCode(st, false)
 	for i, c := range g.Competences {
-		mc := mineC[c.Code]
-		mk := map[string]jury.CritereNote{}
+		mc, fc := mineC[c.Code], fromC[c.Code]
+		mk, fk := map[string]jury.CritereNote{}, map[string]jury.CritereNote{}
 		for _, k := range mc.Criteres {
 			mk[k.Code] = k
 		}
+		for _, k := range fc.Criteres {
+			fk[k.Code] = k
+		}
+		questions, qStored := grText(st, c.Questions, mc.Questions, fc.Questions)
 		p := grComp{Index: i, Code: c.Code, Intitule: typo(intitules[c.Code]), Bloc: c.Bloc, BlocIntitule: typo(blocs[c.Bloc]),
-			Couverte: c.Couverte, QName: grQ(c.Code), Questions: c.Questions, QMine: differs(c.Questions, mc.Questions)}
+			Couverte: c.Couverte, QName: grQ(c.Code), Questions: questions, QStored: qStored}
 		e := p
 		for j, k := range c.Criteres {
 			lib := typo(libelles[c.Code+"/"+k.Code])
-			m := mk[k.Code]
+			m, f := mk[k.Code], fk[k.Code]
+			remarque, rStored := grText(st, k.Remarque, m.Remarque, f.Remarque)
 			p.Criteres = append(p.Criteres, grCrit{ID: fmt.Sprintf("p-%d-%d", i, j), Code: k.Code, Libelle: lib, Name: grP(c.Code, k.Code),
-				RName: grR(c.Code, k.Code), Note: k.Presentation, Remarque: k.Remarque,
-				Mine: noteDiffers(k.Presentation, m.Presentation), RMine: differs(k.Remarque, m.Remarque)})
+				RName: grR(c.Code, k.Code), Note: k.Presentation, Remarque: remarque, RStored: rStored,
+				Mine: grNote(st, k.Presentation, m.Presentation, f.Presentation)})
 			e.Criteres = append(e.Criteres, grCrit{ID: fmt.Sprintf("e-%d-%d", i, j), Code: k.Code, Libelle: lib, Name: grE(c.Code, k.Code),
-				Note: k.Entretien, Mine: noteDiffers(k.Entretien, m.Entretien)})
+				Note: k.Entretien, Mine: grNote(st, k.Entretien, m.Entretien, f.Entretien)})
 		}
 		f.Presentation = append(f.Presentation, p)
 		f.Entretien = append(f.Entretien, e)
@@ -198,20 +199,62 @@ func grilleForm(base *store.PassageBase, passageID int64, g jury.Grille, le time
 		ordered = append(ordered, f.Entretien[i])
 	}
 	f.Entretien = ordered
-	ef, mf := g.EntretienFinal, jury.EntretienFinal{}
-	if mine != nil {
-		mf = mine.EntretienFinal
+	ef, mf, ff := g.EntretienFinal, jury.EntretienFinal{}, jury.EntretienFinal{}
+	if st != nil {
+		mf, ff = st.mine.EntretienFinal, st.from.EntretienFinal
 	}
 	for _, x := range []struct {
 		code, lib string
-		n, m      jury.Note
-	}{{"comprehension", "Compréhension", ef.Comprehension, mf.Comprehension}, {"vision", "Vision", ef.Vision, mf.Vision},
-		{"culture", "Culture professionnelle", ef.Culture, mf.Culture}} {
+		n, m, f   jury.Note
+	}{{"comprehension", "Compréhension", ef.Comprehension, mf.Comprehension, ff.Comprehension}, {"vision", "Vision", ef.Vision, mf.Vision, ff.Vision},
+		{"culture", "Culture professionnelle", ef.Culture, mf.Culture, ff.Culture}} {
 		f.Final = append(f.Final, grCrit{ID: "f-" + x.code, Code: x.code, Libelle: x.lib, Name: "f:" + x.code, Note: x.n,
-			Mine: noteDiffers(x.n, x.m)})
+			Mine: grNote(st, x.n, x.m, x.f)})
 	}
-	f.FinalName, f.FinalRemarq, f.FinalMine = "f:remarque", ef.Remarque, differs(ef.Remarque, mf.Remarque)
+	f.FinalName = "f:remarque"
+	f.FinalRemarq, f.FinalStored = grText(st, ef.Remarque, mf.Remarque, ff.Remarque)
 	return f
+}
+
+// grByCode indexes the compétences of a stale save's posted grid (mine) or of the grid it was
+// made from; nil without a stale save.
+func grByCode(st *grStale, mine bool) map[string]jury.CompetenceNote {
+	if st == nil {
+		return nil
+	}
+	g := st.from
+	if mine {
+		g = st.mine
+	}
+	out := make(map[string]jury.CompetenceNote, len(g.Competences))
+	for _, c := range g.Competences {
+		out[c.Code] = c
+	}
+	return out
+}
+
+// grNote is the libellé of the rating the juror chose and could not save (st: a stale save),
+// "" when they did not change it (posted = from) or it is the saved one anyway.
+func grNote(st *grStale, saved, posted, from jury.Note) string {
+	norm := func(n jury.Note) jury.Note {
+		if n == "" {
+			return jury.NonEvalue
+		}
+		return n
+	}
+	if st == nil || norm(posted) == norm(from) || norm(posted) == norm(saved) {
+		return ""
+	}
+	return norm(posted).Libelle()
+}
+
+// grText is what a text field shows: the saved text, or — after a stale save, when the juror
+// changed it (posted ≠ from) — the juror's own text, kept, with the saved one beside it.
+func grText(st *grStale, saved, posted, from string) (string, grStored) {
+	if st == nil || posted == from || posted == saved {
+		return saved, grStored{}
+	}
+	return posted, grStored{Differs: true, Text: saved}
 }
 
 // grilleLecture lays every juror's grid and the consolidation out as a matrix.
@@ -365,8 +408,11 @@ func (s *Server) grillePost(w http.ResponseWriter, r *http.Request) error {
 		if merr != nil {
 			mine = posted
 		}
-		p.Form = grilleForm(v.Base, id, stale.Current, stale.At, v.Ouverte, &mine)
+		p.Form = grilleForm(v.Base, id, stale.Current, stale.At, v.Ouverte, &grStale{mine: mine, from: stale.From})
 		p.Form.Message, p.Form.MessageKind = staleGrilleMessage(stale), "stale"
+		if !stale.At.IsZero() {
+			p.Form.ModifieA = french.Time(stale.At)
+		}
 	case closed != nil:
 		p.Form.Message, p.Form.MessageKind = closed.Message(), "error"
 	default:

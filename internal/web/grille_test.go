@@ -346,3 +346,89 @@ func TestGrillePage(t *testing.T) {
 		t.Errorf("candidate: %d", res.StatusCode)
 	}
 }
+
+// TestGrilleStaleSaveUI: a save refused as stale (another window saved first) turns the sticky
+// state bar red, saying why and linking to the explanation — never « Enregistré à » in green;
+// a remark the juror typed stays in its textarea with the text saved elsewhere beside it; a
+// rating the juror changed is flagged; what the juror did not touch is not, and shows the newer
+// value.
+func TestGrilleStaleSaveUI(t *testing.T) {
+	g := newGrilleEnv(t)
+	page := fmt.Sprintf("/passages/%d/grille", g.passage)
+	w := g.login("jury@certif.demo")
+	_, doc := g.get(w, page)
+	first, _ := doc.Find("#presentation .seg input").First().Attr("name")
+	question, _ := doc.Find("#entretien textarea").First().Attr("name")
+	// Version 1, both windows loaded it.
+	if res := g.post(w, page, url.Values{"version": {"0"}, first: {"acquis"}, "f:remarque": {"Bonne vision."}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("v1: %d", res.StatusCode)
+	}
+	hx := func(form url.Values) (*http.Response, *goquery.Document) {
+		req, _ := http.NewRequest(http.MethodPost, g.ts.URL+page, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("HX-Request", "true")
+		g.withCookies(w, req)
+		res, err := w.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		d, err := goquery.NewDocumentFromReader(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, d
+	}
+	// The first window: vision acquired, a question written → version 2.
+	if res, d := hx(url.Values{"version": {"1"}, first: {"acquis"}, "f:remarque": {"Bonne vision."}, "f:vision": {"acquis"}, question: {"Q : quels outils ?"}}); res.StatusCode != 200 || d.Find(".saved").Length() != 1 {
+		t.Fatalf("v2: %d %s", res.StatusCode, text(d.Selection))
+	}
+	// The second window, still at version 1: the juror adds to the remark and rates culture.
+	res, d := hx(url.Values{"version": {"1"}, first: {"acquis"}, "f:remarque": {"Bonne vision. Culture à confirmer."}, "f:culture": {"non_acquis"}})
+	if res.StatusCode != 200 || res.Header.Get("HX-Retarget") != "#grille" {
+		t.Fatalf("stale: %d %v", res.StatusCode, res.Header)
+	}
+	etat := d.Find("#grille-etat")
+	if etat.Find(".saved").Length() != 0 || strings.Contains(text(etat), "Enregistré à") || !strings.Contains(text(etat), "Enregistrement refusé : la grille a été modifiée ailleurs") ||
+		etat.Find(".grille-refused a[href='#grille-message']").Length() != 1 || d.Find("#grille-message.grille-stale").Length() != 1 {
+		t.Errorf("state bar after a stale save: %q", text(etat))
+	}
+	if etat.Find("input[name=version][value='2']").Length() != 1 {
+		t.Errorf("the next save is not made from version 2")
+	}
+	// The remark typed stays in its field; the text saved elsewhere beside it.
+	final := d.Find("#final")
+	if got := final.Find("textarea[name='f:remarque']").Text(); got != "Bonne vision. Culture à confirmer." {
+		t.Errorf("the remark typed is lost: %q", got)
+	}
+	if got := text(final.Find(".stored")); !strings.Contains(got, "Enregistré ailleurs") || !strings.Contains(got, "« Bonne vision. »") {
+		t.Errorf("the saved remark beside: %q", got)
+	}
+	// The rating the juror changed is flagged; the saved one stays checked.
+	if got := text(d.Find("#f-culture-l").Parent().Find(".mine")); !strings.Contains(got, "Votre choix non enregistré") || !strings.Contains(got, "non acquis") {
+		t.Errorf("culture: %q", got)
+	}
+	// What the juror did not touch (vision, the question, the first rating): the newer value, no flag.
+	if d.Find("#f-vision-acquis[checked]").Length() != 1 || d.Find("#f-vision-l").Parent().Find(".mine").Length() != 0 {
+		t.Errorf("vision, untouched, is flagged or not the newer value: %q", text(d.Find("#f-vision-l").Parent()))
+	}
+	if got := d.Find(fmt.Sprintf("textarea[name='%s']", question)).Text(); got != "Q : quels outils ?" {
+		t.Errorf("the question saved elsewhere is not shown: %q", got)
+	}
+	if n := d.Find(".mine").Length(); n != 1 {
+		t.Errorf("%d fields flagged, want 1 (culture): %q", n, text(d.Find(".mine")))
+	}
+	if n := d.Find(".stored").Length(); n != 1 {
+		t.Errorf("%d texts with a saved one beside, want 1", n)
+	}
+	// Without JavaScript the same page, 409.
+	if res := g.post(w, page, url.Values{"version": {"1"}, "f:remarque": {"x"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("plain stale POST: %d", res.StatusCode)
+	}
+	// The juror's next change saves the grid as shown: version 3 with the kept remark.
+	if res, d := hx(url.Values{"version": {"2"}, first: {"acquis"}, "f:remarque": {"Bonne vision. Culture à confirmer."}, "f:vision": {"acquis"},
+		question: {"Q : quels outils ?"}, "f:culture": {"non_acquis"}}); res.StatusCode != 200 || d.Find(".saved").Length() != 1 || d.Find(".grille-refused").Length() != 0 {
+		t.Fatalf("v3: %d %s", res.StatusCode, text(d.Selection))
+	}
+}

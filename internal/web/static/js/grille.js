@@ -29,6 +29,23 @@
       if (f && window.htmx) { window.htmx.trigger(f, "change"); }
     }, 5000);
   });
+  // A refused save (stale) brings the whole form back: the field the juror was typing in keeps
+  // the focus and the caret at its end, so that the next keys are not lost.
+  var typing = "";
+  document.addEventListener("htmx:beforeSwap", function () {
+    var a = document.activeElement;
+    typing = a && a.form && a.form.id === "grille" && a.name ? a.name : "";
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!typing) { return; }
+    var f = document.getElementById("grille");
+    var el = f && f.elements.namedItem(typing);
+    typing = "";
+    if (el && el.focus && document.activeElement !== el) {
+      el.focus({ preventScroll: true });
+      if (el.setSelectionRange && typeof el.value === "string") { el.setSelectionRange(el.value.length, el.value.length); }
+    }
+  });
   document.addEventListener("htmx:responseError", function (e) {
     var form = e.target.closest && e.target.closest("form#grille");
     if (form) { say(form, form.getAttribute("data-failed")); }
