@@ -95,7 +95,12 @@ func drawGrille(w *writer, g Grille) {
 	case g.Jure != "":
 		who = "Grille de " + g.Jure
 	}
-	w.startDoc(w.runningHeader(g.Certification+" — grille d’évaluation", nomAffiche(g.Candidat)+" · "+who+" · session du "+french.Date(g.Session)))
+	// The running header names the session's day too, when it fits in its half of the line.
+	right := nomAffiche(g.Candidat) + " · " + who
+	if dated := right + " · session du " + french.Date(g.Session); w.textWidth(typo(dated), regular, 7.5) <= contentW/2-6 {
+		right = dated
+	}
+	w.startDoc(w.runningHeader(g.Certification+" — grille d’évaluation", right))
 	w.docHeader(g.Header)
 	sub := "Session de validation du " + french.Date(g.Session)
 	if g.Heure != "" {

@@ -53,6 +53,13 @@ func TestRenderGrille(t *testing.T) {
 	if strings.Contains(text, "Fait le") || strings.Contains(text, "09 h 30") {
 		t.Errorf("consolidated grid: « Fait le » or « 09 h 30 »: %.400s", text)
 	}
+	// A name too long for the running header's half line: the header drops the session's day
+	// (still in the title block) rather than run into the left half.
+	cons.Candidat.Prenoms, cons.Candidat.NomNaissance = "Marie-Christine Éléonore", "de La Tour-Dupont-Montmorency"
+	text = flat(pdfText(t, renderBytes(t, func(b *bytes.Buffer) error { return RenderGrille(b, cons) })))
+	if strings.Contains(text, "· session du") || !strings.Contains(text, "Session de validation du 15 février 2027") {
+		t.Errorf("long name: %.300s", text)
+	}
 
 	// Invalid input, named; a grid too long for the page budget is refused.
 	err := RenderGrille(&bytes.Buffer{}, Grille{})
