@@ -422,6 +422,21 @@ func TestGrilleStaleSaveUI(t *testing.T) {
 	if n := d.Find(".stored").Length(); n != 1 {
 		t.Errorf("%d texts with a saved one beside, want 1", n)
 	}
+	// Hostile: a version invented ahead (the other juror's grid has it, this juror's has not) is
+	// stale like any other, made from nothing: the other juror's texts never show.
+	w2 := g.login(g.jury2)
+	for v := range 5 {
+		if res := g.post(w2, page, url.Values{"version": {fmt.Sprint(v)}, "f:remarque": {"Remarque de l’autre juré"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the other juror's v%d: %d", v+1, res.StatusCode)
+		}
+	}
+	res, d = hx(url.Values{"version": {"5"}, "f:remarque": {"Bonne vision. Culture à confirmer."}})
+	if res.StatusCode != 200 || d.Find(".grille-refused").Length() != 1 || strings.Contains(text(d.Selection), "l’autre juré") {
+		t.Errorf("invented version: %d %q", res.StatusCode, text(d.Find("#final")))
+	}
+	if res, d := hx(url.Values{"version": {"-3"}}); res.StatusCode >= 500 || strings.Contains(text(d.Selection), "l’autre juré") {
+		t.Errorf("negative version: %d", res.StatusCode)
+	}
 	// Without JavaScript the same page, 409.
 	if res := g.post(w, page, url.Values{"version": {"1"}, "f:remarque": {"x"}}); res.StatusCode != http.StatusConflict {
 		t.Errorf("plain stale POST: %d", res.StatusCode)
