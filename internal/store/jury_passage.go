@@ -168,60 +168,9 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 		if err := jsOpen(js); err != nil {
 			return err
 		}
-		if js.CertificationID != ins.CertificationID {
-			v.Add("inscription_id", msgJsCertif)
-			return v
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM passages WHERE session_id = ? AND inscription_id = ?`, p.SessionID, p.InscriptionID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			v.Add("inscription_id", msgJsDejaConvoque)
-			return v
-		}
-		// One session at a time: a candidate convoked to a session not yet concluded (its PV
-		// unsigned) waits for its results before another.
-		var other string
-		err = tx.QueryRowContext(ctx, `SELECT s.date_session FROM passages p JOIN jury_sessions s ON s.id = p.session_id
-			WHERE p.inscription_id = ? AND p.session_id <> ? AND s.etat NOT IN (?, ?) ORDER BY s.date_session LIMIT 1`,
-			p.InscriptionID, p.SessionID, string(jury.PVSigne), string(jury.ResultatsPublies)).Scan(&other)
-		switch {
-		case err == nil:
-			day, _ := time.Parse(time.DateOnly, other)
-			v.Add("inscription_id", fmt.Sprintf(msgJsAutreSession, french.Date(day)))
-			return v
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		// Something left to present: a bloc aimed at not acquired at an earlier session.
-		acquis, err := blocsAcquis(ctx, tx, p.InscriptionID, p.SessionID)
+		sameDate, err := s.jsConvocable(ctx, tx, actor, js, &ins)
 		if err != nil {
 			return err
-		}
-		if !slices.ContainsFunc(ins.BlocsVises, func(b string) bool { return !acquis[b] }) {
-			v.Add("inscription_id", msgJsToutAcquis)
-			return v
-		}
-		// R14: the dossier's deadline follows the session the candidate is convoked to — unless
-		// the dossier is closed for another date: only the admin's reopening opens it again.
-		ds, err := s.dsLoad(ctx, tx, actor, p.InscriptionID, lvReader)
-		if err != nil {
-			return err
-		}
-		sameDate := ds.DateSession != nil && ds.DateSession.Equal(js.Date)
-		// A session that has taken place (a day before today) ends the dossier's cycle: the
-		// candidate convoked again (a bloc left, absent) starts a new one.
-		past := ds.DateSession != nil && ds.DateSession.Before(dsToday(s.now()))
-		if !sameDate && !past {
-			ref, err := s.ReferentielVersion(ctx, ds.VersionID)
-			if err != nil {
-				return err
-			}
-			if _, closes := ds.closes(ref.Livrables.DossierTechnique.DelaiJoursAvantSession); dossier.Locked(s.now(), closes) {
-				v.Add("inscription_id", msgDsClos)
-				return v
-			}
 		}
 		now := s.nowUTC()
 		if err := tx.QueryRowContext(ctx, `INSERT INTO passages (session_id, inscription_id, heure, presence, version, created_at)
@@ -251,6 +200,70 @@ func (s *Store) AddPassage(ctx context.Context, actor account.Actor, p *Passage)
 		return fmt.Errorf("add passage: %w", err)
 	}
 	return nil
+}
+
+// jsConvocable checks, inside the transaction, what refuses convoking inscription ins to
+// session js beyond its eligibility (jury.CheckEligible): another certification, already
+// convoked, convoked to a session not yet concluded, nothing left to present, a dossier closed
+// for another date. It reports whether the dossier's date is already the session's.
+func (s *Store) jsConvocable(ctx context.Context, tx *Tx, actor account.Actor, js *JurySession, ins *lvIns) (bool, error) {
+	v := apperr.NewValidation()
+	if js.CertificationID != ins.CertificationID {
+		v.Add("inscription_id", msgJsCertif)
+		return false, v
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM passages WHERE session_id = ? AND inscription_id = ?`, js.ID, ins.ID).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		v.Add("inscription_id", msgJsDejaConvoque)
+		return false, v
+	}
+	// One session at a time: a candidate convoked to a session not yet concluded (its PV
+	// unsigned) waits for its results before another.
+	var other string
+	err := tx.QueryRowContext(ctx, `SELECT s.date_session FROM passages p JOIN jury_sessions s ON s.id = p.session_id
+		WHERE p.inscription_id = ? AND p.session_id <> ? AND s.etat NOT IN (?, ?) ORDER BY s.date_session LIMIT 1`,
+		ins.ID, js.ID, string(jury.PVSigne), string(jury.ResultatsPublies)).Scan(&other)
+	switch {
+	case err == nil:
+		day, _ := time.Parse(time.DateOnly, other)
+		v.Add("inscription_id", fmt.Sprintf(msgJsAutreSession, french.Date(day)))
+		return false, v
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, err
+	}
+	// Something left to present: a bloc aimed at not acquired at an earlier session.
+	acquis, err := blocsAcquis(ctx, tx, ins.ID, js.ID)
+	if err != nil {
+		return false, err
+	}
+	if !slices.ContainsFunc(ins.BlocsVises, func(b string) bool { return !acquis[b] }) {
+		v.Add("inscription_id", msgJsToutAcquis)
+		return false, v
+	}
+	// R14: the dossier's deadline follows the session the candidate is convoked to — unless
+	// the dossier is closed for another date: only the admin's reopening opens it again.
+	ds, err := s.dsLoad(ctx, tx, actor, ins.ID, lvReader)
+	if err != nil {
+		return false, err
+	}
+	sameDate := ds.DateSession != nil && ds.DateSession.Equal(js.Date)
+	// A session that has taken place (a day before today) ends the dossier's cycle: the
+	// candidate convoked again (a bloc left, absent) starts a new one.
+	past := ds.DateSession != nil && ds.DateSession.Before(dsToday(s.now()))
+	if !sameDate && !past {
+		ref, err := s.ReferentielVersion(ctx, ds.VersionID)
+		if err != nil {
+			return false, err
+		}
+		if _, closes := ds.closes(ref.Livrables.DossierTechnique.DelaiJoursAvantSession); dossier.Locked(s.now(), closes) {
+			v.Add("inscription_id", msgDsClos)
+			return false, v
+		}
+	}
+	return sameDate, nil
 }
 
 func jsPassages(ctx context.Context, q querier, where string, args ...any) ([]Passage, error) {

@@ -31,6 +31,19 @@ type HomePage struct {
 	States map[int64]*DossierState
 	// Setup lists, for the admin, what a fresh install needs before its first document.
 	Setup []SetupStep
+	// Convocations are, by inscription id, the candidate's convocations to a session still to
+	// come (today included).
+	Convocations map[int64][]store.Convocation
+}
+
+// HasWork reports whether the work list has item id with something in it.
+func (p *HomePage) HasWork(id string) bool {
+	for _, it := range p.Work {
+		if it.ID == id && it.Count > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // SetupStep is one thing to set up before the first document, with where to do it.
@@ -113,9 +126,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if p.Dossiers, err = s.store.Inscriptions(ctx, act, store.InscriptionFilter{Limit: 20}); err != nil {
 			return err
 		}
-		p.InTraining, p.States = map[int64]bool{}, map[int64]*DossierState{}
+		p.InTraining, p.States, p.Convocations = map[int64]bool{}, map[int64]*DossierState{}, map[int64][]store.Convocation{}
+		today := s.now().Format(time.DateOnly)
 		for i := range p.Dossiers {
 			d := &p.Dossiers[i]
+			convs, err := s.store.Convocations(ctx, act, d.ID)
+			if err != nil {
+				return err
+			}
+			for _, c := range convs {
+				if c.Session.Date.Format(time.DateOnly) >= today {
+					p.Convocations[d.ID] = append(p.Convocations[d.ID], c)
+				}
+			}
 			ref, err := s.store.ReferentielVersion(ctx, d.VersionID)
 			if err != nil {
 				return err

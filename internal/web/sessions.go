@@ -187,9 +187,28 @@ type SessionPage struct {
 	// Errors are the refusals of the admin's forms, by form: "etat", "membre", "passage",
 	// "jures-<passage id>"; Values keep what was typed in the add forms.
 	Errors, Values map[string]string
-	Jurys          []account.User         // the jury accounts (the admin's member form)
-	Inscriptions   []store.InscriptionRow // the certification's inscriptions not convoked here
-	noms           map[int64]string
+	Jurys          []account.User // the active jury accounts not on the jury (the admin's member form)
+	// Inscriptions are the certification's inscriptions not convoked here, those that may be
+	// convoked first; the others carry the reason the store would refuse them.
+	Inscriptions []Convocable
+	noms         map[int64]string
+}
+
+// Convocable is an inscription offered to the admin's « Ajouter un passage »; Refus is
+// why it cannot be convoked ("" when it can), in the page's language.
+type Convocable struct {
+	store.InscriptionRow
+	Refus string
+}
+
+// Convocables are the inscriptions that may be convoked.
+func (p *SessionPage) Convocables() []Convocable {
+	return slices.DeleteFunc(slices.Clone(p.Inscriptions), func(c Convocable) bool { return c.Refus != "" })
+}
+
+// NonConvocables are the inscriptions that may not be convoked, with their reason.
+func (p *SessionPage) NonConvocables() []Convocable {
+	return slices.DeleteFunc(slices.Clone(p.Inscriptions), func(c Convocable) bool { return c.Refus == "" })
 }
 
 // Nom is a member's name.
@@ -268,7 +287,7 @@ func (s *Server) sessionPage(r *http.Request, id int64) (*SessionPage, error) {
 	if p.Jurys, err = s.store.Users(r.Context(), a, store.UserFilter{Role: account.RoleJury, Limit: 500}); err != nil {
 		return nil, err
 	}
-	p.Jurys = slices.DeleteFunc(p.Jurys, func(u account.User) bool { return !u.Active })
+	p.Jurys = slices.DeleteFunc(p.Jurys, func(u account.User) bool { _, member := p.noms[u.ID]; return !u.Active || member })
 	ins, err := s.store.Inscriptions(r.Context(), a, store.InscriptionFilter{Limit: 2000})
 	if err != nil {
 		return nil, err
@@ -277,9 +296,23 @@ func (s *Server) sessionPage(r *http.Request, id int64) (*SessionPage, error) {
 	for _, pa := range js.Passages {
 		convoked[pa.InscriptionID] = true
 	}
+	var ids []int64
 	for _, i := range ins {
 		if i.CertificationID == js.CertificationID && !convoked[i.ID] && i.Statut != candidat.Certifie && i.Statut != candidat.Abandon {
-			p.Inscriptions = append(p.Inscriptions, i)
+			p.Inscriptions = append(p.Inscriptions, Convocable{InscriptionRow: i})
+			ids = append(ids, i.ID)
+		}
+	}
+	if !p.Open() || len(ids) == 0 {
+		return p, nil
+	}
+	refus, err := s.store.PassageRefus(r.Context(), a, id, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range p.Inscriptions {
+		if m := refus[p.Inscriptions[i].ID]; m != "" {
+			p.Inscriptions[i].Refus = s.tr.validation(p.Lang, m)
 		}
 	}
 	return p, nil
@@ -295,5 +328,8 @@ func (s *Server) sessionShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	if m := s.sessions.PopString(r.Context(), sessionEtatRefus); m != "" {
+		p.Errors["etat"] = m
+	}
 	return s.render(w, http.StatusOK, "session", p)
 }

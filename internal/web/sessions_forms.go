@@ -20,14 +20,29 @@ import (
 // sessionRefused re-renders session id's page with the refusal err of form (status 422, or
 // 409 for a stale state move), or returns err when it is not a field problem.
 func (s *Server) sessionRefused(w http.ResponseWriter, r *http.Request, id int64, form string, err error, values map[string]string) error {
-	fields := apperr.FieldErrors(err)
-	stale := staleOf(err)
-	if fields == nil && stale == nil {
+	msg, status, ok := s.refusalText(r, err)
+	if !ok {
 		return err
 	}
 	p, perr := s.sessionPage(r, id)
 	if perr != nil {
 		return perr
+	}
+	p.Errors[form] = msg
+	for k, v := range values {
+		p.Values[k] = v
+	}
+	return s.render(w, status, "session", p)
+}
+
+// refusalText is the store's refusal err in the request's language, the known fields first,
+// with the status it answers (422, or 409 for a stale version); ok is false when err is not
+// a refusal (a field problem or a stale version).
+func (s *Server) refusalText(r *http.Request, err error) (string, int, bool) {
+	fields := apperr.FieldErrors(err)
+	stale := staleOf(err)
+	if fields == nil && stale == nil {
+		return "", 0, false
 	}
 	var msgs []string
 	for _, k := range []string{"etat", "membres", "user_id", "inscription_id", "heure", "user_ids", "body"} {
@@ -44,15 +59,16 @@ func (s *Server) sessionRefused(w http.ResponseWriter, r *http.Request, id int64
 	if stale != nil {
 		msgs, status = append(msgs, s.msg(r, "session.stale")), http.StatusConflict
 	}
+	lang := requestLang(r)
 	for i, m := range msgs { // the domain's French, in the page's language when the catalogue knows it
-		msgs[i] = s.tr.validation(p.Lang, m)
+		msgs[i] = s.tr.validation(lang, m)
 	}
-	p.Errors[form] = strings.Join(msgs, " ")
-	for k, v := range values {
-		p.Values[k] = v
-	}
-	return s.render(w, status, "session", p)
+	return strings.Join(msgs, " "), status, true
 }
+
+// sessionEtatRefus is the session key keeping a refused state move's reason for the page the
+// refusal redirects to (shown once, beside the state form).
+const sessionEtatRefus = "session_etat_refus"
 
 // sessionEtat moves the session to the next state (form: etat, version).
 func (s *Server) sessionEtat(w http.ResponseWriter, r *http.Request) error {
@@ -66,7 +82,14 @@ func (s *Server) sessionEtat(w http.ResponseWriter, r *http.Request) error {
 	}
 	js, err := s.store.MoveJurySession(r.Context(), actor(r), id, jury.Etat(f.Values["etat"]), formVersion(r))
 	if err != nil {
-		return s.sessionRefused(w, r, id, "etat", err, nil)
+		// Post/redirect/get: the page reloaded after a refusal does not post the move again.
+		msg, _, ok := s.refusalText(r, err)
+		if !ok {
+			return err
+		}
+		s.sessions.Put(r.Context(), sessionEtatRefus, msg)
+		http.Redirect(w, r, fmt.Sprintf("/sessions/%d#etat", id), http.StatusSeeOther)
+		return nil
 	}
 	flash := s.msg(r, "session.moved", "Etat", s.msg(r, "jury_etat."+string(js.Etat)))
 	if js.Etat == jury.ConvocationsEnvoyees {
