@@ -13,11 +13,13 @@ import (
 	"github.com/certif/certif/internal/account"
 	"github.com/certif/certif/internal/candidat"
 	"github.com/certif/certif/internal/demo"
+	"github.com/certif/certif/internal/jury"
 	"github.com/certif/certif/internal/store"
 )
 
-// TestBrowserSessions looks at the jury sessions' pages on a tablet (820 px) and a phone
-// (390 px): the admin's list and session of today, the juror's view of it (the call to sign
+// TestBrowserSessions looks at the jury sessions' pages on a desktop (1280 px), a tablet
+// (820 px) and a phone (390 px): the admin's list, the session of today and an open one with
+// its forms (convoking: the candidates who may be convoked, the others' reasons), the juror's view of it (the call to sign
 // the attestation first, no admin form) and the attestation page; none scrolls sideways.
 func TestBrowserSessions(t *testing.T) {
 	if testing.Short() {
@@ -46,7 +48,7 @@ func TestBrowserSessions(t *testing.T) {
 		for _, size := range []struct {
 			w, h int
 			tag  string
-		}{{820, 1180, "tablette"}, {390, 844, "mobile"}} {
+		}{{1280, 900, "bureau"}, {820, 1180, "tablette"}, {390, 844, "mobile"}} {
 			p.do(chromedp.EmulateViewport(int64(size.w), int64(size.h)))
 			o := run(p, chromedp.Evaluate[overflow](overflowJS))
 			if o.ScrollWidth > o.InnerWidth+1 {
@@ -71,6 +73,20 @@ func TestBrowserSessions(t *testing.T) {
 		t.Error("the admin's state form is missing")
 	}
 	look(p, "session-admin")
+	var open int64
+	for _, js := range list {
+		if js.Etat == jury.Planifiee || js.Etat == jury.ConvocationsEnvoyees {
+			open = js.ID
+		}
+	}
+	p.navigate(fmt.Sprintf("%s/sessions/%d", e.ts.URL, open), http.StatusOK)
+	if !p.evalBool(`!!document.querySelector("#passage-form select optgroup option[disabled]")`) {
+		t.Error("the open session's form marks no candidate as not convocable")
+	}
+	if !p.evalBool(`document.querySelector("details.non-convocables").open = true`) {
+		t.Error("no reasons beside the form")
+	}
+	look(p, "session-ouverte")
 	jurorUser, _, err := e.st.Credentials(t.Context(), "jury@certif.demo")
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +128,11 @@ func TestBrowserSessions(t *testing.T) {
 	// The candidate convoked to the upcoming session sees it on her page.
 	p = b.open(t)
 	p.login(e.ts.URL, "candidat@certif.demo", demo.Password, http.StatusOK)
+	p.navigate(e.ts.URL+"/", http.StatusOK)
+	if !p.evalBool(`!!document.querySelector("article.convocation a[href$='/convocation.pdf']")`) {
+		t.Error("Léa's home shows no convocation")
+	}
+	look(p, "accueil-candidate")
 	p.navigate(e.ts.URL+"/mon-dossier", http.StatusOK)
 	if !p.evalBool(`!!document.querySelector("article.convocation a[href$='/convocation.pdf']")`) {
 		t.Error("Léa's page shows no convocation")

@@ -188,6 +188,8 @@ type SessionPage struct {
 	// "jures-<passage id>"; Values keep what was typed in the add forms.
 	Errors, Values map[string]string
 	Jurys          []account.User // the active jury accounts not on the jury (the admin's member form)
+	// AllSeated is set when every active jury account is on the jury already.
+	AllSeated bool
 	// Inscriptions are the certification's inscriptions not convoked here, those that may be
 	// convoked first; the others carry the reason the store would refuse them.
 	Inscriptions []Convocable
@@ -287,7 +289,10 @@ func (s *Server) sessionPage(r *http.Request, id int64) (*SessionPage, error) {
 	if p.Jurys, err = s.store.Users(r.Context(), a, store.UserFilter{Role: account.RoleJury, Limit: 500}); err != nil {
 		return nil, err
 	}
-	p.Jurys = slices.DeleteFunc(p.Jurys, func(u account.User) bool { _, member := p.noms[u.ID]; return !u.Active || member })
+	p.Jurys = slices.DeleteFunc(p.Jurys, func(u account.User) bool { return !u.Active })
+	n := len(p.Jurys)
+	p.Jurys = slices.DeleteFunc(p.Jurys, func(u account.User) bool { _, member := p.noms[u.ID]; return member })
+	p.AllSeated = n > 0 && len(p.Jurys) == 0
 	ins, err := s.store.Inscriptions(r.Context(), a, store.InscriptionFilter{Limit: 2000})
 	if err != nil {
 		return nil, err

@@ -46,6 +46,9 @@ func TestSessionChoices(t *testing.T) {
 			t.Errorf("member %s offered again", m.Nom)
 		}
 	}
+	if members.Length() == 0 && !strings.Contains(text(doc.Find("#no-jury-account")), "siègent déjà") {
+		t.Errorf("no jury account offered, none said seated: %q", text(doc.Find("#no-jury-account")))
+	}
 	groups := doc.Find("#inscription_id optgroup")
 	if groups.Length() != 2 || !strings.HasPrefix(groups.First().AttrOr("label", ""), "Convocables") {
 		t.Fatalf("groups: %d %q", groups.Length(), groups.First().AttrOr("label", ""))
