@@ -60,6 +60,17 @@ func TestJuryHostile(t *testing.T) {
 		if !strings.Contains(msg, "février") {
 			t.Errorf("convoked twice: %s", msg)
 		}
+		// The admin's list of candidates says the same, in the same words (PassageRefus); only
+		// the admin reads it.
+		if refus, err := s.PassageRefus(ctx, admin, js2.ID, []int64{abs, 999999}); err != nil || refus[abs] != msg || refus[999999] != "Inscription introuvable." {
+			t.Errorf("refusals: %v %v", refus, err)
+		}
+		if _, err := s.PassageRefus(ctx, w.a(w.jury), js2.ID, []int64{abs}); !errors.Is(err, apperr.Forbidden) && !errors.Is(err, apperr.NotFound) {
+			t.Errorf("a juror reads the refusals: %v", err)
+		}
+		if _, err := s.PassageRefus(ctx, admin, 999999, []int64{abs}); !errors.Is(err, apperr.NotFound) {
+			t.Errorf("an unknown session: %v", err)
+		}
 		if _, err := s.MoveJurySession(ctx, admin, f.js.ID, jury.Deliberee, 0); err != nil {
 			t.Fatal(err)
 		}
@@ -73,6 +84,9 @@ func TestJuryHostile(t *testing.T) {
 		}
 		// The next session: every bloc still to present, none acquired while absent.
 		clock.Set(day.AddDate(0, 0, 3))
+		if refus, err := s.PassageRefus(ctx, admin, js2.ID, []int64{abs}); err != nil || len(refus) != 0 {
+			t.Errorf("convocable again: %v %v", refus, err)
+		}
 		p2 := &store.Passage{SessionID: js2.ID, InscriptionID: abs, Heure: "09:00"}
 		if err := s.AddPassage(ctx, admin, p2); err != nil {
 			t.Fatal(err)
