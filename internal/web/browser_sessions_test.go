@@ -87,6 +87,16 @@ func TestBrowserSessions(t *testing.T) {
 		t.Error("no reasons beside the form")
 	}
 	look(p, "session-ouverte")
+	// A refusal (no hour) sits under the form, not over the « Convoquer » button.
+	p.do(chromedp.SetValue("#inscription_id", run(p, chromedp.Evaluate[string](`document.querySelector("#inscription_id optgroup option:not([disabled])").value`))))
+	res, err := chromedp.RunResponse(p.ctx, chromedp.Click("#passage-form button[type=submit]"))
+	if err != nil || res == nil || res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("convoking without an hour: %v %v", res, err)
+	}
+	if !p.evalBool(`document.querySelector("#passage-error").getBoundingClientRect().top >= document.querySelector("#passage-form button").getBoundingClientRect().bottom`) {
+		t.Error("the refusal overlaps the « Convoquer » button")
+	}
+	look(p, "session-refus")
 	jurorUser, _, err := e.st.Credentials(t.Context(), "jury@certif.demo")
 	if err != nil {
 		t.Fatal(err)
