@@ -96,6 +96,9 @@ func TestBrowserSessions(t *testing.T) {
 	if !p.evalBool(`document.querySelector("#passage-error").getBoundingClientRect().top >= document.querySelector("#passage-form button").getBoundingClientRect().bottom`) {
 		t.Error("the refusal overlaps the « Convoquer » button")
 	}
+	if !p.evalBool(`document.querySelector("#heure").getAttribute("aria-invalid") === "true" && !document.querySelector("#inscription_id").hasAttribute("aria-invalid")`) {
+		t.Error("the hour is refused, the candidate marked invalid")
+	}
 	look(p, "session-refus")
 	jurorUser, _, err := e.st.Credentials(t.Context(), "jury@certif.demo")
 	if err != nil {

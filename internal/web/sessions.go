@@ -185,7 +185,8 @@ type SessionPage struct {
 	Next                  jury.Etat            // the next state; "" at the end
 	Etats                 []jury.Etat
 	// Errors are the refusals of the admin's forms, by form: "etat", "membre", "passage",
-	// "jures-<passage id>"; Values keep what was typed in the add forms.
+	// "jures-<passage id>"; "<form>:<field>" marks the fields refused ("passage:heure"); Values
+	// keep what was typed in the add forms.
 	Errors, Values map[string]string
 	Jurys          []account.User // the active jury accounts not on the jury (the admin's member form)
 	// AllSeated is set when every active jury account is on the jury already.

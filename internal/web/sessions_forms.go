@@ -29,6 +29,9 @@ func (s *Server) sessionRefused(w http.ResponseWriter, r *http.Request, id int64
 		return perr
 	}
 	p.Errors[form] = msg
+	for k := range apperr.FieldErrors(err) { // which fields to mark invalid: "passage:heure"…
+		p.Errors[form+":"+k] = "1"
+	}
 	for k, v := range values {
 		p.Values[k] = v
 	}
