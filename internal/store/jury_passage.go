@@ -553,21 +553,21 @@ func (s *Store) PassageDossier(ctx context.Context, actor account.Actor, passage
 		return nil, fmt.Errorf("passage dossier: %w", err)
 	}
 	if !actor.IsAdmin() {
-		j, err := s.juryRelations(ctx, s.q(nil), p.InscriptionID)
-		if err != nil {
-			return nil, err
-		}
-		rel := access.Inscription{Jury: j}
-		if access.CanReadInscription(actor, rel) != access.Allow {
-			return nil, fmt.Errorf("passage %d: dossier: %w", passageID, apperr.Forbidden)
-		}
-		// R17 for this passage's own session: its attestation signed by the reader.
-		signed, err := exists(ctx, s.q(nil), `SELECT 1 FROM jury_attestations WHERE session_id = ? AND user_id = ?`, p.SessionID, actor.UserID)
+		// R17 for this passage's own session first (only its members see the passage): its
+		// attestation signed by the reader — the refusal says where to sign it.
+		signed, err := attested(ctx, s.q(nil), p.SessionID, actor.UserID)
 		if err != nil {
 			return nil, err
 		}
 		if !signed {
-			return nil, fmt.Errorf("passage %d: dossier: attestation not signed: %w", passageID, apperr.Forbidden)
+			return nil, fmt.Errorf("passage %d: dossier: %w", passageID, &AttestationError{SessionID: p.SessionID})
+		}
+		j, err := s.juryRelations(ctx, s.q(nil), p.InscriptionID)
+		if err != nil {
+			return nil, err
+		}
+		if access.CanReadInscription(actor, access.Inscription{Jury: j}) != access.Allow { // independence, the current session
+			return nil, fmt.Errorf("passage %d: dossier: %w", passageID, apperr.Forbidden)
 		}
 	}
 	return s.Dossier(ctx, actor, p.InscriptionID)
@@ -590,4 +590,10 @@ func (s *Store) jsSitting(ctx context.Context, q querier, actor account.Actor, s
 		return nil, nil, 0, fmt.Errorf("jury session %d: not a member: %w", sessionID, apperr.Forbidden)
 	}
 	return js, membres, i, nil
+}
+
+// attested reports whether user userID signed the confidentiality attestation of session
+// sessionID (R17).
+func attested(ctx context.Context, q querier, sessionID, userID int64) (bool, error) {
+	return exists(ctx, q, `SELECT 1 FROM jury_attestations WHERE session_id = ? AND user_id = ?`, sessionID, userID)
 }

@@ -286,9 +286,9 @@ func (s *Store) SignPV(ctx context.Context, actor account.Actor, sessionID int64
 			return v
 		}
 		// A member who never signed the confidentiality attestation took no part in the oral.
-		if attested, err := exists(ctx, tx, `SELECT 1 FROM jury_attestations WHERE session_id = ? AND user_id = ?`, sessionID, actor.UserID); err != nil {
+		if signed, err := attested(ctx, tx, sessionID, actor.UserID); err != nil {
 			return err
-		} else if !attested {
+		} else if !signed {
 			v := apperr.NewValidation()
 			v.Add("attestation", msgPVSansAttestation)
 			return v

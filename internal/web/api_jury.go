@@ -258,7 +258,7 @@ func (s *Server) apiPassageDossier(w http.ResponseWriter, r *http.Request) error
 	}
 	d, err := s.store.PassageDossier(r.Context(), actor(r), id)
 	if err != nil {
-		return err
+		return grilleError(err) // an unsigned attestation says so, with where to sign it
 	}
 	writeJSON(w, http.StatusOK, toAPIDossier(d))
 	return nil
