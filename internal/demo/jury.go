@@ -44,7 +44,7 @@ type juryDemo struct {
 // at runs f with the store's clock set to t.
 func (d *juryDemo) at(t time.Time, f func() error) error {
 	prev := d.st.SetClock(func() time.Time { return t })
-	defer d.st.SetClock(prev)
+	defer func() { d.st.SetClock(prev) }()
 	return f()
 }
 

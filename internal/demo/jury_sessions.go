@@ -161,7 +161,7 @@ func (d *juryDemo) absentee(ctx context.Context) error {
 	ins := &candidat.Inscription{CertificationID: d.certID, CentreID: d.centreID, Voie: candidat.VAE, TypeVAE: candidat.VAEClassique,
 		Promotion: "VAE-2026", Date: d.today.AddDate(0, -4, 0)}
 	if _, err := d.st.Inscrire(ctx, d.admin, c, ins); err != nil {
-		return fmt.Errorf("Julie Marchand: %w", err)
+		return fmt.Errorf("demo absentee: %w", err)
 	}
 	rows, err := d.st.Inscriptions(ctx, account.System, store.InscriptionFilter{CentreID: d.centreID, Promotion: "VAE-2026"})
 	for _, r := range rows {

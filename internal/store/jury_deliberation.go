@@ -11,7 +11,6 @@ import (
 	"github.com/certif/certif/internal/apperr"
 	"github.com/certif/certif/internal/input"
 	"github.com/certif/certif/internal/jury"
-	"github.com/certif/certif/internal/referentiel"
 )
 
 // The deliberation of a passage (R18): the system proposes a decision per bloc from the
@@ -371,13 +370,4 @@ func (s *Store) Decide(ctx context.Context, actor account.Actor, passageID int64
 		return nil, fmt.Errorf("decide: %w", err)
 	}
 	return s.Deliberation(ctx, actor, passageID)
-}
-
-// blocIntitules is the title of every bloc of ref, by code.
-func blocIntitules(ref *referentiel.Referentiel) map[string]string {
-	out := map[string]string{}
-	for _, b := range ref.Blocs {
-		out[b.Code] = b.Intitule
-	}
-	return out
 }
