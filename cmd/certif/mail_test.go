@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,17 +24,7 @@ func TestServeDeliversMail(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--base-url", "https://certif.example.fr", "--mail-from", "Certif <certif@example.fr>", "--demo"},
 			env(map[string]string{"CERTIF_DATA": t.TempDir(), "CERTIF_SMTP_URL": smtp.URL()}), strings.NewReader(""), &out, io.Discard)
 	}()
-	var base string
-	re := regexp.MustCompile(`prêt sur (http://127\.0\.0\.1:\d+)`)
-	for i := 0; i < 200 && base == ""; i++ {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	if base == "" {
-		t.Fatalf("server did not start: %q", out.String())
-	}
+	base := waitReady(t, &out)
 	res, err := http.PostForm(base+"/mot-de-passe-oublie", url.Values{"email": {"admin@certif.demo"}})
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("forgot: %v %v", res, err)

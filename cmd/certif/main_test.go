@@ -28,6 +28,22 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// waitReady waits for the server writing to out to say where it listens and returns that
+// address: up to 30 s, since the demo's seed under -race on a loaded CI machine takes seconds
+// (start-up itself is measured by make bench).
+func waitReady(t *testing.T, out *syncBuffer) string {
+	t.Helper()
+	re := regexp.MustCompile(`prêt sur (http://127\.0\.0\.1:\d+)`)
+	for range 1200 {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1]
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("server did not start: %q", out.String())
+	return ""
+}
+
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 // cli runs one command to completion and returns its stdout.
@@ -47,17 +63,7 @@ func TestServeEndToEnd(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--demo"}, env(map[string]string{"CERTIF_DATA": data, "CERTIF_METRICS_TOKEN": "jeton-des-metriques"}), strings.NewReader(""), &out, io.Discard)
 	}()
-	var base string
-	re := regexp.MustCompile(`prêt sur (http://127\.0\.0\.1:\d+)`)
-	for i := 0; i < 200 && base == ""; i++ {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	if base == "" {
-		t.Fatalf("server did not start: %q", out.String())
-	}
+	base := waitReady(t, &out)
 	for _, want := range []string{"admin@certif.demo", "referent@certif.demo", "formateur@certif.demo", "candidat@certif.demo", "jury@certif.demo", "certif-demo-2026"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("start-up output lacks %q", want)
@@ -237,17 +243,7 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, env(nil), strings.NewReader(""), &out, io.Discard)
 	}()
-	re := regexp.MustCompile(`prêt sur (http://127\.0\.0\.1:\d+)`)
-	var base string
-	for i := 0; i < 200 && base == ""; i++ {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	if base == "" {
-		t.Fatal("server did not start")
-	}
+	base := waitReady(t, &out)
 	type result struct {
 		status int
 		body   string
